@@ -1,0 +1,78 @@
+/**
+ * Naming conventions, shared by the program (infra/) and the policy pack (policies/), so a name the
+ * program generates is by construction a name the pack accepts.
+ */
+
+/** Buckets every stage owns, by purpose. "Data" buckets hold the pipeline's records. */
+export const BUCKET_PURPOSES = ["staging", "warehouse", "athena-results", "glue-assets", "access-logs"] as const;
+export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+export const DATA_BUCKET_PURPOSES: readonly BucketPurpose[] = ["staging", "warehouse"];
+
+export interface NamingScope {
+    namePrefix: string;
+    stage: string;
+}
+
+export interface BucketNamingScope extends NamingScope {
+    bucketSuffix: string;
+}
+
+const DNS_LABEL_PART = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** Why `name` breaks S3's rules for general purpose bucket names, or undefined when it is valid. */
+export function bucketNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) {
+        return `must be 3-63 characters long, is ${name.length}`;
+    }
+    if (!DNS_LABEL_PART.test(name)) {
+        return "must use only lowercase letters, digits and hyphens, and start and end with a letter or digit";
+    }
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
+        return "must not look like an IP address";
+    }
+    if (name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias") || name.endsWith("--ol-s3")) {
+        return "must not use a prefix or suffix that S3 reserves";
+    }
+    return undefined;
+}
+
+/** `<prefix>-<stage>-<purpose>-<suffix>`, validated against S3's rules. */
+export function bucketName(scope: BucketNamingScope, purpose: BucketPurpose): string {
+    const name = `${scope.namePrefix}-${scope.stage}-${purpose}-${scope.bucketSuffix}`;
+    const problem = bucketNameProblem(name);
+    if (problem !== undefined) {
+        throw new Error(`Bucket name "${name}" ${problem}: shorten spotify:namePrefix or spotify:bucketSuffix.`);
+    }
+    return name;
+}
+
+/** Whether `name` is one of the stage's conventional bucket names, whatever its suffix. */
+export function followsBucketConvention(name: string, scope: NamingScope): boolean {
+    const head = `${scope.namePrefix}-${scope.stage}-`;
+    return (
+        bucketNameProblem(name) === undefined &&
+        BUCKET_PURPOSES.some((purpose) => name.startsWith(`${head}${purpose}-`) && name.length > `${head}${purpose}-`.length)
+    );
+}
+
+const GLUE_IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/** `<prefix>_<stage>_<purpose>`: Glue and Athena identifiers allow only lowercase letters, digits and underscores. */
+export function glueName(scope: NamingScope, purpose: string): string {
+    const name = `${scope.namePrefix}_${scope.stage}_${purpose}`.replace(/-/g, "_").toLowerCase();
+    if (!GLUE_IDENTIFIER.test(name) || name.length > 255) {
+        throw new Error(`Glue/Athena name "${name}" must be lowercase letters, digits and underscores, at most 255 characters.`);
+    }
+    return name;
+}
+
+/** Whether `name` is a conventional Glue/Athena identifier of the stage. */
+export function followsGlueConvention(name: string, scope: NamingScope): boolean {
+    const head = `${scope.namePrefix}_${scope.stage}_`.replace(/-/g, "_");
+    return GLUE_IDENTIFIER.test(name) && name.startsWith(head) && name.length > head.length;
+}
+
+/** The KMS alias of the stage's data key. */
+export function dataKeyAlias(scope: NamingScope): string {
+    return `alias/${scope.namePrefix}-${scope.stage}-data`;
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The layers in dependency order: each may read the outputs of the ones before it. */
+export const LAYERS = ["storage", "etl", "queries", "dashboards"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Lowercase letters and digits, starting with a letter: safe in bucket, Glue and stack names. */
+export const STAGE_PATTERN = /^[a-z][a-z0-9]{1,11}$/;
+
+/** What a stack deploys: one layer of a stage, or every layer of it ("all-in-one"). */
+export interface StackTarget {
+    stackName: string;
+    stage: string;
+    layers: readonly Layer[];
+    topology: "layer" | "all-in-one";
+}
+
+/** A stack name the program cannot map to a stage and layer; raised before any resource exists. */
+export class StackNameError extends pulumi.RunError {}
+
+function usage(stackName: string, problem: string): string {
+    const stage = stackName.split("-")[0] || "<stage>";
+    return (
+        `Stack "${stackName}" ${problem}\n` +
+        `  spotify-pipeline stacks are "<stage>-<layer>" with <layer> one of ${LAYERS.join(", ")} ` +
+        `(for example "dev-storage"), or "<stage>" for every layer in one stack.\n` +
+        `  Every stack of a stage reads Pulumi.<stage>.yaml, for example:\n` +
+        `    pulumi up -s ${STAGE_PATTERN.test(stage) ? stage : "dev"}-storage --config-file Pulumi.${STAGE_PATTERN.test(stage) ? stage : "dev"}.yaml`
+    );
+}
+
+export function configFileFor(stage: string): string {
+    return `Pulumi.${stage}.yaml`;
+}
+
+export function layerStackName(stage: string, layer: Layer): string {
+    return `${stage}-${layer}`;
+}
+
+/** Maps a stack name to its stage and layers, or explains how to name the stack. */
+export function resolveStack(stackName: string): StackTarget {
+    if (STAGE_PATTERN.test(stackName)) {
+        return { stackName, stage: stackName, layers: LAYERS, topology: "all-in-one" };
+    }
+    const separator = stackName.indexOf("-");
+    if (separator < 0) {
+        throw new StackNameError(usage(stackName, "is not a valid stage name (lowercase letters and digits, 2-12 characters, starting with a letter)."));
+    }
+    const stage = stackName.slice(0, separator);
+    const layer = stackName.slice(separator + 1);
+    if (!STAGE_PATTERN.test(stage)) {
+        throw new StackNameError(usage(stackName, `has an invalid stage "${stage}" (lowercase letters and digits, 2-12 characters, starting with a letter).`));
+    }
+    if (!(LAYERS as readonly string[]).includes(layer)) {
+        throw new StackNameError(usage(stackName, `names an unknown layer "${layer}".`));
+    }
+    return { stackName, stage, layers: [layer as Layer], topology: "layer" };
+}

@@ -1,0 +1,49 @@
+import * as fs from "fs";
+import * as path from "path";
+import { LAYER_BUILDERS } from "../../infra/program";
+import { LAYERS, layerStackName } from "../../infra/stacks";
+import { canonicalJson, Manifest } from "./manifest";
+import { readStageConfigFile, REPO_ROOT } from "./stageConfig";
+import { PROJECT, SYNTH_ORGANIZATION, synthesizeStack } from "./synthesize";
+
+export interface StageSynthesisOptions {
+    stage: string;
+    /** Synthesize the single `<stage>` stack instead of one stack per layer. */
+    allInOne?: boolean;
+    /** Where manifests go; `<outDir>/<stage>/<stack>.json`. Nothing is written when absent. */
+    outDir?: string;
+    /** Raw config to use instead of Pulumi.<stage>.yaml. */
+    config?: Record<string, string>;
+    onStack?: (manifest: Manifest, file: string | undefined) => void;
+}
+
+export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, "out", "synth");
+
+/** The stacks of a stage in deployment order. Layers without resources yet are skipped. */
+export function stageStacks(stage: string, allInOne: boolean): string[] {
+    if (allInOne) return [stage];
+    return LAYERS.filter((layer) => LAYER_BUILDERS[layer] !== undefined).map((layer) => layerStackName(stage, layer));
+}
+
+/**
+ * Synthesizes every stack of a stage in order, feeding each layer's StackReferences from the
+ * outputs of the layers synthesized before it.
+ */
+export async function synthesizeStage(options: StageSynthesisOptions): Promise<Manifest[]> {
+    const config = options.config ?? readStageConfigFile(options.stage);
+    const upstream = new Map<string, Record<string, unknown>>();
+    const manifests: Manifest[] = [];
+    for (const stackName of stageStacks(options.stage, options.allInOne ?? false)) {
+        const manifest = await synthesizeStack({ stackName, config, upstream });
+        upstream.set(`${SYNTH_ORGANIZATION}/${PROJECT}/${stackName}`, manifest.outputs);
+        let file: string | undefined;
+        if (options.outDir !== undefined) {
+            file = path.join(options.outDir, options.stage, `${stackName}.json`);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, canonicalJson(manifest));
+        }
+        options.onStack?.(manifest, file);
+        manifests.push(manifest);
+    }
+    return manifests;
+}

@@ -1,0 +1,155 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildStack } from "../../infra/program";
+import { resolveStack } from "../../infra/stacks";
+import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "./fakeCloud";
+import { Manifest, ManifestResource, SECRET_MASK, UNKNOWN_MASK } from "./manifest";
+
+export const PROJECT = "spotify-pipeline";
+/** Organization the mock runtime reports; StackReferences of layer stacks are named with it. */
+export const SYNTH_ORGANIZATION = "organization";
+
+export interface SynthesizeOptions {
+    stackName: string;
+    /** Raw stack config, as the runtime holds it (see readStageConfigFile). */
+    config: Record<string, string>;
+    /** Outputs of upstream stacks, keyed by `<org>/<project>/<stack>`. */
+    upstream?: UpstreamOutputs;
+    /** The program to run; the real one unless a test supplies a fixture program. */
+    program?: (stackName: string) => Record<string, unknown>;
+}
+
+/** A stack that failed before or while registering resources, with what it had registered by then. */
+export class SynthesisError extends Error {
+    constructor(message: string, public readonly registered: ManifestResource[]) {
+        super(message);
+    }
+}
+
+type RegisterRequest = {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getObject(): unknown;
+};
+type ReadRequest = { getType(): string; getName(): string; getParent(): string; getProvider(): string; getDependenciesList(): string[]; getProperties(): unknown };
+type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
+type MonitorMethod<R> = (request: R, callback: Callback) => Promise<void>;
+
+/** Runtime internals the mock runtime relies on but does not type publicly. */
+const runtimeInternals = pulumi.runtime as unknown as {
+    waitForRPCs(): Promise<void>;
+    getMonitor(): { registerResource: MonitorMethod<RegisterRequest>; readResource: MonitorMethod<ReadRequest> };
+};
+
+/**
+ * Runs one stack of the program under Pulumi's mock runtime and returns its manifest. Resources
+ * are recorded from the registration requests themselves (parent, dependencies, options, inputs),
+ * which is what the engine would receive.
+ */
+export async function synthesizeStack(options: SynthesizeOptions): Promise<Manifest> {
+    const target = resolveStack(options.stackName);
+    const region = options.config["aws:region"] ?? "unset";
+    await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, SYNTH_ORGANIZATION);
+    pulumi.runtime.setAllConfig(options.config);
+    const registered = recordRegistrations();
+
+    let outputs: Record<string, unknown>;
+    try {
+        const stackOutputs = (options.program ?? buildStack)(options.stackName);
+        outputs = await settle(stackOutputs);
+        await runtimeInternals.waitForRPCs();
+    } catch (error) {
+        await runtimeInternals.waitForRPCs().catch(() => undefined);
+        throw new SynthesisError(error instanceof Error ? error.message : String(error), sortByUrn(registered));
+    }
+    return {
+        project: PROJECT,
+        stack: options.stackName,
+        stage: target.stage,
+        topology: target.topology,
+        layers: [...target.layers],
+        fakeCloud: { account: FAKE_ACCOUNT_ID, region, partition: FAKE_PARTITION },
+        outputs: mask(outputs) as Record<string, unknown>,
+        resources: sortByUrn(registered),
+    };
+}
+
+function recordRegistrations(): ManifestResource[] {
+    const registered: ManifestResource[] = [];
+    const monitor = runtimeInternals.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    const read = monitor.readResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+        register(request, (error, response) => {
+            if (!error && response) {
+                const propertyDependencies: Record<string, string[]> = {};
+                request.getPropertydependenciesMap().forEach((value, key) => {
+                    propertyDependencies[key] = [...value.getUrnsList()].sort();
+                });
+                registered.push({
+                    urn: response.getUrn(),
+                    type: request.getType(),
+                    name: request.getName(),
+                    custom: request.getCustom(),
+                    read: false,
+                    parent: request.getParent() || null,
+                    provider: request.getProvider() || null,
+                    protect: request.getProtect() ?? false,
+                    retainOnDelete: request.getRetainondelete() ?? false,
+                    dependencies: [...new Set(request.getDependenciesList())].sort(),
+                    propertyDependencies,
+                    inputs: mask(pulumi.runtime.deserializeProperties(request.getObject() as never)) as Record<string, unknown>,
+                });
+            }
+            callback(error, response);
+        });
+    monitor.readResource = (request, callback) =>
+        read(request, (error, response) => {
+            if (!error && response) {
+                registered.push({
+                    urn: response.getUrn(),
+                    type: request.getType(),
+                    name: request.getName(),
+                    custom: true,
+                    read: true,
+                    parent: request.getParent() || null,
+                    provider: request.getProvider() || null,
+                    protect: false,
+                    retainOnDelete: false,
+                    dependencies: [...new Set(request.getDependenciesList())].sort(),
+                    propertyDependencies: {},
+                    inputs: mask(pulumi.runtime.deserializeProperties(request.getProperties() as never)) as Record<string, unknown>,
+                });
+            }
+            callback(error, response);
+        });
+    return registered;
+}
+
+/** Resolves stack outputs, keeping unknown values visible instead of waiting forever on them. */
+async function settle(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const output = pulumi.output(outputs) as unknown as { promise(withUnknowns?: boolean): Promise<Record<string, unknown>> };
+    return output.promise(true);
+}
+
+/** Masks secrets and unknowns, and gives assets a stable, path-only form. */
+function mask(value: unknown): unknown {
+    if (value === pulumi.runtime.unknownValue || (pulumi.Output.isInstance(value as object) as boolean)) return UNKNOWN_MASK;
+    if (Array.isArray(value)) return value.map(mask);
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_MASK;
+        return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, mask(inner)]));
+    }
+    return value;
+}
+
+function sortByUrn(resources: ManifestResource[]): ManifestResource[] {
+    return [...resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}
