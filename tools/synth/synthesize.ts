@@ -52,7 +52,16 @@ const runtimeInternals = pulumi.runtime as unknown as {
  * are recorded from the registration requests themselves (parent, dependencies, options, inputs),
  * which is what the engine would receive.
  */
-export async function synthesizeStack(options: SynthesizeOptions): Promise<Manifest> {
+export function synthesizeStack(options: SynthesizeOptions): Promise<Manifest> {
+    // The mock runtime is process-global: one stack at a time, whoever asks.
+    const run = exclusive.then(() => synthesizeExclusively(options));
+    exclusive = run.catch(() => undefined);
+    return run;
+}
+
+let exclusive: Promise<unknown> = Promise.resolve();
+
+async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manifest> {
     const target = resolveStack(options.stackName);
     const region = options.config["aws:region"] ?? "unset";
     await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, SYNTH_ORGANIZATION);
