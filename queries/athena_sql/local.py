@@ -1,0 +1,282 @@
+"""Run every query of the catalog on DuckDB over the local warehouse Parquet.
+
+``tracks`` is registered as a DuckDB view over ``<warehouse>/tracks/release_year=*/*.parquet``
+(hive partitioning, types from the ETL's warehouse contract), then the views are created
+in dependency order from their transpiled SQL, then every query is run and its output
+columns are checked against its ``*.schema.json``.
+
+CLI (from the repository root)::
+
+    PYTHONPATH=queries .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from athena_sql.catalog import CATALOG_TABLE, Catalog, CatalogError, QuerySpec, load_catalog
+from athena_sql.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
+from athena_sql.transpile import TranspileError, to_duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WAREHOUSE_CONTRACT = REPO_ROOT / "etl" / "spotify_etl" / "contracts" / "warehouse_schema.json"
+
+
+class WarehouseError(ValueError):
+    """The local warehouse is missing or does not match the warehouse contract."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    spec: QuerySpec
+    columns: tuple[ActualColumn, ...]
+    rows: list[tuple[object, ...]]
+    mismatches: tuple[str, ...]
+
+    def records(self) -> list[dict[str, object]]:
+        names = [column.name for column in self.columns]
+        return [dict(zip(names, row, strict=True)) for row in self.rows]
+
+
+def load_contract(path: Path = WAREHOUSE_CONTRACT) -> dict[str, object]:
+    try:
+        contract = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise WarehouseError(f"{path}: warehouse contract not found") from error
+    if not isinstance(contract, dict) or contract.get("table") != CATALOG_TABLE:
+        raise WarehouseError(f"{path}: expected the contract of table {CATALOG_TABLE!r}")
+    return contract
+
+
+def contract_columns(contract: dict[str, object]) -> dict[str, str]:
+    """Column name -> DuckDB type for every column and partition key of the contract."""
+    columns: dict[str, str] = {}
+    for key in ("columns", "partition_keys"):
+        for column in contract.get(key, []):  # type: ignore[union-attr]
+            columns[column["name"]] = hive_to_duckdb(column["type"])
+    return columns
+
+
+def tracks_glob(warehouse: Path, contract: dict[str, object]) -> str:
+    table_dir = warehouse / str(contract["table"])
+    partition_keys = [key["name"] for key in contract.get("partition_keys", [])]  # type: ignore[union-attr]
+    if not table_dir.is_dir():
+        raise WarehouseError(
+            f"{table_dir}: no warehouse table here; run the ETL first (npm run local -- etl)"
+        )
+    pattern = "/".join([f"{key}=*" for key in partition_keys] + ["*.parquet"])
+    if not any(table_dir.glob(pattern)):
+        raise WarehouseError(f"{table_dir}: no Parquet files matching {pattern}")
+    return str(table_dir / pattern)
+
+
+def connect(
+    warehouse: Path, contract_path: Path = WAREHOUSE_CONTRACT
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with ``tracks`` over the warehouse Parquet, checked against the contract."""
+    contract = load_contract(contract_path)
+    expected = contract_columns(contract)
+    glob = tracks_glob(warehouse, contract)
+    partition_types = {
+        key["name"]: hive_to_duckdb(key["type"])
+        for key in contract.get("partition_keys", [])  # type: ignore[union-attr]
+    }
+    hive_types = ", ".join(f"'{name}': '{kind}'" for name, kind in partition_types.items())
+    connection = duckdb.connect(":memory:")
+    connection.execute(
+        f"CREATE VIEW {CATALOG_TABLE} AS SELECT * FROM read_parquet("
+        f"'{_quote(glob)}', hive_partitioning = true, union_by_name = true, "
+        f"hive_types = {{{hive_types}}})"
+    )
+    relation = connection.sql(f"SELECT * FROM {CATALOG_TABLE}")
+    actual = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
+    problems = [
+        f"{name}: contract {kind}, Parquet {actual.get(name, 'missing')}"
+        for name, kind in expected.items()
+        if actual.get(name) != kind
+    ] + [f"{name}: in the Parquet but not in the contract" for name in actual if name not in expected]
+    if problems:
+        connection.close()
+        raise WarehouseError(
+            f"{glob} does not match {contract_path}:\n  " + "\n  ".join(problems)
+        )
+    return connection
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def create_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Create every view of the catalog, in dependency order, from its transpiled SQL."""
+    for spec in catalog.views:
+        sql = to_duckdb(spec.sql, spec.sql_path)
+        try:
+            connection.execute(f"CREATE VIEW {spec.name} AS {sql}")
+        except duckdb.Error as error:
+            raise TranspileError(f"{spec.sql_path}: DuckDB rejected the view: {error}") from error
+
+
+def run_query(connection: duckdb.DuckDBPyConnection, spec: QuerySpec) -> QueryResult:
+    """Execute one query (views: after ``create_views``) and compare its output columns
+    with the declaration."""
+    # A view is read through the DuckDB view created from its transpiled SQL, in a fixed
+    # order (views have none of their own); a named query runs as written (ORDER BY kept).
+    sql = (
+        f"SELECT * FROM {spec.name} ORDER BY ALL"
+        if spec.is_view
+        else to_duckdb(spec.sql, spec.sql_path)
+    )
+    try:
+        relation = connection.sql(sql)
+        columns = tuple(
+            ActualColumn(name, str(kind))
+            for name, kind in zip(relation.columns, relation.types, strict=True)
+        )
+        rows = relation.fetchall()
+    except duckdb.Error as error:
+        raise TranspileError(f"{spec.sql_path}: DuckDB failed: {error}") from error
+    return QueryResult(
+        spec=spec,
+        columns=columns,
+        rows=rows,
+        mismatches=tuple(schema_mismatches(spec.columns, columns)),
+    )
+
+
+def run_all(
+    warehouse: Path,
+    queries_dir: Path | None = None,
+    contract_path: Path = WAREHOUSE_CONTRACT,
+) -> list[QueryResult]:
+    catalog = load_catalog(queries_dir)
+    connection = connect(warehouse, contract_path)
+    try:
+        create_views(connection, catalog)
+        return [run_query(connection, spec) for spec in catalog]
+    finally:
+        connection.close()
+
+
+def _cell(value: object, width: int) -> str:
+    if value is None:
+        text = "NULL"
+    elif isinstance(value, float):
+        text = "NaN" if math.isnan(value) else f"{value:.4f}"
+    else:
+        text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(result: QueryResult, max_rows: int, max_width: int = 32) -> str:
+    """A plain-text table: header with Athena-declared types, the first rows, the row count."""
+    headers = [column.name for column in result.columns]
+    shown = result.rows if max_rows < 0 else result.rows[:max_rows]
+    cells = [[_cell(value, max_width) for value in row] for row in shown]
+    widths = [
+        max([len(header)] + [len(row[index]) for row in cells])
+        for index, header in enumerate(headers)
+    ]
+    numeric = [
+        column.duckdb_type.upper() in {"INTEGER", "BIGINT", "DOUBLE", "SMALLINT", "TINYINT"}
+        for column in result.columns
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        return " | ".join(
+            value.rjust(width) if is_number else value.ljust(width)
+            for value, width, is_number in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    output = [line(headers), "-+-".join("-" * width for width in widths)]
+    output.extend(line(row) for row in cells)
+    total = len(result.rows)
+    output.append(
+        f"({total} row{'s' if total != 1 else ''}"
+        + (f", first {len(cells)} shown" if len(cells) < total else "")
+        + ")"
+    )
+    return "\n".join(output)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m athena_sql.local",
+        description=(
+            "Run every Athena view and named query of queries/ on DuckDB over the local "
+            "warehouse Parquet produced by the ETL, check each output against its "
+            "*.schema.json and print the results."
+        ),
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        required=True,
+        help="warehouse directory holding tracks/release_year=YYYY/*.parquet "
+        "(e.g. out/local/warehouse)",
+    )
+    parser.add_argument(
+        "--queries-dir",
+        type=Path,
+        default=None,
+        help="folder of *.sql + *.schema.json (default: the queries/ folder of this repository)",
+    )
+    parser.add_argument(
+        "--contract",
+        type=Path,
+        default=WAREHOUSE_CONTRACT,
+        help="warehouse contract JSON (default: etl/spotify_etl/contracts/warehouse_schema.json)",
+    )
+    parser.add_argument(
+        "--rows", type=int, default=10, help="rows to print per query (-1: all; default 10)"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="run only this query (repeatable)"
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        results = run_all(args.warehouse, args.queries_dir, args.contract)
+    except (CatalogError, TranspileError, WarehouseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.only:
+        unknown = sorted(set(args.only) - {result.spec.name for result in results})
+        if unknown:
+            print(f"error: no such query: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        results = [result for result in results if result.spec.name in args.only]
+
+    failed = 0
+    for result in results:
+        spec = result.spec
+        title = f"{spec.name} ({spec.kind}): {spec.description}"
+        print(title)
+        print("=" * min(len(title), 100))
+        if spec.is_view:
+            print("(a view has no row order; rows shown sorted by all columns)")
+        print(format_table(result, args.rows))
+        if result.mismatches:
+            failed += 1
+            print(f"SCHEMA MISMATCH with {spec.schema_path.name}:")
+            for problem in result.mismatches:
+                print(f"  - {problem}")
+        print()
+    if failed:
+        print(f"{failed} of {len(results)} queries do not match their declared schema",
+              file=sys.stderr)
+        return 1
+    print(f"{len(results)} queries ran; every output matches its declared schema")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+-- genre_ranked_hits: the scored rows of hit_score_insights ranked within their
+-- genre, with the genre's average hit score and a numbering of repeated track
+-- names.
+--
+-- Rows: only fully matched rows (is_scored); unscored rows have no hit score
+-- to rank. A NULL genre (artist without a genre_0) is labelled 'unknown' so
+-- it forms one visible group instead of a blank one.
+--
+-- Ranking and ties:
+--   genre_rank      rank() by hit_score descending: equal scores share a rank
+--                   (1, 1, 3), so it needs no tie-breaker to be deterministic.
+--   genre_position  row_number() by hit_score descending, then track_id and
+--                   album_id ascending: a unique 1..n position per genre.
+--   name_instance   row_number() over rows with the same track_name, best
+--                   hit_score first, then track_id and album_id: 1 is the
+--                   original, 2.. are repeats. NULL when track_name is NULL.
+WITH scored AS (
+    SELECT
+        track_id,
+        track_name,
+        album_id,
+        album_name,
+        artist_id,
+        artist_name,
+        release_year,
+        track_popularity,
+        artist_popularity,
+        album_popularity,
+        duration_fit,
+        hit_score,
+        coalesce(genre, 'unknown') AS genre
+    FROM hit_score_insights
+    WHERE is_scored
+)
+
+SELECT
+    track_id,
+    track_name,
+    album_id,
+    album_name,
+    artist_id,
+    artist_name,
+    genre,
+    release_year,
+    track_popularity,
+    artist_popularity,
+    album_popularity,
+    duration_fit,
+    hit_score,
+    rank() OVER (
+        PARTITION BY genre
+        ORDER BY hit_score DESC
+    ) AS genre_rank,
+    row_number() OVER (
+        PARTITION BY genre
+        ORDER BY hit_score DESC, track_id ASC, album_id ASC
+    ) AS genre_position,
+    count(*) OVER (PARTITION BY genre) AS genre_track_count,
+    avg(hit_score) OVER (PARTITION BY genre) AS genre_avg_hit_score,
+    CASE
+        WHEN track_name IS NOT NULL
+            THEN row_number() OVER (
+                PARTITION BY track_name
+                ORDER BY hit_score DESC, track_id ASC, album_id ASC
+            )
+    END AS name_instance,
+    CASE
+        WHEN track_name IS NOT NULL
+            THEN count(*) OVER (PARTITION BY track_name)
+    END AS name_occurrences
+FROM scored

@@ -1,0 +1,241 @@
+"""Fixtures for the SQL tests: the catalog, the warehouses the SQL runs on, and results.
+
+Two warehouses, every execution test runs on both:
+- ``etl_sample``: the Parquet the real ETL (``spotify_etl.pipeline.run_pipeline``) writes
+  from the committed sample ``etl/sample/`` on local Spark (the acceptance data);
+- ``edge_cases``: a small Parquet written here to the warehouse contract, with the edge
+  cases the sample may lack (unmatched rows, NULL popularities, score ties, repeated
+  names, one-track and constant genres, tracks past 6 minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+QUERIES_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = QUERIES_DIR.parent
+if str(QUERIES_DIR) not in sys.path:
+    sys.path.insert(0, str(QUERIES_DIR))
+
+import duckdb  # noqa: E402
+
+from athena_sql.catalog import Catalog, load_catalog  # noqa: E402
+from athena_sql.local import (  # noqa: E402
+    WAREHOUSE_CONTRACT,
+    QueryResult,
+    connect,
+    create_views,
+    run_query,
+)
+from athena_sql.schemas import hive_to_duckdb  # noqa: E402
+
+ETL_SAMPLE = REPO_ROOT / "etl" / "sample"
+
+Row = dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(QUERIES_DIR)
+
+
+@pytest.fixture(scope="session")
+def contract() -> dict[str, Any]:
+    return json.loads(WAREHOUSE_CONTRACT.read_text(encoding="utf-8"))
+
+
+# --- warehouses -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def etl_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the real ETL on the committed sample into a tmp dir; return its warehouse dir."""
+    try:
+        from spotify_etl.pipeline import run_pipeline  # type: ignore[import-not-found]
+    except ImportError as error:  # pragma: no cover - only until the ETL lands
+        pytest.skip(f"spotify_etl.pipeline.run_pipeline not available yet: {error}")
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("queries-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    output = tmp_path_factory.mktemp("etl_output")
+    run_pipeline(spark, str(ETL_SAMPLE), str(output))
+    warehouse = output / "warehouse"
+    assert any((warehouse / "tracks").glob("release_year=*/*.parquet")), (
+        f"run_pipeline wrote no Parquet under {warehouse / 'tracks'}"
+    )
+    return warehouse
+
+
+def _edge_rows() -> list[Row]:
+    """Rows covering the edge cases, plus seeded random rows for the statistics."""
+
+    def row(track_id: str, album_id: str, artist_id: str, **overrides: Any) -> Row:
+        base: Row = {
+            "track_id": track_id,
+            "track_name": f"Song {track_id}",
+            "track_number": 1,
+            "explicit": False,
+            "track_popularity": 50,
+            "duration_ms": 180_000,
+            "album_id": album_id,
+            "album_name": f"Album {album_id}",
+            "album_type": "album",
+            "album_popularity": 50,
+            "total_tracks": 10,
+            "label": "Label",
+            "release_date": date(2020, 5, 1),
+            "release_date_precision": "day",
+            "artist_id": artist_id,
+            "artist_name": f"Artist {artist_id}",
+            "artist_popularity": 60,
+            "artist_followers": 1000,
+            "genre": "pop",
+            "track_matched": True,
+            "artist_matched": True,
+        }
+        base.update(overrides)
+        base["duration_sec"] = base["duration_ms"] / 1000
+        base["release_year"] = base["release_date"].year
+        return base
+
+    rows = [
+        # Exact ties in pop: same inputs -> same hit score; tie-break on track_id.
+        row("t02", "al1", "a1", track_popularity=70, album_popularity=60, artist_popularity=80),
+        row("t01", "al1", "a1", track_popularity=70, album_popularity=60, artist_popularity=80),
+        # The same track on a second album (compilation): same track_id, tie-break on album_id.
+        row("t01", "al0", "a1", track_popularity=70, album_popularity=60, artist_popularity=80,
+            album_type="compilation"),
+        # Past 6 minutes: the original formula went negative, duration_fit is clamped to 0.
+        row("t03", "al2", "a1", duration_ms=400_000, track_popularity=90, artist_popularity=80),
+        row("t04", "al2", "a1", duration_ms=720_000, explicit=True, artist_popularity=80),
+        row("t05", "al2", "a1", duration_ms=360_000, artist_popularity=80),
+        row("t06", "al2", "a1", duration_ms=90_000, artist_popularity=80, explicit=None),
+        row("t07", "al2", "a1", duration_ms=1, artist_popularity=80),
+        # Repeated track names across genres and albums; a NULL name.
+        row("t08", "al3", "a2", track_name="Hello", genre="rock", track_popularity=40,
+            release_date=date(1999, 1, 1), release_date_precision="year"),
+        row("t09", "al4", "a1", track_name="Hello", track_popularity=40,
+            artist_popularity=80),
+        row("t10", "al3", "a2", track_name="Hello", genre="rock", track_popularity=40,
+            release_date=date(1999, 1, 1), release_date_precision="year"),
+        row("t11", "al3", "a2", track_name=None, genre="rock", track_popularity=33,
+            release_date=date(1999, 1, 1), release_date_precision="year"),
+        # Matched artist without a genre -> 'unknown'.
+        row("t12", "al5", "a3", genre=None, artist_popularity=40),
+        # One-track genre: correlations undefined (NULL).
+        row("t13", "al6", "a4", genre="jazz", artist_popularity=20),
+        # Constant track popularity within a genre: correlations undefined (NULL).
+        row("t14", "al7", "a5", genre="folk", track_popularity=30, artist_popularity=10),
+        row("t15", "al7", "a5", genre="folk", track_popularity=30, artist_popularity=10,
+            duration_ms=200_000),
+        # Unmatched track: no track popularity or explicit flag -> not scored.
+        row("t16", "al8", "a1", track_matched=False, track_popularity=None, explicit=None,
+            artist_popularity=80),
+        # Unmatched artist: no artist attributes -> not scored, genre NULL.
+        row("t17", "al9", "a9", artist_matched=False, artist_popularity=None,
+            artist_name=None, artist_followers=None, genre=None),
+        # Matched but album popularity unknown -> not scored.
+        row("t18", "al10", "a2", genre="rock", album_popularity=None),
+        # A year whose rows are all unscored: avg_hit_score NULL.
+        row("t19", "al11", "a9", artist_matched=False, artist_popularity=None,
+            artist_name=None, artist_followers=None, genre=None,
+            release_date=date(1987, 6, 1), release_date_precision="month"),
+    ]
+    generator = random.Random(20240611)
+    genres = ["pop", "rock", "hip hop", "edm"]
+    for index in range(60):
+        genre = genres[index % len(genres)]
+        rows.append(
+            row(
+                f"r{index:03d}",
+                f"ra{index % 9}",
+                f"ar{index % 7}",
+                genre=genre,
+                track_name=f"Random {index % 23}",
+                track_popularity=generator.randint(0, 100),
+                album_popularity=generator.randint(0, 100),
+                artist_popularity=generator.randint(0, 100),
+                duration_ms=generator.randint(30_000, 600_000),
+                explicit=generator.random() < 0.3,
+                release_date=date(generator.choice([2005, 2010, 2020]), 1, 1),
+            )
+        )
+    return rows
+
+
+def write_contract_parquet(rows: list[Row], warehouse: Path, contract: dict[str, Any]) -> None:
+    """Write ``rows`` as ``<warehouse>/tracks/release_year=YYYY/*.parquet`` per the contract."""
+    columns = contract["columns"] + contract["partition_keys"]
+    names = [column["name"] for column in columns]
+    ddl = ", ".join(f'"{c["name"]}" {hive_to_duckdb(c["type"])}' for c in columns)
+    with duckdb.connect(":memory:") as connection:
+        connection.execute(f"CREATE TABLE rows ({ddl})")
+        placeholders = ", ".join("?" for _ in names)
+        connection.executemany(
+            f"INSERT INTO rows VALUES ({placeholders})",
+            [[row[name] for name in names] for row in rows],
+        )
+        partition = ", ".join(key["name"] for key in contract["partition_keys"])
+        target = warehouse / contract["table"]
+        connection.execute(
+            f"COPY rows TO '{target}' (FORMAT parquet, COMPRESSION snappy, "
+            f"PARTITION_BY ({partition}))"
+        )
+
+
+@pytest.fixture(scope="session")
+def edge_warehouse(tmp_path_factory: pytest.TempPathFactory, contract: dict[str, Any]) -> Path:
+    warehouse = tmp_path_factory.mktemp("edge_warehouse")
+    write_contract_parquet(_edge_rows(), warehouse, contract)
+    return warehouse
+
+
+@pytest.fixture(scope="session", params=["etl_sample", "edge_cases"])
+def warehouse(request: pytest.FixtureRequest) -> Path:
+    name = "etl_warehouse" if request.param == "etl_sample" else "edge_warehouse"
+    return request.getfixturevalue(name)
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def results(warehouse: Path, catalog: Catalog) -> Iterator[dict[str, QueryResult]]:
+    """Every query run once on DuckDB over ``warehouse``, by name."""
+    connection = connect(warehouse)
+    try:
+        create_views(connection, catalog)
+        yield {spec.name: run_query(connection, spec) for spec in catalog}
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def raw_rows(warehouse: Path, contract: dict[str, Any]) -> list[Row]:
+    """The warehouse rows as plain dicts, read straight from the Parquet (no catalog SQL)."""
+    glob = warehouse / contract["table"] / "*=*" / "*.parquet"
+    with duckdb.connect(":memory:") as connection:
+        relation = connection.sql(
+            f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true)"
+        )
+        names = relation.columns
+        rows = [dict(zip(names, values, strict=True)) for values in relation.fetchall()]
+    assert rows, f"no rows in {glob}"
+    for row in rows:
+        row["release_year"] = int(row["release_year"])
+    return rows

@@ -1,0 +1,207 @@
+"""DuckDB executes every query over the warehouse Parquet; outputs match their declarations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from athena_sql.catalog import Catalog, Column
+from athena_sql.local import QueryResult, WarehouseError, connect, main, run_all
+from athena_sql.schemas import ActualColumn, duckdb_to_athena, schema_mismatches
+
+QUERIES_DIR = Path(__file__).resolve().parents[1]
+
+
+def test_every_query_executes(results: dict[str, QueryResult], catalog: Catalog) -> None:
+    assert set(results) == {spec.name for spec in catalog}
+    for name in ("hit_score_insights", "genre_ranked_hits", "genre_summary",
+                 "popularity_trends", "track_vs_artist_popularity", "popularity_needs"):
+        assert results[name].rows, f"{name} returned no rows"
+
+
+def test_outputs_match_declared_schemas(results: dict[str, QueryResult]) -> None:
+    problems = {
+        name: list(result.mismatches) for name, result in results.items() if result.mismatches
+    }
+    assert not problems, json.dumps(problems, indent=2)
+
+
+@pytest.mark.parametrize(
+    "duckdb_type, athena_type",
+    [
+        ("VARCHAR", "varchar"),
+        ("INTEGER", "integer"),
+        ("BIGINT", "bigint"),
+        ("DOUBLE", "double"),
+        ("BOOLEAN", "boolean"),
+        ("DATE", "date"),
+        ("DECIMAL(18,3)", "decimal(18,3)"),
+        ("HUGEINT", None),
+        ("INTEGER[]", None),
+    ],
+)
+def test_type_mapping(duckdb_type: str, athena_type: str | None) -> None:
+    assert duckdb_to_athena(duckdb_type) == athena_type
+
+
+def test_schema_comparison_reports_each_kind_of_difference() -> None:
+    declared = [Column("a", "varchar"), Column("b", "bigint")]
+    assert schema_mismatches(declared, [ActualColumn("a", "VARCHAR"), ActualColumn("b", "BIGINT")]) == []
+    assert "declared bigint, the SQL produces integer" in " ".join(
+        schema_mismatches(declared, [ActualColumn("a", "VARCHAR"), ActualColumn("b", "INTEGER")])
+    )
+    assert "not produced by the SQL: ['b']" in " ".join(
+        schema_mismatches(declared, [ActualColumn("a", "VARCHAR")])
+    )
+    assert "not declared: ['c']" in " ".join(
+        schema_mismatches(declared, [ActualColumn("a", "VARCHAR"), ActualColumn("b", "BIGINT"),
+                                     ActualColumn("c", "DOUBLE")])
+    )
+    assert "order differs" in " ".join(
+        schema_mismatches(declared, [ActualColumn("b", "BIGINT"), ActualColumn("a", "VARCHAR")])
+    )
+    assert "no Athena equivalent" in " ".join(
+        schema_mismatches(declared, [ActualColumn("a", "VARCHAR"), ActualColumn("b", "HUGEINT")])
+    )
+
+
+# --- the declaration and the SQL cannot drift apart ------------------------------------
+
+
+@pytest.fixture
+def copy_queries(tmp_path: Path) -> Path:
+    target = tmp_path / "queries"
+    target.mkdir()
+    for pattern in ("*.sql", "*.schema.json"):
+        for path in QUERIES_DIR.glob(pattern):
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def mismatches_of(edge_warehouse: Path, queries_dir: Path) -> dict[str, list[str]]:
+    return {
+        result.spec.name: list(result.mismatches)
+        for result in run_all(edge_warehouse, queries_dir)
+        if result.mismatches
+    }
+
+
+def test_unchanged_copy_matches(edge_warehouse: Path, copy_queries: Path) -> None:
+    assert mismatches_of(edge_warehouse, copy_queries) == {}
+
+
+def edit_columns(queries_dir: Path, query: str, index: int, **change: str) -> None:
+    path = queries_dir / f"{query}.schema.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["columns"][index].update(change)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def edit_sql(queries_dir: Path, query: str, old: str, new: str) -> None:
+    path = queries_dir / f"{query}.sql"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_declared_type_changed_without_sql_fails(edge_warehouse: Path, copy_queries: Path) -> None:
+    edit_columns(copy_queries, "genre_summary", 1, type="integer")  # track_count is bigint
+    found = mismatches_of(edge_warehouse, copy_queries)
+    assert list(found) == ["genre_summary"]
+    assert "column 'track_count': declared integer, the SQL produces bigint" in found["genre_summary"][0]
+
+
+def test_declared_name_changed_without_sql_fails(edge_warehouse: Path, copy_queries: Path) -> None:
+    edit_columns(copy_queries, "popularity_trends", 3, name="mean_hit_score")
+    found = mismatches_of(edge_warehouse, copy_queries)
+    assert list(found) == ["popularity_trends"]
+    assert any("['mean_hit_score']" in problem for problem in found["popularity_trends"])
+    assert any("['avg_hit_score']" in problem for problem in found["popularity_trends"])
+
+
+def test_sql_alias_changed_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
+    edit_sql(copy_queries, "popularity_trends", "AS explicit_share", "AS explicit_ratio")
+    found = mismatches_of(edge_warehouse, copy_queries)
+    assert found == {
+        "popularity_trends": [
+            "declared but not produced by the SQL: ['explicit_share']",
+            "produced by the SQL but not declared: ['explicit_ratio']",
+        ]
+    }
+
+
+def test_sql_type_changed_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
+    edit_sql(
+        copy_queries,
+        "popularity_needs",
+        "count(*) AS sample_size",
+        "cast(count(*) AS INTEGER) AS sample_size",
+    )
+    found = mismatches_of(edge_warehouse, copy_queries)
+    assert list(found) == ["popularity_needs"]
+    assert "declared bigint, the SQL produces integer" in found["popularity_needs"][0]
+
+
+def test_sql_column_added_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
+    edit_sql(
+        copy_queries,
+        "track_vs_artist_popularity",
+        "    track_popularity > artist_popularity AS outperforms_artist\n",
+        "    track_popularity > artist_popularity AS outperforms_artist,\n    label\n",
+    )
+    found = mismatches_of(edge_warehouse, copy_queries)
+    assert found == {
+        "track_vs_artist_popularity": ["produced by the SQL but not declared: ['label']"]
+    }
+
+
+# --- the warehouse must follow the contract --------------------------------------------
+
+
+def test_missing_warehouse_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="run the ETL first"):
+        connect(tmp_path)
+
+
+def test_warehouse_off_contract_is_reported(edge_warehouse: Path, tmp_path: Path) -> None:
+    contract_path = QUERIES_DIR.parent / "etl" / "spotify_etl" / "contracts" / "warehouse_schema.json"
+    contract = json.loads(contract_path.read_text(encoding="utf-8"))
+    contract["columns"] = [c for c in contract["columns"] if c["name"] != "label"]
+    contract["columns"][0]["type"] = "bigint"
+    changed = tmp_path / "contract.json"
+    changed.write_text(json.dumps(contract), encoding="utf-8")
+    with pytest.raises(WarehouseError) as raised:
+        connect(edge_warehouse, changed)
+    assert "track_id: contract BIGINT, Parquet VARCHAR" in str(raised.value)
+    assert "label: in the Parquet but not in the contract" in str(raised.value)
+
+
+# --- CLI -------------------------------------------------------------------------------
+
+
+def test_cli_prints_every_query(warehouse: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--warehouse", str(warehouse), "--rows", "3"]) == 0
+    out = capsys.readouterr().out
+    for spec in catalog:
+        assert f"{spec.name} ({spec.kind})" in out
+    assert "every output matches its declared schema" in out
+
+
+def test_cli_fails_on_mismatch_and_missing_warehouse(
+    edge_warehouse: Path, copy_queries: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_columns(copy_queries, "genre_summary", 1, type="integer")
+    assert main(["--warehouse", str(edge_warehouse), "--queries-dir", str(copy_queries)]) == 1
+    assert "SCHEMA MISMATCH" in capsys.readouterr().out
+    assert main(["--warehouse", str(tmp_path / "nowhere")]) == 2
+    assert "run the ETL first" in capsys.readouterr().err
+
+
+def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["--help"])
+    assert raised.value.code == 0
+    assert "--warehouse" in capsys.readouterr().out
