@@ -1,0 +1,172 @@
+"""The whole job as one function over a SparkSession: read → validate → clean → dedupe →
+join → conform → reconcile → (quality gate) → write. Used by the Glue entry script, the
+local runner, the benchmark and the SQL tests, so all of them run the same code."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from spotify_etl import dedupe, join, reconcile
+from spotify_etl.clean import clean, typed_names
+from spotify_etl.contract import conform, load_contract
+from spotify_etl.read import LINE, SOURCE_FILE, parse_lines, read_lines
+from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
+from spotify_etl.summary import OutputCounts, RunSummary, SourceCounts
+from spotify_etl.validate import DETAIL, REASON, validate
+from spotify_etl.write import PARTITION_OVERWRITE_MODE, write_rejected, write_text, write_unmatched, write_warehouse
+
+LOG = logging.getLogger("spotify_etl")
+
+QualityGate = Callable[[DataFrame], None]
+"""Called with the conformed output before anything is written; raises to stop the run."""
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """Where a run writes. `under` gives the standard layout below one root."""
+
+    warehouse: str
+    """Table directory: ``<warehouse>/release_year=YYYY/*.parquet``."""
+    rejected: str
+    unmatched: str
+    runs: str
+
+    @classmethod
+    def under(cls, root: str) -> OutputPaths:
+        """``<root>/warehouse/tracks``, ``<root>/rejected``, ``<root>/unmatched``, ``<root>/_runs``."""
+        base = root.rstrip("/")
+        return cls(
+            warehouse=f"{base}/warehouse/{load_contract().table}",
+            rejected=f"{base}/rejected",
+            unmatched=f"{base}/unmatched",
+            runs=f"{base}/_runs",
+        )
+
+
+def classify(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tuple[DataFrame, int, tuple[str, ...]]:
+    """Every data line of a source with its typed fields and a rejection reason (NULL = accepted).
+
+    Returns the classified rows, the independently counted input rows and the files read.
+    """
+    lines = read_lines(spark, staging_path, spec)
+    classified = dedupe.mark_duplicates(validate(clean(parse_lines(lines.lines, spec), spec), spec), spec)
+    return classified, lines.input_rows, lines.files
+
+
+def accepted(classified: DataFrame, spec: SourceSpec) -> DataFrame:
+    """The accepted rows: typed fields plus provenance."""
+    return classified.where(F.col(REASON).isNull()).select(*typed_names(spec), SOURCE_FILE, LINE)
+
+
+def rejected(classified: DataFrame, spec: SourceSpec) -> DataFrame:
+    """The rejected rows in the ``rejected/`` layout."""
+    return classified.where(F.col(REASON).isNotNull()).select(
+        F.lit(spec.name).alias("source"), SOURCE_FILE, REASON, DETAIL, LINE
+    )
+
+
+def run_pipeline(spark: SparkSession, staging_path: str, output_path: str) -> RunSummary:
+    """Run the job from ``staging_path`` into the standard layout under ``output_path``.
+
+    Writes ``<output>/warehouse/tracks/release_year=YYYY/*.parquet``, ``<output>/rejected/``,
+    ``<output>/unmatched/{tracks,artists}/`` and ``<output>/_runs/<run_id>.json``.
+    """
+    return run(spark, staging_path, OutputPaths.under(output_path))
+
+
+def _new_run_id(started: datetime) -> str:
+    return f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
+
+
+def run(
+    spark: SparkSession,
+    staging_path: str,
+    paths: OutputPaths,
+    quality_gate: QualityGate | None = None,
+) -> RunSummary:
+    """Run the job with explicit output locations; raise `EtlError` subclasses on bad input,
+    unbalanced reconciliation or a failed quality gate (after writing the run summary)."""
+    started = datetime.now(timezone.utc)
+    clock = time.monotonic()
+    run_id = _new_run_id(started)
+    spark.conf.set(PARTITION_OVERWRITE_MODE, "dynamic")
+    contract = load_contract()
+    persisted: list[DataFrame] = []
+
+    def keep(frame: DataFrame) -> DataFrame:
+        persisted.append(frame.persist(StorageLevel.MEMORY_AND_DISK))
+        return persisted[-1]
+
+    summary = RunSummary(
+        run_id=run_id,
+        status="failed",
+        started_at=started.isoformat(),
+        duration_seconds=0.0,
+        staging_path=staging_path,
+        outputs={"warehouse": paths.warehouse, "rejected": paths.rejected, "unmatched": paths.unmatched, "runs": paths.runs},
+        sources={},
+        output=None,
+    )
+    try:
+        classified: dict[str, DataFrame] = {}
+        counts: dict[str, SourceCounts] = {}
+        for spec in SOURCES:
+            LOG.info("%s: reading and validating", spec.name)
+            frame, input_rows, files = classify(spark, staging_path, spec)
+            classified[spec.name] = keep(frame)
+            accepted_rows, rejected_rows = reconcile.reason_counts(classified[spec.name])
+            counts[spec.name] = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files)
+            LOG.info("%s: %d input, %d accepted, %d rejected", spec.name, input_rows, accepted_rows, sum(rejected_rows.values()))
+
+        albums = accepted(classified[ALBUMS.name], ALBUMS)
+        tracks = accepted(classified[TRACKS.name], TRACKS)
+        artists = accepted(classified[ARTISTS.name], ARTISTS)
+        unmatched_tracks = join.unmatched(tracks, "id", albums, "track_id")
+        unmatched_artists = join.unmatched(artists, "id", albums, "artist_id")
+        counts[TRACKS.name] = replace(counts[TRACKS.name], unmatched=unmatched_tracks.count())
+        counts[ARTISTS.name] = replace(counts[ARTISTS.name], unmatched=unmatched_artists.count())
+
+        LOG.info("joining and conforming to the warehouse contract")
+        output = keep(conform(join.join_sources(albums, tracks, artists), contract))
+        output_counts: OutputCounts = reconcile.output_counts(output)
+        checks = reconcile.checks(counts, output_counts)
+        summary = replace(summary, sources=counts, output=output_counts, checks=checks)
+        reconcile.raise_if_failed(checks)
+
+        if quality_gate is not None:
+            LOG.info("evaluating the data-quality gate")
+            quality_gate(output)
+
+        LOG.info("writing rejected rows to %s", paths.rejected)
+        rejected_rows = [rejected(classified[spec.name], spec) for spec in SOURCES]
+        write_rejected(rejected_rows[0].unionByName(rejected_rows[1]).unionByName(rejected_rows[2]), paths.rejected)
+        LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
+        write_unmatched(unmatched_tracks, f"{paths.unmatched}/{TRACKS.name}", "id")
+        write_unmatched(unmatched_artists, f"{paths.unmatched}/{ARTISTS.name}", "id")
+        LOG.info("writing %d rows to %s", output_counts.rows, paths.warehouse)
+        partition_key = contract.partition_keys[0].name
+        write_warehouse(output, paths.warehouse, partition_key, ("track_id", "album_id"))
+        summary = replace(summary, status="succeeded")
+    except Exception as error:
+        summary = replace(summary, error=f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        summary = replace(summary, duration_seconds=round(time.monotonic() - clock, 3))
+        _write_summary(spark, paths.runs, summary)
+        for frame in persisted:
+            frame.unpersist()
+        LOG.info("run %s %s in %.1fs", run_id, summary.status, summary.duration_seconds)
+    return summary
+
+
+def _write_summary(spark: SparkSession, runs_path: str, summary: RunSummary) -> None:
+    write_text(spark, f"{runs_path.rstrip('/')}/{summary.run_id}.json", summary.to_json() + "\n")

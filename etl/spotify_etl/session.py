@@ -1,0 +1,23 @@
+"""Local SparkSession settings shared by the local runner, the benchmark and the tests,
+mirroring what matters of the Glue 5.0 runtime (Spark 3.5, UTC, dynamic partition overwrite)."""
+
+from __future__ import annotations
+
+from pyspark.sql import SparkSession
+
+
+def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, driver_memory: str = "4g") -> SparkSession:
+    """A quiet local SparkSession; ``driver_memory`` only applies if no JVM is running yet."""
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark

@@ -1,0 +1,104 @@
+"""Validation rules: each row gets the first reason (in `REASONS` order) it fails, or NULL.
+
+Line-level defects come first because when a line is malformed every field-level verdict on
+it is meaningless. Rules are derived from `clean.FIELDS`, so adding a field adds its checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from spotify_etl.clean import FIELDS, Field, raw_name
+from spotify_etl.read import LINE
+from spotify_etl.schemas import CORRUPT_RECORD, SourceSpec
+
+REASON = "reason"
+DETAIL = "detail"
+
+REASONS: tuple[str, ...] = (
+    "invalid_utf8",
+    "blank_line",
+    "unbalanced_quotes",
+    "wrong_column_count",
+    "null_key",
+    "missing_value",
+    "invalid_number",
+    "out_of_range",
+    "non_positive_duration",
+    "invalid_date",
+    "invalid_boolean",
+    "invalid_enum",
+    "duplicate",
+)
+"""Every rejection reason, in precedence order (``duplicate`` is assigned by `dedupe`)."""
+
+_REPLACEMENT_CHARACTER = "\ufffd"
+"""What a non-UTF-8 byte sequence decodes to; Spark reads the files as UTF-8."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named failure condition and a human-readable detail for the rejected row."""
+
+    reason: str
+    fails: Column
+    detail: Column
+
+
+def _line_rules(spec: SourceSpec) -> list[Rule]:
+    line = F.col(LINE)
+    quote_count = F.length(line) - F.length(F.regexp_replace(line, '"', ""))
+    return [
+        Rule("invalid_utf8", line.rlike(_REPLACEMENT_CHARACTER), F.lit("line is not valid UTF-8")),
+        Rule("blank_line", F.trim(line) == "", F.lit("empty line")),
+        Rule("unbalanced_quotes", quote_count % 2 == 1, F.lit("odd number of double quotes")),
+        Rule(
+            "wrong_column_count",
+            F.col(CORRUPT_RECORD).isNotNull(),
+            F.lit(f"expected {len(spec.columns)} columns"),
+        ),
+    ]
+
+
+def _shown(field: Field) -> Column:
+    return F.concat(F.lit(f"{field.source}="), F.coalesce(F.col(raw_name(field.source)), F.lit("<null>")))
+
+
+def _field_rules(field: Field) -> list[Rule]:
+    value = F.col(field.name)
+    present = F.trim(F.coalesce(F.col(raw_name(field.source)), F.lit(""))) != ""
+    rules: list[Rule] = []
+    if field.kind == "key":
+        rules.append(Rule("null_key", value.isNull(), F.lit(f"{field.source} is empty")))
+    elif field.required:
+        rules.append(Rule("missing_value", ~present, F.lit(f"{field.source} is empty")))
+    if field.kind == "integer":
+        rules.append(Rule("invalid_number", present & value.isNull(), _shown(field)))
+        if field.minimum is not None:
+            rules.append(Rule(field.range_reason, value < field.minimum, _shown(field)))
+        if field.maximum is not None:
+            rules.append(Rule(field.range_reason, value > field.maximum, _shown(field)))
+    if field.kind == "date":
+        rules.append(Rule("invalid_date", present & value.isNull(), _shown(field)))
+    if field.kind == "boolean":
+        rules.append(Rule("invalid_boolean", present & value.isNull(), _shown(field)))
+    if field.allowed:
+        rules.append(Rule("invalid_enum", value.isNotNull() & ~value.isin(*field.allowed), _shown(field)))
+    return rules
+
+
+def rules_for(spec: SourceSpec) -> list[Rule]:
+    """All rules of a source, sorted by reason precedence (stable within a reason)."""
+    rules = _line_rules(spec) + [rule for field in FIELDS[spec.name] for rule in _field_rules(field)]
+    return sorted(rules, key=lambda rule: REASONS.index(rule.reason))
+
+
+def validate(cleaned: DataFrame, spec: SourceSpec) -> DataFrame:
+    """Add ``reason`` and ``detail``: the first failed rule, or NULL for a valid row."""
+    rules = rules_for(spec)
+    reason = F.coalesce(*[F.when(rule.fails, F.lit(rule.reason)) for rule in rules])
+    detail = F.coalesce(*[F.when(rule.fails, rule.detail) for rule in rules])
+    return cleaned.withColumn(REASON, reason).withColumn(DETAIL, detail)

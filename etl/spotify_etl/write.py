@@ -1,0 +1,67 @@
+"""Writers for every output prefix. Each one is deterministic for the same input rows:
+a fixed partitioning, one file per partition directory, rows sorted within the file."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame, SparkSession
+
+PARTITION_OVERWRITE_MODE = "spark.sql.sources.partitionOverwriteMode"
+
+
+def write_warehouse(output: DataFrame, table_path: str, partition_key: str, sort_keys: tuple[str, ...]) -> None:
+    """Overwrite only the partitions present in ``output`` (dynamic partition overwrite).
+
+    Re-running on the same input replaces the same partitions with the same rows, and a run
+    on a subset of years leaves the other years untouched. Hash-repartitioning on the
+    partition key puts each year in exactly one task, hence exactly one snappy Parquet file.
+    """
+    (
+        output.repartition(partition_key)
+        .sortWithinPartitions(partition_key, *sort_keys)
+        .write.mode("overwrite")
+        .option("partitionOverwriteMode", "dynamic")
+        .option("compression", "snappy")
+        .partitionBy(partition_key)
+        .parquet(table_path)
+    )
+
+
+def write_rejected(rejected: DataFrame, path: str) -> None:
+    """Replace ``rejected/`` with this run's rejections, one directory per source.
+
+    A static overwrite is used on purpose: the prefix describes the latest delivery, so a
+    source with no rejections this time must not keep last run's files.
+    """
+    (
+        rejected.repartition("source")
+        .sortWithinPartitions("source", "source_file", "line", "reason")
+        .write.mode("overwrite")
+        .option("partitionOverwriteMode", "static")
+        .option("compression", "snappy")
+        .partitionBy("source")
+        .parquet(path)
+    )
+
+
+def write_unmatched(rows: DataFrame, path: str, sort_key: str) -> None:
+    """Replace one ``unmatched/<source>/`` directory with a single sorted Parquet file."""
+    (
+        rows.repartition(1)
+        .sortWithinPartitions(sort_key, "source_file", "line")
+        .write.mode("overwrite")
+        .option("compression", "snappy")
+        .parquet(path)
+    )
+
+
+def write_text(spark: SparkSession, path: str, text: str) -> None:
+    """Write one small UTF-8 file through Hadoop's FileSystem, so s3:// and local paths both work."""
+    jvm = spark.sparkContext._jvm  # noqa: SLF001 - the Hadoop API is only reachable through py4j
+    assert jvm is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    filesystem = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # noqa: SLF001
+    stream = filesystem.create(hadoop_path, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
