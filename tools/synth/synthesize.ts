@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildStack } from "../../infra/program";
-import { resolveStack } from "../../infra/stacks";
+import { resolveStack, StackTarget } from "../../infra/stacks";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "./fakeCloud";
 import { Manifest, ManifestResource, SECRET_MASK, UNKNOWN_MASK } from "./manifest";
 
@@ -62,14 +62,15 @@ export function synthesizeStack(options: SynthesizeOptions): Promise<Manifest> {
 let exclusive: Promise<unknown> = Promise.resolve();
 
 async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manifest> {
-    const target = resolveStack(options.stackName);
     const region = options.config["aws:region"] ?? "unset";
     await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, SYNTH_ORGANIZATION);
     pulumi.runtime.setAllConfig(options.config);
     const registered = recordRegistrations();
 
     let outputs: Record<string, unknown>;
+    let target: StackTarget;
     try {
+        target = resolveStack(options.stackName);
         const stackOutputs = (options.program ?? buildStack)(options.stackName);
         outputs = await settle(stackOutputs);
         await runtimeInternals.waitForRPCs();

@@ -13,7 +13,7 @@ export function renderPreview(manifest: Manifest): string {
         const siblings = children.get(parent) ?? [];
         siblings.forEach((resource, index) => {
             const last = index === siblings.length - 1;
-            rows.push([`${indent}${last ? "└─ " : "├─ "}${resource.type}`, resource.name + (resource.read ? " (read)" : "")]);
+            rows.push([`${indent}${last ? "└─ " : "├─ "}${displayType(resource.type)}`, resource.name + (resource.read ? " (read)" : "")]);
             walk(resource.urn, `${indent}${last ? "   " : "│  "}`);
         });
     };
@@ -26,11 +26,17 @@ export function renderPreview(manifest: Manifest): string {
     }
     const counts = new Map<string, number>();
     for (const resource of manifest.resources) {
-        counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+        counts.set(displayType(resource.type), (counts.get(displayType(resource.type)) ?? 0) + 1);
     }
     lines.push("", `Resources: ${manifest.resources.length} to create`);
     for (const [type, count] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
         lines.push(`    ${String(count).padStart(3)} ${type}`);
     }
     return lines.join("\n");
+}
+
+/** `aws:s3/bucket:Bucket` is shown as `aws:s3:Bucket`, as the Pulumi CLI shows it. */
+function displayType(type: string): string {
+    const [pkg, module, name] = type.split(":");
+    return name === undefined ? type : `${pkg}:${module.split("/")[0]}:${name}`;
 }

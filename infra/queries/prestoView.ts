@@ -1,0 +1,124 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Athena views as Glue Data Catalog tables, created declaratively instead of by running
+ * `CREATE VIEW` DDL in Athena.
+ *
+ * Athena (like Presto/Trino on a Hive metastore) stores a view as a Glue table that it recognises
+ * by this encoding, and nothing documents it besides what Athena itself writes:
+ *
+ * - `tableType` is `VIRTUAL_VIEW`; `parameters` are `{ presto_view: "true", comment: "Presto View" }`.
+ * - `viewOriginalText` is `/* Presto View: <base64 of UTF-8 JSON> *\/`, the JSON being Trino's
+ *   ConnectorViewDefinition:
+ *     `originalSql`  the view's SELECT, verbatim: no `CREATE VIEW`, no trailing `;`. Tables and views
+ *                    it names unqualified resolve in `catalog`.`schema`;
+ *     `catalog`      `awsdatacatalog`, the Glue Data Catalog as Athena names it;
+ *     `schema`       the Glue database the view lives in;
+ *     `columns`      `[{ name, type }]` in output order, with Presto/Trino types (`varchar`,
+ *                    `integer`, `decimal(10,2)`...);
+ *     `runAsInvoker` false, and no `owner`: Trino's defaults, and what Athena reads when it
+ *                    authorises the caller through IAM / Lake Formation. Trino rejects an owner
+ *                    together with runAsInvoker true.
+ * - `viewExpandedText` is the marker `/* Presto View *\/`.
+ * - `storageDescriptor.columns` repeat the columns with Hive types (`varchar` -> `string`,
+ *   `integer` -> `int`, `real` -> `float`; see {@link hiveType}). Glue, the console and
+ *   QuickSight's table picker read these; Athena checks the query against the JSON columns and
+ *   fails with "View ... is stale" when the SQL's output cannot be coerced to them.
+ * - `storageDescriptor.serDeInfo` must exist, or Athena fails reading the view with
+ *   "HIVE_METASTORE_ERROR: Table storage descriptor is missing SerDe info". Its content is unused
+ *   (a view reads no files), but the provider drops an all-empty SerDe block before calling Glue
+ *   (hashicorp/terraform-provider-aws#28517), so it carries a placeholder name.
+ *
+ * Both column lists come from one declaration (queries/<name>.schema.json), so they cannot drift.
+ */
+
+/** Athena's name for the Glue Data Catalog, the `catalog` of every view. */
+export const PRESTO_VIEW_CATALOG = "awsdatacatalog";
+/** The `viewExpandedText` marker of a Presto view. */
+export const PRESTO_VIEW_EXPANDED_TEXT = "/* Presto View */";
+/** Table parameters Athena sets on the views it creates. */
+export const PRESTO_VIEW_PARAMETERS = { presto_view: "true", comment: "Presto View" } as const;
+/** Keeps the SerDe block non-empty so the provider sends it (see the module doc). */
+export const VIEW_SERDE_INFO = { name: "-" } as const;
+
+/** Presto/Trino scalar types and their Hive spellings; the types a query schema may declare. */
+const HIVE_TYPES: Readonly<Record<string, string>> = {
+    varchar: "string",
+    // Trino's `char` without a length is char(1); Hive requires the length.
+    char: "char(1)",
+    boolean: "boolean",
+    tinyint: "tinyint",
+    smallint: "smallint",
+    integer: "int",
+    bigint: "bigint",
+    real: "float",
+    double: "double",
+    date: "date",
+    timestamp: "timestamp",
+};
+const DECIMAL = /^decimal\((\d+),(\d+)\)$/;
+
+/** The Presto types a declaration may use, for error messages. */
+export const SUPPORTED_TYPES = `${Object.keys(HIVE_TYPES).join(", ")}, decimal(p,s) with 1 <= p <= 38 and s <= p`;
+
+/** The Hive type of a Presto/Trino type, or undefined when it is not a supported type. */
+export function hiveType(prestoType: string): string | undefined {
+    const decimal = DECIMAL.exec(prestoType);
+    if (decimal !== null) {
+        const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+        return precision >= 1 && precision <= 38 && scale <= precision ? prestoType : undefined;
+    }
+    return Object.hasOwn(HIVE_TYPES, prestoType) ? HIVE_TYPES[prestoType] : undefined;
+}
+
+export interface ViewColumn {
+    name: string;
+    /** A Presto/Trino type, one of {@link SUPPORTED_TYPES}. */
+    type: string;
+}
+
+/** What a view is made of: queries/<name>.sql and its declared output. */
+export interface ViewSource {
+    name: string;
+    description: string;
+    sql: string;
+    columns: readonly ViewColumn[];
+}
+
+/** `/* Presto View: <base64 JSON> *\/` for a view of `source` in Glue database `schema`. */
+export function prestoViewOriginalText(source: ViewSource, schema: string): string {
+    const definition = {
+        originalSql: source.sql,
+        catalog: PRESTO_VIEW_CATALOG,
+        schema,
+        columns: source.columns.map(({ name, type }) => ({ name, type })),
+        runAsInvoker: false,
+    };
+    return `/* Presto View: ${Buffer.from(JSON.stringify(definition), "utf8").toString("base64")} */`;
+}
+
+/** The Glue table arguments of the Athena view `source` in `databaseName`. */
+export function prestoViewTableArgs(source: ViewSource, databaseName: pulumi.Input<string>): aws.glue.CatalogTableArgs {
+    return {
+        name: source.name,
+        databaseName,
+        description: source.description,
+        tableType: "VIRTUAL_VIEW",
+        parameters: { ...PRESTO_VIEW_PARAMETERS },
+        viewOriginalText: pulumi.output(databaseName).apply((schema) => prestoViewOriginalText(source, schema)),
+        viewExpandedText: PRESTO_VIEW_EXPANDED_TEXT,
+        storageDescriptor: {
+            columns: source.columns.map((column) => ({ name: column.name, type: requiredHiveType(source, column) })),
+            serDeInfo: { ...VIEW_SERDE_INFO },
+        },
+    };
+}
+
+function requiredHiveType(source: ViewSource, column: ViewColumn): string {
+    const converted = hiveType(column.type);
+    if (converted === undefined) {
+        throw new Error(`View ${source.name}: column ${column.name} has type "${column.type}", which is not one of ${SUPPORTED_TYPES}.`);
+    }
+    return converted;
+}

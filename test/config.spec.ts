@@ -1,0 +1,87 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_KEYS, parseStageConfig } from "../infra/config";
+import { readStageConfigFile, REPO_ROOT } from "../tools/synth/stageConfig";
+import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
+
+/** Synthesizes `stack` with `config` and returns the failure, which must come before any resource. */
+async function failureOf(stack: string, config: Record<string, string>): Promise<SynthesisError> {
+    try {
+        await synthesizeStack({ stackName: stack, config });
+    } catch (error) {
+        assert.ok(error instanceof SynthesisError, `expected a SynthesisError, got ${String(error)}`);
+        return error;
+    }
+    assert.fail(`${stack} synthesized although its config is invalid`);
+}
+
+function without(config: Record<string, string>, key: string): Record<string, string> {
+    const copy = { ...config };
+    delete copy[key];
+    return copy;
+}
+
+describe("stage config validation", () => {
+    const dev = readStageConfigFile("dev");
+
+    const badConfigs: Array<[string, Record<string, string>, string, RegExp]> = [
+        ["missing owner", without(dev, "spotify:owner"), "spotify:owner", /required key is missing/],
+        ["missing bucket suffix", without(dev, "spotify:bucketSuffix"), "spotify:bucketSuffix", /required key is missing/],
+        ["missing region", without(dev, "aws:region"), "aws:region", /required key is missing/],
+        ["malformed region", { ...dev, "aws:region": "Europe" }, "aws:region", /AWS region/],
+        ["stage of another stack", { ...dev, "spotify:stage": "prod" }, "spotify:stage", /belongs to stage "dev"/],
+        ["uppercase stage", { ...dev, "spotify:stage": "Dev" }, "spotify:stage", /lowercase/],
+        ["deletion window too short", { ...dev, "spotify:kmsDeletionWindowDays": "3" }, "spotify:kmsDeletionWindowDays", /from 7 to 30/],
+        ["fractional retention", { ...dev, "spotify:athenaResultsRetentionDays": "1.5" }, "spotify:athenaResultsRetentionDays", /whole number/],
+        ["transition S3 refuses", { ...dev, "spotify:stagingInfrequentAccessDays": "10" }, "spotify:stagingInfrequentAccessDays", /from 30/],
+        ["non-boolean flag", { ...dev, "spotify:protectData": "yes" }, "spotify:protectData", /true or false/],
+        ["bucket suffix not DNS-safe", { ...dev, "spotify:bucketSuffix": "Acme_Corp" }, "spotify:bucketSuffix", /lowercase/],
+        ["unknown classification", { ...dev, "spotify:dataClassification": "secret" }, "spotify:dataClassification", /one of public/],
+        ["protected data with teardown", { ...dev, "spotify:protectData": "true" }, "spotify:allowTeardown", /must be false/],
+        ["principal that is no ARN", { ...dev, "spotify:quicksightPrincipals": '["alice"]' }, "spotify:quicksightPrincipals", /QuickSight user or group ARN/],
+        ["log retention CloudWatch lacks", { ...dev, "spotify:logRetentionDays": "45" }, "spotify:logRetentionDays", /retention periods/],
+        ["FLEX on a large worker", { ...dev, "spotify:glueExecutionClass": "FLEX", "spotify:glueWorkerType": "G.8X" }, "spotify:glueWorkerType", /FLEX runs only/],
+        ["misspelt key", { ...dev, "spotify:kmsDeletionWindow": "7" }, "spotify:kmsDeletionWindow", /unknown key/],
+        ["malformed schedule", { ...dev, "spotify:etlSchedule": "daily" }, "spotify:etlSchedule", /cron/],
+    ];
+
+    for (const [what, config, key, reason] of badConfigs) {
+        it(`rejects ${what}, naming ${key} and the file, before any resource`, async () => {
+            const failure = await failureOf("dev-storage", config);
+            assert.match(failure.message, /Pulumi\.dev\.yaml/);
+            const line = failure.message.split("\n").find((candidate) => candidate.includes(`${key}:`));
+            assert.ok(line, `no line names ${key} in:\n${failure.message}`);
+            assert.match(line, reason);
+            assert.deepStrictEqual(failure.registered, []);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        const config = { ...without(dev, "spotify:owner"), "spotify:kmsDeletionWindowDays": "99" };
+        assert.throws(() => parseStageConfig(config, "dev"), (error: Error) => /spotify:owner/.test(error.message) && /spotify:kmsDeletionWindowDays/.test(error.message));
+    });
+
+    it("explains how to pass the stage file when a layer stack has no stage config", async () => {
+        const failure = await failureOf("dev-storage", {});
+        assert.match(failure.message, /--config-file Pulumi\.dev\.yaml/);
+        assert.deepStrictEqual(failure.registered, []);
+    });
+
+    it("accepts every committed stage file", () => {
+        const stageFiles = fs.readdirSync(REPO_ROOT).filter((file) => /^Pulumi\.[a-z0-9]+\.yaml$/.test(file));
+        assert.ok(stageFiles.length >= 2);
+        for (const file of stageFiles) {
+            const stage = file.split(".")[1];
+            assert.strictEqual(parseStageConfig(readStageConfigFile(stage), stage).stage, stage);
+        }
+    });
+
+    it("documents every key in the README's stage config reference", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        for (const key of Object.keys(CONFIG_KEYS)) {
+            const qualified = key.includes(":") ? key : `spotify:${key}`;
+            assert.ok(readme.includes(`\`${qualified}\``), `README.md does not document ${qualified}`);
+        }
+    });
+});
