@@ -1,0 +1,310 @@
+"""The SQL results agree with an independent computation in plain Python and numpy.
+
+The reference reads the warehouse rows straight from the Parquet (``raw_rows``) and
+recomputes every query from the business rules in queries/README.md; nothing here is
+a hard-coded expected value.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from athena_sql.local import QueryResult
+
+Row = dict[str, Any]
+TOLERANCE = 1e-9
+
+
+# --- reference rules --------------------------------------------------------------------
+
+
+def ref_duration_fit(duration_sec: float) -> float:
+    return min(100.0, max(0.0, (1.0 - abs(duration_sec - 180.0) / 180.0) * 100.0))
+
+
+def ref_is_scored(row: Row) -> bool:
+    return bool(
+        row["track_matched"]
+        and row["artist_matched"]
+        and row["track_popularity"] is not None
+        and row["artist_popularity"] is not None
+        and row["album_popularity"] is not None
+    )
+
+
+def ref_hit_score(row: Row) -> float | None:
+    if not ref_is_scored(row):
+        return None
+    return (
+        0.4 * row["track_popularity"]
+        + 0.3 * row["artist_popularity"]
+        + 0.2 * row["album_popularity"]
+        + 0.1 * ref_duration_fit(row["duration_sec"])
+    )
+
+
+def genre_label(row: Row) -> str:
+    return row["genre"] if row["genre"] is not None else "unknown"
+
+
+def mean(values: Iterable[float | int | None]) -> float | None:
+    known = [float(value) for value in values if value is not None]
+    return sum(known) / len(known) if known else None
+
+
+def ref_corr(x: Sequence[float], y: Sequence[float]) -> float | None:
+    """numpy.corrcoef with NaN (constant side, fewer than two rows) normalised to None."""
+    if len(x) < 2:
+        return None
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = float(np.corrcoef(np.asarray(x, dtype=float), np.asarray(y, dtype=float))[0, 1])
+    return None if math.isnan(value) else value
+
+
+# --- comparison helpers -----------------------------------------------------------------
+
+
+def same(actual: object, expected: object) -> bool:
+    if actual is None or expected is None:
+        return actual is None and expected is None
+    if isinstance(expected, float) or isinstance(actual, float):
+        assert not (isinstance(actual, float) and math.isnan(actual)), "NaN leaked from SQL"
+        return math.isclose(float(actual), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)  # type: ignore[arg-type]
+    return actual == expected
+
+
+def sort_key(row: Row, keys: Sequence[str]) -> tuple[tuple[bool, Any], ...]:
+    return tuple((row[key] is None, row[key] if row[key] is not None else 0) for key in keys)
+
+
+def assert_rows_equal(
+    actual: list[Row], expected: list[Row], keys: Sequence[str], label: str
+) -> None:
+    """Same multiset of rows, matched by ``keys`` (each key tuple must be unique)."""
+    assert len(actual) == len(expected), f"{label}: {len(actual)} rows, expected {len(expected)}"
+    actual_sorted = sorted(actual, key=lambda row: sort_key(row, keys))
+    expected_sorted = sorted(expected, key=lambda row: sort_key(row, keys))
+    for got, want in zip(actual_sorted, expected_sorted, strict=True):
+        for column, value in want.items():
+            assert same(got[column], value), (
+                f"{label} {[got[k] for k in keys]}: {column} = {got[column]!r}, expected {value!r}"
+            )
+
+
+def unique_keys(rows: list[Row], keys: Sequence[str]) -> None:
+    seen = [tuple(row[key] for key in keys) for row in rows]
+    assert len(seen) == len(set(seen)), f"{keys} is not unique in the warehouse rows"
+
+
+ROW_KEY = ("album_id", "track_id")
+
+
+# --- hit_score_insights -----------------------------------------------------------------
+
+
+def test_hit_score_insights_recomputed_per_row(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    unique_keys(raw_rows, ROW_KEY)
+    expected = [
+        {
+            "album_id": row["album_id"],
+            "track_id": row["track_id"],
+            "track_name": row["track_name"],
+            "genre": row["genre"],
+            "release_year": row["release_year"],
+            "track_popularity": row["track_popularity"],
+            "artist_popularity": row["artist_popularity"],
+            "album_popularity": row["album_popularity"],
+            "duration_sec": row["duration_sec"],
+            "duration_fit": ref_duration_fit(row["duration_sec"]),
+            "is_scored": ref_is_scored(row),
+            "hit_score": ref_hit_score(row),
+        }
+        for row in raw_rows
+    ]
+    actual = results["hit_score_insights"].records()
+    assert_rows_equal(actual, expected, ROW_KEY, "hit_score_insights")
+    for row in actual:
+        assert 0.0 <= row["duration_fit"] <= 100.0
+        if row["hit_score"] is not None:
+            assert 0.0 <= row["hit_score"] <= 100.0
+
+
+# --- genre_ranked_hits ------------------------------------------------------------------
+
+
+def test_genre_ranked_hits_has_the_scored_rows_with_their_scores(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    expected = [
+        {
+            "album_id": row["album_id"],
+            "track_id": row["track_id"],
+            "genre": genre_label(row),
+            "hit_score": ref_hit_score(row),
+        }
+        for row in raw_rows
+        if ref_is_scored(row)
+    ]
+    assert_rows_equal(results["genre_ranked_hits"].records(), expected, ROW_KEY, "genre_ranked_hits")
+
+
+def test_genre_ranks_follow_scores_with_tie_breaks(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    scores = {(r["album_id"], r["track_id"]): ref_hit_score(r) for r in raw_rows if ref_is_scored(r)}
+    by_genre: dict[str, list[Row]] = defaultdict(list)
+    for row in results["genre_ranked_hits"].records():
+        by_genre[row["genre"]].append(row)
+    for genre, rows in by_genre.items():
+        # Positions are 1..n in (score desc, track_id, album_id) order.
+        ordered = sorted(rows, key=lambda r: (-r["hit_score"], r["track_id"], r["album_id"]))
+        assert [r["genre_position"] for r in ordered] == list(range(1, len(rows) + 1)), genre
+        # rank(): 1 + number of strictly better scores in the genre; ties share a rank.
+        for row in rows:
+            better = sum(1 for other in rows if other["hit_score"] > row["hit_score"])
+            assert row["genre_rank"] == better + 1, (genre, row["track_id"])
+        # Monotone: walking down the positions, scores never rise and ranks never fall.
+        for upper, lower in zip(ordered, ordered[1:]):
+            assert upper["hit_score"] >= lower["hit_score"]
+            assert upper["genre_rank"] <= lower["genre_rank"]
+            assert (upper["genre_rank"] == lower["genre_rank"]) == (
+                upper["hit_score"] == lower["hit_score"]
+            )
+        # Genre aggregates from the reference scores.
+        reference = [scores[(r["album_id"], r["track_id"])] for r in rows]
+        for row in rows:
+            assert row["genre_track_count"] == len(rows)
+            assert same(row["genre_avg_hit_score"], mean(reference)), genre
+
+
+def test_repeated_track_names_are_numbered(results: dict[str, QueryResult]) -> None:
+    rows = results["genre_ranked_hits"].records()
+    by_name: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["track_name"] is None:
+            assert row["name_instance"] is None and row["name_occurrences"] is None
+        else:
+            by_name[row["track_name"]].append(row)
+    for name, group in by_name.items():
+        ordered = sorted(group, key=lambda r: (-r["hit_score"], r["track_id"], r["album_id"]))
+        assert [r["name_instance"] for r in ordered] == list(range(1, len(group) + 1)), name
+        assert {r["name_occurrences"] for r in group} == {len(group)}, name
+
+
+# --- genre_summary and popularity_trends ------------------------------------------------
+
+
+def group_aggregates(rows: list[Row]) -> dict[str, Any]:
+    scores = [ref_hit_score(row) for row in rows]
+    known_scores = [score for score in scores if score is not None]
+    return {
+        "track_count": len(rows),
+        "scored_track_count": len(known_scores),
+        "avg_hit_score": mean(known_scores),
+        "avg_track_popularity": mean(row["track_popularity"] for row in rows),
+        "avg_artist_popularity": mean(row["artist_popularity"] for row in rows),
+        "avg_album_popularity": mean(row["album_popularity"] for row in rows),
+        "avg_duration_sec": mean(row["duration_sec"] for row in rows),
+    }
+
+
+def test_genre_summary_aggregates(results: dict[str, QueryResult], raw_rows: list[Row]) -> None:
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in raw_rows:
+        groups[genre_label(row)].append(row)
+    expected = []
+    for genre, rows in groups.items():
+        known = [s for s in (ref_hit_score(r) for r in rows) if s is not None]
+        expected.append(
+            {"genre": genre, **group_aggregates(rows), "max_hit_score": max(known) if known else None}
+        )
+    assert_rows_equal(results["genre_summary"].records(), expected, ["genre"], "genre_summary")
+
+
+def test_popularity_trends_aggregates(results: dict[str, QueryResult], raw_rows: list[Row]) -> None:
+    groups: dict[int, list[Row]] = defaultdict(list)
+    for row in raw_rows:
+        groups[row["release_year"]].append(row)
+    expected = [
+        {
+            "release_year": year,
+            **group_aggregates(rows),
+            "explicit_share": mean(
+                (1.0 if row["explicit"] else 0.0) for row in rows if row["explicit"] is not None
+            ),
+        }
+        for year, rows in groups.items()
+    ]
+    assert_rows_equal(
+        results["popularity_trends"].records(), expected, ["release_year"], "popularity_trends"
+    )
+
+
+# --- track_vs_artist_popularity ---------------------------------------------------------
+
+
+def test_track_vs_artist_popularity(results: dict[str, QueryResult], raw_rows: list[Row]) -> None:
+    expected = [
+        {
+            "album_id": row["album_id"],
+            "track_id": row["track_id"],
+            "genre": genre_label(row),
+            "track_popularity": row["track_popularity"],
+            "artist_popularity": row["artist_popularity"],
+            "popularity_gap": row["track_popularity"] - row["artist_popularity"],
+            "outperforms_artist": row["track_popularity"] > row["artist_popularity"],
+        }
+        for row in raw_rows
+        if row["track_matched"]
+        and row["artist_matched"]
+        and row["track_popularity"] is not None
+        and row["artist_popularity"] is not None
+    ]
+    assert_rows_equal(
+        results["track_vs_artist_popularity"].records(), expected, ROW_KEY,
+        "track_vs_artist_popularity",
+    )
+
+
+# --- popularity_needs -------------------------------------------------------------------
+
+
+def correlation_row(breakdown: str, genre: str | None, rows: list[Row]) -> Row:
+    track = [float(r["track_popularity"]) for r in rows]
+    return {
+        "breakdown": breakdown,
+        "genre": genre,
+        "sample_size": len(rows),
+        "corr_track_artist_popularity": ref_corr(track, [r["artist_popularity"] for r in rows]),
+        "corr_track_album_popularity": ref_corr(track, [r["album_popularity"] for r in rows]),
+        "corr_track_duration": ref_corr(track, [r["duration_sec"] for r in rows]),
+    }
+
+
+def test_popularity_needs_equals_numpy_corrcoef(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    scored = [row for row in raw_rows if ref_is_scored(row)]
+    by_genre: dict[str, list[Row]] = defaultdict(list)
+    for row in scored:
+        by_genre[genre_label(row)].append(row)
+    # The named query's ORDER BY: the overall row first, then genres by name.
+    expected = [correlation_row("all", None, scored)] + [
+        correlation_row("genre", genre, by_genre[genre]) for genre in sorted(by_genre)
+    ]
+    actual = results["popularity_needs"].records()
+    assert [(r["breakdown"], r["genre"]) for r in actual] == [
+        (r["breakdown"], r["genre"]) for r in expected
+    ], "rows or their order differ"
+    for got, want in zip(actual, expected, strict=True):
+        for column, value in want.items():
+            assert same(got[column], value), f"{want['genre']}: {column} = {got[column]!r}, expected {value!r}"
