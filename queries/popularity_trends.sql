@@ -3,7 +3,9 @@
 -- track_count counts every warehouse row (album, track) released that year;
 -- scored_track_count counts the fully matched ones that have a hit score.
 -- Each average is over the rows where its value is known (NULLs are skipped),
--- so avg_hit_score covers exactly the scored rows.
+-- so avg_hit_score covers exactly the scored rows. explicit_share is the share
+-- of rows with explicit = true among those where the flag is known; it averages
+-- a DOUBLE, not a decimal literal: in Trino avg(decimal(2,1)) stays decimal(2,1).
 SELECT
     release_year,
     count(*) AS track_count,
@@ -13,11 +15,6 @@ SELECT
     avg(artist_popularity) AS avg_artist_popularity,
     avg(album_popularity) AS avg_album_popularity,
     avg(duration_sec) AS avg_duration_sec,
-    avg(
-        CASE
-            WHEN explicit THEN 1.0
-            WHEN NOT explicit THEN 0.0
-        END
-    ) AS explicit_share
+    avg(cast(explicit AS DOUBLE)) AS explicit_share
 FROM hit_score_insights
 GROUP BY release_year

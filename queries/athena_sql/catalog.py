@@ -36,6 +36,16 @@ ATHENA_TYPE_PATTERN = re.compile(
 )
 
 
+def _is_athena_type(text: str) -> bool:
+    if not ATHENA_TYPE_PATTERN.match(text):
+        return False
+    decimal = re.match(r"^decimal\((\d+),(\d+)\)$", text)
+    if decimal:
+        precision, scale = int(decimal.group(1)), int(decimal.group(2))
+        return 1 <= precision <= 38 and scale <= precision
+    return True
+
+
 class CatalogError(ValueError):
     """A query file or its schema declaration is missing or invalid."""
 
@@ -132,6 +142,8 @@ def _load_spec(sql_path: Path) -> QuerySpec:
         )
     if not NAME_PATTERN.match(sql_path.stem):
         raise CatalogError(f"{sql_path}: name must be lowercase snake_case")
+    if sql_path.stem == CATALOG_TABLE:
+        raise CatalogError(f"{sql_path}: {CATALOG_TABLE!r} is the warehouse table; choose another name")
     kind = data["kind"]
     if kind not in KINDS:
         raise CatalogError(f"{schema_path}: kind {kind!r} must be one of {list(KINDS)}")
@@ -172,7 +184,7 @@ def _load_columns(schema_path: Path, raw: object) -> tuple[Column, ...]:
             raise CatalogError(f"{where}: name {column_name!r} must be lowercase snake_case")
         if column_name in seen:
             raise CatalogError(f"{where}: duplicate column {column_name!r}")
-        if not isinstance(column_type, str) or not ATHENA_TYPE_PATTERN.match(column_type):
+        if not isinstance(column_type, str) or not _is_athena_type(column_type):
             raise CatalogError(
                 f"{where}: type {column_type!r} of {column_name!r} is not an Athena type "
                 "(varchar, integer, bigint, double, boolean, date, timestamp, decimal(p,s), ...)"
@@ -235,24 +247,31 @@ def _check_dependencies(specs: list[QuerySpec]) -> None:
 
 
 def _dependency_order(specs: list[QuerySpec]) -> list[QuerySpec]:
-    """Views in dependency order (ties by name), then named queries by name."""
-    views = {spec.name: spec for spec in specs if spec.is_view}
+    """Views first, each after the views it reads, then named queries by name.
+
+    Depth-first over the views by name, dependencies by name: the same order as
+    ``infra/queries/catalog.ts`` creates them in.
+    """
+    by_name = {spec.name: spec for spec in specs}
     ordered: list[QuerySpec] = []
     done: set[str] = set()
-    while len(done) < len(views):
-        ready = sorted(
-            name for name, spec in views.items()
-            if name not in done and set(spec.depends_on) <= done
-        )
-        if not ready:
-            cycle = sorted(set(views) - done)
+
+    def visit(spec: QuerySpec, chain: tuple[str, ...]) -> None:
+        if spec.name in done:
+            return
+        if spec.name in chain:
+            cycle = [*chain[chain.index(spec.name):], spec.name]
             raise CatalogError(
-                f"{views[cycle[0]].schema_path.parent}: views depend on each other in a cycle: "
-                f"{cycle}"
+                f"{spec.schema_path}: depends_on forms a cycle: {' -> '.join(cycle)}"
             )
-        for name in ready:
-            ordered.append(views[name])
-            done.add(name)
+        for dependency in sorted(spec.depends_on):
+            visit(by_name[dependency], (*chain, spec.name))
+        done.add(spec.name)
+        ordered.append(spec)
+
+    for spec in sorted(specs, key=lambda s: s.name):
+        if spec.is_view:
+            visit(spec, ())
     ordered.extend(sorted((s for s in specs if not s.is_view), key=lambda s: s.name))
     return ordered
 
