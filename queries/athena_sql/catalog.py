@@ -159,7 +159,7 @@ def _load_spec(sql_path: Path) -> QuerySpec:
         raise CatalogError(f"{sql_path}: is empty")
     return QuerySpec(
         name=sql_path.stem,
-        kind=cast(Kind, kind),
+        kind=kind,
         description=description.strip(),
         columns=columns,
         depends_on=depends_on,

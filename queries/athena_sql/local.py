@@ -46,33 +46,41 @@ class QueryResult:
         return [dict(zip(names, row, strict=True)) for row in self.rows]
 
 
-def load_contract(path: Path = WAREHOUSE_CONTRACT) -> dict[str, object]:
+@dataclass(frozen=True)
+class WarehouseContract:
+    """The part of ``warehouse_schema.json`` the SQL relies on, with DuckDB types."""
+
+    table: str
+    columns: dict[str, str]
+    """Every column and partition key -> its DuckDB type."""
+    partition_keys: dict[str, str]
+    """Partition key -> its DuckDB type, in directory order."""
+
+
+def load_contract(path: Path = WAREHOUSE_CONTRACT) -> WarehouseContract:
     try:
-        contract = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        table = raw["table"]
+        columns = {c["name"]: hive_to_duckdb(c["type"]) for c in raw["columns"]}
+        partition_keys = {c["name"]: hive_to_duckdb(c["type"]) for c in raw["partition_keys"]}
     except FileNotFoundError as error:
         raise WarehouseError(f"{path}: warehouse contract not found") from error
-    if not isinstance(contract, dict) or contract.get("table") != CATALOG_TABLE:
-        raise WarehouseError(f"{path}: expected the contract of table {CATALOG_TABLE!r}")
-    return contract
+    except (ValueError, KeyError, TypeError) as error:
+        raise WarehouseError(f"{path}: not a readable warehouse contract: {error!r}") from error
+    if table != CATALOG_TABLE:
+        raise WarehouseError(
+            f"{path}: the contract's table is {table!r}, the SQL reads {CATALOG_TABLE!r}"
+        )
+    return WarehouseContract(table, {**columns, **partition_keys}, partition_keys)
 
 
-def contract_columns(contract: dict[str, object]) -> dict[str, str]:
-    """Column name -> DuckDB type for every column and partition key of the contract."""
-    columns: dict[str, str] = {}
-    for key in ("columns", "partition_keys"):
-        for column in contract.get(key, []):  # type: ignore[union-attr]
-            columns[column["name"]] = hive_to_duckdb(column["type"])
-    return columns
-
-
-def tracks_glob(warehouse: Path, contract: dict[str, object]) -> str:
-    table_dir = warehouse / str(contract["table"])
-    partition_keys = [key["name"] for key in contract.get("partition_keys", [])]  # type: ignore[union-attr]
+def tracks_glob(warehouse: Path, contract: WarehouseContract) -> str:
+    table_dir = warehouse / contract.table
     if not table_dir.is_dir():
         raise WarehouseError(
             f"{table_dir}: no warehouse table here; run the ETL first (npm run local -- etl)"
         )
-    pattern = "/".join([f"{key}=*" for key in partition_keys] + ["*.parquet"])
+    pattern = "/".join([f"{key}=*" for key in contract.partition_keys] + ["*.parquet"])
     if not any(table_dir.glob(pattern)):
         raise WarehouseError(f"{table_dir}: no Parquet files matching {pattern}")
     return str(table_dir / pattern)
@@ -81,15 +89,13 @@ def tracks_glob(warehouse: Path, contract: dict[str, object]) -> str:
 def connect(
     warehouse: Path, contract_path: Path = WAREHOUSE_CONTRACT
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with ``tracks`` over the warehouse Parquet, checked against the contract."""
+    """An in-memory DuckDB with ``tracks`` over the warehouse Parquet, checked against the
+    contract (column names and types, partition keys included)."""
     contract = load_contract(contract_path)
-    expected = contract_columns(contract)
     glob = tracks_glob(warehouse, contract)
-    partition_types = {
-        key["name"]: hive_to_duckdb(key["type"])
-        for key in contract.get("partition_keys", [])  # type: ignore[union-attr]
-    }
-    hive_types = ", ".join(f"'{name}': '{kind}'" for name, kind in partition_types.items())
+    hive_types = ", ".join(
+        f"'{name}': '{kind}'" for name, kind in contract.partition_keys.items()
+    )
     connection = duckdb.connect(":memory:")
     connection.execute(
         f"CREATE VIEW {CATALOG_TABLE} AS SELECT * FROM read_parquet("
@@ -100,9 +106,13 @@ def connect(
     actual = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     problems = [
         f"{name}: contract {kind}, Parquet {actual.get(name, 'missing')}"
-        for name, kind in expected.items()
+        for name, kind in contract.columns.items()
         if actual.get(name) != kind
-    ] + [f"{name}: in the Parquet but not in the contract" for name in actual if name not in expected]
+    ] + [
+        f"{name}: in the Parquet but not in the contract"
+        for name in actual
+        if name not in contract.columns
+    ]
     if problems:
         connection.close()
         raise WarehouseError(

@@ -16,7 +16,7 @@ class TranspileError(ValueError):
     """The SQL of one file cannot be parsed as one Athena statement or transpiled."""
 
 
-def parse_one_statement(sql: str, source: Path | str) -> exp.Expression:
+def parse_one_statement(sql: str, source: Path | str) -> exp.Query:
     """Parse ``sql`` as Athena SQL and require exactly one statement."""
     try:
         statements = [s for s in sqlglot.parse(sql, read=READ_DIALECT) if s is not None]
@@ -44,7 +44,7 @@ def to_duckdb(sql: str, source: Path | str) -> str:
         raise TranspileError(f"{source}: cannot transpile to {WRITE_DIALECT}: {error}") from error
 
 
-def referenced_relations(statement: exp.Expression) -> list[tuple[str, str]]:
+def referenced_relations(statement: exp.Query) -> list[tuple[str, str]]:
     """(qualifier, name) of every table or view the statement reads, CTE names excluded."""
     cte_names = {cte.alias_or_name for cte in statement.find_all(exp.CTE)}
     found: set[tuple[str, str]] = set()
