@@ -146,7 +146,8 @@ function creationOrder(specs: QuerySpec[]): QuerySpec[] {
         done.add(spec.name);
         ordered.push(spec);
     };
-    const byNameOrder = [...specs].sort((a, b) => a.name.localeCompare(b.name));
+    // Code point order, as Python's sorted(): both loaders produce the same creation order.
+    const byNameOrder = [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const spec of byNameOrder.filter((candidate) => candidate.kind === "view")) {
         visit(spec, []);
     }
