@@ -209,6 +209,7 @@ class Manifest:
     seed: int
     tracks: int
     defects: bool
+    rows_per_file: int
     rows: dict[str, int] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
     rejected: list[dict[str, str]] = field(default_factory=list)
@@ -265,7 +266,7 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
     rng = random.Random(seed)
     chaos = random.Random(seed + 1)
     """Defects use their own stream, so the clean rows do not depend on --defects."""
-    manifest = Manifest(seed=seed, tracks=tracks, defects=defects)
+    manifest = Manifest(seed=seed, tracks=tracks, defects=defects, rows_per_file=rows_per_file)
     writers = {spec.name: RotatingWriter(out, spec, rows_per_file) for spec in (TRACKS, ALBUMS, ARTISTS)}
     per_kind = max(2, tracks // 2000) if defects else 0
 
