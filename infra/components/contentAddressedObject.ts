@@ -1,0 +1,107 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+/** The repository root; upload sources are named relative to it. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** One file of an upload: its name in the object (the archive path for a package) and its repository-relative path. */
+export interface UploadEntry {
+    name: string;
+    source: string;
+}
+
+/** Byte-code caches and dot-files differ between machines and never belong in an upload. */
+function uploadable(name: string): boolean {
+    return !name.startsWith(".") && name !== "__pycache__" && !name.endsWith(".pyc");
+}
+
+function isPackage(source: string, root: string): boolean {
+    return fs.statSync(path.join(root, source)).isDirectory();
+}
+
+/**
+ * The files of `source` (repository-relative), sorted by name: a file is one entry named by its
+ * base name; a directory (a Python package) is every file below it, named `<package>/<path>` so the
+ * zip imports as the package.
+ */
+export function uploadEntries(source: string, root: string = REPO_ROOT): UploadEntry[] {
+    if (!isPackage(source, root)) {
+        return [{ name: path.basename(source), source }];
+    }
+    const walk = (directory: string): UploadEntry[] =>
+        fs
+            .readdirSync(path.join(root, directory), { withFileTypes: true })
+            .filter((entry) => uploadable(entry.name))
+            .flatMap((entry) => {
+                const child = path.posix.join(directory, entry.name);
+                return entry.isDirectory() ? walk(child) : [{ name: path.posix.relative(path.posix.dirname(source), child), source: child }];
+            });
+    return walk(source).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * sha256 over every entry's name, size and bytes in name order: any changed byte, renamed, added or
+ * removed file gives another hash, and the same files give the same hash on every machine.
+ */
+export function contentHash(entries: readonly UploadEntry[], root: string = REPO_ROOT): string {
+    const hash = createHash("sha256");
+    for (const entry of entries) {
+        const bytes = fs.readFileSync(path.join(root, entry.source));
+        hash.update(`${entry.name}\u0000${bytes.length}\u0000`).update(bytes);
+    }
+    return hash.digest("hex");
+}
+
+/** Hex digits of the content hash in the key: 64 bits, plenty to tell one release of a file from another. */
+const HASH_DIGITS = 16;
+
+/** The object key of an upload: `<prefix><hash>/<file>`, so new content is a new key. */
+export function contentAddressedKey(prefix: string, source: string, root: string = REPO_ROOT): string {
+    const fileName = isPackage(source, root) ? `${path.basename(source)}.zip` : path.basename(source);
+    return `${prefix}${contentHash(uploadEntries(source, root), root).slice(0, HASH_DIGITS)}/${fileName}`;
+}
+
+export interface ContentAddressedObjectArgs {
+    bucket: pulumi.Input<string>;
+    /** Key prefix, ending in "/". */
+    prefix: string;
+    /** Repository-relative path of a file (uploaded as is) or of a Python package directory (uploaded as a zip). */
+    source: string;
+}
+
+/**
+ * A repository file or package uploaded under a key derived from its content. Whatever reads it by
+ * key (a Glue job's script location) changes when the content changes, so a code change always
+ * redeploys, and an unchanged tree gives an identical key and manifest.
+ */
+export class ContentAddressedObject extends pulumi.ComponentResource {
+    public readonly key: string;
+    /** `s3://<bucket>/<key>`, known once the object is uploaded. */
+    public readonly s3Uri: pulumi.Output<string>;
+
+    constructor(name: string, args: ContentAddressedObjectArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spotify:storage:ContentAddressedObject", name, {}, opts);
+        this.key = contentAddressedKey(args.prefix, args.source);
+        const entries = uploadEntries(args.source);
+        // Relative to the working directory, which is where the engine resolves asset paths: the
+        // repository root for synthesis (repo-relative paths in manifests), infra/ under the CLI.
+        const asset = (entry: UploadEntry) => new pulumi.asset.FileAsset(path.relative(process.cwd(), path.join(REPO_ROOT, entry.source)));
+        const object = new aws.s3.BucketObjectv2(
+            name,
+            {
+                bucket: args.bucket,
+                key: this.key,
+                // The engine zips an archive with sorted names and fixed timestamps: the same files, the same bytes.
+                source: isPackage(args.source, REPO_ROOT)
+                    ? new pulumi.asset.AssetArchive(Object.fromEntries(entries.map((entry) => [entry.name, asset(entry)])))
+                    : asset(entries[0]),
+            },
+            { parent: this },
+        );
+        this.s3Uri = pulumi.interpolate`s3://${object.bucket}/${object.key}`;
+        this.registerOutputs({ key: this.key, s3Uri: this.s3Uri });
+    }
+}
