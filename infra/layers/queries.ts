@@ -4,7 +4,13 @@ import type { StageConfig } from "../config";
 import { glueName } from "../naming";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
-import { DATA_LAYOUT, StorageOutputs } from "./storage";
+import type { EtlOutputs } from "./etl";
+import { DATA_LAYOUT, STORAGE_OUTPUT_KEYS, StorageOutputs } from "./storage";
+
+/** The storage outputs this layer reads. */
+export const QUERIES_STORAGE_INPUTS = ["athenaResultsBucketName", "dataKeyArn"] as const satisfies readonly (typeof STORAGE_OUTPUT_KEYS)[number][];
+/** The etl outputs this layer reads: where the warehouse table is. */
+export const QUERIES_ETL_INPUTS = ["glueDatabaseName", "warehouseTableName"] as const satisfies readonly (keyof EtlOutputs)[];
 
 export const QUERIES_OUTPUT_KEYS = [
     "workgroupName",
@@ -22,9 +28,8 @@ export interface QueriesLayerArgs {
     config: StageConfig;
     /** queries/: the SQL files and their declared outputs, validated. */
     catalog: QueryCatalog;
-    storage: Pick<StorageOutputs, "athenaResultsBucketName" | "dataKeyArn">;
-    /** The warehouse's Glue database and table, from the etl layer. */
-    etl: Record<"databaseName" | "tableName", pulumi.Output<string>>;
+    storage: Pick<StorageOutputs, (typeof QUERIES_STORAGE_INPUTS)[number]>;
+    etl: Pick<EtlOutputs, (typeof QUERIES_ETL_INPUTS)[number]>;
 }
 
 /**
@@ -41,7 +46,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
 
         // The SQL reads the warehouse table by its contract name, unqualified; a differently named
         // table would leave every view broken, so the mismatch stops the deployment instead.
-        const databaseName = pulumi.all([etl.databaseName, etl.tableName]).apply(([database, table]) => {
+        const databaseName = pulumi.all([etl.glueDatabaseName, etl.warehouseTableName]).apply(([database, table]) => {
             if (table !== WAREHOUSE_TABLE) {
                 throw new pulumi.RunError(
                     `The etl layer's warehouse table is "${database}.${table}", but queries/*.sql read it as "${WAREHOUSE_TABLE}" ` +
