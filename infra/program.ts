@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "./config";
+import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
 import { StorageLayer } from "./layers/storage";
 import { Layer, resolveStack } from "./stacks";
 import { layerTags } from "./tags";
@@ -11,6 +12,7 @@ type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.Comp
 /** How each layer is built. A layer without a builder is named in the stack model but not built yet. */
 export const LAYER_BUILDERS: Partial<Record<Layer, LayerBuilder>> = {
     storage: (config, _wiring, opts) => new StorageLayer("storage", { config }, opts).outputs,
+    etl: (config, wiring, opts) => new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS) }, opts).outputs,
 };
 
 /** The AWS provider of one layer: the stage's region, and the layer's required tags on everything. */

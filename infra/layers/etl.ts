@@ -47,6 +47,9 @@ export interface EtlLayerArgs {
     storage: EtlStorageInputs;
 }
 
+/** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results. */
+export const GLUE_METRIC_NAMESPACES = ["Glue", "Glue Data Quality"];
+
 /** A warehouse contract column as the Glue catalog stores it. */
 function catalogColumn(column: { name: string; type: string; comment: string }) {
     return { name: column.name, type: column.type, comment: column.comment };
@@ -215,13 +218,23 @@ export class EtlLayer extends pulumi.ComponentResource {
                     },
                     writeOwnLogs(jobLogGroups),
                     {
+                        // The entry script publishes its quality-gate results under the job name. An
+                        // inline ruleset has no ARN of its own, so results are authorized against
+                        // dataQualityRuleset/* (this account and region only).
+                        Sid: "PublishDataQualityResults",
+                        Effect: "Allow",
+                        Action: "glue:PublishDataQuality",
+                        Resource: arn("glue", "dataQualityRuleset/*"),
+                    },
+                    {
                         // PutMetricData has no resource-level permissions: "*" is the only valid
-                        // resource, so the namespace condition is what scopes it to Glue's metrics.
+                        // resource, so the namespace condition is what scopes it, to the job metrics
+                        // (Glue) and the quality-gate metrics (Glue Data Quality).
                         Sid: "PublishGlueMetrics",
                         Effect: "Allow",
                         Action: "cloudwatch:PutMetricData",
                         Resource: "*",
-                        Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+                        Condition: { StringEquals: { "cloudwatch:namespace": GLUE_METRIC_NAMESPACES } },
                     },
                 ],
             },

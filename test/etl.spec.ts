@@ -1,0 +1,499 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import warehouseContract from "../etl/spotify_etl/contracts/warehouse_schema.json";
+import { contentAddressedKey, REPO_ROOT, uploadEntries } from "../infra/components/contentAddressedObject";
+import { parseStageConfig, StageConfig } from "../infra/config";
+import { ETL_OUTPUT_KEYS, ETL_SOURCES } from "../infra/layers/etl";
+import { DATA_LAYOUT } from "../infra/layers/storage";
+import { bucketName, BucketPurpose, glueName } from "../infra/naming";
+import { FAKE_ACCOUNT_ID, FAKE_PARTITION } from "../tools/synth/fakeCloud";
+import type { ManifestResource } from "../tools/synth/manifest";
+import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { stackTemplate } from "./support/synth";
+import { Template } from "./support/template";
+
+const TYPES = {
+    database: "aws:glue/catalogDatabase:CatalogDatabase",
+    table: "aws:glue/catalogTable:CatalogTable",
+    securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
+    job: "aws:glue/job:Job",
+    crawler: "aws:glue/crawler:Crawler",
+    trigger: "aws:glue/trigger:Trigger",
+    ruleset: "aws:glue/dataQualityRuleset:DataQualityRuleset",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    object: "aws:s3/bucketObjectv2:BucketObjectv2",
+    key: "aws:kms/key:Key",
+    bucket: "aws:s3/bucket:Bucket",
+};
+
+/** Job arguments Glue itself defines; every other argument is one the entry script reads. */
+const GLUE_SPECIAL_ARGUMENTS = [
+    "--job-language",
+    "--job-bookmark-option",
+    "--enable-metrics",
+    "--enable-observability-metrics",
+    "--enable-continuous-cloudwatch-log",
+    "--extra-py-files",
+    "--TempDir",
+];
+
+/** Job inputs that are the stage's settings, by the config key they come from. */
+const JOB_INPUTS_FROM_CONFIG = {
+    workerType: "glueWorkerType",
+    numberOfWorkers: "glueNumberOfWorkers",
+    executionClass: "glueExecutionClass",
+    timeout: "glueTimeoutMinutes",
+    maxRetries: "glueMaxRetries",
+} as const satisfies Record<string, keyof StageConfig>;
+
+/**
+ * The names the entry script passes to getResolvedOptions, JOB_NAME aside (Glue always passes it):
+ * a literal list in the call, or the module-level list the call names.
+ */
+function scriptArguments(): string[] {
+    const script = fs.readFileSync(path.join(REPO_ROOT, ETL_SOURCES.entryScript), "utf8");
+    const call = /getResolvedOptions\(\s*\w+(?:\.\w+)?\s*,\s*(\w+|\[[^\]]*\])/.exec(script);
+    assert.ok(call, `${ETL_SOURCES.entryScript} calls no getResolvedOptions(argv, <list>)`);
+    const literal = call[1].startsWith("[") ? call[1] : new RegExp(`^${call[1]}\\s*(?::[^=\\n]*)?=\\s*(\\[[^\\]]*\\])`, "m").exec(script)?.[1];
+    assert.ok(literal, `${ETL_SOURCES.entryScript}: getResolvedOptions reads ${call[1]}, which is not a literal list`);
+    const names = [...literal.matchAll(/["']([^"']+)["']/g)].map((match) => match[1]);
+    assert.ok(names.length > 0, "getResolvedOptions reads no arguments");
+    return names.filter((name) => name !== "JOB_NAME");
+}
+
+interface Statement {
+    Sid: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+function statementsOf(template: Template, roleName: string): Statement[] {
+    template.hasResourceProperties(TYPES.role, { name: roleName });
+    const [policy] = template.findResources(TYPES.rolePolicy, { role: roleName });
+    assert.ok(policy, `${roleName} has no inline policy`);
+    return (JSON.parse(String(policy.inputs.policy)) as { Statement: Statement[] }).Statement;
+}
+
+function glob(pattern: string, value: string, ignoreCase = false): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
+}
+
+/** A minimal IAM evaluation of Allow statements: action and resource globs, StringEquals conditions. */
+function allows(statements: Statement[], action: string, resource: string, context: Record<string, string> = {}): boolean {
+    return statements.some(
+        (statement) =>
+            statement.Effect === "Allow" &&
+            list(statement.Action).some((pattern) => glob(pattern, action, true)) &&
+            list(statement.Resource).some((pattern) => glob(pattern, resource)) &&
+            Object.entries(statement.Condition?.StringEquals ?? {}).every(([key, value]) => list(value).includes(context[key])),
+    );
+}
+
+describe("etl layer (dev-etl)", () => {
+    let template: Template;
+    let config: StageConfig;
+    let dataKeyArn: string;
+    const s3 = (purpose: BucketPurpose, key = "") => `arn:${FAKE_PARTITION}:s3:::${bucketName(config, purpose)}${key === "" ? "" : `/${key}`}`;
+    const s3Uri = (purpose: BucketPurpose, prefix: string) => `s3://${bucketName(config, purpose)}/${prefix}`;
+    const regional = (service: string, resource: string) => `arn:${FAKE_PARTITION}:${service}:${config.region}:${FAKE_ACCOUNT_ID}:${resource}`;
+    const securityConfigurationName = () => glueName(config, "etl_security");
+    const jobRoleName = () => glueName(config, "etl_job_role");
+    const crawlerRoleName = () => glueName(config, "crawler_role");
+    const job = () => template.resource(TYPES.job, "etl-job");
+    const crawler = () => template.resource(TYPES.crawler, "etl-crawler");
+    const table = () => template.resource(TYPES.table, "etl-tracks");
+
+    before(async () => {
+        template = await stackTemplate("dev", "dev-etl");
+        config = parseStageConfig(readStageConfigFile("dev"), "dev");
+        const storage = await stackTemplate("dev", "dev-storage");
+        dataKeyArn = String(storage.manifest.outputs.dataKeyArn);
+    });
+
+    it("declares the catalog, job, crawler, triggers, security configuration, roles and ruleset", () => {
+        for (const [type, count] of [
+            [TYPES.database, 1],
+            [TYPES.table, 1],
+            [TYPES.securityConfiguration, 1],
+            [TYPES.job, 1],
+            [TYPES.crawler, 1],
+            [TYPES.trigger, 1],
+            [TYPES.ruleset, 1],
+            [TYPES.role, 2],
+            [TYPES.rolePolicy, 2],
+            [TYPES.logGroup, 4],
+            [TYPES.object, 2],
+        ] as const) {
+            template.resourceCountIs(type, count);
+        }
+        template.hasResourceProperties(TYPES.database, { name: glueName(config, "warehouse") });
+    });
+
+    it("exports exactly ETL_OUTPUT_KEYS, with the database and table the queries layer reads", () => {
+        assert.deepStrictEqual(Object.keys(template.manifest.outputs).sort(), [...ETL_OUTPUT_KEYS].sort());
+        assert.ok(ETL_OUTPUT_KEYS.includes("glueDatabaseName") && ETL_OUTPUT_KEYS.includes("warehouseTableName"));
+    });
+
+    it("encrypts S3 and CloudWatch (SSE-KMS) and bookmarks (CSE-KMS) with the storage layer's data key", () => {
+        template.hasResourceProperties(TYPES.securityConfiguration, {
+            name: securityConfigurationName(),
+            encryptionConfiguration: {
+                s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: dataKeyArn },
+                cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: dataKeyArn },
+                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: dataKeyArn },
+            },
+        });
+        assert.strictEqual(job().inputs.securityConfiguration, securityConfigurationName());
+        assert.strictEqual(crawler().inputs.securityConfiguration, securityConfigurationName());
+    });
+
+    it("creates Glue's log groups itself, with the stage's retention and the data key, before the job can run", () => {
+        const names = [
+            `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/output`,
+            `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/error`,
+            `/aws-glue/jobs/logs-v2-${securityConfigurationName()}`,
+            `/aws-glue/crawlers-role/${crawlerRoleName()}-${securityConfigurationName()}`,
+        ];
+        const groups = template.findResources(TYPES.logGroup);
+        assert.deepStrictEqual(groups.map((group) => group.inputs.name).sort(), [...names].sort());
+        for (const group of groups) {
+            assert.strictEqual(group.inputs.retentionInDays, config.logRetentionDays, String(group.inputs.name));
+            assert.strictEqual(group.inputs.kmsKeyId, dataKeyArn, String(group.inputs.name));
+        }
+        const jobGroups = groups.filter((group) => String(group.inputs.name).startsWith("/aws-glue/jobs/"));
+        for (const group of jobGroups) assert.ok(job().dependencies.includes(group.urn), `the job does not wait for ${group.inputs.name}`);
+    });
+
+    describe("IAM", () => {
+        const logGroupArns = (...names: string[]) => names.flatMap((name) => [regional("logs", `log-group:${name}`), regional("logs", `log-group:${name}:*`)]);
+        const catalogArns = () => [regional("glue", "catalog"), regional("glue", `database/${glueName(config, "warehouse")}`)];
+
+        /** Every resource each role may name; anything else in its policy is a scoping error. */
+        const allowedResources = () => ({
+            [jobRoleName()]: [
+                s3("staging"),
+                s3("warehouse"),
+                s3("glue-assets"),
+                ...DATA_LAYOUT.stagingSources.map((prefix) => s3("staging", `${prefix}*`)),
+                ...[DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) => s3("warehouse", `${prefix}*`)),
+                s3("glue-assets", `${DATA_LAYOUT.glueScripts}*`),
+                s3("glue-assets", `${DATA_LAYOUT.glueTemp}*`),
+                ...catalogArns(),
+                regional("glue", `table/${glueName(config, "warehouse")}/*`),
+                regional("glue", "dataQualityRuleset/*"),
+                dataKeyArn,
+                ...logGroupArns(
+                    `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/output`,
+                    `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/error`,
+                    `/aws-glue/jobs/logs-v2-${securityConfigurationName()}`,
+                ),
+            ],
+            [crawlerRoleName()]: [
+                s3("warehouse"),
+                s3("warehouse", `${DATA_LAYOUT.warehouseTable}*`),
+                ...catalogArns(),
+                regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`),
+                dataKeyArn,
+                ...logGroupArns(`/aws-glue/crawlers-role/${crawlerRoleName()}-${securityConfigurationName()}`),
+            ],
+        });
+
+        it("names no wildcard action, and no resource outside the layer's buckets, prefixes, database, key and log groups", () => {
+            for (const [roleName, allowed] of Object.entries(allowedResources())) {
+                for (const statement of statementsOf(template, roleName)) {
+                    assert.strictEqual(statement.Effect, "Allow");
+                    assert.match(statement.Sid, /^[A-Za-z0-9]+$/, `${roleName}: every statement has a Sid`);
+                    for (const action of list(statement.Action)) assert.ok(!action.includes("*"), `${roleName}/${statement.Sid}: wildcard action ${action}`);
+                    for (const resource of list(statement.Resource)) {
+                        if (resource === "*") continue;
+                        assert.ok(allowed.includes(resource), `${roleName}/${statement.Sid}: ${resource} is outside the layer's scope`);
+                        if (/^arn:[^:]+:s3:::[^/]+$/.test(resource)) {
+                            assert.deepStrictEqual(list(statement.Action), ["s3:ListBucket"], `${roleName}/${statement.Sid}: bucket-level ARNs only for listing`);
+                        }
+                    }
+                }
+            }
+        });
+
+        it('uses "*" only for cloudwatch:PutMetricData, held to the Glue and Glue Data Quality namespaces', () => {
+            const wildcards = [jobRoleName(), crawlerRoleName()].flatMap((roleName) =>
+                statementsOf(template, roleName).filter((statement) => list(statement.Resource).includes("*")),
+            );
+            assert.deepStrictEqual(
+                wildcards.map((statement) => ({ Action: list(statement.Action), Resource: statement.Resource, Condition: statement.Condition })),
+                [{ Action: ["cloudwatch:PutMetricData"], Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } } }],
+            );
+        });
+
+        it("lets the job read staging, write the warehouse outputs and use its code, temp dir, key and metrics, and nothing beside", () => {
+            const job = statementsOf(template, jobRoleName());
+            for (const source of DATA_LAYOUT.stagingSources) assert.ok(allows(job, "s3:GetObject", s3("staging", `${source}2024/part-1.csv`)), source);
+            for (const prefix of [DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries]) {
+                for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) assert.ok(allows(job, action, s3("warehouse", `${prefix}x/part-0.parquet`)), `${action} ${prefix}`);
+            }
+            assert.ok(allows(job, "s3:GetObject", s3("glue-assets", `${DATA_LAYOUT.glueScripts}0123/spotify_etl.zip`)));
+            assert.ok(allows(job, "s3:PutObject", s3("glue-assets", `${DATA_LAYOUT.glueTemp}run-1/x`)));
+            for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) assert.ok(allows(job, action, dataKeyArn), action);
+            for (const namespace of ["Glue", "Glue Data Quality"]) assert.ok(allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": namespace }), namespace);
+            assert.ok(allows(job, "glue:PublishDataQuality", regional("glue", "dataQualityRuleset/any")), "the quality gate publishes its results");
+
+            assert.ok(!allows(job, "s3:PutObject", s3("staging", "tracks/x.csv")), "staging is read-only");
+            assert.ok(!allows(job, "s3:GetObject", s3("staging", "other/x.csv")), "only the three sources");
+            assert.ok(!allows(job, "s3:PutObject", s3("warehouse", "other/x")), "only the warehouse outputs");
+            assert.ok(!allows(job, "s3:PutObject", s3("glue-assets", `${DATA_LAYOUT.glueScripts}x.py`)), "the job cannot change its own code");
+            assert.ok(!allows(job, "s3:GetObject", s3("athena-results", "results/x")));
+            assert.ok(!allows(job, "glue:GetTable", regional("glue", "table/other_database/tracks")));
+            assert.ok(!allows(job, "glue:UpdateTable", regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`)));
+            assert.ok(!allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Other" }));
+            assert.ok(!allows(job, "glue:UpdateDataQualityRuleset", regional("glue", `dataQualityRuleset/${glueName(config, "warehouse_quality")}`)));
+        });
+
+        it("lets the crawler read the table's files and add partitions, but not change the table or write data", () => {
+            const crawler = statementsOf(template, crawlerRoleName());
+            const tableArn = regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`);
+            assert.ok(allows(crawler, "s3:GetObject", s3("warehouse", `${DATA_LAYOUT.warehouseTable}release_year=1999/part-0.parquet`)));
+            for (const action of ["glue:GetTable", "glue:BatchCreatePartition", "glue:UpdatePartition"]) assert.ok(allows(crawler, action, tableArn), action);
+            assert.ok(allows(crawler, "kms:Decrypt", dataKeyArn));
+
+            assert.ok(!allows(crawler, "glue:UpdateTable", tableArn), "the contract owns the schema");
+            assert.ok(!allows(crawler, "glue:CreateTable", regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`)));
+            assert.ok(!allows(crawler, "s3:PutObject", s3("warehouse", `${DATA_LAYOUT.warehouseTable}x`)));
+            assert.ok(!allows(crawler, "s3:GetObject", s3("warehouse", `${DATA_LAYOUT.rejected}x`)));
+            assert.ok(!allows(crawler, "kms:GenerateDataKey", dataKeyArn));
+        });
+
+        it("lets only Glue assume the roles, which have no managed policies", () => {
+            template.resourceCountIs("aws:iam/rolePolicyAttachment:RolePolicyAttachment", 0);
+            for (const role of template.findResources(TYPES.role)) {
+                assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
+                    { Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" },
+                ]);
+            }
+        });
+    });
+
+    describe("job", () => {
+        it("runs the uploaded entry script on Glue 5.0 with the stage's capacity, timeout and retries", () => {
+            const scriptKey = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.entryScript);
+            template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: scriptKey });
+            assert.deepStrictEqual(job().inputs.command, { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri("glue-assets", scriptKey) });
+            const inputs = job().inputs;
+            assert.strictEqual(inputs.name, glueName(config, "etl"));
+            assert.strictEqual(inputs.glueVersion, "5.0");
+            assert.deepStrictEqual(inputs.executionProperty, { maxConcurrentRuns: 1 });
+            for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(inputs[input], config[key], `${input} from spotify:${key}`);
+        });
+
+        it("provides every argument the entry script reads, and no argument it does not", () => {
+            const provided = Object.keys(job().inputs.defaultArguments as Record<string, string>);
+            const custom = provided.filter((name) => !GLUE_SPECIAL_ARGUMENTS.includes(name)).map((name) => name.replace(/^--/, ""));
+            assert.deepStrictEqual(custom.sort(), scriptArguments().sort());
+        });
+
+        it("points the path arguments at the storage layer's buckets and prefixes", () => {
+            const args = job().inputs.defaultArguments as Record<string, string>;
+            assert.strictEqual(args["--staging_path"], s3Uri("staging", ""));
+            assert.strictEqual(args["--warehouse_path"], s3Uri("warehouse", DATA_LAYOUT.warehouseTable));
+            assert.strictEqual(args["--rejected_path"], s3Uri("warehouse", DATA_LAYOUT.rejected));
+            assert.strictEqual(args["--unmatched_path"], s3Uri("warehouse", DATA_LAYOUT.unmatched));
+            assert.strictEqual(args["--runs_path"], s3Uri("warehouse", DATA_LAYOUT.runSummaries));
+            assert.strictEqual(args["--TempDir"], s3Uri("glue-assets", DATA_LAYOUT.glueTemp));
+        });
+
+        it("enables bookmarks, metrics, observability metrics and continuous logs, and imports the uploaded package", () => {
+            const packageKey = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.package);
+            assert.match(packageKey, /^scripts\/[0-9a-f]{16}\/spotify_etl\.zip$/);
+            template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: packageKey });
+            template.hasResourceProperties(TYPES.job, {
+                defaultArguments: {
+                    "--job-bookmark-option": "job-bookmark-enable",
+                    "--enable-metrics": "true",
+                    "--enable-observability-metrics": "true",
+                    "--enable-continuous-cloudwatch-log": "true",
+                    "--extra-py-files": s3Uri("glue-assets", packageKey),
+                },
+            });
+        });
+    });
+
+    describe("content-addressed code", () => {
+        let scratch: string;
+        beforeEach(() => {
+            scratch = fs.mkdtempSync(path.join(os.tmpdir(), "etl-spec-"));
+        });
+        afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+        const copy = (source: string) => fs.cpSync(path.join(REPO_ROOT, source), path.join(scratch, source), { recursive: true });
+
+        it("gives the entry script a new key when one byte of it changes, and the same key for the same bytes", () => {
+            copy(ETL_SOURCES.entryScript);
+            const before = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.entryScript, scratch);
+            assert.strictEqual(before, contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.entryScript), "a copy has the deployed key");
+            const file = path.join(scratch, ETL_SOURCES.entryScript);
+            const bytes = fs.readFileSync(file);
+            bytes[bytes.length - 1] ^= 1;
+            fs.writeFileSync(file, bytes);
+            const after = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.entryScript, scratch);
+            assert.notStrictEqual(after, before);
+            assert.strictEqual(path.posix.basename(after), "spotify_etl_job.py");
+        });
+
+        it("gives the package a new key when a module changes, but ignores byte-code caches", () => {
+            copy(ETL_SOURCES.package);
+            const key = () => contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.package, scratch);
+            const before = key();
+            fs.mkdirSync(path.join(scratch, ETL_SOURCES.package, "__pycache__"), { recursive: true });
+            fs.writeFileSync(path.join(scratch, ETL_SOURCES.package, "__pycache__", "clean.cpython-311.pyc"), "cache");
+            assert.strictEqual(key(), before, "caches are not part of the package");
+            fs.appendFileSync(path.join(scratch, ETL_SOURCES.package, "clean.py"), "\n");
+            assert.notStrictEqual(key(), before);
+        });
+
+        it("zips the package as importable spotify_etl/..., with its contracts, from repository-relative files", () => {
+            const entries = uploadEntries(ETL_SOURCES.package);
+            const names = entries.map((entry) => entry.name);
+            assert.deepStrictEqual(names, [...names].sort());
+            assert.ok(names.includes("spotify_etl/__init__.py"));
+            assert.ok(names.includes("spotify_etl/contracts/warehouse_schema.json"));
+            assert.ok(names.includes("spotify_etl/contracts/warehouse_ruleset.dqdl"));
+            for (const entry of entries) {
+                assert.ok(!path.isAbsolute(entry.source) && entry.source.startsWith(`${ETL_SOURCES.package}/`), entry.source);
+                assert.ok(!/__pycache__|\.pyc$/.test(entry.name), entry.name);
+            }
+        });
+
+        it("leaves no absolute path of this machine in the manifest", () => {
+            assert.ok(!JSON.stringify(template.manifest).includes(REPO_ROOT));
+        });
+    });
+
+    describe("catalog and crawler", () => {
+        it("declares the warehouse table exactly as the contract: columns, partition key, Parquet, location", () => {
+            const column = (entry: { name: string; type: string; comment: string }) => ({ name: entry.name, type: entry.type, comment: entry.comment });
+            const inputs = table().inputs as { storageDescriptor: Record<string, unknown>; partitionKeys: unknown; name: string; databaseName: string };
+            assert.strictEqual(inputs.name, warehouseContract.table);
+            assert.strictEqual(inputs.databaseName, glueName(config, "warehouse"));
+            assert.deepStrictEqual(inputs.storageDescriptor.columns, warehouseContract.columns.map(column));
+            assert.deepStrictEqual(inputs.partitionKeys, warehouseContract.partition_keys.map(column));
+            assert.strictEqual(inputs.storageDescriptor.location, s3Uri("warehouse", DATA_LAYOUT.warehouseTable));
+            assert.strictEqual(warehouseContract.format, "parquet");
+            assert.match(String((inputs.storageDescriptor.serDeInfo as Record<string, unknown>).serializationLibrary), /ParquetHiveSerDe$/);
+            template.hasResourceProperties(TYPES.table, { parameters: { classification: "parquet", "parquet.compression": warehouseContract.compression.toUpperCase() } });
+        });
+
+        it("crawls only the declared table, adds partitions with its schema, and never deletes or changes it", () => {
+            const inputs = crawler().inputs;
+            assert.strictEqual(inputs.name, glueName(config, "warehouse_crawler"));
+            assert.deepStrictEqual(inputs.catalogTargets, [{ databaseName: glueName(config, "warehouse"), tables: [warehouseContract.table] }]);
+            assert.strictEqual(inputs.s3Targets, undefined);
+            assert.deepStrictEqual(inputs.schemaChangePolicy, { deleteBehavior: "LOG", updateBehavior: "LOG" });
+            const configuration = JSON.parse(String(inputs.configuration));
+            assert.deepStrictEqual(configuration.CrawlerOutput, { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } });
+            assert.strictEqual(configuration.Version, 1);
+        });
+
+        it("binds the data-quality ruleset, read from the contract file, to the warehouse table", () => {
+            template.hasResourceProperties(TYPES.ruleset, {
+                name: glueName(config, "warehouse_quality"),
+                ruleset: fs.readFileSync(path.join(REPO_ROOT, ETL_SOURCES.ruleset), "utf8"),
+                targetTable: { databaseName: glueName(config, "warehouse"), tableName: warehouseContract.table },
+            });
+        });
+    });
+
+    describe("triggers", () => {
+        it("starts the crawler when the job succeeds", () => {
+            template.hasResourceProperties(TYPES.trigger, {
+                type: "CONDITIONAL",
+                startOnCreation: true,
+                predicate: { conditions: [{ jobName: job().inputs.name, state: "SUCCEEDED", logicalOperator: "EQUALS" }] },
+                actions: [{ crawlerName: crawler().inputs.name }],
+            });
+        });
+
+        it('has no job schedule and no crawler schedule in dev, where both are "off"', () => {
+            assert.strictEqual(config.etlSchedule, "off");
+            assert.strictEqual(config.crawlerSchedule, "off");
+            assert.deepStrictEqual(template.findResources(TYPES.trigger, { type: "SCHEDULED" }), []);
+            assert.strictEqual(crawler().inputs.schedule, undefined);
+        });
+    });
+});
+
+describe("etl layer (prod-etl)", () => {
+    it("runs the job and the crawler on prod's schedules", async () => {
+        const template = await stackTemplate("prod", "prod-etl");
+        const config = parseStageConfig(readStageConfigFile("prod"), "prod");
+        assert.notStrictEqual(config.etlSchedule, "off", "prod runs the job on a schedule");
+        const job = template.resource(TYPES.job, "etl-job");
+        template.hasResourceProperties(TYPES.trigger, {
+            type: "SCHEDULED",
+            schedule: config.etlSchedule,
+            startOnCreation: true,
+            actions: [{ jobName: job.inputs.name }],
+        });
+        template.hasResourceProperties(TYPES.crawler, { schedule: config.crawlerSchedule });
+        for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(job.inputs[input], config[key], `${input} from spotify:${key}`);
+    });
+});
+
+describe("etl layer (dev, all-in-one)", () => {
+    let template: Template;
+    const config = parseStageConfig(readStageConfigFile("dev"), "dev");
+    const one = (type: string) => {
+        const [resource] = template.findResources(type);
+        return resource;
+    };
+    const follows = (resource: ManifestResource, property: string, target: ManifestResource) =>
+        assert.ok(resource.propertyDependencies[property]?.includes(target.urn), `${resource.name}.${property} is not computed from ${target.name}`);
+
+    before(async () => {
+        template = await stackTemplate("dev", "dev");
+    });
+
+    it("declares the same etl resources, with the same inputs, as the dev-etl stack", async () => {
+        const layer = await stackTemplate("dev", "dev-etl");
+        const etlResources = (source: Template) =>
+            source.resources
+                .filter((resource) => resource.name === "etl" || resource.name.startsWith("etl-"))
+                .map((resource) => ({ type: resource.type, name: resource.name, inputs: resource.inputs }))
+                .sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+        assert.deepStrictEqual(etlResources(template), etlResources(layer));
+    });
+
+    it("wires the job's paths, the table location and the encryption to the storage resources themselves", () => {
+        const bucket = (purpose: BucketPurpose) => template.resource(TYPES.bucket, `storage-${purpose}`);
+        const job = one(TYPES.job);
+        for (const purpose of ["staging", "warehouse", "glue-assets"] as const) follows(job, "defaultArguments", bucket(purpose));
+        follows(one(TYPES.table), "storageDescriptor", bucket("warehouse"));
+        follows(one(TYPES.securityConfiguration), "encryptionConfiguration", one(TYPES.key));
+        for (const group of template.findResources(TYPES.logGroup)) follows(group, "kmsKeyId", one(TYPES.key));
+        for (const object of template.findResources(TYPES.object)) follows(object, "bucket", bucket("glue-assets"));
+    });
+
+    it("wires the trigger to this job and this crawler, and the crawler and ruleset to the declared table", () => {
+        const trigger = one(TYPES.trigger);
+        follows(trigger, "predicate", one(TYPES.job));
+        follows(trigger, "actions", one(TYPES.crawler));
+        follows(one(TYPES.crawler), "catalogTargets", one(TYPES.table));
+        follows(one(TYPES.ruleset), "targetTable", one(TYPES.table));
+        follows(one(TYPES.job), "securityConfiguration", one(TYPES.securityConfiguration));
+        follows(one(TYPES.crawler), "securityConfiguration", one(TYPES.securityConfiguration));
+        follows(one(TYPES.job), "command", template.resource(TYPES.object, "etl-entry-script"));
+        follows(one(TYPES.job), "defaultArguments", template.resource(TYPES.object, "etl-package"));
+    });
+
+    it("gives the job and the crawler each their own role", () => {
+        const role = (name: string) => template.hasResourceProperties(TYPES.role, { name });
+        follows(one(TYPES.job), "roleArn", role(glueName(config, "etl_job_role")));
+        follows(one(TYPES.crawler), "role", role(glueName(config, "crawler_role")));
+    });
+});
