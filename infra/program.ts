@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "./config";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
+import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
+import { loadQueryCatalog } from "./queries/catalog";
 import { Layer, resolveStack } from "./stacks";
 import { layerTags } from "./tags";
 import { LayerOutputs, LayerWiring } from "./wiring";
@@ -13,6 +15,12 @@ type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.Comp
 export const LAYER_BUILDERS: Partial<Record<Layer, LayerBuilder>> = {
     storage: (config, _wiring, opts) => new StorageLayer("storage", { config }, opts).outputs,
     etl: (config, wiring, opts) => new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS) }, opts).outputs,
+    queries: (config, wiring, opts) =>
+        new QueriesLayer(
+            "queries",
+            { config, catalog: loadQueryCatalog(), storage: wiring.require("storage", QUERIES_STORAGE_INPUTS), etl: wiring.require("etl", QUERIES_ETL_INPUTS) },
+            opts,
+        ).outputs,
 };
 
 /** The AWS provider of one layer: the stage's region, and the layer's required tags on everything. */
