@@ -156,7 +156,7 @@ describe("etl layer (dev-etl)", () => {
         assert.strictEqual(crawler().inputs.securityConfiguration, securityConfigurationName());
     });
 
-    it("creates Glue's log groups itself, with the stage's retention and the data key, before the job can run", () => {
+    it("creates Glue's log groups itself, with the stage's retention and the data key, and the job waits for them and its permissions", () => {
         const names = [
             `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/output`,
             `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/error`,
@@ -171,6 +171,8 @@ describe("etl layer (dev-etl)", () => {
         }
         const jobGroups = groups.filter((group) => String(group.inputs.name).startsWith("/aws-glue/jobs/"));
         for (const group of jobGroups) assert.ok(job().dependencies.includes(group.urn), `the job does not wait for ${group.inputs.name}`);
+        const [permissions] = template.findResources(TYPES.rolePolicy, { role: jobRoleName() });
+        assert.ok(job().dependencies.includes(permissions.urn), "the job does not wait for its role's permissions");
     });
 
     describe("IAM", () => {

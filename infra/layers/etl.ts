@@ -47,20 +47,13 @@ export interface EtlLayerArgs {
     storage: EtlStorageInputs;
 }
 
-/** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results. */
+/** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results: the job may publish to these only. */
 export const GLUE_METRIC_NAMESPACES = ["Glue", "Glue Data Quality"];
 
 /** A warehouse contract column as the Glue catalog stores it. */
 function catalogColumn(column: { name: string; type: string; comment: string }) {
     return { name: column.name, type: column.type, comment: column.comment };
 }
-
-/** Crawls only add the partitions of the declared table: they take its schema and never create or change tables. */
-export const CRAWLER_CONFIGURATION = {
-    Version: 1.0,
-    CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
-    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
-};
 
 /**
  * The etl layer: staging CSV → Glue 5.0 job → warehouse Parquet → crawler → catalog table, with
@@ -77,6 +70,9 @@ export class EtlLayer extends pulumi.ComponentResource {
         if (missing.length > 0) {
             throw new pulumi.RunError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
         }
+        if (warehouseContract.format !== "parquet") {
+            throw new pulumi.RunError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only parquet is supported.`);
+        }
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:${service}:${config.region}:${accountId}:${resource}`;
@@ -91,9 +87,6 @@ export class EtlLayer extends pulumi.ComponentResource {
         // Declared from the contract rather than left to the crawler: the views of the queries layer
         // need the table before any run, and the columns are exactly those the job enforces, so a
         // contract change shows up in the preview as a table change.
-        if (warehouseContract.format !== "parquet") {
-            throw new Error(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only parquet is supported.`);
-        }
         const table = new aws.glue.CatalogTable(
             `${name}-tracks`,
             {
@@ -173,7 +166,6 @@ export class EtlLayer extends pulumi.ComponentResource {
         const packageZip = upload("package", ETL_SOURCES.package);
 
         // ── Job ────────────────────────────────────────────────────────────────────────────────
-        const jobName = glueName(config, "etl");
         const jobRole = new GlueServiceRole(
             `${name}-job-role`,
             {
@@ -190,7 +182,8 @@ export class EtlLayer extends pulumi.ComponentResource {
                     {
                         Sid: "WriteWarehouseOutputs",
                         Effect: "Allow",
-                        // Get and Delete too: Spark's overwrite replaces what the previous run wrote.
+                        // Get and Delete too: the commit copies task output into place, and an
+                        // overwrite removes what the previous run wrote.
                         Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
                         Resource: [DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) =>
                             objectsUnder(storage.warehouseBucketArn, prefix),
@@ -244,7 +237,7 @@ export class EtlLayer extends pulumi.ComponentResource {
         const job = new aws.glue.Job(
             `${name}-job`,
             {
-                name: jobName,
+                name: glueName(config, "etl"),
                 description: `spotify-pipeline ${config.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
                 roleArn: jobRole.arn,
                 glueVersion: "5.0",
@@ -319,9 +312,14 @@ export class EtlLayer extends pulumi.ComponentResource {
                 // it, never create a second table beside it when a file looks different.
                 catalogTargets: [{ databaseName: database.name, tables: [table.name] }],
                 schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
-                configuration: JSON.stringify(CRAWLER_CONFIGURATION),
+                // New partitions take the table's columns and SerDe instead of what the files suggest.
+                configuration: JSON.stringify({
+                    Version: 1.0,
+                    CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+                    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+                }),
                 securityConfiguration: securityConfiguration.name,
-                ...(config.crawlerSchedule === "off" ? {} : { schedule: config.crawlerSchedule }),
+                schedule: config.crawlerSchedule === "off" ? undefined : config.crawlerSchedule,
             },
             { parent: this, dependsOn: [crawlerRole, ...crawlerLogGroups] },
         );
