@@ -58,28 +58,13 @@ def contract() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def etl_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run the real ETL on the committed sample into a tmp dir; return its warehouse dir."""
-    try:
-        from spotify_etl.pipeline import run_pipeline  # type: ignore[import-not-found]
-    except ImportError as error:  # pragma: no cover - only until the ETL lands
-        pytest.skip(f"spotify_etl.pipeline.run_pipeline not available yet: {error}")
-    if not (ETL_SAMPLE / "albums").is_dir():  # pragma: no cover - only until the sample lands
-        pytest.skip(f"{ETL_SAMPLE} has no sample yet")
-    try:
-        # The ETL's own local settings (UTC, dynamic partition overwrite, UI off).
-        from spotify_etl.session import local_session  # type: ignore[import-not-found]
+    from spotify_etl.pipeline import run_pipeline  # type: ignore[import-not-found]
 
-        spark = local_session("queries-tests", cores=2)
-    except ImportError:  # pragma: no cover
-        from pyspark.sql import SparkSession
+    assert (ETL_SAMPLE / "albums").is_dir(), f"{ETL_SAMPLE}: the committed sample is missing"
+    # The ETL's own local settings: local[2], UI off, UTC, dynamic partition overwrite.
+    from spotify_etl.session import local_session  # type: ignore[import-not-found]
 
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .appName("queries-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
+    spark = local_session("queries-tests", cores=2)
     output = tmp_path_factory.mktemp("etl_output")
     run_pipeline(spark, str(ETL_SAMPLE), str(output))
     warehouse = output / "warehouse"

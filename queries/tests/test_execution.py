@@ -205,3 +205,11 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert raised.value.code == 0
     assert "--warehouse" in capsys.readouterr().out
+
+
+def test_bench_runs_on_a_small_synthetic_warehouse(capsys: pytest.CaptureFixture[str]) -> None:
+    from athena_sql.bench import main as bench
+
+    assert bench(["--rows", "3000", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| popularity_needs |" in out
