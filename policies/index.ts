@@ -1,0 +1,11 @@
+import { PolicyPack } from "@pulumi/policy";
+import { PACK_NAME, POLICIES } from "./pack";
+
+// The entry point the Pulumi CLI runs (`pulumi preview --policy-pack policies`), and the offline check
+// too (tools/policy.ts): it serves the analyzer protocol and prints its port. See README.md.
+new PolicyPack(PACK_NAME, {
+    policies: POLICIES,
+    // Every rule is mandatory unless policies/config/<stage>.json says otherwise.
+    enforcementLevel: "mandatory",
+    description: "spotify-pipeline guardrails: encryption, naming, tagging and data-platform rules for S3, KMS, Glue, Athena, IAM, CloudWatch Logs and QuickSight.",
+});

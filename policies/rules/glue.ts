@@ -1,0 +1,136 @@
+import type { Policies } from "@pulumi/policy";
+import { resourceGuardrail, ResourceView, stackGuardrail, StackResourceView } from "../support/guardrail";
+import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
+import { at, isUnknown, nonEmptyString } from "../support/values";
+
+export const GLUE_JOB_TYPES = ["aws:glue/job:Job"] as const;
+export const GLUE_CRAWLER_TYPES = ["aws:glue/crawler:Crawler"] as const;
+const SECURITY_CONFIGURATION_TYPES = ["aws:glue/securityConfiguration:SecurityConfiguration"] as const;
+const DATABASE_TYPES = ["aws:glue/catalogDatabase:CatalogDatabase"] as const;
+
+/** What each part of a security configuration's encryptionConfiguration must say. */
+const REQUIRED_ENCRYPTION = [
+    { part: "s3Encryption", mode: "s3EncryptionMode", expected: "SSE-KMS", what: "data Glue writes to S3" },
+    { part: "cloudwatchEncryption", mode: "cloudwatchEncryptionMode", expected: "SSE-KMS", what: "CloudWatch logs" },
+    { part: "jobBookmarksEncryption", mode: "jobBookmarksEncryptionMode", expected: "CSE-KMS", what: "job bookmarks" },
+] as const;
+
+function encryptionProblems(securityConfiguration: StackResourceView): string[] {
+    const problems: string[] = [];
+    for (const { part, mode, expected, what } of REQUIRED_ENCRYPTION) {
+        const actual = at(securityConfiguration.props, "encryptionConfiguration", part, mode);
+        if (isUnknown(actual)) continue;
+        if (actual !== expected) {
+            problems.push(`${what} are not encrypted with ${expected} (${part}.${mode} is ${String(actual ?? "absent")})`);
+        } else if (nonEmptyString(at(securityConfiguration.props, "encryptionConfiguration", part, "kmsKeyArn")) === undefined) {
+            problems.push(`${part} names no kmsKeyArn`);
+        }
+    }
+    return problems;
+}
+
+/** "major.minor" as numbers, or undefined when `version` is not one. */
+function parseVersion(version: unknown): [number, number] | undefined {
+    const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version.trim()) : null;
+    return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}
+
+/** Spark jobs; Python shell and Ray jobs have their own Glue versions. Absent means glueetl. */
+function isSparkJob(job: ResourceView): boolean {
+    const command = at(job.props, "command", "name");
+    return command === undefined || command === "glueetl" || command === "gluestreaming";
+}
+
+export interface GlueVersionConfig {
+    minimumVersion: string;
+}
+
+export const gluePolicies: Policies = [
+    stackGuardrail({
+        name: "glue-security-configuration",
+        description:
+            "Every Glue job and crawler runs with a security configuration, declared in the same stack, that encrypts S3 (SSE-KMS), CloudWatch logs (SSE-KMS) and job bookmarks (CSE-KMS).",
+        severity: "critical",
+        remediation:
+            'Declare an aws.glue.SecurityConfiguration with encryptionConfiguration {s3Encryption: {s3EncryptionMode: "SSE-KMS"}, cloudwatchEncryption: {cloudwatchEncryptionMode: "SSE-KMS"}, jobBookmarksEncryption: {jobBookmarksEncryptionMode: "CSE-KMS"}}, each with kmsKeyArn = the stage\'s data key, and set securityConfiguration: <it>.name on the job or crawler.',
+        check: (stack, report) => {
+            const checked = new Set<string>();
+            for (const runner of stack.ofType([...GLUE_JOB_TYPES, ...GLUE_CRAWLER_TYPES])) {
+                const kind = GLUE_JOB_TYPES.some((type) => type === runner.type) ? "Glue job" : "Glue crawler";
+                const name = runner.props.securityConfiguration;
+                if (name === undefined) {
+                    report(runner.urn, `${kind} ${runner.name} has no securityConfiguration, so Glue writes its data, logs and bookmarks unencrypted by the stage's key.`);
+                    continue;
+                }
+                const configurations = stack.referencedBy(runner, "securityConfiguration", SECURITY_CONFIGURATION_TYPES, "name");
+                if (configurations.length === 0 && !isUnknown(name)) {
+                    report(runner.urn, `${kind} ${runner.name} uses security configuration "${String(name)}", which this stack does not declare, so its encryption cannot be checked.`);
+                }
+                for (const configuration of configurations.filter((candidate) => !checked.has(candidate.urn))) {
+                    checked.add(configuration.urn);
+                    for (const problem of encryptionProblems(configuration)) {
+                        report(configuration.urn, `Security configuration ${configuration.name}: ${problem}.`);
+                    }
+                }
+            }
+        },
+    }),
+    resourceGuardrail<GlueVersionConfig>({
+        name: "glue-version",
+        description: "Glue Spark jobs run Glue 5.0 or later.",
+        severity: "medium",
+        remediation: 'Set glueVersion: "5.0" (or later) on the aws.glue.Job.',
+        configSchema: {
+            properties: { minimumVersion: { type: "string", pattern: "^\\d+\\.\\d+$", default: "5.0", description: "Oldest allowed glueVersion." } },
+        },
+        appliesTo: (job) => GLUE_JOB_TYPES.some((type) => type === job.type) && isSparkJob(job),
+        check: (job, report, { minimumVersion }) => {
+            const version = job.props.glueVersion;
+            if (isUnknown(version)) return;
+            const actual = parseVersion(version);
+            const minimum = parseVersion(minimumVersion) ?? [0, 0];
+            if (actual === undefined || actual[0] < minimum[0] || (actual[0] === minimum[0] && actual[1] < minimum[1])) {
+                report(`Glue job runs glueVersion ${String(version ?? "absent (AWS picks an old default)")}; at least ${minimumVersion} is required.`);
+            }
+        },
+    }),
+    resourceGuardrail({
+        name: "glue-job-timeout",
+        description: "Every Glue job has an explicit timeout, so a stuck run cannot bill for AWS's default 48 hours.",
+        severity: "medium",
+        remediation: "Set timeout (minutes) on the aws.glue.Job (spotify:glueTimeoutMinutes in Pulumi.<stage>.yaml).",
+        appliesTo: GLUE_JOB_TYPES,
+        check: (job, report) => {
+            const timeout = job.props.timeout;
+            if (isUnknown(timeout)) return;
+            if (typeof timeout !== "number" || timeout <= 0) report(`Glue job has no timeout (timeout is ${String(timeout ?? "absent")}).`);
+        },
+    }),
+    resourceGuardrail({
+        name: "glue-crawler-no-catalog-deletes",
+        description:
+            'Crawlers only log objects that disappeared from S3 (schemaChangePolicy.deleteBehavior "LOG"): they never delete or deprecate catalog tables that queries and dashboards read.',
+        severity: "high",
+        remediation: 'Set schemaChangePolicy: {deleteBehavior: "LOG"} on the aws.glue.Crawler (absent means DEPRECATE_IN_DATABASE).',
+        appliesTo: GLUE_CRAWLER_TYPES,
+        check: (crawler, report) => {
+            const behavior = at(crawler.props, "schemaChangePolicy", "deleteBehavior");
+            if (isUnknown(behavior)) return;
+            if (behavior !== "LOG") {
+                report(`Glue crawler's deleteBehavior is ${String(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`);
+            }
+        },
+    }),
+    resourceGuardrail<ScopeConfig>({
+        name: "glue-database-naming",
+        description: "Glue catalog database names follow <prefix>_<stage>_<purpose> (infra/naming.ts).",
+        severity: "medium",
+        remediation: "Name the database with glueName(config, purpose) from infra/naming.ts.",
+        configSchema: scopedSchema(),
+        appliesTo: DATABASE_TYPES,
+        check: (database, report, scope) => {
+            const problem = glueNameProblem("Glue database", database.props.name, scope);
+            if (problem !== undefined) report(problem);
+        },
+    }),
+];

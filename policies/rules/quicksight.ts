@@ -1,0 +1,107 @@
+import type { Policies } from "@pulumi/policy";
+import { resourceGuardrail, ResourceView } from "../support/guardrail";
+import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
+import { asList, at, isUnknown } from "../support/values";
+
+/**
+ * QuickSight, in both type families the dashboards layer may use: @pulumi/aws (`aws:quicksight/...`)
+ * and @pulumi/aws-native (`aws-native:quicksight:...`, needed for dashboard definitions). Both give
+ * resources `permissions: [{principal, actions}]`; aws-native dashboards can also share a link with
+ * the whole account through linkSharingConfiguration.
+ */
+
+const SHAREABLE = ["Analysis", "Dashboard", "DataSet", "DataSource", "Folder", "Template", "Theme"] as const;
+const lowerFirst = (name: string) => name[0].toLowerCase() + name.slice(1);
+export const QUICKSIGHT_SHAREABLE_TYPES = [
+    ...SHAREABLE.map((kind) => `aws:quicksight/${lowerFirst(kind)}:${kind}`),
+    ...SHAREABLE.map((kind) => `aws-native:quicksight:${kind}`),
+];
+const DATA_SOURCE_TYPES = ["aws:quicksight/dataSource:DataSource", "aws-native:quicksight:DataSource"] as const;
+
+interface Grant {
+    principal: unknown;
+    /** Which property grants it, for messages. */
+    via: string;
+}
+
+function grants(resource: ResourceView): Grant[] {
+    const from = (via: string, permissions: unknown) => asList(permissions).map((permission) => ({ principal: at(permission, "principal"), via }));
+    return [...from("permissions", resource.props.permissions), ...from("linkSharingConfiguration", at(resource.props, "linkSharingConfiguration", "permissions"))];
+}
+
+/** Why a grant reaches more people than named principals, or undefined. */
+function publicReach(grant: Grant): string | undefined {
+    if (grant.via === "linkSharingConfiguration") return "shares a link with every user of the account (linkSharingConfiguration)";
+    if (grant.principal === "*") return 'grants access to principal "*"';
+    if (typeof grant.principal === "string" && /:namespace\//.test(grant.principal)) return `grants access to every user of namespace ${grant.principal}`;
+    return undefined;
+}
+
+/** The work group an Athena data source runs its queries in, per type family; null for other data sources. */
+function athenaWorkGroup(dataSource: ResourceView): unknown {
+    const props = dataSource.props;
+    const parameters = dataSource.type.startsWith("aws-native:") ? at(props, "dataSourceParameters", "athenaParameters") : at(props, "parameters", "athena");
+    if (props.type !== "ATHENA" && parameters === undefined) return null;
+    return at(parameters, "workGroup");
+}
+
+export interface PrincipalsConfig {
+    principals: string[];
+}
+
+export interface WorkgroupConfig extends ScopeConfig {
+    workgroup?: string;
+}
+
+export const quicksightPolicies: Policies = [
+    resourceGuardrail({
+        name: "quicksight-no-public-sharing",
+        description: "QuickSight assets are shared only with named users and groups: no link sharing with the whole account, no namespace-wide or \"*\" principals.",
+        severity: "critical",
+        remediation: "Remove linkSharingConfiguration and grant permissions only to the user and group ARNs listed in spotify:quicksightPrincipals.",
+        appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
+        check: (resource, report) => {
+            for (const grant of grants(resource)) {
+                const reach = publicReach(grant);
+                if (reach !== undefined) report(`QuickSight ${resource.type.split(/[:/]/).pop()} ${reach}.`);
+            }
+        },
+    }),
+    resourceGuardrail<PrincipalsConfig>({
+        name: "quicksight-approved-principals",
+        description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightPrincipals).",
+        severity: "high",
+        remediation: "Grant permissions only to ARNs listed in spotify:quicksightPrincipals of Pulumi.<stage>.yaml (and mirrored in policies/config/<stage>.json), or add the principal to both.",
+        configSchema: {
+            properties: { principals: { type: "array", items: { type: "string" }, description: "spotify:quicksightPrincipals of Pulumi.<stage>.yaml." } },
+            required: ["principals"],
+        },
+        appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
+        check: (resource, report, { principals }) => {
+            for (const { principal, via } of grants(resource)) {
+                if (isUnknown(principal) || (typeof principal === "string" && principals.includes(principal))) continue;
+                report(`${via} grants access to ${JSON.stringify(principal)}, which is not one of the stage's QuickSight principals.`);
+            }
+        },
+    }),
+    resourceGuardrail<WorkgroupConfig>({
+        name: "quicksight-athena-workgroup",
+        description: "Athena data sources query through the project's workgroup (a <prefix>_<stage>_<purpose> workgroup; the configured one when set), never the default \"primary\".",
+        severity: "medium",
+        remediation: "Set the data source's Athena workGroup to the queries layer's workgroup name (an output of that layer).",
+        configSchema: scopedSchema({ properties: { workgroup: { type: "string", description: "The one workgroup Athena data sources may use." } } }),
+        appliesTo: DATA_SOURCE_TYPES,
+        check: (dataSource, report, config) => {
+            const workGroup = athenaWorkGroup(dataSource);
+            if (workGroup === null || isUnknown(workGroup)) return;
+            if (workGroup === undefined) {
+                report('Athena data source names no workGroup, so its queries run in "primary", without the project\'s encryption and scan cutoff.');
+            } else if (config.workgroup !== undefined && workGroup !== config.workgroup) {
+                report(`Athena data source uses workgroup ${JSON.stringify(workGroup)}, not the stage's ${JSON.stringify(config.workgroup)}.`);
+            } else {
+                const problem = glueNameProblem("Athena data source workgroup", workGroup, config);
+                if (problem !== undefined) report(problem);
+            }
+        },
+    }),
+];

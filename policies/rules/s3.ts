@@ -1,0 +1,261 @@
+import type { Policies } from "@pulumi/policy";
+import { BUCKET_PURPOSES, bucketNameProblem, followsBucketConvention } from "../../infra/naming";
+import { Guardrail, resourceGuardrail, stackGuardrail, StackResourceView, StackView } from "../support/guardrail";
+import { policyStatements, Statement } from "../support/policyDocument";
+import { isDataBucketName, ScopeConfig, scopedSchema } from "../support/scope";
+import { asList, at, isRecord, isUnknown, nonEmptyString } from "../support/values";
+
+/**
+ * S3. In aws v7 a bucket's settings are separate "sidecar" resources that name the bucket in their
+ * `bucket` input, so most checks are stack policies: they start from each bucket and look for the
+ * sidecars that refer to it (see StackView.referencing for how, given that preview does not know
+ * bucket ids).
+ */
+
+export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as const;
+
+/** Sidecar type tokens; the V2 names are aws v7's deprecated aliases of the same resources. */
+const SIDECARS = {
+    encryption: [
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    ],
+    publicAccessBlock: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
+    ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"],
+    versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+    policy: ["aws:s3/bucketPolicy:BucketPolicy"],
+    logging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
+    lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"],
+} as const;
+
+function bucketLabel(bucket: StackResourceView): string {
+    const name = bucket.props.bucket;
+    return typeof name === "string" ? `Bucket "${name}"` : `Bucket ${bucket.name}`;
+}
+
+interface SidecarGuardrail<C> extends Guardrail {
+    /** The sidecar a bucket needs, as in "has no <what>". */
+    what: string;
+    sidecarTypes: readonly string[];
+    /** Which buckets need the sidecar; every bucket when absent. */
+    concerns?: (bucket: StackResourceView, config: C) => boolean;
+    /** What is wrong with one sidecar of `bucket`; unknown values are no problem (see values.ts). */
+    problems(sidecar: StackResourceView, bucket: StackResourceView, config: C): string[];
+}
+
+/** A stack rule: every concerned bucket has a sidecar of the given types, and each such sidecar is right. */
+function sidecarGuardrail<C extends object>(rule: SidecarGuardrail<C>) {
+    return stackGuardrail<C>({
+        ...rule,
+        check: (stack: StackView, report, config) => {
+            for (const bucket of stack.ofType(BUCKET_TYPES)) {
+                if (rule.concerns !== undefined && !rule.concerns(bucket, config)) continue;
+                const sidecars = stack.referencing(bucket, rule.sidecarTypes, "bucket", "bucket");
+                if (sidecars.length === 0) {
+                    report(bucket.urn, `${bucketLabel(bucket)} has no ${rule.what}.`);
+                }
+                for (const sidecar of sidecars) {
+                    for (const problem of rule.problems(sidecar, bucket, config)) {
+                        report(sidecar.urn, `${bucketLabel(bucket)}: ${problem}`);
+                    }
+                }
+            }
+        },
+    });
+}
+
+const isDataBucket = (bucket: StackResourceView, scope: ScopeConfig) => isDataBucketName(bucket.props.bucket, scope);
+
+/** SSE-KMS with a customer-managed key: a key ARN or alias that is not one of AWS's own `alias/aws/...` keys. */
+function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): string[] {
+    const rules = asList(sidecar.props.rules);
+    if (isUnknown(sidecar.props.rules)) return [];
+    if (!dataBucket) {
+        return rules.some((rule) => at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") !== undefined) ? [] : ["sets no default encryption algorithm."];
+    }
+    const kmsRule = rules.find((rule) => at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") === "aws:kms");
+    if (kmsRule === undefined) {
+        const algorithms = rules.map((rule) => String(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")));
+        return [`data bucket is encrypted with ${algorithms.join(", ") || "nothing"} instead of SSE-KMS (aws:kms).`];
+    }
+    const problems: string[] = [];
+    const key = nonEmptyString(at(kmsRule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
+    if (key === undefined) {
+        problems.push("SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, not the stage's customer-managed key.");
+    } else if (!isUnknown(key) && /(^|:)alias\/aws\//.test(key)) {
+        problems.push(`SSE-KMS uses the AWS-managed key ${key}, not a customer-managed key.`);
+    }
+    const bucketKey = at(kmsRule, "bucketKeyEnabled");
+    if (!isUnknown(bucketKey) && bucketKey !== true) {
+        problems.push("bucketKeyEnabled is not true: every object operation becomes a KMS call.");
+    }
+    return problems;
+}
+
+const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+
+function deniesInsecureTransport(statement: Statement): boolean {
+    const everyone = statement.principal === "*" || (isRecord(statement.principal) && asList(statement.principal.AWS).includes("*"));
+    const allS3 = !statement.notAction && statement.actions.some((action) => action === "s3:*" || action === "*");
+    const secureTransport = at(statement.condition, "Bool", "aws:SecureTransport");
+    const coversBucket = statement.resources.some((resource) => resource === "*" || !resource.includes("/"));
+    const coversObjects = statement.resources.some((resource) => resource === "*" || resource.endsWith("/*"));
+    return (
+        statement.effect === "Deny" &&
+        everyone &&
+        allS3 &&
+        (secureTransport === "false" || secureTransport === false) &&
+        !statement.notResource &&
+        coversBucket &&
+        coversObjects
+    );
+}
+
+/** Inline Bucket arguments aws v7 deprecates, and the resource that replaces each. */
+const DEPRECATED_BUCKET_ARGUMENTS: Readonly<Record<string, string>> = {
+    accelerationStatus: "aws.s3.BucketAccelerateConfiguration",
+    acl: "aws.s3.BucketAcl",
+    corsRules: "aws.s3.BucketCorsConfiguration",
+    grants: "aws.s3.BucketAcl",
+    lifecycleRules: "aws.s3.BucketLifecycleConfiguration",
+    logging: "aws.s3.BucketLogging",
+    objectLockConfiguration: "objectLockEnabled and aws.s3.BucketObjectLockConfiguration",
+    policy: "aws.s3.BucketPolicy",
+    replicationConfiguration: "aws.s3.BucketReplicationConfig",
+    requestPayer: "aws.s3.BucketRequestPaymentConfiguration",
+    serverSideEncryptionConfiguration: "aws.s3.BucketServerSideEncryptionConfiguration",
+    versioning: "aws.s3.BucketVersioning",
+    website: "aws.s3.BucketWebsiteConfiguration",
+};
+
+export const s3Policies: Policies = [
+    sidecarGuardrail<ScopeConfig>({
+        name: "s3-bucket-encryption",
+        description: "Every bucket declares default encryption; data buckets (staging, warehouse) use SSE-KMS with a customer-managed key and an S3 bucket key.",
+        severity: "critical",
+        remediation:
+            "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm \"aws:kms\" with kmsMasterKeyId = the stage's data key ARN and bucketKeyEnabled: true (infra/components/secureBucket.ts does this for encryption kind \"kms\").",
+        configSchema: scopedSchema(),
+        what: "default-encryption configuration (aws.s3.BucketServerSideEncryptionConfiguration)",
+        sidecarTypes: SIDECARS.encryption,
+        problems: (sidecar, bucket, scope) => encryptionProblems(sidecar, isDataBucket(bucket, scope)),
+    }),
+    sidecarGuardrail({
+        name: "s3-public-access-block",
+        description: "Every bucket has a public access block with all four flags set.",
+        severity: "critical",
+        remediation: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+        what: "public access block (aws.s3.BucketPublicAccessBlock)",
+        sidecarTypes: SIDECARS.publicAccessBlock,
+        problems: (sidecar) => {
+            const off = PUBLIC_ACCESS_FLAGS.filter((flag) => !isUnknown(sidecar.props[flag]) && sidecar.props[flag] !== true);
+            return off.length === 0 ? [] : [`public access block leaves ${off.join(", ")} off.`];
+        },
+    }),
+    sidecarGuardrail({
+        name: "s3-ownership-enforced",
+        description: "Every bucket enforces bucket-owner object ownership, which disables ACLs.",
+        severity: "high",
+        remediation: "Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership \"BucketOwnerEnforced\".",
+        what: "ownership controls (aws.s3.BucketOwnershipControls)",
+        sidecarTypes: SIDECARS.ownership,
+        problems: (sidecar) => {
+            const ownership = at(sidecar.props, "rule", "objectOwnership");
+            return isUnknown(ownership) || ownership === "BucketOwnerEnforced" ? [] : [`object ownership is ${String(ownership)}, not BucketOwnerEnforced.`];
+        },
+    }),
+    sidecarGuardrail<ScopeConfig>({
+        name: "s3-data-bucket-versioning",
+        description: "Data buckets (staging, warehouse) keep object versions.",
+        severity: "high",
+        remediation: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\" (SecureBucket's versioned: true).",
+        configSchema: scopedSchema(),
+        what: "versioning (aws.s3.BucketVersioning); it is a data bucket",
+        sidecarTypes: SIDECARS.versioning,
+        concerns: isDataBucket,
+        problems: (sidecar) => {
+            const status = at(sidecar.props, "versioningConfiguration", "status");
+            return isUnknown(status) || status === "Enabled" ? [] : [`versioning status is ${String(status)}, not Enabled.`];
+        },
+    }),
+    sidecarGuardrail({
+        name: "s3-tls-only",
+        description: "Every bucket's policy denies all requests that do not use TLS.",
+        severity: "high",
+        remediation:
+            'Add an aws.s3.BucketPolicy for the bucket with a statement {Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket ARN, bucket ARN + "/*"], Condition: {Bool: {"aws:SecureTransport": "false"}}}.',
+        what: "bucket policy (aws.s3.BucketPolicy) denying requests without TLS",
+        sidecarTypes: SIDECARS.policy,
+        problems: (sidecar) => {
+            const statements = policyStatements(sidecar.props.policy);
+            if (isUnknown(statements)) return [];
+            return statements?.some(deniesInsecureTransport) ? [] : ['bucket policy has no statement denying s3:* to everyone when aws:SecureTransport is "false".'];
+        },
+    }),
+    sidecarGuardrail<ScopeConfig>({
+        name: "s3-access-logging",
+        description: "Data buckets (staging, warehouse) write S3 server access logs (required in prod).",
+        severity: "medium",
+        remediation: "Add an aws.s3.BucketLogging for the bucket targeting the stage's access-logs bucket (set spotify:accessLogging: true in Pulumi.<stage>.yaml).",
+        configSchema: scopedSchema(),
+        what: "server access logging (aws.s3.BucketLogging); it is a data bucket",
+        sidecarTypes: SIDECARS.logging,
+        concerns: isDataBucket,
+        problems: (sidecar) => (nonEmptyString(sidecar.props.targetBucket) === undefined ? ["access logging has no targetBucket."] : []),
+    }),
+    sidecarGuardrail({
+        name: "s3-abort-incomplete-uploads",
+        description: "Every bucket has an enabled lifecycle rule that aborts incomplete multipart uploads.",
+        severity: "low",
+        remediation:
+            'Add a rule {status: "Enabled", filter: {}, abortIncompleteMultipartUpload: {daysAfterInitiation: 1}} to the bucket\'s aws.s3.BucketLifecycleConfiguration (SecureBucket adds it to every bucket).',
+        what: "lifecycle configuration (aws.s3.BucketLifecycleConfiguration)",
+        sidecarTypes: SIDECARS.lifecycle,
+        problems: (sidecar) => {
+            if (isUnknown(sidecar.props.rules)) return [];
+            const aborts = asList(sidecar.props.rules).some(
+                (rule) => at(rule, "status") === "Enabled" && typeof at(rule, "abortIncompleteMultipartUpload", "daysAfterInitiation") === "number",
+            );
+            return aborts ? [] : ["no enabled lifecycle rule aborts incomplete multipart uploads (their parts are billed forever)."];
+        },
+    }),
+    resourceGuardrail({
+        name: "s3-no-inline-bucket-arguments",
+        description: "Buckets use aws v7's separate S3 resources, none of the deprecated inline Bucket arguments.",
+        severity: "medium",
+        remediation: "Remove the inline argument from the Bucket and declare the resource that replaces it (listed in the message), as infra/components/secureBucket.ts does.",
+        appliesTo: BUCKET_TYPES,
+        check: (bucket, report) => {
+            for (const [argument, replacement] of Object.entries(DEPRECATED_BUCKET_ARGUMENTS)) {
+                if (bucket.props[argument] !== undefined) {
+                    report(`Bucket sets the deprecated inline argument "${argument}"; use ${replacement} instead.`);
+                }
+            }
+        },
+    }),
+    resourceGuardrail<ScopeConfig>({
+        name: "s3-bucket-naming",
+        description: "Bucket names are explicit, follow <prefix>-<stage>-<purpose>-<suffix> (infra/naming.ts) and S3's DNS rules.",
+        severity: "medium",
+        remediation: "Name the bucket with bucketName(config, purpose) from infra/naming.ts, which builds and validates the conventional name.",
+        configSchema: scopedSchema(),
+        appliesTo: BUCKET_TYPES,
+        check: (bucket, report, scope) => {
+            const name = bucket.props.bucket;
+            if (isUnknown(name)) return;
+            if (typeof name !== "string") {
+                const how = bucket.props.bucketPrefix !== undefined ? "only a bucketPrefix" : "no bucket name";
+                report(`Bucket ${bucket.name} has ${how}, so S3 gets a generated name outside the naming convention.`);
+                return;
+            }
+            const problem = bucketNameProblem(name);
+            if (problem !== undefined) {
+                report(`Bucket name "${name}" breaks S3's naming rules: it ${problem}.`);
+            } else if (!followsBucketConvention(name, scope)) {
+                report(
+                    `Bucket name "${name}" does not follow ${scope.namePrefix}-${scope.stage}-<purpose>-<suffix> with <purpose> one of ${BUCKET_PURPOSES.join(", ")}.`,
+                );
+            }
+        },
+    }),
+];

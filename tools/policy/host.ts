@@ -1,0 +1,65 @@
+import { ChildProcess, spawn } from "child_process";
+
+/**
+ * Starts a policy pack the way the Pulumi engine's plugin host does: as a child process in the
+ * pack's directory that serves the analyzer gRPC protocol and prints its port as the first line
+ * of stdout. The engine runs the `pulumi-analyzer-policy` script, which resolves
+ * @pulumi/pulumi/cmd/run-policy-pack from the pack directory and runs it with node, passing the
+ * engine's address and "." (the pack). That runner registers ts-node with type checking, using
+ * the pack's tsconfig.json, and requires the pack.
+ */
+
+export const LAUNCHERS = {
+    /** Exactly what `pulumi preview --policy-pack` runs: run-policy-pack, ts-node, type checked. */
+    engine: (packDir: string) => [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }), ENGINE_ADDRESS, "."],
+    /** The same pack module loaded by tsx: no type checking, no ts-node. */
+    tsx: () => ["--require", "tsx/cjs", "."],
+} as const;
+export type Launcher = keyof typeof LAUNCHERS;
+
+/** run-policy-pack takes the engine's address but a policy pack never calls the engine. */
+const ENGINE_ADDRESS = "127.0.0.1:0";
+
+export interface RunningPack {
+    /** host:port of the pack's analyzer server. */
+    address: string;
+    stop(): Promise<void>;
+}
+
+export function startPolicyPack(packDir: string, launcher: Launcher = "engine", timeoutMs = 180_000): Promise<RunningPack> {
+    const child = spawn(process.execPath, LAUNCHERS[launcher](packDir), { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise<RunningPack>((resolve, reject) => {
+        const fail = (why: string) => {
+            clearTimeout(timer);
+            child.kill();
+            reject(new Error(`policy pack in ${packDir} (${launcher} launcher) ${why}${stderr.trim() === "" ? "" : `:\n${stderr.trim()}`}`));
+        };
+        const timer = setTimeout(() => fail(`printed no port within ${timeoutMs / 1000}s`), timeoutMs);
+        child.on("error", (error) => fail(`could not start: ${error.message}`));
+        child.on("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before serving`));
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString();
+            const newline = stdout.indexOf("\n");
+            if (newline < 0) return;
+            const port = stdout.slice(0, newline).trim();
+            child.removeAllListeners("exit");
+            clearTimeout(timer);
+            if (!/^\d+$/.test(port)) {
+                fail(`printed "${port}" instead of its port`);
+                return;
+            }
+            resolve({ address: `127.0.0.1:${port}`, stop: () => stop(child) });
+        });
+    });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill();
+    });
+}
