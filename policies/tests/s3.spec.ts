@@ -1,0 +1,234 @@
+import * as assert from "assert";
+import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
+
+const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    key: "aws:kms/key:Key",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    policy: "aws:s3/bucketPolicy:BucketPolicy",
+    logging: "aws:s3/bucketLogging:BucketLogging",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+};
+
+const tlsOnlyPolicy = (bucket: string) =>
+    JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    });
+
+type Sidecar = "encryption" | "publicAccessBlock" | "ownership" | "versioning" | "policy" | "logging" | "lifecycle";
+
+/**
+ * A bucket of `purpose` with every sidecar a compliant data bucket has, as preview sees them: each
+ * sidecar's `bucket` is unknown and linked to the bucket only through its property dependencies.
+ */
+function bucket(purpose: string, stage = "dev"): { bucket: FixtureResource; key: FixtureResource; sidecars: Record<Sidecar, FixtureResource> } {
+    const name = `spotify-${stage}-${purpose}-111111111111`;
+    const sidecar = (kind: Sidecar, type: string, inputs: Record<string, unknown>, from: Record<string, string[]> = {}): FixtureResource => ({
+        type,
+        name: `${purpose}-${kind}`,
+        inputs: { bucket: UNKNOWN, ...inputs },
+        from: { bucket: [purpose], ...from },
+    });
+    return {
+        bucket: { type: T.bucket, name: purpose, inputs: { bucket: name, forceDestroy: false } },
+        key: { type: T.key, name: "data-key", inputs: { enableKeyRotation: true } },
+        sidecars: {
+            encryption: sidecar(
+                "encryption",
+                T.encryption,
+                { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }] },
+                { rules: ["data-key"] },
+            ),
+            publicAccessBlock: sidecar("publicAccessBlock", T.publicAccessBlock, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+            ownership: sidecar("ownership", T.ownership, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
+            versioning: sidecar("versioning", T.versioning, { versioningConfiguration: { status: "Enabled" } }),
+            policy: sidecar("policy", T.policy, { policy: tlsOnlyPolicy(name) }),
+            logging: sidecar("logging", T.logging, { targetBucket: `spotify-${stage}-access-logs-111111111111`, targetPrefix: `s3/${purpose}/` }),
+            lifecycle: sidecar("lifecycle", T.lifecycle, { rules: [{ id: "abort", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }] }),
+        },
+    };
+}
+
+/** The fixture's resources, with sidecars replaced (a resource) or left out (null). */
+function resources(fixture: ReturnType<typeof bucket>, changes: Partial<Record<Sidecar, FixtureResource | null>> = {}): FixtureResource[] {
+    const sidecars = { ...fixture.sidecars, ...changes };
+    return [fixture.key, fixture.bucket, ...Object.values(sidecars).filter((sidecar): sidecar is FixtureResource => sidecar !== null)];
+}
+
+function withInputs(resource: FixtureResource, inputs: Record<string, unknown>): FixtureResource {
+    return { ...resource, inputs: { ...resource.inputs, ...inputs } };
+}
+
+const S3_RULES = [
+    "s3-bucket-encryption",
+    "s3-public-access-block",
+    "s3-ownership-enforced",
+    "s3-data-bucket-versioning",
+    "s3-tls-only",
+    "s3-access-logging",
+    "s3-abort-incomplete-uploads",
+    "s3-no-inline-bucket-arguments",
+    "s3-bucket-naming",
+];
+
+describe("policies: S3", function () {
+    it("accepts a data bucket with every sidecar, linked only through property dependencies as in preview (prod config)", async () => {
+        const report = await evaluate(resources(bucket("warehouse", "prod")), { stage: "prod" });
+        assert.deepStrictEqual(violations(report).filter((violation) => S3_RULES.includes(violation.policy)), []);
+    });
+
+    it("links sidecars that name their bucket literally, and ignores sidecars of other buckets", async () => {
+        const staging = bucket("staging");
+        const literal = withInputs({ ...staging.sidecars.publicAccessBlock, from: {} }, { bucket: "spotify-dev-staging-111111111111" });
+        await assertCompliant("s3-public-access-block", resources(staging, { publicAccessBlock: literal }));
+        const elsewhere = withInputs({ ...staging.sidecars.publicAccessBlock, from: {} }, { bucket: "spotify-dev-warehouse-111111111111" });
+        await assertViolations("s3-public-access-block", resources(staging, { publicAccessBlock: elsewhere }), [{ resource: "staging", message: /has no public access block/ }]);
+    });
+
+    describe("s3-bucket-encryption", () => {
+        it("requires a default-encryption configuration on every bucket", async () => {
+            await assertViolations("s3-bucket-encryption", resources(bucket("athena-results"), { encryption: null }), [
+                { resource: "athena-results", message: /Bucket "spotify-dev-athena-results-111111111111" has no default-encryption configuration/ },
+            ]);
+        });
+        it("lets buckets that are not data buckets use SSE-S3", async () => {
+            const logs = bucket("access-logs");
+            const sseS3 = withInputs(logs.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+            await assertCompliant("s3-bucket-encryption", resources(logs, { encryption: sseS3 }));
+        });
+        it("requires SSE-KMS on data buckets", async () => {
+            const staging = bucket("staging");
+            const sseS3 = withInputs(staging.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: sseS3 }), [{ resource: "staging-encryption", message: /encrypted with AES256 instead of SSE-KMS/ }]);
+        });
+        it("requires a customer-managed key: neither the default aws/s3 key nor an alias/aws/ key", async () => {
+            const staging = bucket("staging");
+            const defaultKey = withInputs(staging.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] });
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: defaultKey }), [{ message: /without kmsMasterKeyId uses the AWS-managed aws\/s3 key/ }]);
+            const awsAlias = withInputs(staging.sidecars.encryption, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true }],
+            });
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: awsAlias }), [{ message: /uses the AWS-managed key alias\/aws\/s3/ }]);
+        });
+        it("requires the S3 bucket key on data buckets", async () => {
+            const staging = bucket("staging");
+            const noBucketKey = withInputs(staging.sidecars.encryption, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" } }],
+            });
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: noBucketKey }), [{ message: /bucketKeyEnabled is not true/ }]);
+        });
+    });
+
+    describe("s3-public-access-block", () => {
+        it("requires a public access block", async () => {
+            await assertViolations("s3-public-access-block", resources(bucket("glue-assets"), { publicAccessBlock: null }), [{ resource: "glue-assets", message: /has no public access block/ }]);
+        });
+        it("requires all four flags", async () => {
+            const fixture = bucket("glue-assets");
+            const partial = withInputs(fixture.sidecars.publicAccessBlock, { restrictPublicBuckets: false, ignorePublicAcls: undefined });
+            await assertViolations("s3-public-access-block", resources(fixture, { publicAccessBlock: partial }), [
+                { resource: "glue-assets-publicAccessBlock", message: /leaves ignorePublicAcls, restrictPublicBuckets off/ },
+            ]);
+        });
+    });
+
+    describe("s3-ownership-enforced", () => {
+        it("requires BucketOwnerEnforced ownership controls", async () => {
+            await assertViolations("s3-ownership-enforced", resources(bucket("staging"), { ownership: null }), [{ resource: "staging", message: /has no ownership controls/ }]);
+            const fixture = bucket("staging");
+            const writer = withInputs(fixture.sidecars.ownership, { rule: { objectOwnership: "ObjectWriter" } });
+            await assertViolations("s3-ownership-enforced", resources(fixture, { ownership: writer }), [{ message: /object ownership is ObjectWriter/ }]);
+        });
+    });
+
+    describe("s3-data-bucket-versioning", () => {
+        it("requires versioning on data buckets only", async () => {
+            await assertViolations("s3-data-bucket-versioning", resources(bucket("warehouse"), { versioning: null }), [{ resource: "warehouse", message: /has no versioning/ }]);
+            await assertCompliant("s3-data-bucket-versioning", resources(bucket("athena-results"), { versioning: null }));
+        });
+        it("requires the Enabled status", async () => {
+            const fixture = bucket("warehouse");
+            const suspended = withInputs(fixture.sidecars.versioning, { versioningConfiguration: { status: "Suspended" } });
+            await assertViolations("s3-data-bucket-versioning", resources(fixture, { versioning: suspended }), [{ message: /versioning status is Suspended/ }]);
+        });
+    });
+
+    describe("s3-tls-only", () => {
+        it("requires a bucket policy that denies requests without TLS", async () => {
+            await assertViolations("s3-tls-only", resources(bucket("staging"), { policy: null }), [{ resource: "staging", message: /has no bucket policy/ }]);
+            const fixture = bucket("staging");
+            const allowOnly = withInputs(fixture.sidecars.policy, {
+                policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }),
+            });
+            await assertViolations("s3-tls-only", resources(fixture, { policy: allowOnly }), [{ resource: "staging-policy", message: /no statement denying s3:\*/ }]);
+        });
+        it("leaves a policy document that is unknown in preview to the update", async () => {
+            const fixture = bucket("staging");
+            await assertCompliant("s3-tls-only", resources(fixture, { policy: withInputs(fixture.sidecars.policy, { policy: UNKNOWN }) }));
+        });
+    });
+
+    describe("s3-access-logging", () => {
+        it("requires access logging of data buckets in prod", async () => {
+            await assertViolations("s3-access-logging", resources(bucket("staging", "prod"), { logging: null }), [{ resource: "staging", message: /has no server access logging/ }], { stage: "prod" });
+        });
+        it("is disabled in dev", async () => {
+            await assertCompliant("s3-access-logging", resources(bucket("staging"), { logging: null }));
+        });
+    });
+
+    describe("s3-abort-incomplete-uploads", () => {
+        it("requires an enabled rule that aborts incomplete multipart uploads", async () => {
+            await assertViolations("s3-abort-incomplete-uploads", resources(bucket("staging"), { lifecycle: null }), [{ resource: "staging", message: /has no lifecycle configuration/ }]);
+            const fixture = bucket("staging");
+            const disabled = withInputs(fixture.sidecars.lifecycle, {
+                rules: [
+                    { id: "abort", status: "Disabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+                    { id: "expire", status: "Enabled", filter: {}, expiration: { days: 7 } },
+                ],
+            });
+            await assertViolations("s3-abort-incomplete-uploads", resources(fixture, { lifecycle: disabled }), [{ resource: "staging-lifecycle", message: /no enabled lifecycle rule aborts/ }]);
+        });
+    });
+
+    describe("s3-no-inline-bucket-arguments", () => {
+        it("rejects aws v7's deprecated inline Bucket arguments, naming the replacement", async () => {
+            const fixture = bucket("staging");
+            const inline = withInputs(fixture.bucket, { versioning: { enabled: true }, acl: "private" });
+            await assertViolations("s3-no-inline-bucket-arguments", [inline], [
+                { resource: "staging", message: /"acl"; use aws\.s3\.BucketAcl/ },
+                { resource: "staging", message: /"versioning"; use aws\.s3\.BucketVersioning/ },
+            ]);
+            await assertCompliant("s3-no-inline-bucket-arguments", [fixture.bucket]);
+        });
+    });
+
+    describe("s3-bucket-naming", () => {
+        const named = (bucketName: string | undefined, extra: Record<string, unknown> = {}): FixtureResource[] => [
+            { type: T.bucket, name: "b", inputs: { ...(bucketName === undefined ? {} : { bucket: bucketName }), ...extra } },
+        ];
+        it("accepts the conventional name of every purpose", async () => {
+            await assertCompliant("s3-bucket-naming", named("spotify-dev-glue-assets-111111111111"));
+        });
+        it("rejects other names, names of another stage, S3-invalid and generated names", async () => {
+            await assertViolations("s3-bucket-naming", named("raw-data-dump"), [{ message: /"raw-data-dump" does not follow spotify-dev-<purpose>-<suffix>/ }]);
+            await assertViolations("s3-bucket-naming", named("spotify-prod-staging-111111111111"), [{ message: /does not follow spotify-dev-/ }]);
+            await assertViolations("s3-bucket-naming", named("spotify-dev-staging-Data"), [{ message: /breaks S3's naming rules/ }]);
+            await assertViolations("s3-bucket-naming", named(undefined), [{ message: /has no bucket name, so S3 gets a generated name/ }]);
+            await assertViolations("s3-bucket-naming", named(undefined, { bucketPrefix: "spotify-dev-" }), [{ message: /has only a bucketPrefix/ }]);
+        });
+    });
+});
