@@ -6,14 +6,47 @@ import type { Manifest, ManifestResource } from "../tools/synth/manifest";
 import { stageStacks, synthesizeStage } from "../tools/synth/stage";
 import { stageManifests } from "./support/synth";
 
-/** A resource with the stack name taken out of every URN, so two stacks' resources compare. */
-function stackIndependent(resource: ManifestResource, stack: string): string {
-    return JSON.stringify(resource).split(`urn:pulumi:${stack}::`).join("urn:pulumi:<stack>::");
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/** The layer a resource belongs to: the `spotify:layers:*` component (or layer provider) above it. */
+function layerOf(manifest: Manifest, resource: ManifestResource): string {
+    const byUrn = new Map(manifest.resources.map((candidate) => [candidate.urn, candidate]));
+    let current: ManifestResource | undefined = resource;
+    while (current !== undefined) {
+        if (current.type.startsWith("spotify:layers:")) return current.name;
+        if (current.type === "pulumi:providers:aws") return current.name.replace(/-aws$/, "");
+        current = current.parent === null ? undefined : byUrn.get(current.parent);
+    }
+    throw new Error(`${resource.urn} belongs to no layer`);
+}
+
+/**
+ * A resource in a form both topologies share: URNs without the stack name, and every dependency on
+ * another layer written as "upstream:<layer>", whether it crosses stacks through a StackReference
+ * (layer stacks) or points at the upstream resource itself (all-in-one).
+ */
+function comparable(manifest: Manifest, resource: ManifestResource): string {
+    const byUrn = new Map(manifest.resources.map((candidate) => [candidate.urn, candidate]));
+    const ownLayer = layerOf(manifest, resource);
+    const dependency = (urn: string): string => {
+        const target = byUrn.get(urn);
+        if (target === undefined) throw new Error(`${resource.urn} depends on unknown ${urn}`);
+        if (target.type === STACK_REFERENCE) return `upstream:${String(target.inputs.name).split("-").pop()}`;
+        const targetLayer = layerOf(manifest, target);
+        return targetLayer === ownLayer ? urn : `upstream:${targetLayer}`;
+    };
+    const dependencies = (urns: string[]) => [...new Set(urns.map(dependency))].sort();
+    const normalized = {
+        ...resource,
+        dependencies: dependencies(resource.dependencies),
+        propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, dependencies(urns)])),
+    };
+    return JSON.stringify(normalized).split(`urn:pulumi:${manifest.stack}::`).join("urn:pulumi:<stack>::");
 }
 
 function resourcesOf(manifests: Manifest[]): string[] {
     return manifests
-        .flatMap((manifest) => manifest.resources.filter((resource) => resource.type !== "pulumi:pulumi:StackReference").map((resource) => stackIndependent(resource, manifest.stack)))
+        .flatMap((manifest) => manifest.resources.filter((resource) => resource.type !== STACK_REFERENCE).map((resource) => comparable(manifest, resource)))
         .sort();
 }
 

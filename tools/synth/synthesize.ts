@@ -76,7 +76,7 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
         await runtimeInternals.waitForRPCs();
     } catch (error) {
         await runtimeInternals.waitForRPCs().catch(() => undefined);
-        throw new SynthesisError(error instanceof Error ? error.message : String(error), sortByUrn(registered));
+        throw new SynthesisError(error instanceof Error ? error.message : String(error), await finalize(registered));
     }
     return {
         project: PROJECT,
@@ -85,8 +85,8 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
         topology: target.topology,
         layers: [...target.layers],
         fakeCloud: { account: FAKE_ACCOUNT_ID, region, partition: FAKE_PARTITION },
-        outputs: mask(outputs) as Record<string, unknown>,
-        resources: sortByUrn(registered),
+        outputs: (await mask(outputs)) as Record<string, unknown>,
+        resources: await finalize(registered),
     };
 }
 
@@ -114,7 +114,7 @@ function recordRegistrations(): ManifestResource[] {
                     retainOnDelete: request.getRetainondelete() ?? false,
                     dependencies: [...new Set(request.getDependenciesList())].sort(),
                     propertyDependencies,
-                    inputs: mask(pulumi.runtime.deserializeProperties(request.getObject() as never)) as Record<string, unknown>,
+                    inputs: pulumi.runtime.deserializeProperties(request.getObject() as never),
                 });
             }
             callback(error, response);
@@ -134,7 +134,7 @@ function recordRegistrations(): ManifestResource[] {
                     retainOnDelete: false,
                     dependencies: [...new Set(request.getDependenciesList())].sort(),
                     propertyDependencies: {},
-                    inputs: mask(pulumi.runtime.deserializeProperties(request.getProperties() as never)) as Record<string, unknown>,
+                    inputs: pulumi.runtime.deserializeProperties(request.getProperties() as never),
                 });
             }
             callback(error, response);
@@ -148,16 +148,24 @@ async function settle(outputs: Record<string, unknown>): Promise<Record<string, 
     return output.promise(true);
 }
 
-/** Masks secrets and unknowns, and gives assets a stable, path-only form. */
-function mask(value: unknown): unknown {
+/** Masks secrets and unknowns, and resolves assets to their (program-relative) path or text. */
+async function mask(value: unknown): Promise<unknown> {
     if (value === pulumi.runtime.unknownValue || (pulumi.Output.isInstance(value as object) as boolean)) return UNKNOWN_MASK;
-    if (Array.isArray(value)) return value.map(mask);
+    if (value instanceof Promise) return mask(await value);
+    if (Array.isArray(value)) return Promise.all(value.map(mask));
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
         if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_MASK;
-        return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, mask(inner)]));
+        const entries = await Promise.all(Object.entries(record).map(async ([key, inner]) => [key, await mask(inner)] as const));
+        return Object.fromEntries(entries);
     }
     return value;
+}
+
+/** Masks every recorded resource's inputs and orders resources by URN. */
+async function finalize(registered: ManifestResource[]): Promise<ManifestResource[]> {
+    const masked = await Promise.all(registered.map(async (resource) => ({ ...resource, inputs: (await mask(resource.inputs)) as Record<string, unknown> })));
+    return sortByUrn(masked);
 }
 
 function sortByUrn(resources: ManifestResource[]): ManifestResource[] {
