@@ -1,0 +1,21 @@
+import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+
+const logGroup = (inputs: Record<string, unknown>): FixtureResource[] => [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "job-logs", inputs: { name: "/aws-glue/jobs/x", ...inputs } }];
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
+
+describe("policies: CloudWatch Logs", function () {
+    describe("logs-retention", () => {
+        it("requires a retention period", async () => {
+            await assertCompliant("logs-retention", logGroup({ retentionInDays: 30, kmsKeyId: KEY }));
+            await assertViolations("logs-retention", logGroup({ kmsKeyId: KEY }), [{ resource: "job-logs", message: /forever \(retentionInDays is absent\)/ }]);
+            await assertViolations("logs-retention", logGroup({ retentionInDays: 0 }), [{ message: /forever \(retentionInDays is 0\)/ }]);
+        });
+    });
+
+    describe("logs-encrypted", () => {
+        it("requires a KMS key, which may be unknown until the key exists", async () => {
+            await assertCompliant("logs-encrypted", logGroup({ retentionInDays: 30, kmsKeyId: UNKNOWN }));
+            await assertViolations("logs-encrypted", logGroup({ retentionInDays: 30 }), [{ resource: "job-logs", message: /not encrypted with a KMS key/ }]);
+        });
+    });
+});

@@ -1,0 +1,94 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+
+const ANALYST = "arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts";
+const STRANGER = "arn:aws:quicksight:eu-west-1:123456789012:user/default/stranger";
+const NAMESPACE = "arn:aws:quicksight:eu-west-1:123456789012:namespace/default";
+const ACTIONS = ["quicksight:DescribeDashboard", "quicksight:QueryDashboard"];
+
+/** The same dashboard in both type families: both give permissions as [{principal, actions}]. */
+const dashboards = (principals: string[], extra: Record<string, unknown> = {}): FixtureResource[] => [
+    { type: "aws:quicksight/dashboard:Dashboard", name: "aws-dashboard", inputs: { dashboardId: "d", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
+    { type: "aws-native:quicksight:Dashboard", name: "native-dashboard", inputs: { dashboardId: "d2", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
+];
+
+/** A copy of dev's policy config with the given QuickSight principals (dev lists none yet). */
+function configWithPrincipals(principals: string[]): string {
+    const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "dev.json"), "utf8")) as Record<string, unknown>;
+    config["quicksight-approved-principals"] = { principals };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "dev.json");
+    fs.writeFileSync(file, JSON.stringify(config));
+    return file;
+}
+
+describe("policies: QuickSight", function () {
+    describe("quicksight-no-public-sharing", () => {
+        it("accepts sharing with named users and groups", async () => {
+            await assertCompliant("quicksight-no-public-sharing", dashboards([ANALYST, STRANGER]));
+        });
+        it('rejects namespace-wide and "*" principals in both type families', async () => {
+            await assertViolations("quicksight-no-public-sharing", dashboards([NAMESPACE, "*"]), [
+                { resource: "aws-dashboard", message: /Dashboard grants access to every user of namespace/ },
+                { resource: "aws-dashboard", message: /Dashboard grants access to principal "\*"/ },
+                { resource: "native-dashboard", message: /Dashboard grants access to every user of namespace/ },
+                { resource: "native-dashboard", message: /Dashboard grants access to principal "\*"/ },
+            ]);
+        });
+        it("rejects aws-native link sharing with the whole account", async () => {
+            const [, native] = dashboards([ANALYST], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
+            await assertViolations("quicksight-no-public-sharing", [native], [{ message: /shares a link with every user of the account/ }]);
+        });
+    });
+
+    describe("quicksight-approved-principals", () => {
+        it("accepts the principals of the stage's config", async () => {
+            await assertCompliant("quicksight-approved-principals", dashboards([ANALYST]), { configFile: configWithPrincipals([ANALYST]) });
+        });
+        it("rejects any other principal, including through link sharing", async () => {
+            const resources = dashboards([ANALYST, STRANGER], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
+            await assertViolations(
+                "quicksight-approved-principals",
+                resources,
+                [
+                    { resource: "aws-dashboard", message: /permissions grants access to "arn:aws:quicksight:eu-west-1:123456789012:user\/default\/stranger"/ },
+                    { resource: "aws-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
+                    { resource: "native-dashboard", message: /permissions grants access to .*stranger/ },
+                    { resource: "native-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
+                ],
+                { configFile: configWithPrincipals([ANALYST]) },
+            );
+        });
+        it("rejects every principal while the stage lists none (the committed dev config)", async () => {
+            await assertViolations("quicksight-approved-principals", dashboards([ANALYST]).slice(0, 1), [{ message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ }]);
+        });
+    });
+
+    describe("quicksight-athena-workgroup", () => {
+        const awsSource = (athena: Record<string, unknown> | undefined): FixtureResource => ({
+            type: "aws:quicksight/dataSource:DataSource",
+            name: "aws-source",
+            inputs: { dataSourceId: "s", name: "Warehouse", type: "ATHENA", parameters: athena === undefined ? {} : { athena } },
+        });
+        const nativeSource = (athenaParameters: Record<string, unknown>): FixtureResource => ({
+            type: "aws-native:quicksight:DataSource",
+            name: "native-source",
+            inputs: { dataSourceId: "s2", name: "Warehouse", type: "ATHENA", dataSourceParameters: { athenaParameters } },
+        });
+        it("accepts the stage's workgroup in both type families", async () => {
+            await assertCompliant("quicksight-athena-workgroup", [awsSource({ workGroup: "spotify_dev_analytics" }), nativeSource({ workGroup: "spotify_dev_analytics" })]);
+        });
+        it("rejects the primary workgroup, a missing one and another workgroup", async () => {
+            await assertViolations("quicksight-athena-workgroup", [awsSource(undefined), nativeSource({ workGroup: "primary" })], [
+                { resource: "aws-source", message: /names no workGroup, so its queries run in "primary"/ },
+                { resource: "native-source", message: /uses workgroup "primary", not the stage's "spotify_dev_analytics"/ },
+            ]);
+        });
+        it("does not apply to other data sources", async () => {
+            await assertCompliant("quicksight-athena-workgroup", [
+                { type: "aws:quicksight/dataSource:DataSource", name: "s3-source", inputs: { dataSourceId: "s", name: "Manifest", type: "S3", parameters: { s3: { manifestFileLocation: { bucket: "b", key: "k" } } } } },
+            ]);
+        });
+    });
+});

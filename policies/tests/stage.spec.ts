@@ -1,0 +1,18 @@
+import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+
+const resources: FixtureResource[] = [{ type: "aws:kms/key:Key", name: "data-key", inputs: { enableKeyRotation: true } }];
+
+describe("policies: policy-config-matches-stage", function () {
+    it("accepts the config of the stack's stage, for layer and all-in-one stacks", async () => {
+        await assertCompliant("policy-config-matches-stage", resources, { stage: "prod", stack: "prod-etl" });
+        await assertCompliant("policy-config-matches-stage", resources, { stage: "dev", stack: "dev" });
+    });
+
+    it("rejects another stage's config, as a stack-wide violation", async () => {
+        const [violation] = await assertViolations("policy-config-matches-stage", resources, [{ message: /Stack prod-storage belongs to stage prod, but the policy config is for stage dev/ }], {
+            stage: "dev",
+            stack: "prod-storage",
+        });
+        if (violation.urn !== undefined) throw new Error("expected a stack-wide violation");
+    });
+});

@@ -1,0 +1,62 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { layerTags } from "../../infra/tags";
+import { TAGGABLE_TYPES } from "../rules/tags";
+import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+
+const TAGS = layerTags({ stage: "dev", owner: "data-platform", costCenter: "cc-1234", dataClassification: "internal" }, "storage");
+const PROVIDER = "pulumi:providers:aws";
+const provider = (inputs: Record<string, unknown>): FixtureResource => ({ type: PROVIDER, name: "storage-aws", inputs: { region: "eu-west-1", ...inputs } });
+const key = (inputs: Record<string, unknown> = {}, providerName: string | null = "storage-aws"): FixtureResource => ({
+    type: "aws:kms/key:Key",
+    name: "data-key",
+    inputs: { enableKeyRotation: true, ...inputs },
+    ...(providerName === null ? {} : { provider: providerName }),
+});
+
+describe("policies: tags", function () {
+    it("accepts a resource whose provider's defaultTags carry the required tags (JSON text, as the engine passes provider inputs)", async () => {
+        await assertCompliant("required-tags", [provider({ defaultTags: JSON.stringify({ tags: TAGS }) }), key()]);
+    });
+
+    it("accepts required tags set on the resource, or split between resource and provider", async () => {
+        await assertCompliant("required-tags", [provider({}), key({ tags: TAGS })]);
+        const { owner, ...rest } = TAGS;
+        await assertCompliant("required-tags", [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key({ tags: { owner } })]);
+    });
+
+    it("names the required tags missing from both", async () => {
+        const { owner: _owner, "cost-center": _costCenter, ...rest } = TAGS;
+        await assertViolations("required-tags", [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key()], [
+            { resource: "data-key", message: /Missing required tags owner, cost-center \(checked the resource's tags and provider storage-aws's defaultTags\)/ },
+        ]);
+    });
+
+    it("uses the engine's default provider, configured from the stage config, for resources without a provider", async () => {
+        // Pulumi.dev.yaml sets no aws:defaultTags, so the default provider adds none.
+        await assertViolations("required-tags", [key({}, null)], [{ message: /Missing required tags project, stage, layer, owner, cost-center, data-classification \(checked .*provider default's defaultTags\)/ }]);
+    });
+
+    it("reads aws-native tags, a list of {key, value}", async () => {
+        const tags = Object.entries(TAGS).map(([tagKey, value]) => ({ key: tagKey, value }));
+        const dashboard = (list: unknown[]): FixtureResource[] => [{ type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags: list } }];
+        await assertCompliant("required-tags", dashboard(tags));
+        await assertViolations("required-tags", dashboard(tags.slice(1)), [{ message: /Missing required tags project / }]);
+    });
+
+    it("checks any resource that sets tags, and skips untaggable types without them", async () => {
+        await assertViolations("required-tags", [{ type: "aws:sfn/stateMachine:StateMachine", name: "flow", inputs: { tags: { project: "spotify-pipeline" } } }], [{ message: /Missing required tags stage,/ }]);
+        await assertCompliant("required-tags", [{ type: "aws:kms/alias:Alias", name: "alias", inputs: { name: "alias/x", targetKeyId: "k" } }]);
+    });
+
+    it("lists as taggable only aws types that really have a tags input", () => {
+        for (const token of TAGGABLE_TYPES.filter((type) => type.startsWith("aws:"))) {
+            const [, module, name] = /^aws:([a-z0-9]+)\/([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(token) ?? [];
+            const typings = path.join(require.resolve("@pulumi/aws/package.json"), "..", module, `${name}.d.ts`);
+            assert.ok(fs.existsSync(typings), `${token}: no ${typings}`);
+            const args = /export interface \w+Args \{[\s\S]*?\n\}/.exec(fs.readFileSync(typings, "utf8"))?.[0] ?? "";
+            assert.match(args, /\n {4}tags\?:/, `${token} has no tags input`);
+        }
+    });
+});
