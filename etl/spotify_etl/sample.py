@@ -339,8 +339,9 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
 
 
 def _latin1(line: str) -> bytes:
-    """The line with its non-ASCII characters in Latin-1: the classic non-UTF-8 delivery."""
-    return line.encode("latin-1")
+    """The line with its Latin-1 characters in Latin-1 (the classic non-UTF-8 delivery);
+    characters Latin-1 lacks, like CJK, stay UTF-8 as in a badly concatenated export."""
+    return b"".join(char.encode("latin-1" if ord(char) < 256 else "utf-8") for char in line)
 
 
 def _lower(popularity: int, rng: random.Random) -> int:
