@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail } from "../support/guardrail";
-import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
+import { glueIdentifierGuardrail } from "../support/scope";
 import { at, isUnknown, nonEmptyString } from "../support/values";
 
 /** Athena workgroups: where every query of the pipeline runs, and what it may cost and reveal. */
@@ -70,16 +70,5 @@ export const athenaPolicies: Policies = [
             if (version !== ENGINE_VERSION) report(`Athena workgroup selects engine ${String(version ?? "absent (AUTO)")}, not "${ENGINE_VERSION}".`);
         },
     }),
-    resourceGuardrail<ScopeConfig>({
-        name: "athena-workgroup-naming",
-        description: "Athena workgroup names follow <prefix>_<stage>_<purpose> (infra/naming.ts).",
-        severity: "medium",
-        remediation: "Name the workgroup with glueName(config, purpose) from infra/naming.ts.",
-        configSchema: scopedSchema(),
-        appliesTo: WORKGROUP_TYPES,
-        check: (workgroup, report, scope) => {
-            const problem = glueNameProblem("Athena workgroup", workgroup.props.name, scope);
-            if (problem !== undefined) report(problem);
-        },
-    }),
+    glueIdentifierGuardrail({ name: "athena-workgroup-naming", what: "Athena workgroup", types: WORKGROUP_TYPES }),
 ];

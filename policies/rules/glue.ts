@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, ResourceView, stackGuardrail, StackResourceView } from "../support/guardrail";
-import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
+import { glueIdentifierGuardrail } from "../support/scope";
 import { at, isUnknown, nonEmptyString } from "../support/values";
 
 export const GLUE_JOB_TYPES = ["aws:glue/job:Job"] as const;
@@ -121,16 +121,5 @@ export const gluePolicies: Policies = [
             }
         },
     }),
-    resourceGuardrail<ScopeConfig>({
-        name: "glue-database-naming",
-        description: "Glue catalog database names follow <prefix>_<stage>_<purpose> (infra/naming.ts).",
-        severity: "medium",
-        remediation: "Name the database with glueName(config, purpose) from infra/naming.ts.",
-        configSchema: scopedSchema(),
-        appliesTo: DATABASE_TYPES,
-        check: (database, report, scope) => {
-            const problem = glueNameProblem("Glue database", database.props.name, scope);
-            if (problem !== undefined) report(problem);
-        },
-    }),
+    glueIdentifierGuardrail({ name: "glue-database-naming", what: "Glue catalog database", types: DATABASE_TYPES }),
 ];

@@ -1,6 +1,7 @@
-import type { PolicyConfigSchema } from "@pulumi/policy";
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { BUCKET_PURPOSES, bucketName, BucketPurpose, DATA_BUCKET_PURPOSES, followsBucketConvention, followsGlueConvention, NamingScope } from "../../infra/naming";
 import { STAGE_PATTERN } from "../../infra/stacks";
+import { resourceGuardrail } from "./guardrail";
 import { isUnknown } from "./values";
 
 /**
@@ -52,4 +53,20 @@ export function isDataBucketName(name: unknown, scope: NamingScope): boolean {
 export function glueNameProblem(what: string, name: unknown, scope: NamingScope): string | undefined {
     if (isUnknown(name) || (typeof name === "string" && followsGlueConvention(name, scope))) return undefined;
     return `${what} name ${JSON.stringify(name ?? "(generated)")} does not follow ${scope.namePrefix}_${scope.stage}_<purpose>.`;
+}
+
+/** A naming rule: resources of `types` have a `name` that is a Glue/Athena identifier of the stage. */
+export function glueIdentifierGuardrail(rule: { name: string; what: string; types: readonly string[] }): ResourceValidationPolicy {
+    return resourceGuardrail<ScopeConfig>({
+        name: rule.name,
+        description: `${rule.what} names follow <prefix>_<stage>_<purpose> (infra/naming.ts).`,
+        severity: "medium",
+        remediation: `Name the ${rule.what} with glueName(config, purpose) from infra/naming.ts.`,
+        configSchema: scopedSchema(),
+        appliesTo: rule.types,
+        check: (resource, report, scope) => {
+            const problem = glueNameProblem(rule.what, resource.props.name, scope);
+            if (problem !== undefined) report(problem);
+        },
+    });
 }
