@@ -59,7 +59,9 @@ def classify(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tuple[
     """
     lines = read_lines(spark, staging_path, spec)
     classified = dedupe.mark_duplicates(validate(clean(parse_lines(lines.lines, spec), spec), spec), spec)
-    return classified, lines.input_rows, lines.files
+    # The raw string columns were only needed to validate; the raw line keeps them all.
+    kept = classified.select(*typed_names(spec), SOURCE_FILE, LINE, REASON, DETAIL)
+    return kept, lines.input_rows, lines.files
 
 
 def accepted(classified: DataFrame, spec: SourceSpec) -> DataFrame:
