@@ -113,7 +113,10 @@ def release_date(raw: Column) -> tuple[Column, Column]:
     """
     value = text(raw)
     matches = value.rlike(DATE_PATTERN)
-    part = lambda group: F.regexp_extract(value, DATE_PATTERN, group)  # noqa: E731
+
+    def part(group: int) -> Column:
+        return F.regexp_extract(value, DATE_PATTERN, group)
+
     year = part(1).cast("int")
     month = F.when(part(2) != "", part(2).cast("int")).otherwise(F.lit(1))
     day = F.when(part(3) != "", part(3).cast("int")).otherwise(F.lit(1))

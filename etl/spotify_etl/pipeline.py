@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import reduce
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -149,8 +150,8 @@ def run(
             quality_gate(output)
 
         LOG.info("writing rejected rows to %s", paths.rejected)
-        rejected_rows = [rejected(classified[spec.name], spec) for spec in SOURCES]
-        write_rejected(rejected_rows[0].unionByName(rejected_rows[1]).unionByName(rejected_rows[2]), paths.rejected)
+        all_rejected = reduce(DataFrame.unionByName, [rejected(classified[spec.name], spec) for spec in SOURCES])
+        write_rejected(all_rejected, paths.rejected)
         LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
         write_unmatched(unmatched_tracks, f"{paths.unmatched}/{TRACKS.name}", "id")
         write_unmatched(unmatched_artists, f"{paths.unmatched}/{ARTISTS.name}", "id")

@@ -94,7 +94,10 @@ def clamp(value: float, low: int, high: int) -> int:
 
 def name(rng: random.Random) -> str:
     """A pronounceable artist name, sometimes in a common band-name shape."""
-    word = lambda: "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()  # noqa: E731
+
+    def word() -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
     shape = rng.random()
     if shape < 0.15:
         return f"The {rng.choice(WORDS)} {word()}s"

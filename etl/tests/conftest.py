@@ -23,6 +23,15 @@ ETL_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ETL_ROOT / "sample"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """tools/pytest.sh always names queries/tests; while that suite does not exist yet, drop
+    the path instead of failing the whole run with "file or directory not found"."""
+    base = Path(config.invocation_params.dir)
+    config.args[:] = [
+        arg for arg in config.args if not (arg.rstrip("/").endswith("queries/tests") and not (base / arg).exists())
+    ]
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     session = local_session("spotify-etl-tests", cores=2, shuffle_partitions=2, driver_memory="2g")
