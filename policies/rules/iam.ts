@@ -39,10 +39,10 @@ const DOCUMENTS: Readonly<Record<string, (props: Record<string, unknown>) => { w
     "aws:iam/userPolicy:UserPolicy": (props) => [{ where: "policy", document: props.policy }],
     "aws:iam/groupPolicy:GroupPolicy": (props) => [{ where: "policy", document: props.policy }],
     "aws:iam/role:Role": (props) =>
-        asList(props.inlinePolicies).map((inline, index) => ({
-            where: `inline policy ${JSON.stringify(at(inline, "name") ?? `#${index + 1}`)}`,
-            document: at(inline, "policy"),
-        })),
+        asList(props.inlinePolicies).map((inline, index) => {
+            const name = at(inline, "name");
+            return { where: `inline policy ${typeof name === "string" ? JSON.stringify(name) : `#${index + 1}`}`, document: at(inline, "policy") };
+        }),
 };
 export const IDENTITY_POLICY_TYPES = Object.keys(DOCUMENTS);
 

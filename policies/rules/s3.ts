@@ -68,24 +68,24 @@ const isDataBucket = (bucket: StackResourceView, scope: ScopeConfig) => isDataBu
 
 /** SSE-KMS with a customer-managed key: a key ARN or alias that is not one of AWS's own `alias/aws/...` keys. */
 function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): string[] {
-    const rules = asList(sidecar.props.rules);
     if (isUnknown(sidecar.props.rules)) return [];
+    const defaults = asList(sidecar.props.rules).map((rule) => ({ rule, algorithm: at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") }));
+    if (defaults.some(({ algorithm }) => isUnknown(algorithm))) return [];
     if (!dataBucket) {
-        return rules.some((rule) => at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") !== undefined) ? [] : ["sets no default encryption algorithm."];
+        return defaults.some(({ algorithm }) => algorithm !== undefined) ? [] : ["sets no default encryption algorithm."];
     }
-    const kmsRule = rules.find((rule) => at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") === "aws:kms");
-    if (kmsRule === undefined) {
-        const algorithms = rules.map((rule) => String(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")));
-        return [`data bucket is encrypted with ${algorithms.join(", ") || "nothing"} instead of SSE-KMS (aws:kms).`];
+    const kms = defaults.find(({ algorithm }) => algorithm === "aws:kms");
+    if (kms === undefined) {
+        return [`data bucket is encrypted with ${defaults.map(({ algorithm }) => String(algorithm)).join(", ") || "nothing"} instead of SSE-KMS (aws:kms).`];
     }
     const problems: string[] = [];
-    const key = nonEmptyString(at(kmsRule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
+    const key = nonEmptyString(at(kms.rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
     if (key === undefined) {
         problems.push("SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, not the stage's customer-managed key.");
     } else if (!isUnknown(key) && /(^|:)alias\/aws\//.test(key)) {
         problems.push(`SSE-KMS uses the AWS-managed key ${key}, not a customer-managed key.`);
     }
-    const bucketKey = at(kmsRule, "bucketKeyEnabled");
+    const bucketKey = at(kms.rule, "bucketKeyEnabled");
     if (!isUnknown(bucketKey) && bucketKey !== true) {
         problems.push("bucketKeyEnabled is not true: every object operation becomes a KMS call.");
     }

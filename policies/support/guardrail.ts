@@ -59,7 +59,7 @@ function policyInfo(rule: Guardrail) {
     };
 }
 
-export function viewOf(args: ResourceValidationArgs | PolicyResource): ResourceView {
+function viewOf(args: ResourceValidationArgs | PolicyResource): ResourceView {
     return {
         urn: args.urn,
         type: args.type,
@@ -85,28 +85,22 @@ export function resourceGuardrail<C extends object = Record<string, never>>(rule
     };
 }
 
-/** A resource of the stack, with the URNs its properties were computed from. */
+/** A resource of the stack, with the URNs each of its properties was computed from. */
 export interface StackResourceView extends ResourceView {
-    parent?: string;
-    dependencies: string[];
     propertyDependencies: Record<string, string[]>;
 }
 
 /** Every resource of a stack, and the links between them that preview already knows. */
 export class StackView {
     public readonly resources: StackResourceView[];
-    private readonly byUrn: Map<string, StackResourceView>;
 
     constructor(resources: PolicyResource[]) {
         this.resources = resources.map((resource) => ({
             ...viewOf(resource),
-            ...(resource.parent === undefined ? {} : { parent: resource.parent.urn }),
-            dependencies: resource.dependencies.map((dependency) => dependency.urn),
             propertyDependencies: Object.fromEntries(
                 Object.entries(resource.propertyDependencies).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
             ),
         }));
-        this.byUrn = new Map(this.resources.map((resource) => [resource.urn, resource]));
     }
 
     ofType(types: readonly string[]): StackResourceView[] {
@@ -137,8 +131,8 @@ export class StackView {
     /** The resources of `types` that `resource`'s `property` refers to: the reverse of `referencing`. */
     referencedBy(resource: StackResourceView, property: string, types: readonly string[], key: string): StackResourceView[] {
         const value = resource.props[property];
-        const linked = (resource.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn));
-        return this.ofType(types).filter((candidate) => linked.includes(candidate) || (typeof value === "string" && candidate.props[key] === value));
+        const linked = resource.propertyDependencies[property] ?? [];
+        return this.ofType(types).filter((candidate) => linked.includes(candidate.urn) || (typeof value === "string" && candidate.props[key] === value));
     }
 }
 
