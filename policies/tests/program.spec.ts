@@ -6,6 +6,7 @@ import * as path from "path";
 import { stageManifests } from "../../test/support/synth";
 import { stageManifestsToCheck } from "../../tools/policy/check";
 import type { PolicyReport } from "../../tools/policy/report";
+import type { Manifest, ManifestResource } from "../../tools/synth/manifest";
 import { stageStacks } from "../../tools/synth/stage";
 import { readStageConfigFile, REPO_ROOT } from "../../tools/synth/stageConfig";
 import { sharedCheck, violations } from "./support/harness";
@@ -33,6 +34,55 @@ describe("policies: the program", function () {
         const report = await (await sharedCheck()).evaluate(await stageManifestsToCheck("prod", "broken"), { stage: "prod", stageConfig: readStageConfigFile("prod") });
         const mandatory = new Set(violations(report).filter((violation) => violation.enforcement === "mandatory").map((violation) => violation.policy));
         for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging"]) assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
+    });
+
+    describe("each rule engages with the real manifests: one mistake injected into prod's all-in-one stack", () => {
+        /** A copy of prod's all-in-one manifest, to break. */
+        async function prodCopy(): Promise<Manifest> {
+            const [manifest] = await stageManifests("prod", true);
+            return JSON.parse(JSON.stringify(manifest)) as Manifest;
+        }
+        function find(manifest: Manifest, type: string, name: string): ManifestResource {
+            const found = manifest.resources.find((resource) => resource.type === type && resource.name === name);
+            assert.ok(found !== undefined, `prod has no ${type} ${name}`);
+            return found;
+        }
+        async function assertCaught(manifest: Manifest, policy: string, resourceName: string) {
+            const report = await (await sharedCheck()).evaluate([manifest], { stage: "prod", stageConfig: readStageConfigFile("prod") });
+            const found = violations(report).map((violation) => `${violation.policy} ${violation.resourceName}`);
+            assert.ok(found.includes(`${policy} ${resourceName}`), `expected ${policy} on ${resourceName}, got ${JSON.stringify(found)}`);
+        }
+
+        it("s3-bucket-encryption: the staging bucket's encryption sidecar dropped", async () => {
+            const manifest = await prodCopy();
+            const sidecar = find(manifest, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "storage-staging-encryption");
+            manifest.resources = manifest.resources.filter((resource) => resource !== sidecar);
+            await assertCaught(manifest, "s3-bucket-encryption", "storage-staging");
+        });
+        it("glue-security-configuration: CloudWatch encryption of the job's security configuration turned off", async () => {
+            const manifest = await prodCopy();
+            const encryption = find(manifest, "aws:glue/securityConfiguration:SecurityConfiguration", "etl-security").inputs.encryptionConfiguration as Record<string, unknown>;
+            encryption.cloudwatchEncryption = { cloudwatchEncryptionMode: "DISABLED" };
+            await assertCaught(manifest, "glue-security-configuration", "etl-security");
+        });
+        it("iam-no-wildcard-actions: a statement allowing everything added to the job role", async () => {
+            const manifest = await prodCopy();
+            const rolePolicy = find(manifest, "aws:iam/rolePolicy:RolePolicy", "etl-job-role-permissions");
+            const document = JSON.parse(String(rolePolicy.inputs.policy)) as { Statement: unknown[] };
+            document.Statement.push({ Effect: "Allow", Action: "*", Resource: "*" });
+            rolePolicy.inputs.policy = JSON.stringify(document);
+            await assertCaught(manifest, "iam-no-wildcard-actions", "etl-job-role-permissions");
+        });
+        it("required-tags: the etl layer's provider without defaultTags", async () => {
+            const manifest = await prodCopy();
+            delete find(manifest, "pulumi:providers:aws", "etl-aws").inputs.defaultTags;
+            await assertCaught(manifest, "required-tags", "etl-job");
+        });
+        it("data-protection: the data key unprotected", async () => {
+            const manifest = await prodCopy();
+            find(manifest, "aws:kms/key:Key", "storage-data-key").protect = false;
+            await assertCaught(manifest, "data-protection", "storage-data-key");
+        });
     });
 
     describe("npm run policy", () => {
