@@ -50,6 +50,15 @@ export class PolicyCheck {
     }
 
     async evaluate(manifests: Manifest[], settings: CheckSettings): Promise<PolicyReport> {
+        try {
+            return await this.analyze(manifests, settings);
+        } catch (error) {
+            const output = this.pack.stderr().trim();
+            throw output === "" ? error : new Error(`${error instanceof Error ? error.message : String(error)}\npolicy pack output:\n${output}`);
+        }
+    }
+
+    private async analyze(manifests: Manifest[], settings: CheckSettings): Promise<PolicyReport> {
         const configFile = settings.configFile ?? policyConfigFile(settings.stage);
         await this.client.configure(reconcilePolicyConfig(this.info.policies, readPolicyConfigFile(configFile)));
         const stacks: StackResult[] = [];

@@ -23,6 +23,8 @@ const ENGINE_ADDRESS = "127.0.0.1:0";
 export interface RunningPack {
     /** host:port of the pack's analyzer server. */
     address: string;
+    /** What the pack wrote to stderr so far: the reason when a call fails because it crashed. */
+    stderr(): string;
     stop(): Promise<void>;
 }
 
@@ -39,20 +41,25 @@ export function startPolicyPack(packDir: string, launcher: Launcher = "engine", 
         };
         const timer = setTimeout(() => fail(`printed no port within ${timeoutMs / 1000}s`), timeoutMs);
         child.on("error", (error) => fail(`could not start: ${error.message}`));
-        child.on("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before serving`));
-        child.stdout.on("data", (chunk: Buffer) => {
+        // "close" rather than "exit": by then stderr, which says why, has been read to the end.
+        child.on("close", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before serving`));
+        const readPort = (chunk: Buffer) => {
             stdout += chunk.toString();
             const newline = stdout.indexOf("\n");
             if (newline < 0) return;
             const port = stdout.slice(0, newline).trim();
-            child.removeAllListeners("exit");
-            clearTimeout(timer);
+            // The port is all the engine reads from stdout; later output is drained unread.
+            child.stdout.off("data", readPort);
+            child.stdout.resume();
+            child.removeAllListeners("close");
             if (!/^\d+$/.test(port)) {
                 fail(`printed "${port}" instead of its port`);
                 return;
             }
-            resolve({ address: `127.0.0.1:${port}`, stop: () => stop(child) });
-        });
+            clearTimeout(timer);
+            resolve({ address: `127.0.0.1:${port}`, stderr: () => stderr, stop: () => stop(child) });
+        };
+        child.stdout.on("data", readPort);
     });
 }
 

@@ -1,0 +1,27 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { startPolicyPack } from "../../tools/policy/host";
+import { REPO_ROOT } from "../../tools/synth/stageConfig";
+
+/** How the offline check reports a pack that does not start: with what the pack said. */
+describe("policies: starting a pack", function () {
+    // Under out/ (ignored by git) so the pack resolves the repository's node_modules, as policies/ does.
+    const packDir = path.join(REPO_ROOT, "out", "policy-tests", "bad-pack");
+    const pack = (code: string) => {
+        fs.mkdirSync(packDir, { recursive: true });
+        fs.writeFileSync(path.join(packDir, "package.json"), JSON.stringify({ name: "bad-pack", version: "0.0.1", main: "index.js" }));
+        fs.writeFileSync(path.join(packDir, "index.js"), code);
+    };
+    after(() => fs.rmSync(packDir, { recursive: true, force: true }));
+
+    it("fails with the pack's stderr when it exits before serving", async () => {
+        pack('process.stderr.write("rules failed to load\\n"); process.exit(3);');
+        await assert.rejects(startPolicyPack(packDir), /exited \(code 3\) before serving:\n.*rules failed to load/s);
+    });
+
+    it("fails when the first line is not a port", async () => {
+        pack('console.log("hello"); setInterval(() => undefined, 1000);');
+        await assert.rejects(startPolicyPack(packDir), /printed "hello" instead of its port/);
+    });
+});
