@@ -86,7 +86,7 @@ export const iamPolicies: Policies = [
                 const scopable = statement.notAction ? ["every action but " + statement.actions.join(", ")] : statement.actions.filter((action) => !allowedOnAnyResource.has(action.toLowerCase()));
                 if (scopable.length > 0) {
                     const on = statement.notResource ? `every resource but ${statement.resources.join(", ")}` : '"*"';
-                    report(`${where} allows ${scopable.join(", ")} on ${on}, though they support resource-level permissions.`);
+                    report(`${where} allows ${scopable.join(", ")} on ${on}; only actions without resource-level permissions may use that.`);
                 }
             }
         },

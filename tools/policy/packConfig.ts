@@ -32,6 +32,9 @@ export function readPolicyConfigFile(file: string): Record<string, GivenConfig> 
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${file}: must be a JSON object keyed by policy name`);
     return Object.fromEntries(
         Object.entries(raw).map(([policy, value]) => {
+            if (typeof value !== "string" && (value === null || typeof value !== "object" || Array.isArray(value))) {
+                throw new Error(`${file}: ${policy}: must be an enforcement level or an object of settings, got ${JSON.stringify(value)}`);
+            }
             const { enforcementLevel, ...properties } = typeof value === "string" ? { enforcementLevel: value } : (value as Record<string, unknown>);
             if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel as EnforcementLevel)) {
                 throw new Error(`${file}: ${policy}: ${JSON.stringify(enforcementLevel)} is not an enforcement level (${LEVELS.join(", ")})`);

@@ -82,7 +82,8 @@ export function renderText(report: PolicyReport): string {
     return lines.join("\n");
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+/** A table cell: pipes escaped, "<" as an entity (or "<prefix>" vanishes as an HTML tag), lines as <br>. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, "<br>");
 
 export function renderMarkdown(report: PolicyReport): string {
     const lines = [`# ${heading(report)}`, "", `**${summary(report)}**`, ""];
