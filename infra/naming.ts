@@ -46,13 +46,18 @@ export function bucketName(scope: BucketNamingScope, purpose: BucketPurpose): st
     return name;
 }
 
+/** The purpose of one of the stage's conventional bucket names, whatever its suffix; undefined for any other name. */
+export function bucketPurposeOf(name: string, scope: NamingScope): BucketPurpose | undefined {
+    if (bucketNameProblem(name) !== undefined) return undefined;
+    const head = `${scope.namePrefix}-${scope.stage}-`;
+    // Longest purpose first, should one purpose ever be a prefix of another.
+    const purposes = [...BUCKET_PURPOSES].sort((a, b) => b.length - a.length);
+    return purposes.find((purpose) => name.startsWith(`${head}${purpose}-`) && name.length > `${head}${purpose}-`.length);
+}
+
 /** Whether `name` is one of the stage's conventional bucket names, whatever its suffix. */
 export function followsBucketConvention(name: string, scope: NamingScope): boolean {
-    const head = `${scope.namePrefix}-${scope.stage}-`;
-    return (
-        bucketNameProblem(name) === undefined &&
-        BUCKET_PURPOSES.some((purpose) => name.startsWith(`${head}${purpose}-`) && name.length > `${head}${purpose}-`.length)
-    );
+    return bucketPurposeOf(name, scope) !== undefined;
 }
 
 const GLUE_IDENTIFIER = /^[a-z][a-z0-9_]*$/;

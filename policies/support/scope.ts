@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET_PURPOSES, bucketName, BucketPurpose, DATA_BUCKET_PURPOSES, followsBucketConvention, followsGlueConvention, NamingScope } from "../../infra/naming";
+import { BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, NamingScope } from "../../infra/naming";
 import { STAGE_PATTERN } from "../../infra/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { isUnknown } from "./values";
@@ -23,24 +23,9 @@ export function scopedSchema(extra: PolicyConfigSchema = { properties: {} }): Po
     };
 }
 
-/** `<prefix>-<stage>-<purpose>-`: what every bucket name of that purpose starts with. */
-function purposeHead(scope: NamingScope, purpose: BucketPurpose): string | undefined {
-    // infra/naming.ts owns the format; naming a bucket with a placeholder suffix and cutting the
-    // suffix off again gives the head without restating the format here.
-    const placeholder = "0";
-    try {
-        return bucketName({ ...scope, bucketSuffix: placeholder }, purpose).slice(0, -placeholder.length);
-    } catch {
-        return undefined; // a scope that cannot name buckets names none of these
-    }
-}
-
 /** The purpose of a conventionally named bucket of the stage; undefined for any other name. */
 export function bucketPurpose(name: unknown, scope: NamingScope): BucketPurpose | undefined {
-    if (typeof name !== "string" || !followsBucketConvention(name, scope)) return undefined;
-    const matches = BUCKET_PURPOSES.filter((purpose) => name.startsWith(purposeHead(scope, purpose) ?? "\u0000"));
-    // The longest head wins, should one purpose ever be a prefix of another.
-    return matches.sort((a, b) => b.length - a.length)[0];
+    return typeof name === "string" ? bucketPurposeOf(name, scope) : undefined;
 }
 
 /** Whether `name` is one of the stage's data buckets (staging, warehouse): the pipeline's records. */
