@@ -16,6 +16,7 @@ from spotify_etl.read import LINE
 from spotify_etl.schemas import CORRUPT_RECORD, SourceSpec
 
 REASON = "reason"
+_FIRST_FAILED = "_first_failed_rule"
 DETAIL = "detail"
 
 REASONS: tuple[str, ...] = (
@@ -97,8 +98,18 @@ def rules_for(spec: SourceSpec) -> list[Rule]:
 
 
 def validate(cleaned: DataFrame, spec: SourceSpec) -> DataFrame:
-    """Add ``reason`` and ``detail``: the first failed rule, or NULL for a valid row."""
+    """Add ``reason`` and ``detail``: the first failed rule, or NULL for a valid row.
+
+    The index of the first failed rule is computed once (``coalesce`` stops at the first
+    match) and both outputs are looked up from it, so no rule is evaluated twice per row.
+    """
     rules = rules_for(spec)
-    reason = F.coalesce(*[F.when(rule.fails, F.lit(rule.reason)) for rule in rules])
-    detail = F.coalesce(*[F.when(rule.fails, rule.detail) for rule in rules])
-    return cleaned.withColumn(REASON, reason).withColumn(DETAIL, detail)
+    first_failed_rule = F.coalesce(*[F.when(rule.fails, F.lit(index)) for index, rule in enumerate(rules)])
+    first_failed = F.col(_FIRST_FAILED)
+    reason = F.element_at(F.array(*[F.lit(rule.reason) for rule in rules]), first_failed + 1)
+    detail = F.when(first_failed.isNull(), F.lit(None).cast("string"))
+    for index, rule in enumerate(rules):
+        detail = detail.when(first_failed == index, rule.detail)
+    return cleaned.withColumn(_FIRST_FAILED, first_failed_rule).select(
+        "*", reason.alias(REASON), detail.alias(DETAIL)
+    ).drop(_FIRST_FAILED)
