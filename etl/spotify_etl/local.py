@@ -19,10 +19,11 @@ from spotify_etl.summary import RunSummary
 
 def summary_table(summary: RunSummary) -> str:
     """Fixed-width table of a run: per-source accounting, reasons, output and checks."""
-    lines = [f"{'source':<8} {'input':>9} {'accepted':>9} {'rejected':>9} {'unmatched':>9}"]
+    lines = [f"{'source':<8} {'input':>9} {'accepted':>9} {'rejected':>9} {'unmatched':>9} {'seconds':>8}"]
     for name, counts in summary.sources.items():
         lines.append(
-            f"{name:<8} {counts.input_rows:>9} {counts.accepted:>9} {counts.rejected_total:>9} {counts.unmatched:>9}"
+            f"{name:<8} {counts.input_rows:>9} {counts.accepted:>9} {counts.rejected_total:>9} "
+            f"{counts.unmatched:>9} {counts.seconds:>8.1f}"
         )
     for name, counts in summary.sources.items():
         if counts.rejected:

@@ -23,7 +23,7 @@ from spotify_etl.read import LINE, SOURCE_FILE, parse_lines, read_lines
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
 from spotify_etl.summary import OutputCounts, RunSummary, SourceCounts
 from spotify_etl.validate import DETAIL, REASON, validate
-from spotify_etl.write import PARTITION_OVERWRITE_MODE, write_rejected, write_text, write_unmatched, write_warehouse
+from spotify_etl.write import write_rejected, write_text, write_unmatched, write_warehouse
 
 LOG = logging.getLogger("spotify_etl")
 
@@ -101,7 +101,6 @@ def run(
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     run_id = _new_run_id(started)
-    spark.conf.set(PARTITION_OVERWRITE_MODE, "dynamic")
     contract = load_contract()
     persisted: list[DataFrame] = []
 
@@ -124,10 +123,12 @@ def run(
         counts: dict[str, SourceCounts] = {}
         for spec in SOURCES:
             LOG.info("%s: reading and validating", spec.name)
+            source_clock = time.monotonic()
             frame, input_rows, files = classify(spark, staging_path, spec)
             classified[spec.name] = keep(frame)
             accepted_rows, rejected_rows = reconcile.reason_counts(classified[spec.name])
-            counts[spec.name] = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files)
+            seconds = round(time.monotonic() - source_clock, 3)
+            counts[spec.name] = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files, seconds)
             LOG.info("%s: %d input, %d accepted, %d rejected", spec.name, input_rows, accepted_rows, sum(rejected_rows.values()))
 
         albums = accepted(classified[ALBUMS.name], ALBUMS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
+from spotify_etl.write import PARTITION_OVERWRITE_MODE
+
 
 def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, driver_memory: str = "4g") -> SparkSession:
     """A quiet local SparkSession; ``driver_memory`` only applies if no JVM is running yet."""
@@ -15,7 +17,7 @@ def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, dr
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        .config(PARTITION_OVERWRITE_MODE, "dynamic")
         .config("spark.driver.memory", driver_memory)
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()

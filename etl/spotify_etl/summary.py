@@ -17,6 +17,8 @@ class SourceCounts:
     unmatched: int
     """Accepted rows no albums row references (always 0 for albums, the base of the join)."""
     files: tuple[str, ...] = ()
+    seconds: float = 0.0
+    """Wall time to read, validate, deduplicate and count the source."""
 
     @property
     def rejected_total(self) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, SparkSession
 
 PARTITION_OVERWRITE_MODE = "spark.sql.sources.partitionOverwriteMode"
+"""Session setting whose per-write option ``partitionOverwriteMode`` the writers below set
+explicitly, so the behaviour does not depend on how the caller configured its session."""
 
 
 def write_warehouse(output: DataFrame, table_path: str, partition_key: str, sort_keys: tuple[str, ...]) -> None:

@@ -37,6 +37,7 @@ def test_run_summary_accounts_for_every_line(sample_run: Any) -> None:
         assert counts.rejected == dict(expected_rejected)
         assert counts.accepted == counts.input_rows - sum(expected_rejected.values())
         assert len(counts.files) == len(manifest["files"][spec.name])
+        assert 0 < counts.seconds <= summary.duration_seconds
     assert all(check.ok for check in summary.checks) and len(summary.checks) == 6
     written = json.loads((sample_run.out / "_runs" / f"{summary.run_id}.json").read_text(encoding="utf-8"))
     assert written["status"] == "succeeded"
