@@ -21,7 +21,7 @@ from spotify_etl.clean import clean, typed_names
 from spotify_etl.contract import conform, load_contract
 from spotify_etl.read import LINE, SOURCE_FILE, parse_lines, read_lines
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
-from spotify_etl.summary import OutputCounts, RunSummary, SourceCounts
+from spotify_etl.summary import RunSummary, SourceCounts
 from spotify_etl.validate import DETAIL, REASON, validate
 from spotify_etl.write import write_rejected, write_text, write_unmatched, write_warehouse
 
@@ -90,6 +90,44 @@ def _new_run_id(started: datetime) -> str:
     return f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
 
 
+@dataclass(frozen=True)
+class ClassifiedSource:
+    """One source's rows, each with its verdict (cached), and their counts."""
+
+    spec: SourceSpec
+    rows: DataFrame
+    counts: SourceCounts
+
+
+def classify_source(spark: SparkSession, staging_path: str, spec: SourceSpec) -> ClassifiedSource:
+    """Classify a source, cache the result (the caller unpersists it) and count it."""
+    LOG.info("%s: reading and validating", spec.name)
+    clock = time.monotonic()
+    frame, input_rows, files = classify(spark, staging_path, spec)
+    rows = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    accepted_rows, rejected_rows = reconcile.reason_counts(rows)
+    counts = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files, round(time.monotonic() - clock, 3))
+    LOG.info("%s: %d input, %d accepted, %d rejected", spec.name, input_rows, accepted_rows, counts.rejected_total)
+    return ClassifiedSource(spec, rows, counts)
+
+
+def publish(
+    paths: OutputPaths,
+    sources: dict[str, ClassifiedSource],
+    unmatched_rows: dict[str, DataFrame],
+    output: DataFrame,
+) -> None:
+    """Write rejected/, unmatched/ and the warehouse partitions, the table last so that a
+    failure in between never leaves new table data without its quarantine."""
+    LOG.info("writing rejected rows to %s", paths.rejected)
+    write_rejected(reduce(DataFrame.unionByName, [rejected(s.rows, s.spec) for s in sources.values()]), paths.rejected)
+    LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
+    for name, rows in unmatched_rows.items():
+        write_unmatched(rows, f"{paths.unmatched}/{name}", "id")
+    LOG.info("writing the warehouse table to %s", paths.warehouse)
+    write_warehouse(output, paths.warehouse, load_contract().partition_keys[0].name, ("track_id", "album_id"))
+
+
 def run(
     spark: SparkSession,
     staging_path: str,
@@ -100,16 +138,8 @@ def run(
     unbalanced reconciliation or a failed quality gate (after writing the run summary)."""
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
-    run_id = _new_run_id(started)
-    contract = load_contract()
-    persisted: list[DataFrame] = []
-
-    def keep(frame: DataFrame) -> DataFrame:
-        persisted.append(frame.persist(StorageLevel.MEMORY_AND_DISK))
-        return persisted[-1]
-
     summary = RunSummary(
-        run_id=run_id,
+        run_id=_new_run_id(started),
         status="failed",
         started_at=started.isoformat(),
         duration_seconds=0.0,
@@ -118,59 +148,40 @@ def run(
         sources={},
         output=None,
     )
+    cached: list[DataFrame] = []
     try:
-        classified: dict[str, DataFrame] = {}
-        counts: dict[str, SourceCounts] = {}
+        sources: dict[str, ClassifiedSource] = {}
         for spec in SOURCES:
-            LOG.info("%s: reading and validating", spec.name)
-            source_clock = time.monotonic()
-            frame, input_rows, files = classify(spark, staging_path, spec)
-            classified[spec.name] = keep(frame)
-            accepted_rows, rejected_rows = reconcile.reason_counts(classified[spec.name])
-            seconds = round(time.monotonic() - source_clock, 3)
-            counts[spec.name] = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files, seconds)
-            LOG.info("%s: %d input, %d accepted, %d rejected", spec.name, input_rows, accepted_rows, sum(rejected_rows.values()))
-
-        albums = accepted(classified[ALBUMS.name], ALBUMS)
-        tracks = accepted(classified[TRACKS.name], TRACKS)
-        artists = accepted(classified[ARTISTS.name], ARTISTS)
-        unmatched_tracks = join.unmatched(tracks, "id", albums, "track_id")
-        unmatched_artists = join.unmatched(artists, "id", albums, "artist_id")
-        counts[TRACKS.name] = replace(counts[TRACKS.name], unmatched=unmatched_tracks.count())
-        counts[ARTISTS.name] = replace(counts[ARTISTS.name], unmatched=unmatched_artists.count())
+            sources[spec.name] = classify_source(spark, staging_path, spec)
+            cached.append(sources[spec.name].rows)
+        albums, tracks, artists = (accepted(sources[s.name].rows, s) for s in (ALBUMS, TRACKS, ARTISTS))
+        unmatched_rows = {
+            TRACKS.name: join.unmatched(tracks, "id", albums, "track_id"),
+            ARTISTS.name: join.unmatched(artists, "id", albums, "artist_id"),
+        }
+        counts = {name: source.counts for name, source in sources.items()}
+        for name, rows in unmatched_rows.items():
+            counts[name] = replace(counts[name], unmatched=rows.count())
 
         LOG.info("joining and conforming to the warehouse contract")
-        output = keep(conform(join.join_sources(albums, tracks, artists), contract))
-        output_counts: OutputCounts = reconcile.output_counts(output)
+        output = conform(join.join_sources(albums, tracks, artists), load_contract()).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(output)
+        output_counts = reconcile.output_counts(output)
         checks = reconcile.checks(counts, output_counts)
         summary = replace(summary, sources=counts, output=output_counts, checks=checks)
         reconcile.raise_if_failed(checks)
-
         if quality_gate is not None:
             LOG.info("evaluating the data-quality gate")
             quality_gate(output)
-
-        LOG.info("writing rejected rows to %s", paths.rejected)
-        all_rejected = reduce(DataFrame.unionByName, [rejected(classified[spec.name], spec) for spec in SOURCES])
-        write_rejected(all_rejected, paths.rejected)
-        LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
-        write_unmatched(unmatched_tracks, f"{paths.unmatched}/{TRACKS.name}", "id")
-        write_unmatched(unmatched_artists, f"{paths.unmatched}/{ARTISTS.name}", "id")
-        LOG.info("writing %d rows to %s", output_counts.rows, paths.warehouse)
-        partition_key = contract.partition_keys[0].name
-        write_warehouse(output, paths.warehouse, partition_key, ("track_id", "album_id"))
+        publish(paths, sources, unmatched_rows, output)
         summary = replace(summary, status="succeeded")
     except Exception as error:
         summary = replace(summary, error=f"{type(error).__name__}: {error}")
         raise
     finally:
         summary = replace(summary, duration_seconds=round(time.monotonic() - clock, 3))
-        _write_summary(spark, paths.runs, summary)
-        for frame in persisted:
+        write_text(spark, f"{paths.runs.rstrip('/')}/{summary.run_id}.json", summary.to_json() + "\n")
+        for frame in cached:
             frame.unpersist()
-        LOG.info("run %s %s in %.1fs", run_id, summary.status, summary.duration_seconds)
+        LOG.info("run %s %s in %.1fs", summary.run_id, summary.status, summary.duration_seconds)
     return summary
-
-
-def _write_summary(spark: SparkSession, runs_path: str, summary: RunSummary) -> None:
-    write_text(spark, f"{runs_path.rstrip('/')}/{summary.run_id}.json", summary.to_json() + "\n")
