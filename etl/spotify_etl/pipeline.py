@@ -71,9 +71,18 @@ def accepted(classified: DataFrame, spec: SourceSpec) -> DataFrame:
 
 
 def rejected(classified: DataFrame, spec: SourceSpec) -> DataFrame:
-    """The rejected rows in the ``rejected/`` layout."""
+    """The rejected rows in the ``rejected/`` layout.
+
+    ``line`` is the raw line as valid UTF-8 text (undecodable bytes become U+FFFD, so any
+    reader can open the files); ``line_bytes`` keeps the exact bytes as delivered.
+    """
     return classified.where(F.col(REASON).isNotNull()).select(
-        F.lit(spec.name).alias("source"), SOURCE_FILE, REASON, DETAIL, LINE
+        F.lit(spec.name).alias("source"),
+        SOURCE_FILE,
+        REASON,
+        DETAIL,
+        F.decode(F.encode(F.col(LINE), "UTF-8"), "UTF-8").alias(LINE),
+        F.col(LINE).cast("binary").alias("line_bytes"),
     )
 
 

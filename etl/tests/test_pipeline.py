@@ -24,7 +24,12 @@ def test_every_injected_defect_is_rejected_with_its_reason(spark: SparkSession, 
     actual = Counter((row["source"], row["reason"], row["line"]) for row in rejected)
     expected = Counter((entry["source"], entry["reason"], entry["line"]) for entry in sample_run.manifest["rejected"])
     assert actual == expected
-    assert {Path(row["source_file"].removeprefix("file:")).parent.name for row in rejected} <= {s.name for s in SOURCES}
+    for row in rejected:
+        source_file = Path(row["source_file"].removeprefix("file:"))
+        assert source_file.parent.name == row["source"]
+        assert bytes(row["line_bytes"]) + b"\n" in source_file.read_bytes()
+        assert bytes(row["line_bytes"]).decode("utf-8", errors="replace") == row["line"]
+    assert any(row["reason"] == "invalid_utf8" for row in rejected)
 
 
 def test_run_summary_accounts_for_every_line(sample_run: Any) -> None:
