@@ -50,15 +50,23 @@ def _is_header(spec: SourceSpec) -> Column:
     return F.regexp_replace(F.col(LINE), f"^{_BOM}", "") == F.lit(spec.header)
 
 
+def _files_other_than_csv(spark: SparkSession, path: str) -> list[str]:
+    """Files under ``path`` the CSV reader would pass over (Spark already hides ``_*``/``.*``)."""
+    listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(path).select("path")
+    return sorted(str(row["path"]) for row in listing.collect() if not str(row["path"]).endswith(".csv"))
+
+
 def read_lines(spark: SparkSession, staging_path: str, spec: SourceSpec) -> SourceLines:
     """Read every ``*.csv`` under the source prefix as lines and check each file's header.
 
     Each file must contain exactly one header line equal to the declared header; anything
     else means the column layout is unknown, so the run stops with the files named rather
-    than guessing.
+    than guessing. A file that is not ``*.csv`` stops the run too, rather than being skipped
+    unseen.
     """
     path = source_path(staging_path, spec)
     try:
+        others = _files_other_than_csv(spark, path)
         text = (
             spark.read.option("recursiveFileLookup", "true")
             .option("pathGlobFilter", "*.csv")
@@ -66,6 +74,11 @@ def read_lines(spark: SparkSession, staging_path: str, spec: SourceSpec) -> Sour
         )
     except AnalysisException as error:
         raise InputContractError(f"{spec.name}: cannot read CSV files under {path}: {error}") from error
+    if others:
+        raise InputContractError(
+            f"{spec.name}: only *.csv files are read, so these would be skipped unread; "
+            f"remove them or deliver them as CSV: {', '.join(others)}"
+        )
     text = text.select(F.input_file_name().alias(SOURCE_FILE), F.col("value").alias(LINE))
     per_file = (
         text.groupBy(SOURCE_FILE)

@@ -39,9 +39,20 @@ def test_input_rows_are_lines_minus_one_header_per_file(spark: SparkSession, tmp
     }
     for name, text in contents.items():
         (directory / name).write_text(text, encoding="utf-8")
-    (directory / "notes.txt").write_text("not a CSV, not read\n")
     expected = sum(len(text.splitlines()) - 1 for text in contents.values())
     lines = read_lines(spark, str(tmp_path), TRACKS)
     assert lines.input_rows == expected == 5
     assert len(lines.files) == 3
     assert sorted(row["line"] for row in lines.lines.collect()) == sorted(["a,1,True", "b,2,False", "c,3,True", "", "d,4"])
+
+
+def test_files_that_are_not_csv_are_named_instead_of_skipped(spark: SparkSession, tmp_path: Path) -> None:
+    directory = tmp_path / "tracks"
+    directory.mkdir()
+    (directory / "part-1.csv").write_text(TRACKS.header + "\na,1,True\n")
+    (directory / "part-2.csv.gz").write_bytes(b"\x1f\x8b")
+    (directory / "notes.txt").write_text("delivery notes\n")
+    with pytest.raises(InputContractError, match=r"would be skipped unread") as error:
+        read_lines(spark, str(tmp_path), TRACKS)
+    message = str(error.value)
+    assert "part-2.csv.gz" in message and "notes.txt" in message and "part-1.csv," not in message
