@@ -19,13 +19,14 @@ export interface StackTarget {
 export class StackNameError extends pulumi.RunError {}
 
 function usage(stackName: string, problem: string): string {
-    const stage = stackName.split("-")[0] || "<stage>";
+    const givenStage = stackName.split("-")[0];
+    const example = STAGE_PATTERN.test(givenStage) ? givenStage : "dev";
     return (
         `Stack "${stackName}" ${problem}\n` +
         `  spotify-pipeline stacks are "<stage>-<layer>" with <layer> one of ${LAYERS.join(", ")} ` +
-        `(for example "dev-storage"), or "<stage>" for every layer in one stack.\n` +
+        `(for example "${example}-storage"), or "<stage>" for every layer in one stack.\n` +
         `  Every stack of a stage reads Pulumi.<stage>.yaml, for example:\n` +
-        `    pulumi up -s ${STAGE_PATTERN.test(stage) ? stage : "dev"}-storage --config-file Pulumi.${STAGE_PATTERN.test(stage) ? stage : "dev"}.yaml`
+        `    pulumi up -s ${example}-storage --config-file ${configFileFor(example)}`
     );
 }
 
