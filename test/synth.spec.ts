@@ -2,7 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { Manifest, ManifestResource } from "../tools/synth/manifest";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MASK, type Manifest, type ManifestResource } from "../tools/synth/manifest";
+import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { synthesizeStack } from "../tools/synth/synthesize";
 import { stageStacks, synthesizeStage } from "../tools/synth/stage";
 import { stageManifests } from "./support/synth";
 
@@ -86,5 +90,22 @@ describe("offline synthesis", () => {
                 assert.ok(upstream.includes(String(reference.inputs.name)), `${manifest.stack} references ${String(reference.inputs.name)}`);
             }
         }
+    });
+
+    it("masks secret inputs and outputs in the manifest", async () => {
+        const secret = "not-for-reviewers-eyes";
+        const manifest = await synthesizeStack({
+            stackName: "dev-storage",
+            config: readStageConfigFile("dev"),
+            program: () => {
+                const object = new aws.s3.BucketObjectv2("secret-object", { bucket: "some-bucket", key: "token", content: pulumi.secret(secret) });
+                return { token: pulumi.secret(secret), key: object.key };
+            },
+        });
+        const text = JSON.stringify(manifest);
+        assert.ok(!text.includes(secret), "the secret leaked into the manifest");
+        assert.strictEqual(manifest.resources.find((resource) => resource.name === "secret-object")?.inputs.content, SECRET_MASK);
+        assert.strictEqual(manifest.outputs.token, SECRET_MASK);
+        assert.strictEqual(manifest.outputs.key, "token");
     });
 });

@@ -142,10 +142,21 @@ function recordRegistrations(): ManifestResource[] {
     return registered;
 }
 
-/** Resolves stack outputs, keeping unknown values visible instead of waiting forever on them. */
+/** The parts of an Output the mock runtime settles by; not in @pulumi/pulumi's public typings. */
+type SettledOutput = { isSecret: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
+
+/**
+ * Resolves stack outputs, keeping unknown values visible instead of waiting forever on them, and
+ * masking secret ones (an output holding a secret anywhere is secret as a whole).
+ */
 async function settle(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const output = pulumi.output(outputs) as unknown as { promise(withUnknowns?: boolean): Promise<Record<string, unknown>> };
-    return output.promise(true);
+    const entries = await Promise.all(
+        Object.entries(outputs).map(async ([key, value]) => {
+            const output = pulumi.output(value) as unknown as SettledOutput;
+            return [key, (await output.isSecret) ? SECRET_MASK : await output.promise(true)] as const;
+        }),
+    );
+    return Object.fromEntries(entries);
 }
 
 /** Masks secrets and unknowns, and resolves assets to their (program-relative) path or text. */
