@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_KEYS, parseStageConfig } from "../infra/config";
-import { readStageConfigFile, REPO_ROOT } from "../tools/synth/stageConfig";
+import { REPO_ROOT } from "../infra/repository";
+import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
 
 /** Synthesizes `stack` with `config` and returns the failure, which must come before any resource. */

@@ -4,7 +4,8 @@ import { parseArgs } from "util";
 import { PolicyCheck, stageManifestsToCheck } from "./policy/check";
 import { LAUNCHERS, Launcher } from "./policy/host";
 import { passed, PolicyReport, renderMarkdown, renderText } from "./policy/report";
-import { readStageConfigFile, REPO_ROOT } from "./synth/stageConfig";
+import { REPO_ROOT } from "../infra/repository";
+import { readStageConfigFile } from "./synth/stageConfig";
 
 const HELP = `Usage: npm run policy -- <stage> [--fixture NAME] [--launcher engine|tsx] [--out DIR]
 

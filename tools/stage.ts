@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { configFileFor } from "../infra/stacks";
 import { stageStacks } from "./synth/stage";
-import { REPO_ROOT } from "./synth/stageConfig";
+import { REPO_ROOT } from "../infra/repository";
 
 const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
 type Operation = (typeof OPERATIONS)[number];

@@ -3,9 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../repository";
 
-/** The repository root; upload sources are named relative to it. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** One file of an upload: its name in the object (the archive path for a package) and its repository-relative path. */
 export interface UploadEntry {

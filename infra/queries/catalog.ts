@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../repository";
 import { z } from "zod";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
@@ -13,7 +14,7 @@ import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
  */
 
 /** The repository's queries/ directory. */
-export const QUERIES_DIR = path.resolve(__dirname, "..", "..", "queries");
+export const QUERIES_DIR = path.join(REPO_ROOT, "queries");
 
 /** The warehouse table the SQL reads unqualified, as the ETL contract names it. */
 export const WAREHOUSE_TABLE: string = warehouseContract.table;

@@ -5,7 +5,8 @@ import { parseStageConfig } from "../../infra/config";
 import { stageManifests } from "../../test/support/synth";
 import { PolicyCheck } from "../../tools/policy/check";
 import { policyConfigFile, readPolicyConfigFile, reconcilePolicyConfig } from "../../tools/policy/packConfig";
-import { readStageConfigFile, REPO_ROOT } from "../../tools/synth/stageConfig";
+import { REPO_ROOT } from "../../infra/repository";
+import { readStageConfigFile } from "../../tools/synth/stageConfig";
 import { sharedCheck } from "./support/harness";
 
 /** policies/config/<stage>.json: complete, valid, and in step with Pulumi.<stage>.yaml and the docs. */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { startPolicyPack } from "../../tools/policy/host";
-import { REPO_ROOT } from "../../tools/synth/stageConfig";
+import { REPO_ROOT } from "../../infra/repository";
 
 /** How the offline check reports a pack that does not start: with what the pack said. */
 describe("policies: starting a pack", function () {

@@ -8,7 +8,8 @@ import { stageManifestsToCheck } from "../../tools/policy/check";
 import type { PolicyReport } from "../../tools/policy/report";
 import type { Manifest, ManifestResource } from "../../tools/synth/manifest";
 import { stageStacks } from "../../tools/synth/stage";
-import { readStageConfigFile, REPO_ROOT } from "../../tools/synth/stageConfig";
+import { REPO_ROOT } from "../../infra/repository";
+import { readStageConfigFile } from "../../tools/synth/stageConfig";
 import { sharedCheck, violations } from "./support/harness";
 
 /** The real program and the broken fixture program, through the same check as `npm run policy`. */

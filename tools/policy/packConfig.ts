@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../synth/stageConfig";
+import { REPO_ROOT } from "../../infra/repository";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./analyzer";
 
 /**

@@ -3,7 +3,8 @@ import * as path from "path";
 import { LAYER_BUILDERS } from "../../infra/program";
 import { LAYERS, layerStackName } from "../../infra/stacks";
 import { canonicalJson, Manifest } from "./manifest";
-import { readStageConfigFile, REPO_ROOT } from "./stageConfig";
+import { REPO_ROOT } from "../../infra/repository";
+import { readStageConfigFile } from "./stageConfig";
 import { PROJECT, SYNTH_ORGANIZATION, synthesizeStack } from "./synthesize";
 
 export interface StageSynthesisOptions {

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { REPO_ROOT } from "../../infra/repository";
 import { configFileFor } from "../../infra/stacks";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Placeholder for `secure:` values, which cannot be decrypted without the stack's secrets provider. */
 export const UNDECRYPTED_SECRET = "[secret: not decrypted offline]";
