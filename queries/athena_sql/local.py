@@ -13,7 +13,6 @@ CLI (from the repository root)::
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from collections.abc import Sequence
@@ -25,6 +24,8 @@ import duckdb
 from athena_sql.catalog import CATALOG_TABLE, Catalog, CatalogError, QuerySpec, load_catalog
 from athena_sql.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
 from athena_sql.transpile import TranspileError, to_duckdb
+from spotify_etl.contract import parse_contract
+from spotify_etl.errors import ContractError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE_CONTRACT = REPO_ROOT / "etl" / "spotify_etl" / "contracts" / "warehouse_schema.json"
@@ -58,20 +59,23 @@ class WarehouseContract:
 
 
 def load_contract(path: Path = WAREHOUSE_CONTRACT) -> WarehouseContract:
+    """The ETL's warehouse contract with DuckDB types, parsed by ``spotify_etl.contract`` (the
+    one reader of that file) so the SQL is checked against exactly what the job enforces."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        table = raw["table"]
-        columns = {c["name"]: hive_to_duckdb(c["type"]) for c in raw["columns"]}
-        partition_keys = {c["name"]: hive_to_duckdb(c["type"]) for c in raw["partition_keys"]}
+        contract = parse_contract(path.read_text(encoding="utf-8"), where=str(path))
+        columns = {c.name: hive_to_duckdb(c.type) for c in contract.all_columns}
+        partition_keys = {c.name: hive_to_duckdb(c.type) for c in contract.partition_keys}
     except FileNotFoundError as error:
         raise WarehouseError(f"{path}: warehouse contract not found") from error
-    except (ValueError, KeyError, TypeError) as error:
-        raise WarehouseError(f"{path}: not a readable warehouse contract: {error!r}") from error
-    if table != CATALOG_TABLE:
+    except ContractError as error:
+        raise WarehouseError(str(error)) from error
+    except KeyError as error:
+        raise WarehouseError(f"{path}: contract type {error} has no DuckDB mapping") from error
+    if contract.table != CATALOG_TABLE:
         raise WarehouseError(
-            f"{path}: the contract's table is {table!r}, the SQL reads {CATALOG_TABLE!r}"
+            f"{path}: the contract's table is {contract.table!r}, the SQL reads {CATALOG_TABLE!r}"
         )
-    return WarehouseContract(table, {**columns, **partition_keys}, partition_keys)
+    return WarehouseContract(contract.table, columns, partition_keys)
 
 
 def tracks_glob(warehouse: Path, contract: WarehouseContract) -> str:
