@@ -27,6 +27,15 @@ describe("policies: config", function () {
         assert.ok(STAGES.includes("dev") && STAGES.includes("prod"), STAGES.join(", "));
     });
 
+    it("rejects properties that break a policy's schema, naming the policy and the property", async () => {
+        const { info } = await sharedCheck();
+        const given = readPolicyConfigFile(policyConfigFile("prod"));
+        const scoped = Object.keys(given).find((policy) => typeof given[policy].properties.stage === "string");
+        assert.ok(scoped, "no policy in prod.json takes a stage");
+        const broken = { ...given, [scoped]: { ...given[scoped], properties: { ...given[scoped].properties, stage: 42 } } };
+        assert.throws(() => reconcilePolicyConfig(info.policies, broken), (error: Error) => error.message.includes(`${scoped}.stage`));
+    });
+
     for (const stage of STAGES) {
         describe(`policies/config/${stage}.json`, () => {
             it("names only policies of the pack and is valid against their schemas", async () => {

@@ -1,3 +1,4 @@
+import Ajv, { type ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../infra/repository";
@@ -6,7 +7,8 @@ import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./analyzer";
 /**
  * Policy pack config as the Pulumi CLI handles --policy-pack-config: parse the file, fill in each
  * policy's schema defaults and pack enforcement level, apply "all" and then the per-policy entries,
- * and validate each policy's properties against its schema. Stricter than the CLI in one way: an
+ * and validate each policy's properties against its schema (with Ajv, as the CLI does with a JSON
+ * Schema validator). Stricter than the CLI in one way: an
  * entry naming no policy of the pack is an error here (the CLI ignores it), so typos surface.
  */
 
@@ -60,60 +62,33 @@ export function reconcilePolicyConfig(policies: PolicyInfo[], given: Record<stri
         const properties = { ...defaults, ...own?.properties };
         result[policy.name] = { enforcementLevel: own?.enforcementLevel ?? all ?? policy.enforcementLevel, properties };
         if (policy.configSchema !== undefined) {
-            problems.push(...validate({ type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required }, properties, policy.name));
+            problems.push(...schemaProblems(policy.name, { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required ?? [] }, properties));
         }
     }
     if (problems.length > 0) throw new Error(`invalid policy config:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     return result;
 }
 
-interface JsonSchema {
-    type?: string;
-    properties?: Record<string, unknown>;
-    required?: string[];
-    items?: unknown;
-    pattern?: string;
-    minimum?: number;
-    maximum?: number;
-    enum?: unknown[];
+/** The part of a property's JSON schema that fills in defaults; the rest is Ajv's business. */
+interface PropertySchema {
     default?: unknown;
-    description?: string;
 }
-const SUPPORTED_KEYWORDS = new Set(["type", "properties", "required", "items", "pattern", "minimum", "maximum", "enum", "default", "description"]);
 
-function isSchema(value: unknown): value is JsonSchema {
+function isSchema(value: unknown): value is PropertySchema {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function typeOf(value: unknown): string {
-    if (Array.isArray(value)) return "array";
-    if (value === null) return "null";
-    if (Number.isInteger(value)) return "integer";
-    return typeof value;
-}
+// Strict: a schema keyword Ajv does not know is an error rather than silently ignored.
+const ajv = new Ajv({ allErrors: true, strict: true });
 
-/** The JSON Schema keywords the pack's config schemas use; any other keyword is refused rather than ignored. */
-function validate(schema: JsonSchema, value: unknown, at: string): string[] {
-    const unsupported = Object.keys(schema).filter((keyword) => !SUPPORTED_KEYWORDS.has(keyword));
-    if (unsupported.length > 0) return [`${at}: schema keyword(s) ${unsupported.join(", ")} not supported by tools/policy/packConfig.ts`];
-    const actual = typeOf(value);
-    if (schema.type !== undefined && actual !== schema.type && !(schema.type === "number" && actual === "integer")) {
-        return [`${at}: must be ${schema.type}, got ${JSON.stringify(value)}`];
+/** Why `properties` break a policy's config schema (empty when they conform). */
+function schemaProblems(policy: string, schema: object, properties: Record<string, unknown>): string[] {
+    let conforms: ValidateFunction;
+    try {
+        conforms = ajv.compile(schema);
+    } catch (error) {
+        return [`${policy}: unusable config schema: ${error instanceof Error ? error.message : String(error)}`];
     }
-    const problems: string[] = [];
-    if (schema.enum !== undefined && !schema.enum.includes(value)) problems.push(`${at}: must be one of ${JSON.stringify(schema.enum)}`);
-    if (schema.pattern !== undefined && typeof value === "string" && !new RegExp(schema.pattern).test(value)) problems.push(`${at}: must match ${schema.pattern}`);
-    if (schema.minimum !== undefined && typeof value === "number" && value < schema.minimum) problems.push(`${at}: must be at least ${schema.minimum}`);
-    if (schema.maximum !== undefined && typeof value === "number" && value > schema.maximum) problems.push(`${at}: must be at most ${schema.maximum}`);
-    if (Array.isArray(value) && isSchema(schema.items)) {
-        value.forEach((item, index) => problems.push(...validate(schema.items as JsonSchema, item, `${at}[${index}]`)));
-    }
-    if (actual === "object") {
-        const record = value as Record<string, unknown>;
-        for (const key of schema.required ?? []) if (record[key] === undefined) problems.push(`${at}: ${key} is required`);
-        for (const [key, inner] of Object.entries(schema.properties ?? {})) {
-            if (record[key] !== undefined && isSchema(inner)) problems.push(...validate(inner, record[key], `${at}.${key}`));
-        }
-    }
-    return problems;
+    if (conforms(properties)) return [];
+    return (conforms.errors ?? []).map((error) => `${policy}${error.instancePath.replace(/\//g, ".")}: ${error.message ?? "is invalid"}`);
 }
