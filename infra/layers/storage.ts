@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SecureBucket } from "../components/secureBucket";
+import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
 import type { StageConfig } from "../config";
 import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../naming";
 
@@ -88,7 +88,7 @@ export class StorageLayer extends pulumi.ComponentResource {
         );
         new aws.kms.Alias(`${name}-data-key-alias`, { name: dataKeyAlias(config), targetKeyId: dataKey.keyId }, { parent: this });
 
-        const bucket = (purpose: BucketPurpose, extra: Omit<ConstructorParameters<typeof SecureBucket>[1], "bucketName" | "encryption" | "forceDestroy" | "protectData">) => {
+        const bucket = (purpose: BucketPurpose, extra: Omit<SecureBucketArgs, "bucketName" | "encryption" | "forceDestroy" | "protectData">) => {
             const isDataBucket = DATA_BUCKET_PURPOSES.includes(purpose);
             return new SecureBucket(
                 `${name}-${purpose}`,
