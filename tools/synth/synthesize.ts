@@ -90,55 +90,56 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
     };
 }
 
+/** What registrations and reads have in common: identity, parent, provider, dependencies. */
+function commonFields(request: Pick<ReadRequest, "getType" | "getName" | "getParent" | "getProvider" | "getDependenciesList">, urn: string) {
+    return {
+        urn,
+        type: request.getType(),
+        name: request.getName(),
+        parent: request.getParent() || null,
+        provider: request.getProvider() || null,
+        dependencies: [...new Set(request.getDependenciesList())].sort(),
+    };
+}
+
+/** Wraps a monitor method so every successful request is also recorded. */
+function recording<R>(method: MonitorMethod<R>, record: (request: R, urn: string) => void): MonitorMethod<R> {
+    return (request, callback) =>
+        method(request, (error, response) => {
+            if (!error && response) record(request, response.getUrn());
+            callback(error, response);
+        });
+}
+
 function recordRegistrations(): ManifestResource[] {
     const registered: ManifestResource[] = [];
     const monitor = runtimeInternals.getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    const read = monitor.readResource.bind(monitor);
-    monitor.registerResource = (request, callback) =>
-        register(request, (error, response) => {
-            if (!error && response) {
-                const propertyDependencies: Record<string, string[]> = {};
-                request.getPropertydependenciesMap().forEach((value, key) => {
-                    propertyDependencies[key] = [...value.getUrnsList()].sort();
-                });
-                registered.push({
-                    urn: response.getUrn(),
-                    type: request.getType(),
-                    name: request.getName(),
-                    custom: request.getCustom(),
-                    read: false,
-                    parent: request.getParent() || null,
-                    provider: request.getProvider() || null,
-                    protect: request.getProtect() ?? false,
-                    retainOnDelete: request.getRetainondelete() ?? false,
-                    dependencies: [...new Set(request.getDependenciesList())].sort(),
-                    propertyDependencies,
-                    inputs: pulumi.runtime.deserializeProperties(request.getObject() as never),
-                });
-            }
-            callback(error, response);
+    monitor.registerResource = recording(monitor.registerResource.bind(monitor), (request, urn) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = [...value.getUrnsList()].sort();
         });
-    monitor.readResource = (request, callback) =>
-        read(request, (error, response) => {
-            if (!error && response) {
-                registered.push({
-                    urn: response.getUrn(),
-                    type: request.getType(),
-                    name: request.getName(),
-                    custom: true,
-                    read: true,
-                    parent: request.getParent() || null,
-                    provider: request.getProvider() || null,
-                    protect: false,
-                    retainOnDelete: false,
-                    dependencies: [...new Set(request.getDependenciesList())].sort(),
-                    propertyDependencies: {},
-                    inputs: pulumi.runtime.deserializeProperties(request.getProperties() as never),
-                });
-            }
-            callback(error, response);
+        registered.push({
+            ...commonFields(request, urn),
+            custom: request.getCustom(),
+            read: false,
+            protect: request.getProtect() ?? false,
+            retainOnDelete: request.getRetainondelete() ?? false,
+            propertyDependencies,
+            inputs: pulumi.runtime.deserializeProperties(request.getObject() as never),
         });
+    });
+    monitor.readResource = recording(monitor.readResource.bind(monitor), (request, urn) => {
+        registered.push({
+            ...commonFields(request, urn),
+            custom: true,
+            read: true,
+            protect: false,
+            retainOnDelete: false,
+            propertyDependencies: {},
+            inputs: pulumi.runtime.deserializeProperties(request.getProperties() as never),
+        });
+    });
     return registered;
 }
 
