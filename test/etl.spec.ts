@@ -285,15 +285,23 @@ describe("etl layer (dev-etl)", () => {
     });
 
     describe("job", () => {
-        it("runs the uploaded entry script on Glue 5.0 with the stage's capacity, timeout and retries", () => {
+        it("runs the uploaded entry script on Glue 5.1 with the stage's capacity, timeout and retries", () => {
             const scriptKey = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.entryScript);
             template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: scriptKey });
             assert.deepStrictEqual(job().inputs.command, { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri("glue-assets", scriptKey) });
             const inputs = job().inputs;
             assert.strictEqual(inputs.name, glueName(config, "etl"));
-            assert.strictEqual(inputs.glueVersion, "5.0");
+            assert.strictEqual(inputs.glueVersion, "5.1");
             assert.deepStrictEqual(inputs.executionProperty, { maxConcurrentRuns: 1 });
             for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(inputs[input], config[key], `${input} from spotify:${key}`);
+        });
+
+        it("is deployed on the Glue runtime whose Spark the local tests pin", () => {
+            const runtime = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "etl/glue_runtime.json"), "utf8")) as { glueVersion: string; spark: string };
+            const requirements = fs.readFileSync(path.join(REPO_ROOT, "etl/requirements-dev.txt"), "utf8");
+            const pinned = /^pyspark==(\S+)$/m.exec(requirements)?.[1];
+            assert.strictEqual(job().inputs.glueVersion, runtime.glueVersion);
+            assert.strictEqual(pinned, runtime.spark, `etl/requirements-dev.txt pins pyspark ${pinned}; Glue ${runtime.glueVersion} runs Spark ${runtime.spark} (etl/glue_runtime.json)`);
         });
 
         it("provides every argument the entry script reads, and no argument it does not", () => {

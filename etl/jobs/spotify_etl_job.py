@@ -1,4 +1,4 @@
-"""AWS Glue 5.0 entry point of the spotify-pipeline ETL job.
+"""AWS Glue 5.1 entry point of the spotify-pipeline ETL job.
 
 Deliberately thin: it resolves the job arguments, builds the GlueContext, hands the Spark
 session to `spotify_etl.pipeline.run` (the tested pure transforms) with a Glue Data Quality

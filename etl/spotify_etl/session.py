@@ -1,5 +1,5 @@
 """Local SparkSession settings shared by the local runner, the benchmark and the tests,
-mirroring what matters of the Glue 5.0 runtime (Spark 3.5, UTC, dynamic partition overwrite)."""
+mirroring what matters of the Glue 5.1 runtime (Spark 3.5, UTC, dynamic partition overwrite)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { ContentAddressedObject } from "../components/contentAddressedObject";
 import { REPO_ROOT } from "../repository";
@@ -57,7 +58,7 @@ function catalogColumn(column: { name: string; type: string; comment: string }) 
 }
 
 /**
- * The etl layer: staging CSV → Glue 5.0 job → warehouse Parquet → crawler → catalog table, with
+ * The etl layer: staging CSV → Glue job (etl/glue_runtime.json) → warehouse Parquet → crawler → catalog table, with
  * the data-quality ruleset on that table. Everything Glue writes (S3, logs, bookmarks) is encrypted
  * with the stage's data key, and the job and the crawler each have a role for exactly their part.
  */
@@ -241,7 +242,7 @@ export class EtlLayer extends pulumi.ComponentResource {
                 name: glueName(config, "etl"),
                 description: `spotify-pipeline ${config.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
                 roleArn: jobRole.arn,
-                glueVersion: "5.0",
+                glueVersion: glueRuntime.glueVersion,
                 command: { name: "glueetl", pythonVersion: "3", scriptLocation: entryScript.s3Uri },
                 workerType: config.glueWorkerType,
                 numberOfWorkers: config.glueNumberOfWorkers,

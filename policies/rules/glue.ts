@@ -77,11 +77,11 @@ export const gluePolicies: Policies = [
     }),
     resourceGuardrail<GlueVersionConfig>({
         name: "glue-version",
-        description: "Glue Spark jobs run Glue 5.0 or later.",
+        description: "Glue Spark jobs run Glue 5.1 or later.",
         severity: "medium",
-        remediation: 'Set glueVersion: "5.0" (or later) on the aws.glue.Job.',
+        remediation: 'Set glueVersion: "5.1" (or later) on the aws.glue.Job.',
         configSchema: {
-            properties: { minimumVersion: { type: "string", pattern: "^\\d+\\.\\d+$", default: "5.0", description: "Oldest allowed glueVersion." } },
+            properties: { minimumVersion: { type: "string", pattern: "^\\d+\\.\\d+$", default: "5.1", description: "Oldest allowed glueVersion." } },
         },
         appliesTo: (job) => GLUE_JOB_TYPES.some((type) => type === job.type) && isSparkJob(job),
         check: (job, report, { minimumVersion }) => {

@@ -18,7 +18,7 @@ const securityConfiguration = (encryptionConfiguration: Record<string, unknown> 
     name: "security",
     inputs: { name: "spotify_dev_etl_security", encryptionConfiguration },
 });
-const JOB_INPUTS = { name: "spotify_dev_etl", glueVersion: "5.0", timeout: 60, command: { name: "glueetl", scriptLocation: "s3://b/scripts/job.py" } };
+const JOB_INPUTS = { name: "spotify_dev_etl", glueVersion: "5.1", timeout: 60, command: { name: "glueetl", scriptLocation: "s3://b/scripts/job.py" } };
 /** A job that refers to the security configuration by its name output, as preview sees it. */
 const job = (inputs: Record<string, unknown> = {}): FixtureResource => ({
     type: T.job,
@@ -65,9 +65,11 @@ describe("policies: Glue", function () {
     });
 
     describe("glue-version", () => {
-        it("requires Glue 5.0 or later on Spark jobs", async () => {
+        it("requires Glue 5.1 or later on Spark jobs", async () => {
             await assertCompliant("glue-version", [securityConfiguration(), job({ glueVersion: "5.1" })]);
-            await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: "4.0" })], [{ resource: "job", message: /glueVersion 4.0; at least 5.0/ }]);
+            await assertCompliant("glue-version", [securityConfiguration(), job({ glueVersion: "6.0" })]);
+            await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: "5.0" })], [{ resource: "job", message: /glueVersion 5.0; at least 5.1/ }]);
+            await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: "4.0" })], [{ resource: "job", message: /glueVersion 4.0; at least 5.1/ }]);
             await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: undefined })], [{ message: /glueVersion absent/ }]);
         });
         it("does not apply to Python shell jobs, which have their own versions", async () => {

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
+import { resolveSdkModule } from "../sdkInternals";
 
 /**
  * Starts a policy pack the way the Pulumi engine's plugin host does: as a child process in the
@@ -11,7 +12,7 @@ import { ChildProcess, spawn } from "child_process";
 
 export const LAUNCHERS = {
     /** Exactly what `pulumi preview --policy-pack` runs: run-policy-pack, ts-node, type checked. */
-    engine: (packDir: string) => [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }), ENGINE_ADDRESS, "."],
+    engine: (packDir: string) => [resolveSdkModule("runPolicyPack", packDir), ENGINE_ADDRESS, "."],
     /** The same pack module loaded by tsx: no type checking, no ts-node. */
     tsx: () => ["--require", "tsx/cjs", "."],
 } as const;

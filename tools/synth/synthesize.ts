@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildStack } from "../../infra/program";
 import { resolveStack, StackTarget } from "../../infra/stacks";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "./fakeCloud";
+import { mockMonitor, MonitorMethod, settledOutput, waitForRPCs } from "../sdkInternals";
 import { Manifest, ManifestResource, SECRET_MASK, UNKNOWN_MASK } from "./manifest";
 
 export const PROJECT = "spotify-pipeline";
@@ -38,14 +39,6 @@ type RegisterRequest = {
     getObject(): unknown;
 };
 type ReadRequest = { getType(): string; getName(): string; getParent(): string; getProvider(): string; getDependenciesList(): string[]; getProperties(): unknown };
-type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
-type MonitorMethod<R> = (request: R, callback: Callback) => Promise<void>;
-
-/** Runtime internals the mock runtime relies on but does not type publicly. */
-const runtimeInternals = pulumi.runtime as unknown as {
-    waitForRPCs(): Promise<void>;
-    getMonitor(): { registerResource: MonitorMethod<RegisterRequest>; readResource: MonitorMethod<ReadRequest> };
-};
 
 /**
  * Runs one stack of the program under Pulumi's mock runtime and returns its manifest. Resources
@@ -73,9 +66,9 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
         target = resolveStack(options.stackName);
         const stackOutputs = (options.program ?? buildStack)(options.stackName);
         outputs = await settle(stackOutputs);
-        await runtimeInternals.waitForRPCs();
+        await waitForRPCs();
     } catch (error) {
-        await runtimeInternals.waitForRPCs().catch(() => undefined);
+        await waitForRPCs().catch(() => undefined);
         throw new SynthesisError(error instanceof Error ? error.message : String(error), await finalize(registered));
     }
     return {
@@ -113,7 +106,7 @@ function recording<R>(method: MonitorMethod<R>, record: (request: R, urn: string
 
 function recordRegistrations(): ManifestResource[] {
     const registered: ManifestResource[] = [];
-    const monitor = runtimeInternals.getMonitor();
+    const monitor = mockMonitor<RegisterRequest, ReadRequest>();
     monitor.registerResource = recording(monitor.registerResource.bind(monitor), (request, urn) => {
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((value, key) => {
@@ -143,9 +136,6 @@ function recordRegistrations(): ManifestResource[] {
     return registered;
 }
 
-/** The parts of an Output the mock runtime settles by; not in @pulumi/pulumi's public typings. */
-type SettledOutput = { isSecret: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
-
 /**
  * Resolves stack outputs, keeping unknown values visible instead of waiting forever on them, and
  * masking secret ones (an output holding a secret anywhere is secret as a whole).
@@ -153,7 +143,7 @@ type SettledOutput = { isSecret: Promise<boolean>; promise(withUnknowns?: boolea
 async function settle(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const entries = await Promise.all(
         Object.entries(outputs).map(async ([key, value]) => {
-            const output = pulumi.output(value) as unknown as SettledOutput;
+            const output = settledOutput(value);
             return [key, (await output.isSecret) ? SECRET_MASK : await output.promise(true)] as const;
         }),
     );

@@ -1,0 +1,49 @@
+import * as assert from "assert";
+import * as path from "path";
+import { REPO_ROOT } from "../infra/repository";
+import { mockMonitor, resolveSdkModule, SDK_MODULES, SdkInternalMissing, settledOutput, waitForRPCs } from "../tools/sdkInternals";
+import { synthesizeStack } from "../tools/synth/synthesize";
+
+/**
+ * What the offline tools need from @pulumi/pulumi beyond its public API. After an SDK upgrade these
+ * are the tests that say which internal moved (README.md, "Upgrading Pulumi").
+ */
+describe("SDK internals the offline tools rely on", () => {
+    before(async () => {
+        // The mock monitor exists once a synthesis has set the mocks up.
+        await synthesizeStack({ stackName: "dev", config: {}, program: () => ({}) });
+    });
+
+    it("the mock runtime's monitor records registrations and reads", () => {
+        const monitor = mockMonitor();
+        assert.strictEqual(typeof monitor.registerResource, "function");
+        assert.strictEqual(typeof monitor.readResource, "function");
+    });
+
+    it("waitForRPCs settles", async () => {
+        await waitForRPCs();
+    });
+
+    it("an Output can be read with its unknowns and secrecy", async () => {
+        const output = settledOutput("value");
+        assert.strictEqual(await output.isSecret, false);
+        assert.strictEqual(await output.promise(true), "value");
+    });
+
+    for (const module of Object.keys(SDK_MODULES) as (keyof typeof SDK_MODULES)[]) {
+        it(`${SDK_MODULES[module]} resolves from the policy pack`, () => {
+            assert.ok(resolveSdkModule(module, path.join(REPO_ROOT, "policies")));
+        });
+    }
+
+    it("the analyzer protocol stubs define the service the engine calls", () => {
+        const stubs = require(resolveSdkModule("analyzerGrpc", REPO_ROOT)) as { AnalyzerService?: Record<string, unknown> };
+        for (const call of ["analyze", "analyzeStack", "getAnalyzerInfo", "configure"]) {
+            assert.ok(stubs.AnalyzerService?.[call] !== undefined, `pulumirpc.Analyzer.${call} is missing from ${SDK_MODULES.analyzerGrpc}`);
+        }
+    });
+
+    it("a moved module is reported by name", () => {
+        assert.throws(() => resolveSdkModule("runPolicyPack", "/"), (error: unknown) => error instanceof SdkInternalMissing && /cmd\/run-policy-pack/.test(error.message));
+    });
+});
