@@ -33,14 +33,21 @@ const schedule = z
 const principalArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[\w+=,.@/-]+$/, "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)");
-const jsonList = z.preprocess((raw) => {
+/** Lists arrive as JSON text, the way `pulumi config` stores structured values. */
+function jsonText(raw: unknown): unknown {
     if (typeof raw !== "string") return raw;
     try {
         return JSON.parse(raw);
     } catch {
         return raw;
     }
-}, z.array(principalArn, { error: "must be a YAML list of QuickSight principal ARNs" }));
+}
+function principalList(min: number) {
+    return z.preprocess(
+        jsonText,
+        z.array(principalArn, { error: "must be a YAML list of QuickSight principal ARNs" }).min(min, `must list at least ${min} QuickSight user or group ARN`),
+    );
+}
 
 interface KeySpec {
     schema: z.ZodType;
@@ -75,7 +82,19 @@ export const CONFIG_KEYS = {
     crawlerSchedule: { schema: schedule, default: "off", doc: 'When the crawler runs besides after each successful job: "off" or cron(...).' },
     logRetentionDays: { schema: z.preprocess((raw) => Number(raw), z.union(CLOUDWATCH_RETENTION_DAYS.map((days) => z.literal(days)), { error: `must be one of CloudWatch's retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")}` })), default: "30", doc: "CloudWatch Logs retention of the pipeline's log groups." },
     athenaBytesScannedCutoff: { schema: wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER), default: "1073741824", doc: "Bytes one Athena query may scan before it is cancelled (at least 10 MiB)." },
-    quicksightPrincipals: { schema: jsonList, default: "[]", doc: "QuickSight user/group ARNs that may see the dashboard." },
+    quicksightOwners: { schema: principalList(1), doc: "QuickSight user/group ARNs that own the data source, datasets, analysis and dashboard (at least one)." },
+    quicksightViewers: { schema: principalList(0), default: "[]", doc: "QuickSight user/group ARNs that may view the dashboard (nothing else)." },
+    quicksightServiceRoleName: {
+        schema: text.regex(/^[\w+=,.@-]{1,64}$/, "must be an IAM role name (1-64 letters, digits and +=,.@_-)"),
+        default: "aws-quicksight-service-role-v0",
+        doc: "The existing IAM role QuickSight uses for AWS resources; the dashboards layer attaches this stage's data access to it.",
+    },
+    quicksightImportMode: { schema: z.enum(["SPICE", "DIRECT_QUERY"], { error: "must be SPICE or DIRECT_QUERY" }), default: "DIRECT_QUERY", doc: "SPICE (imported, refreshed daily) or DIRECT_QUERY (every view queries Athena)." },
+    quicksightRefreshTime: {
+        schema: text.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time of day as "HH:MM"'),
+        default: "05:00",
+        doc: "UTC time of the daily SPICE refresh of every dataset (with quicksightImportMode SPICE).",
+    },
     stackReferenceOrg: { schema: z.string().trim().regex(/^([A-Za-z0-9][A-Za-z0-9_.-]*)?$/, "must be a Pulumi organization name"), default: "", doc: "Pulumi organization of the layer stacks; empty means the current one." },
 } satisfies Record<string, KeySpec>;
 

@@ -81,3 +81,14 @@ export function followsGlueConvention(name: string, scope: NamingScope): boolean
 export function dataKeyAlias(scope: NamingScope): string {
     return `alias/${scope.namePrefix}-${scope.stage}-data`;
 }
+
+const QUICKSIGHT_ID = /^[a-z][a-z0-9-]*$/;
+
+/** `<prefix>-<stage>-<purpose>`: QuickSight asset ids (data source, dataset, analysis, dashboard), unique per account and region. */
+export function quicksightId(scope: NamingScope, purpose: string): string {
+    const id = `${scope.namePrefix}-${scope.stage}-${purpose}`.replace(/_/g, "-").toLowerCase();
+    if (!QUICKSIGHT_ID.test(id) || id.length > 512) {
+        throw new Error(`QuickSight id "${id}" must be lowercase letters, digits and hyphens, at most 512 characters.`);
+    }
+    return id;
+}

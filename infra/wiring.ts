@@ -1,15 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import type { StageConfig } from "./config";
 import { Layer, layerStackName, StackTarget } from "./stacks";
 
 const PROJECT = "spotify-pipeline";
 
-export type LayerOutputs = Record<string, pulumi.Output<string>>;
+/** What a layer exports: one schema per output, so a StackReference reader can check what it gets. */
+export type OutputSchemas = Record<string, z.ZodType>;
+/** The outputs a set of schemas describes, as the layer that builds them holds them. */
+export type OutputsOf<S extends OutputSchemas> = { [K in keyof S]: pulumi.Output<z.output<S[K]>> };
+/** Any layer's outputs. */
+export type LayerOutputs = Record<string, pulumi.Output<unknown>>;
+
+/** Schemas for outputs that are plain strings (names, ARNs, prefixes). */
+export function stringOutputs<K extends string>(keys: readonly K[]): Record<K, z.ZodString> {
+    return Object.fromEntries(keys.map((key) => [key, z.string()])) as Record<K, z.ZodString>;
+}
+
+/** The schemas of the outputs one layer reads from another. */
+export function pickOutputs<S extends OutputSchemas, K extends keyof S>(schemas: S, keys: readonly K[]): Pick<S, K> {
+    return Object.fromEntries(keys.map((key) => [key, schemas[key]])) as Pick<S, K>;
+}
+
+/** An upstream stack's output is not what its layer declares (for example a stack deployed from older code). */
+export class UpstreamOutputError extends pulumi.RunError {}
 
 /**
  * Upstream outputs for the layer being built. In an all-in-one stack they are the objects built
- * earlier in this process; in a layer stack they come from the upstream layer stacks through
- * StackReferences, which are the only thing that crosses stacks.
+ * earlier in this process, passed as they are; in a layer stack they come from the upstream layer
+ * stacks through StackReferences, the only thing that crosses stacks, and each is checked once
+ * against the schema its layer declares.
  */
 export class LayerWiring {
     private readonly built = new Map<Layer, LayerOutputs>();
@@ -22,17 +42,31 @@ export class LayerWiring {
         this.built.set(layer, outputs);
     }
 
-    /** The named outputs of an upstream layer. */
-    require<K extends string>(layer: Layer, keys: readonly K[]): Record<K, pulumi.Output<string>> {
+    /** The outputs of an upstream layer that `schemas` names, typed by them. */
+    require<S extends OutputSchemas>(layer: Layer, schemas: S): OutputsOf<S> {
+        const keys = Object.keys(schemas);
         const inProcess = this.built.get(layer);
         if (inProcess !== undefined) {
-            return Object.fromEntries(keys.map((key) => [key, inProcess[key]])) as Record<K, pulumi.Output<string>>;
+            return Object.fromEntries(keys.map((key) => [key, inProcess[key]])) as OutputsOf<S>;
         }
         if (this.target.topology === "all-in-one") {
             throw new Error(`Layer ${layer} must be built before the layers that read it.`);
         }
         const reference = this.reference(layer);
-        return Object.fromEntries(keys.map((key) => [key, reference.requireOutput(key) as pulumi.Output<string>])) as Record<K, pulumi.Output<string>>;
+        return Object.fromEntries(
+            keys.map((key) => [
+                key,
+                reference.requireOutput(key).apply((value: unknown) => {
+                    const parsed = schemas[key].safeParse(value);
+                    if (!parsed.success) {
+                        const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join(".")}: ${issue.message}`).join("; ");
+                        const upstream = layerStackName(this.target.stage, layer);
+                        throw new UpstreamOutputError(`Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.`);
+                    }
+                    return parsed.data;
+                }),
+            ]),
+        ) as OutputsOf<S>;
     }
 
     private reference(layer: Layer): pulumi.StackReference {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStageConfig, StageConfig } from "../infra/config";
-import { QueriesLayer, QUERIES_OUTPUT_KEYS } from "../infra/layers/queries";
+import { QueriesLayer, QUERIES_OUTPUTS } from "../infra/layers/queries";
 import { followsGlueConvention } from "../infra/naming";
 import { loadQueryCatalog, QueryCatalogError } from "../infra/queries/catalog";
 import type { Manifest, ManifestResource } from "../tools/synth/manifest";
@@ -247,11 +247,16 @@ for (const stage of ["dev", "prod"]) {
 
         it("exports the workgroup, the database and the views for the dashboards layer", () => {
             const outputs = template.manifest.outputs;
-            assert.deepStrictEqual(Object.keys(outputs).sort(), [...QUERIES_OUTPUT_KEYS].sort());
+            assert.deepStrictEqual(Object.keys(outputs).sort(), Object.keys(QUERIES_OUTPUTS).sort());
             assert.strictEqual(outputs.workgroupName, workgroup.inputs.name);
             assert.strictEqual(outputs.viewDatabaseName, database);
-            assert.deepStrictEqual(JSON.parse(String(outputs.viewNames)).sort(), views.map((view) => view.name));
-            assert.deepStrictEqual(Object.keys(JSON.parse(String(outputs.namedQueryIds))).sort(), files.map((file) => file.name));
+            // The views' declared columns travel with their names, exactly as queries/<view>.schema.json declares them.
+            const exported = outputs.views as { name: string; columns: { name: string; type: string }[] }[];
+            assert.deepStrictEqual(
+                [...exported].sort((a, b) => a.name.localeCompare(b.name)),
+                views.map((view) => ({ name: view.name, columns: view.schema.columns.map(({ name, type }: { name: string; type: string }) => ({ name, type })) })),
+            );
+            assert.deepStrictEqual(Object.keys(outputs.namedQueryIds as Record<string, string>).sort(), files.map((file) => file.name));
         });
 
         it("declares the same queries resources in the all-in-one stack, wired to the storage and etl resources", async () => {

@@ -9,7 +9,8 @@ import { REPO_ROOT } from "../repository";
 import { GlueServiceRole } from "../components/glueServiceRole";
 import type { StageConfig } from "../config";
 import { glueName } from "../naming";
-import { DATA_LAYOUT, STORAGE_OUTPUT_KEYS, StorageOutputs } from "./storage";
+import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
+import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
 export const ETL_SOURCES = {
@@ -19,7 +20,7 @@ export const ETL_SOURCES = {
 } as const;
 
 /** The storage outputs this layer reads. */
-export const ETL_STORAGE_INPUTS = [
+export const ETL_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, [
     "dataKeyArn",
     "stagingBucketArn",
     "stagingPrefix",
@@ -29,8 +30,8 @@ export const ETL_STORAGE_INPUTS = [
     "rejectedPrefix",
     "glueAssetsBucketName",
     "glueAssetsBucketArn",
-] as const satisfies readonly (typeof STORAGE_OUTPUT_KEYS)[number][];
-export type EtlStorageInputs = Pick<StorageOutputs, (typeof ETL_STORAGE_INPUTS)[number]>;
+] as const);
+export type EtlStorageInputs = OutputsOf<typeof ETL_STORAGE_INPUTS>;
 
 export const ETL_OUTPUT_KEYS = [
     "glueDatabaseName",
@@ -42,7 +43,8 @@ export const ETL_OUTPUT_KEYS = [
     "glueSecurityConfigurationName",
     "dataQualityRulesetName",
 ] as const;
-export type EtlOutputs = Record<(typeof ETL_OUTPUT_KEYS)[number], pulumi.Output<string>>;
+export const ETL_OUTPUTS = stringOutputs(ETL_OUTPUT_KEYS);
+export type EtlOutputs = OutputsOf<typeof ETL_OUTPUTS>;
 
 export interface EtlLayerArgs {
     config: StageConfig;

@@ -1,35 +1,44 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import type { StageConfig } from "../config";
 import { glueName } from "../naming";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
-import type { EtlOutputs } from "./etl";
-import { DATA_LAYOUT, STORAGE_OUTPUT_KEYS, StorageOutputs } from "./storage";
+import { OutputsOf, pickOutputs } from "../wiring";
+import { ETL_OUTPUTS } from "./etl";
+import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
 
 /** The storage outputs this layer reads. */
-export const QUERIES_STORAGE_INPUTS = ["athenaResultsBucketName", "dataKeyArn"] as const satisfies readonly (typeof STORAGE_OUTPUT_KEYS)[number][];
+export const QUERIES_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["athenaResultsBucketName", "dataKeyArn"] as const);
 /** The etl outputs this layer reads: where the warehouse table is. */
-export const QUERIES_ETL_INPUTS = ["glueDatabaseName", "warehouseTableName"] as const satisfies readonly (keyof EtlOutputs)[];
+export const QUERIES_ETL_INPUTS = pickOutputs(ETL_OUTPUTS, ["glueDatabaseName", "warehouseTableName"] as const);
 
-export const QUERIES_OUTPUT_KEYS = [
-    "workgroupName",
-    "workgroupArn",
+/** A view as deployed: its name and the output columns its queries/<name>.schema.json declares. */
+const deployedView = z.strictObject({
+    name: z.string(),
+    columns: z.array(z.strictObject({ name: z.string(), type: z.string() })).min(1),
+});
+export type DeployedView = z.output<typeof deployedView>;
+
+export const QUERIES_OUTPUTS = {
+    workgroupName: z.string(),
+    workgroupArn: z.string(),
     /** The Glue database the views live in (the ETL's warehouse database). */
-    "viewDatabaseName",
-    /** JSON list of the view names, in creation order. */
-    "viewNames",
-    /** JSON map from query name to named query id. */
-    "namedQueryIds",
-] as const;
-export type QueriesOutputs = Record<(typeof QUERIES_OUTPUT_KEYS)[number], pulumi.Output<string>>;
+    viewDatabaseName: z.string(),
+    /** Every view in creation order, with its declared columns: what the dashboards layer builds datasets from. */
+    views: z.array(deployedView),
+    /** Named query id by query name. */
+    namedQueryIds: z.record(z.string(), z.string()),
+};
+export type QueriesOutputs = OutputsOf<typeof QUERIES_OUTPUTS>;
 
 export interface QueriesLayerArgs {
     config: StageConfig;
     /** queries/: the SQL files and their declared outputs, validated. */
     catalog: QueryCatalog;
-    storage: Pick<StorageOutputs, (typeof QUERIES_STORAGE_INPUTS)[number]>;
-    etl: Pick<EtlOutputs, (typeof QUERIES_ETL_INPUTS)[number]>;
+    storage: OutputsOf<typeof QUERIES_STORAGE_INPUTS>;
+    etl: OutputsOf<typeof QUERIES_ETL_INPUTS>;
 }
 
 /**
@@ -94,8 +103,9 @@ export class QueriesLayer extends pulumi.ComponentResource {
         );
 
         // The catalog lists each view after the views it reads, so its dependencies exist here already.
+        const viewSources = catalog.queries.filter((query) => query.kind === "view");
         const views = new Map<string, aws.glue.CatalogTable>();
-        for (const view of catalog.queries.filter((query) => query.kind === "view")) {
+        for (const view of viewSources) {
             views.set(
                 view.name,
                 new aws.glue.CatalogTable(`${name}-${view.name}-view`, prestoViewTableArgs(view, databaseName), {
@@ -109,8 +119,12 @@ export class QueriesLayer extends pulumi.ComponentResource {
             workgroupName: workgroup.name,
             workgroupArn: workgroup.arn,
             viewDatabaseName: databaseName,
-            viewNames: pulumi.jsonStringify([...views.values()].map((view) => view.name)),
-            namedQueryIds: pulumi.jsonStringify(Object.fromEntries(namedQueries.map(([queryName, query]) => [queryName, query.id]))),
+            views: pulumi.all(
+                viewSources.map((view) =>
+                    views.get(view.name)!.name.apply((deployedName): DeployedView => ({ name: deployedName, columns: view.columns.map(({ name, type }) => ({ name, type })) })),
+                ),
+            ),
+            namedQueryIds: pulumi.all(Object.fromEntries(namedQueries.map(([queryName, query]) => [queryName, query.id]))),
         };
         this.registerOutputs(this.outputs);
     }

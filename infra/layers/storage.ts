@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
 import type { StageConfig } from "../config";
 import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../naming";
+import { OutputsOf, stringOutputs } from "../wiring";
 
 /** Where data lives inside the buckets: the ETL reads and writes exactly these prefixes. */
 export const DATA_LAYOUT = {
@@ -33,7 +34,8 @@ export const STORAGE_OUTPUT_KEYS = [
     "warehousePrefix",
     "rejectedPrefix",
 ] as const;
-export type StorageOutputs = Record<(typeof STORAGE_OUTPUT_KEYS)[number], pulumi.Output<string>>;
+export const STORAGE_OUTPUTS = stringOutputs(STORAGE_OUTPUT_KEYS);
+export type StorageOutputs = OutputsOf<typeof STORAGE_OUTPUTS>;
 
 export interface StorageLayerArgs {
     config: StageConfig;

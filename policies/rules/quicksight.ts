@@ -58,7 +58,7 @@ export const quicksightPolicies: Policies = [
         name: "quicksight-no-public-sharing",
         description: "QuickSight assets are shared only with named users and groups: no link sharing with the whole account, no namespace-wide or \"*\" principals.",
         severity: "critical",
-        remediation: "Remove linkSharingConfiguration and grant permissions only to the user and group ARNs listed in spotify:quicksightPrincipals.",
+        remediation: "Remove linkSharingConfiguration and grant permissions only to the user and group ARNs listed in spotify:quicksightOwners and spotify:quicksightViewers.",
         appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
         check: (resource, report) => {
             for (const grant of grants(resource)) {
@@ -69,11 +69,11 @@ export const quicksightPolicies: Policies = [
     }),
     resourceGuardrail<PrincipalsConfig>({
         name: "quicksight-approved-principals",
-        description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightPrincipals).",
+        description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightOwners and spotify:quicksightViewers).",
         severity: "high",
-        remediation: "Grant permissions only to ARNs listed in spotify:quicksightPrincipals of Pulumi.<stage>.yaml (and mirrored in policies/config/<stage>.json), or add the principal to both.",
+        remediation: "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (and mirrored in policies/config/<stage>.json), or add the principal to both.",
         configSchema: {
-            properties: { principals: { type: "array", items: { type: "string" }, description: "spotify:quicksightPrincipals of Pulumi.<stage>.yaml." } },
+            properties: { principals: { type: "array", items: { type: "string" }, description: "spotify:quicksightOwners and spotify:quicksightViewers of Pulumi.<stage>.yaml." } },
             required: ["principals"],
         },
         appliesTo: QUICKSIGHT_SHAREABLE_TYPES,

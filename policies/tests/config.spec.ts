@@ -42,14 +42,14 @@ describe("policies: config", function () {
                 await reconciled(stage); // throws on unknown policies and invalid properties
             });
 
-            it(`repeats Pulumi.${stage}.yaml's stage, name prefix and QuickSight principals`, async () => {
+            it(`repeats Pulumi.${stage}.yaml's stage, name prefix and QuickSight owners and viewers`, async () => {
                 const stageConfig = parseStageConfig(readStageConfigFile(stage), stage);
                 const { config } = await reconciled(stage);
                 for (const [policy, { properties }] of Object.entries(config)) {
                     if ("stage" in properties) assert.strictEqual(properties.stage, stageConfig.stage, `${policy}.stage`);
                     if ("namePrefix" in properties) assert.strictEqual(properties.namePrefix, stageConfig.namePrefix, `${policy}.namePrefix`);
                 }
-                assert.deepStrictEqual(config["quicksight-approved-principals"].properties.principals, stageConfig.quicksightPrincipals);
+                assert.deepStrictEqual(config["quicksight-approved-principals"].properties.principals, [...stageConfig.quicksightOwners, ...stageConfig.quicksightViewers]);
             });
 
             it("names the queries layer's workgroup as the QuickSight data sources' workgroup", async () => {
