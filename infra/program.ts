@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "./config";
+import { assertDashboardContract, loadDashboard } from "./dashboards/definition";
+import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
 import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
@@ -11,8 +14,8 @@ import { LayerOutputs, LayerWiring } from "./wiring";
 
 type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
-/** How each layer is built. A layer without a builder is named in the stack model but not built yet. */
-export const LAYER_BUILDERS: Partial<Record<Layer, LayerBuilder>> = {
+/** How each layer is built. */
+const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
     storage: (config, _wiring, opts) => new StorageLayer("storage", { config }, opts).outputs,
     etl: (config, wiring, opts) => new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS) }, opts).outputs,
     queries: (config, wiring, opts) =>
@@ -21,32 +24,49 @@ export const LAYER_BUILDERS: Partial<Record<Layer, LayerBuilder>> = {
             { config, catalog: loadQueryCatalog(), storage: wiring.require("storage", QUERIES_STORAGE_INPUTS), etl: wiring.require("etl", QUERIES_ETL_INPUTS) },
             opts,
         ).outputs,
+    dashboards: (config, wiring, opts) => {
+        // Checked against this commit's view declarations before any resource is registered; the
+        // layer checks again against what the queries stack really exports.
+        const dashboard = loadDashboard();
+        assertDashboardContract(dashboard, loadQueryCatalog().queries.filter((query) => query.kind === "view"));
+        return new DashboardsLayer(
+            "dashboards",
+            {
+                config,
+                dashboard,
+                storage: wiring.require("storage", DASHBOARDS_STORAGE_INPUTS),
+                etl: wiring.require("etl", DASHBOARDS_ETL_INPUTS),
+                queries: wiring.require("queries", DASHBOARDS_QUERIES_INPUTS),
+            },
+            opts,
+        ).outputs;
+    },
 };
 
-/** The AWS provider of one layer: the stage's region, and the layer's required tags on everything. */
-function layerProvider(config: StageConfig, layer: Layer): aws.Provider {
-    return new aws.Provider(`${layer}-aws`, { region: config.region as aws.Region, defaultTags: { tags: layerTags(config, layer) } });
+/** Layers that declare aws-native resources (QuickSight definitions exist only there). */
+const AWS_NATIVE_LAYERS: readonly Layer[] = ["dashboards"];
+
+/** The providers of one layer: the stage's region, and the layer's required tags on everything. */
+function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResource[] {
+    const tags = layerTags(config, layer);
+    const providers: pulumi.ProviderResource[] = [new aws.Provider(`${layer}-aws`, { region: config.region as aws.Region, defaultTags: { tags } })];
+    if (AWS_NATIVE_LAYERS.includes(layer)) {
+        providers.push(new awsNative.Provider(`${layer}-aws-native`, { region: config.region as awsNative.Region, defaultTags: { tags } }));
+    }
+    return providers;
 }
 
 /**
  * Builds the stack `stackName`: resolves its stage and layers, validates the stage config, and only
  * then registers resources. Returns the stack outputs.
  */
-export function buildStack(stackName: string): Record<string, pulumi.Output<string>> {
+export function buildStack(stackName: string): LayerOutputs {
     const target = resolveStack(stackName);
     const config = loadStageConfig(target.stage);
-    const unbuilt = target.layers.filter((layer) => LAYER_BUILDERS[layer] === undefined);
-    if (target.topology === "layer" && unbuilt.length > 0) {
-        throw new pulumi.RunError(`Layer ${unbuilt[0]} is part of the stack model but has no resources yet; nothing to deploy in ${stackName}.`);
-    }
     const wiring = new LayerWiring(target, config);
-    const outputs: Record<string, pulumi.Output<string>> = {};
+    const outputs: LayerOutputs = {};
     for (const layer of target.layers) {
-        const build = LAYER_BUILDERS[layer];
-        if (build === undefined) {
-            continue;
-        }
-        const layerOutputs = build(config, wiring, { providers: [layerProvider(config, layer)] });
+        const layerOutputs = LAYER_BUILDERS[layer](config, wiring, { providers: layerProviders(config, layer) });
         wiring.provide(layer, layerOutputs);
         Object.assign(outputs, layerOutputs);
     }

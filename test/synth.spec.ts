@@ -18,7 +18,8 @@ function layerOf(manifest: Manifest, resource: ManifestResource): string {
     let current: ManifestResource | undefined = resource;
     while (current !== undefined) {
         if (current.type.startsWith("spotify:layers:")) return current.name;
-        if (current.type === "pulumi:providers:aws") return current.name.replace(/-aws$/, "");
+        // Layer providers are named <layer>-<package>.
+        if (current.type.startsWith("pulumi:providers:")) return current.name.slice(0, current.name.indexOf("-"));
         current = current.parent === null ? undefined : byUrn.get(current.parent);
     }
     throw new Error(`${resource.urn} belongs to no layer`);

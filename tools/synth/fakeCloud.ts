@@ -14,6 +14,14 @@ function fakeUuid(seed: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** aws-native QuickSight types: the input that holds the asset's id, and the asset kind in its ARN. */
+const QUICKSIGHT_ID_INPUTS: Record<string, { idInput: string; kind: string }> = {
+    "aws-native:quicksight:DataSource": { idInput: "dataSourceId", kind: "datasource" },
+    "aws-native:quicksight:DataSet": { idInput: "dataSetId", kind: "dataset" },
+    "aws-native:quicksight:Analysis": { idInput: "analysisId", kind: "analysis" },
+    "aws-native:quicksight:Dashboard": { idInput: "dashboardId", kind: "dashboard" },
+};
+
 /** Stack outputs of already-synthesized stacks, by fully qualified stack name. */
 export type UpstreamOutputs = ReadonlyMap<string, Record<string, unknown>>;
 
@@ -53,10 +61,26 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                     id = String(args.inputs.name ?? shortId);
                     computed.arn = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/${id}`;
                     break;
-                default:
+                case "aws:iam/policy:Policy":
+                    id = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:policy/${String(args.inputs.name ?? shortId)}`;
+                    computed.arn = id;
+                    break;
+                case "aws:athena/workgroup:Workgroup":
+                    id = String(args.inputs.name);
+                    computed.arn = `arn:${FAKE_PARTITION}:athena:${region}:${FAKE_ACCOUNT_ID}:workgroup/${id}`;
+                    break;
+                default: {
+                    // QuickSight ARNs name the asset kind and its id: arn:aws:quicksight:<region>:<account>:dataset/<dataSetId>.
+                    const quicksight = QUICKSIGHT_ID_INPUTS[args.type];
+                    if (quicksight !== undefined) {
+                        id = String(args.inputs[quicksight.idInput]);
+                        computed.arn = `arn:${FAKE_PARTITION}:quicksight:${region}:${FAKE_ACCOUNT_ID}:${quicksight.kind}/${id}`;
+                        break;
+                    }
                     if (args.custom !== false && !args.type.startsWith("pulumi:")) {
                         computed.arn = `arn:${FAKE_PARTITION}:${service}:${region}:${FAKE_ACCOUNT_ID}:${args.name}/${String(args.inputs.name ?? shortId)}`;
                     }
+                }
             }
             return { id, state: { ...args.inputs, ...computed } };
         },

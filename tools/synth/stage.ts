@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LAYER_BUILDERS } from "../../infra/program";
 import { LAYERS, layerStackName } from "../../infra/stacks";
 import { canonicalJson, Manifest } from "./manifest";
 import { REPO_ROOT } from "../../infra/repository";
@@ -20,10 +19,10 @@ export interface StageSynthesisOptions {
 
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, "out", "synth");
 
-/** The stacks of a stage in deployment order. Layers without resources yet are skipped. */
+/** The stacks of a stage in deployment order. */
 export function stageStacks(stage: string, allInOne: boolean): string[] {
     if (allInOne) return [stage];
-    return LAYERS.filter((layer) => LAYER_BUILDERS[layer] !== undefined).map((layer) => layerStackName(stage, layer));
+    return LAYERS.map((layer) => layerStackName(stage, layer));
 }
 
 /**

@@ -1,0 +1,67 @@
+/**
+ * Who may do what with each QuickSight asset. The action lists are the ones AWS's QuickSight
+ * documentation gives for an asset's owner and for a read-only user; viewers are granted the
+ * dashboard only (a dashboard reader needs no rights on its analysis, datasets or data source).
+ */
+
+export type QuickSightAsset = "dataSource" | "dataSet" | "analysis" | "dashboard";
+
+export const OWNER_ACTIONS: Record<QuickSightAsset, readonly string[]> = {
+    dataSource: [
+        "quicksight:DescribeDataSource",
+        "quicksight:DescribeDataSourcePermissions",
+        "quicksight:PassDataSource",
+        "quicksight:UpdateDataSource",
+        "quicksight:DeleteDataSource",
+        "quicksight:UpdateDataSourcePermissions",
+    ],
+    dataSet: [
+        "quicksight:DescribeDataSet",
+        "quicksight:DescribeDataSetPermissions",
+        "quicksight:PassDataSet",
+        "quicksight:DescribeIngestion",
+        "quicksight:ListIngestions",
+        "quicksight:UpdateDataSet",
+        "quicksight:DeleteDataSet",
+        "quicksight:CreateIngestion",
+        "quicksight:CancelIngestion",
+        "quicksight:UpdateDataSetPermissions",
+    ],
+    analysis: [
+        "quicksight:RestoreAnalysis",
+        "quicksight:UpdateAnalysisPermissions",
+        "quicksight:DeleteAnalysis",
+        "quicksight:DescribeAnalysisPermissions",
+        "quicksight:QueryAnalysis",
+        "quicksight:DescribeAnalysis",
+        "quicksight:UpdateAnalysis",
+    ],
+    dashboard: [
+        "quicksight:DescribeDashboard",
+        "quicksight:ListDashboardVersions",
+        "quicksight:UpdateDashboardPermissions",
+        "quicksight:QueryDashboard",
+        "quicksight:UpdateDashboard",
+        "quicksight:DeleteDashboard",
+        "quicksight:DescribeDashboardPermissions",
+        "quicksight:UpdateDashboardPublishedVersion",
+    ],
+};
+
+export const VIEWER_ACTIONS: Partial<Record<QuickSightAsset, readonly string[]>> = {
+    dashboard: ["quicksight:DescribeDashboard", "quicksight:ListDashboardVersions", "quicksight:QueryDashboard"],
+};
+
+export interface QuickSightPrincipals {
+    owners: readonly string[];
+    viewers: readonly string[];
+}
+
+/** The `permissions` of one asset: every owner with the owner actions, every viewer with the viewer actions where viewers have any. */
+export function assetPermissions(asset: QuickSightAsset, principals: QuickSightPrincipals): { principal: string; actions: string[] }[] {
+    const viewerActions = VIEWER_ACTIONS[asset];
+    return [
+        ...principals.owners.map((principal) => ({ principal, actions: [...OWNER_ACTIONS[asset]] })),
+        ...(viewerActions === undefined ? [] : principals.viewers.map((principal) => ({ principal, actions: [...viewerActions] }))),
+    ];
+}
