@@ -162,6 +162,11 @@ function crossFieldProblems(config: StageConfig, stackStage: string): string[] {
     if (config.protectData && config.allowTeardown) {
         problems.push("spotify:allowTeardown: must be false when spotify:protectData is true (protected data cannot be force-destroyed)");
     }
+    const ownerAndViewer = config.quicksightViewers.filter((principal) => config.quicksightOwners.includes(principal));
+    if (ownerAndViewer.length > 0) {
+        // QuickSight takes one permission entry per principal; an owner already sees the dashboard.
+        problems.push(`spotify:quicksightViewers: ${ownerAndViewer.join(", ")} ${ownerAndViewer.length === 1 ? "is" : "are"} already in spotify:quicksightOwners; list each principal once`);
+    }
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);
     }

@@ -43,6 +43,12 @@ describe("stage config validation", () => {
         ["viewer that is no ARN", { ...dev, "spotify:quicksightViewers": '["alice"]' }, "spotify:quicksightViewers", /QuickSight user or group ARN/],
         ["no dashboard owner", { ...dev, "spotify:quicksightOwners": "[]" }, "spotify:quicksightOwners", /at least 1 QuickSight/],
         ["missing dashboard owners", without(dev, "spotify:quicksightOwners"), "spotify:quicksightOwners", /required key is missing/],
+        [
+            "a principal both owner and viewer",
+            { ...dev, "spotify:quicksightViewers": dev["spotify:quicksightOwners"] },
+            "spotify:quicksightViewers",
+            /already in spotify:quicksightOwners/,
+        ],
         ["unknown import mode", { ...dev, "spotify:quicksightImportMode": "CACHED" }, "spotify:quicksightImportMode", /SPICE or DIRECT_QUERY/],
         ["refresh time past midnight", { ...dev, "spotify:quicksightRefreshTime": "24:30" }, "spotify:quicksightRefreshTime", /HH:MM/],
         ["service role that is no IAM name", { ...dev, "spotify:quicksightServiceRoleName": "role/quicksight" }, "spotify:quicksightServiceRoleName", /IAM role name/],

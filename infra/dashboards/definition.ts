@@ -120,7 +120,7 @@ export function loadDashboard(file: string = DASHBOARD_FILE): Dashboard {
         throw new DashboardDefinitionError(`${shown}: no such dashboard definition`);
     }
     const lineCounter = new LineCounter();
-    const document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter, uniqueKeys: true, prettyErrors: true });
     if (document.errors.length > 0) {
         const [first] = document.errors;
         const position = first.linePos?.[0];
