@@ -5,25 +5,34 @@ import { KMS_KEY_TYPES } from "./kms";
 import { BUCKET_TYPES } from "./s3";
 
 /**
- * Data protection (prod): the records and the key that decrypts them must survive a mistaken
- * `pulumi destroy` or a replacement. The program sets protect and retainOnDelete together
- * (spotify:protectData); the analyzer protocol only carries `protect` (AnalyzerResourceOptions has
- * no retainOnDelete in @pulumi/pulumi 3.248 / @pulumi/policy 1.21), so that is what this rule can
- * check. retainOnDelete is asserted on the synthesized manifests by test/storage.spec.ts instead.
+ * Data protection (prod): the records, the key that decrypts them and the dashboards people rely on
+ * must survive a mistaken `pulumi destroy` or a replacement. The program sets protect and
+ * retainOnDelete together (spotify:protectData); the analyzer protocol only carries `protect`
+ * (AnalyzerResourceOptions has no retainOnDelete in @pulumi/pulumi 3.276 / @pulumi/policy 1.21), so
+ * that is what this rule can check. retainOnDelete is asserted on the synthesized manifests by
+ * test/storage.spec.ts and test/dashboards.spec.ts instead.
  */
+
+/** QuickSight assets whose loss viewers would notice: the dashboard and what it reads. */
+const QUICKSIGHT_KEPT_TYPES = ["DataSource", "DataSet", "Dashboard"].flatMap((kind) => [`aws:quicksight/${kind[0].toLowerCase()}${kind.slice(1)}:${kind}`, `aws-native:quicksight:${kind}`]);
 export const protectionPolicies: Policies = [
     resourceGuardrail<ScopeConfig>({
         name: "data-protection",
-        description: "Data buckets (staging, warehouse) and KMS keys are protected from deletion (required in prod).",
+        description: "Data buckets (staging, warehouse), KMS keys and QuickSight data sources, datasets and dashboards are protected from deletion (required in prod).",
         severity: "high",
         remediation: "Create the resource with { protect: true, retainOnDelete: true } (spotify:protectData: true in Pulumi.<stage>.yaml).",
         configSchema: scopedSchema(),
-        appliesTo: [...BUCKET_TYPES, ...KMS_KEY_TYPES],
+        appliesTo: [...BUCKET_TYPES, ...KMS_KEY_TYPES, ...QUICKSIGHT_KEPT_TYPES],
         check: (resource, report, scope) => {
-            const isKey = KMS_KEY_TYPES.some((type) => type === resource.type);
-            if (!isKey && !isDataBucketName(resource.props.bucket, scope)) return;
-            if (!resource.protect) {
-                report(`${isKey ? "KMS key" : `Data bucket "${String(resource.props.bucket)}"`} is not protected: a destroy or replacement would delete it.`);
+            const kind = (KMS_KEY_TYPES as readonly string[]).includes(resource.type)
+                ? "KMS key"
+                : QUICKSIGHT_KEPT_TYPES.includes(resource.type)
+                  ? `QuickSight ${resource.type.split(/[:/]/).pop()}`
+                  : isDataBucketName(resource.props.bucket, scope)
+                    ? `Data bucket "${String(resource.props.bucket)}"`
+                    : undefined;
+            if (kind !== undefined && !resource.protect) {
+                report(`${kind} is not protected: a destroy or replacement would delete it.`);
             }
         },
     }),

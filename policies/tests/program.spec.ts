@@ -79,6 +79,34 @@ describe("policies: the program", function () {
             delete find(manifest, "pulumi:providers:aws", "etl-aws").inputs.defaultTags;
             await assertCaught(manifest, "required-tags", "etl-job");
         });
+        it("quicksight-no-public-sharing: the real dashboard shared with the whole account by link", async () => {
+            const manifest = await prodCopy();
+            const dashboard = find(manifest, "aws-native:quicksight:Dashboard", "dashboards-spotify-hits");
+            dashboard.inputs.linkSharingConfiguration = { permissions: [{ principal: "arn:aws:quicksight:eu-west-1:123456789012:namespace/default", actions: ["quicksight:QueryDashboard"] }] };
+            await assertCaught(manifest, "quicksight-no-public-sharing", "dashboards-spotify-hits");
+        });
+        it("quicksight-approved-principals: a real dataset granted to a user the stage does not list", async () => {
+            const manifest = await prodCopy();
+            const dataSet = find(manifest, "aws-native:quicksight:DataSet", "dashboards-tracks");
+            (dataSet.inputs.permissions as unknown[]).push({ principal: "arn:aws:quicksight:eu-west-1:222222222222:user/default/mallory", actions: ["quicksight:DescribeDataSet"] });
+            await assertCaught(manifest, "quicksight-approved-principals", "dashboards-tracks");
+        });
+        it("quicksight-athena-workgroup: the real data source moved to the primary workgroup", async () => {
+            const manifest = await prodCopy();
+            const dataSource = find(manifest, "aws-native:quicksight:DataSource", "dashboards-athena");
+            dataSource.inputs.dataSourceParameters = { athenaParameters: { workGroup: "primary" } };
+            await assertCaught(manifest, "quicksight-athena-workgroup", "dashboards-athena");
+        });
+        it("required-tags: the dashboards layer's aws-native provider without defaultTags", async () => {
+            const manifest = await prodCopy();
+            delete find(manifest, "pulumi:providers:aws-native", "dashboards-aws-native").inputs.defaultTags;
+            await assertCaught(manifest, "required-tags", "dashboards-spotify-hits");
+        });
+        it("data-protection: the real dashboard unprotected", async () => {
+            const manifest = await prodCopy();
+            find(manifest, "aws-native:quicksight:Dashboard", "dashboards-spotify-hits").protect = false;
+            await assertCaught(manifest, "data-protection", "dashboards-spotify-hits");
+        });
         it("data-protection: the data key unprotected", async () => {
             const manifest = await prodCopy();
             find(manifest, "aws:kms/key:Key", "storage-data-key").protect = false;
