@@ -4,7 +4,7 @@
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$repo_root/.venv"
-requirements=("$repo_root/etl/requirements-dev.txt" "$repo_root/queries/requirements-dev.txt")
+requirements=("$repo_root/etl/requirements-dev.txt" "$repo_root/queries/requirements-dev.txt" "$repo_root/dashboards/requirements-dev.txt")
 python_bin="${PYTHON:-python3}"
 
 stamp="$(cat "${requirements[@]}" "$repo_root/etl/pyproject.toml" | sha256sum | cut -d' ' -f1)"
