@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# `npm run local -- <etl|queries> [extra arguments]`: runs a layer's code on this machine.
-#   etl      the Glue job's transforms on local Spark, committed sample -> out/local/
-#   queries  every queries/*.sql on DuckDB over out/local/warehouse (run `etl` first)
+# `npm run local -- <etl|queries|dashboard> [extra arguments]`: runs a layer's code on this machine.
+#   etl        the Glue job's transforms on local Spark, committed sample -> out/local/
+#   queries    every queries/*.sql on DuckDB over out/local/warehouse (run `etl` first)
+#   dashboard  the dashboard definition drawn from DuckDB over out/local/warehouse (running `etl`
+#              first when it is missing) -> out/local/dashboard/index.html and dashboard.png
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-usage="usage: npm run local -- <etl|queries> [extra arguments for the runner; --help shows them]"
+usage="usage: npm run local -- <etl|queries|dashboard> [extra arguments for the runner; --help shows them]"
+targets="  etl        the Glue job's transforms on local Spark: etl/sample -> out/local/
+  queries    every queries/*.sql on DuckDB over out/local/warehouse
+  dashboard  the dashboard drawn from DuckDB over out/local/warehouse -> out/local/dashboard/"
 if [[ $# -lt 1 ]]; then
   echo "$usage" >&2
   exit 2
@@ -24,8 +29,17 @@ case "$target" in
     fi
     PYTHONPATH="$repo_root/queries" exec .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse "$@"
     ;;
+  dashboard)
+    # A fresh checkout has no warehouse yet: make the default one from the committed sample, as
+    # `etl` does (ETL progress and summary on stderr: stdout is the preview's).
+    if [[ ! -d out/local/warehouse/tracks && " $* " != *" --warehouse"* ]]; then
+      echo "local: out/local/warehouse/tracks is missing: running the local ETL on etl/sample first" >&2
+      .venv/bin/python -m spotify_etl.local --staging etl/sample --out out/local >&2
+    fi
+    exec node_modules/.bin/tsx tools/dashboard.ts "$@"
+    ;;
   -h|--help)
-    echo "$usage"
+    printf '%s\n%s\n' "$usage" "$targets"
     ;;
   *)
     echo "local: unknown target '$target'; $usage" >&2
