@@ -8,6 +8,17 @@ export const BUCKET_PURPOSES = ["staging", "warehouse", "athena-results", "glue-
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
 export const DATA_BUCKET_PURPOSES: readonly BucketPurpose[] = ["staging", "warehouse"];
 
+/**
+ * The tag that declares a bucket's role (its purpose, one of BUCKET_PURPOSES) on the bucket itself.
+ * SecureBucket sets it; the policy pack decides which requirements a bucket has from it, not from
+ * the bucket's name, so a data bucket keeps its requirements whatever it is called.
+ */
+export const BUCKET_ROLE_TAG = "bucket-role";
+
+export function isBucketPurpose(value: unknown): value is BucketPurpose {
+    return typeof value === "string" && (BUCKET_PURPOSES as readonly string[]).includes(value);
+}
+
 export interface NamingScope {
     namePrefix: string;
     stage: string;
@@ -53,6 +64,17 @@ export function bucketPurposeOf(name: string, scope: NamingScope): BucketPurpose
     // Longest purpose first, should one purpose ever be a prefix of another.
     const purposes = [...BUCKET_PURPOSES].sort((a, b) => b.length - a.length);
     return purposes.find((purpose) => name.startsWith(`${head}${purpose}-`) && name.length > `${head}${purpose}-`.length);
+}
+
+/**
+ * The purpose a bucket name states by the convention <prefix>-<stage>-<purpose>-<suffix>, for any
+ * prefix, stage (STAGE_PATTERN of infra/stacks.ts) and suffix; undefined when the name states none,
+ * or could be read as more than one.
+ */
+export function purposeInBucketName(name: string): BucketPurpose | undefined {
+    if (bucketNameProblem(name) !== undefined) return undefined;
+    const stated = BUCKET_PURPOSES.filter((purpose) => new RegExp(`^[a-z0-9][a-z0-9-]*-[a-z][a-z0-9]{1,11}-${purpose}-[a-z0-9][a-z0-9-]*$`).test(name));
+    return stated.length === 1 ? stated[0] : undefined;
 }
 
 /** Whether `name` is one of the stage's conventional bucket names, whatever its suffix. */

@@ -23,6 +23,7 @@ const TYPES = {
     crawler: "aws:glue/crawler:Crawler",
     trigger: "aws:glue/trigger:Trigger",
     ruleset: "aws:glue/dataQualityRuleset:DataQualityRuleset",
+    catalogEncryption: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -157,6 +158,21 @@ describe("etl layer (dev-etl)", () => {
         assert.strictEqual(crawler().inputs.securityConfiguration, securityConfigurationName());
     });
 
+    it("encrypts the Data Catalog's metadata and connection passwords with the data key, before the database exists", () => {
+        template.resourceCountIs(TYPES.catalogEncryption, 1);
+        const settings = template.hasResourceProperties(TYPES.catalogEncryption, {
+            dataCatalogEncryptionSettings: {
+                encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: dataKeyArn },
+                connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: dataKeyArn },
+            },
+        });
+        const database = template.resource(TYPES.database, "etl-warehouse");
+        assert.ok(database.dependencies.includes(settings.urn), "the database does not wait for the catalog encryption");
+        // Deleting the settings turns catalog encryption off: kept exactly where the stage keeps data.
+        assert.strictEqual(settings.protect, config.protectData);
+        assert.strictEqual(settings.retainOnDelete, config.protectData);
+    });
+
     it("creates Glue's log groups itself, with the stage's retention and the data key, and the job waits for them and its permissions", () => {
         const names = [
             `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/output`,
@@ -271,7 +287,7 @@ describe("etl layer (dev-etl)", () => {
             assert.ok(!allows(crawler, "glue:CreateTable", regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`)));
             assert.ok(!allows(crawler, "s3:PutObject", s3("warehouse", `${DATA_LAYOUT.warehouseTable}x`)));
             assert.ok(!allows(crawler, "s3:GetObject", s3("warehouse", `${DATA_LAYOUT.rejected}x`)));
-            assert.ok(!allows(crawler, "kms:GenerateDataKey", dataKeyArn));
+            assert.ok(allows(crawler, "kms:GenerateDataKey", dataKeyArn), "partitions are written into the encrypted catalog");
         });
 
         it("lets only Glue assume the roles, which have no managed policies", () => {
@@ -454,6 +470,12 @@ describe("etl layer (prod-etl)", () => {
         template.hasResourceProperties(TYPES.crawler, { schedule: config.crawlerSchedule });
         for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(job.inputs[input], config[key], `${input} from spotify:${key}`);
     });
+
+    it("protects and retains the Data Catalog encryption settings, as prod keeps its data", async () => {
+        const template = await stackTemplate("prod", "prod-etl");
+        const [settings] = template.findResources(TYPES.catalogEncryption);
+        assert.ok(settings.protect && settings.retainOnDelete, "prod's catalog encryption can be deleted, which would turn it off");
+    });
 });
 
 describe("etl layer (dev, all-in-one)", () => {
@@ -486,6 +508,7 @@ describe("etl layer (dev, all-in-one)", () => {
         for (const purpose of ["staging", "warehouse", "glue-assets"] as const) follows(job, "defaultArguments", bucket(purpose));
         follows(one(TYPES.table), "storageDescriptor", bucket("warehouse"));
         follows(one(TYPES.securityConfiguration), "encryptionConfiguration", one(TYPES.key));
+        follows(one(TYPES.catalogEncryption), "dataCatalogEncryptionSettings", one(TYPES.key));
         for (const group of template.findResources(TYPES.logGroup)) follows(group, "kmsKeyId", one(TYPES.key));
         for (const object of template.findResources(TYPES.object)) follows(object, "bucket", bucket("glue-assets"));
     });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseStageConfig, StageConfig } from "../infra/config";
-import { BUCKET_PURPOSES, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../infra/naming";
+import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../infra/naming";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import type { ManifestResource } from "../tools/synth/manifest";
 import { stackTemplate } from "./support/synth";
@@ -52,6 +52,12 @@ for (const stage of ["dev", "prod"]) {
                 assert.strictEqual(bucketNameProblem(name), undefined, name);
                 assert.ok(followsBucketConvention(name, config), `${name} breaks <prefix>-<stage>-<purpose>-<suffix>`);
                 assert.ok(name.endsWith(`-${config.bucketSuffix}`), name);
+            }
+        });
+
+        it("declares each bucket's role in its own bucket-role tag, which the policy pack reads", () => {
+            for (const bucket of buckets) {
+                assert.deepStrictEqual(bucket.inputs.tags, { [BUCKET_ROLE_TAG]: purposeOf(bucket) }, `${bucket.name} tags`);
             }
         });
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BUCKET_ROLE_TAG, BucketPurpose, purposeInBucketName } from "../naming";
 
 export type BucketEncryption =
     /** SSE-KMS with the given customer-managed key and an S3 bucket key (fewer KMS calls). */
@@ -9,6 +10,13 @@ export type BucketEncryption =
 
 export interface SecureBucketArgs {
     bucketName: string;
+    /**
+     * What the bucket is for, set as its bucket-role tag: the policy pack decides from this tag
+     * which requirements the bucket has (data buckets: KMS, versioning, access logs, protection).
+     * When absent, the purpose its conventional name states (<prefix>-<stage>-<purpose>-<suffix>);
+     * a bucket with neither gets no tag, which the pack reports and treats as a data bucket.
+     */
+    role?: BucketPurpose;
     encryption: BucketEncryption;
     versioned?: boolean;
     /** Where S3 server access logs of this bucket go; no logging when absent. */
@@ -26,7 +34,8 @@ export interface SecureBucketArgs {
 /**
  * An S3 bucket with the guardrails every bucket of the pipeline needs, each as its own aws v7
  * resource: encryption, public access block, owner-enforced ownership, TLS-only policy,
- * lifecycle, and optionally versioning and access logging.
+ * lifecycle, and optionally versioning and access logging. The bucket carries its role as the
+ * bucket-role tag (BUCKET_ROLE_TAG), which the policy pack reads.
  */
 export class SecureBucket extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
@@ -36,10 +45,16 @@ export class SecureBucket extends pulumi.ComponentResource {
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:storage:SecureBucket", name, {}, opts);
         const protectData = args.protectData ?? false;
+        const role = args.role ?? purposeInBucketName(args.bucketName);
 
         this.bucket = new aws.s3.Bucket(
             name,
-            { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? false },
+            {
+                bucket: args.bucketName,
+                forceDestroy: args.forceDestroy ?? false,
+                // Per bucket, beside the provider's defaultTags: the role is this bucket's, not the layer's.
+                ...(role === undefined ? {} : { tags: { [BUCKET_ROLE_TAG]: role } }),
+            },
             { parent: this, protect: protectData, retainOnDelete: protectData },
         );
         const bucketId = this.bucket.id;

@@ -226,6 +226,7 @@ function serviceRoleStatements(scope: ServiceRoleScope): aws.iam.PolicyStatement
             Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
             Resource: [pulumi.interpolate`${scope.athenaResultsBucketArn}/${DATA_LAYOUT.athenaResults}*`],
         },
-        { Sid: "UseTheDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [scope.dataKeyArn] },
+                // The catalog is encrypted with the data key too; AWS asks Encrypt of every catalog reader.
+        { Sid: "UseTheDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"], Resource: [scope.dataKeyArn] },
     ];
 }

@@ -83,10 +83,26 @@ export class EtlLayer extends pulumi.ComponentResource {
         const objectsUnder = (bucketArn: pulumi.Input<string>, prefix: string) => pulumi.interpolate`${bucketArn}/${prefix}*`;
 
         // ── Catalog ────────────────────────────────────────────────────────────────────────────
+        // The catalog's metadata (databases, tables, partitions) and connection passwords, encrypted
+        // with the data key. Glue keeps one such setting per account and region, and encrypts only
+        // objects created after it, so the database waits for it. Callers of the catalog use the key
+        // with their own IAM permissions (SSE-KMS), which the key policy's account statement allows.
+        // Deleting the resource writes empty settings (encryption off for the whole catalog, which
+        // breaks crawlers that ran on it), so it is kept like the data key where the stage keeps data.
+        const catalogEncryption = new aws.glue.DataCatalogEncryptionSettings(
+            `${name}-catalog-encryption`,
+            {
+                dataCatalogEncryptionSettings: {
+                    encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: storage.dataKeyArn },
+                    connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: storage.dataKeyArn },
+                },
+            },
+            { parent: this, protect: config.protectData, retainOnDelete: config.protectData },
+        );
         const database = new aws.glue.CatalogDatabase(
             `${name}-warehouse`,
             { name: glueName(config, "warehouse"), description: `spotify-pipeline ${config.stage}: the warehouse tables the ETL job writes` },
-            { parent: this },
+            { parent: this, dependsOn: [catalogEncryption] },
         );
         // Declared from the contract rather than left to the crawler: the views of the queries layer
         // need the table before any run, and the columns are exactly those the job enforces, so a
@@ -299,7 +315,7 @@ export class EtlLayer extends pulumi.ComponentResource {
                         ],
                         Resource: [...databaseArns, arn("glue", pulumi.interpolate`table/${database.name}/${table.name}`)],
                     },
-                    { Sid: "DecryptWarehouse", Effect: "Allow", Action: "kms:Decrypt", Resource: storage.dataKeyArn },
+                    { Sid: "UseDataKeyForWarehouseAndCatalog", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"], Resource: storage.dataKeyArn },
                     writeOwnLogs(crawlerLogGroups),
                 ],
             },

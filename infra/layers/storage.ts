@@ -90,12 +90,13 @@ export class StorageLayer extends pulumi.ComponentResource {
         );
         new aws.kms.Alias(`${name}-data-key-alias`, { name: dataKeyAlias(config), targetKeyId: dataKey.keyId }, { parent: this });
 
-        const bucket = (purpose: BucketPurpose, extra: Omit<SecureBucketArgs, "bucketName" | "encryption" | "forceDestroy" | "protectData">) => {
+        const bucket = (purpose: BucketPurpose, extra: Omit<SecureBucketArgs, "bucketName" | "role" | "encryption" | "forceDestroy" | "protectData">) => {
             const isDataBucket = DATA_BUCKET_PURPOSES.includes(purpose);
             return new SecureBucket(
                 `${name}-${purpose}`,
                 {
                     bucketName: bucketName(config, purpose),
+                    role: purpose,
                     encryption: purpose === "access-logs" ? { kind: "s3" } : { kind: "kms", keyArn: dataKey.arn },
                     forceDestroy: config.allowTeardown,
                     protectData: protectData && isDataBucket,

@@ -7,6 +7,44 @@ export const GLUE_JOB_TYPES = ["aws:glue/job:Job"] as const;
 export const GLUE_CRAWLER_TYPES = ["aws:glue/crawler:Crawler"] as const;
 const SECURITY_CONFIGURATION_TYPES = ["aws:glue/securityConfiguration:SecurityConfiguration"] as const;
 const DATABASE_TYPES = ["aws:glue/catalogDatabase:CatalogDatabase"] as const;
+const CATALOG_ENCRYPTION_TYPES = ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"] as const;
+const CATALOG_ENCRYPTION_MODES = ["SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"];
+
+/** A KMS key reference that names a customer-managed key: not absent, not AWS's own alias/aws/... key. */
+function customerKeyProblem(key: unknown, what: string): string | undefined {
+    const value = nonEmptyString(key);
+    if (value === undefined) return `${what} names no KMS key`;
+    if (!isUnknown(value) && /(^|:)alias\/aws\//.test(value)) return `${what} uses the AWS-managed key ${value}, not the stage's data key`;
+    return undefined;
+}
+
+/** What is wrong with a DataCatalogEncryptionSettings: metadata and connection passwords must both be encrypted with the same customer-managed key. */
+function catalogEncryptionProblems(settings: StackResourceView): string[] {
+    const problems: string[] = [];
+    const atRest = at(settings.props, "dataCatalogEncryptionSettings", "encryptionAtRest");
+    const passwords = at(settings.props, "dataCatalogEncryptionSettings", "connectionPasswordEncryption");
+    const mode = at(atRest, "catalogEncryptionMode");
+    if (!isUnknown(mode) && (typeof mode !== "string" || !CATALOG_ENCRYPTION_MODES.includes(mode))) {
+        problems.push(`catalog metadata is not encrypted (catalogEncryptionMode is ${String(mode ?? "absent")}, not SSE-KMS)`);
+    } else {
+        const problem = customerKeyProblem(at(atRest, "sseAwsKmsKeyId"), "encryptionAtRest");
+        if (problem !== undefined) problems.push(problem);
+    }
+    const returned = at(passwords, "returnConnectionPasswordEncrypted");
+    if (!isUnknown(returned) && returned !== true) {
+        problems.push(`connection passwords are returned in clear text (returnConnectionPasswordEncrypted is ${String(returned ?? "absent")})`);
+    } else {
+        const problem = customerKeyProblem(at(passwords, "awsKmsKeyId"), "connectionPasswordEncryption");
+        if (problem !== undefined) problems.push(problem);
+    }
+    const catalogKey = at(atRest, "sseAwsKmsKeyId");
+    const passwordKey = at(passwords, "awsKmsKeyId");
+    // Both keys come from one input, so property dependencies cannot tell them apart: compare known values.
+    if (problems.length === 0 && typeof catalogKey === "string" && typeof passwordKey === "string" && catalogKey !== passwordKey) {
+        problems.push(`connection passwords use another key (${passwordKey}) than the catalog (${catalogKey}): both use the stage's data key`);
+    }
+    return problems;
+}
 
 /** What each part of a security configuration's encryptionConfiguration must say. */
 const REQUIRED_ENCRYPTION = [
@@ -118,6 +156,24 @@ export const gluePolicies: Policies = [
             if (isUnknown(behavior)) return;
             if (behavior !== "LOG") {
                 report(`Glue crawler's deleteBehavior is ${String(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`);
+            }
+        },
+    }),
+    stackGuardrail({
+        name: "glue-data-catalog-encryption",
+        description:
+            "A stack that declares a Glue catalog database also declares the catalog's encryption (aws.glue.DataCatalogEncryptionSettings): metadata with SSE-KMS and connection passwords returned encrypted, both with the stage's customer-managed data key.",
+        severity: "high",
+        remediation:
+            'Declare an aws.glue.DataCatalogEncryptionSettings with dataCatalogEncryptionSettings {encryptionAtRest: {catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <data key ARN>}, connectionPasswordEncryption: {returnConnectionPasswordEncrypted: true, awsKmsKeyId: <data key ARN>}} in the stack, and make the database depend on it (the etl layer does).',
+        check: (stack, report) => {
+            const settings = stack.ofType(CATALOG_ENCRYPTION_TYPES);
+            for (const declared of settings) {
+                for (const problem of catalogEncryptionProblems(declared)) report(declared.urn, `Data catalog encryption ${declared.name}: ${problem}.`);
+            }
+            if (settings.length > 0) return;
+            for (const database of stack.ofType(DATABASE_TYPES)) {
+                report(database.urn, `Glue database ${String(database.props.name ?? database.name)} is declared in a stack that does not encrypt the Data Catalog (no aws.glue.DataCatalogEncryptionSettings), so its tables, partitions and connection passwords are stored without the data key.`);
             }
         },
     }),

@@ -1,14 +1,15 @@
 import type { Policies } from "@pulumi/policy";
-import { resourceGuardrail } from "../support/guardrail";
-import { isUnknown } from "../support/values";
+import { resourceGuardrail, stackGuardrail } from "../support/guardrail";
+import { isUnknown, nonEmptyString } from "../support/values";
 
 /**
- * KMS keys. Key *policies* legitimately grant "kms:*" on Resource "*" to the account root (that is how
- * a key is administered through IAM); they are resource policies, not identity policies, so the IAM
- * wildcard rules do not read them.
+ * KMS keys. Key policies are read with every other policy document (rules/iam.ts): no public
+ * principal, no wildcard actions except the account root's "kms:*" (how a key is administered
+ * through IAM; in a key policy, Resource "*" means the key itself).
  */
 
 export const KMS_KEY_TYPES = ["aws:kms/key:Key"] as const;
+const KEY_POLICY_TYPES = ["aws:kms/keyPolicy:KeyPolicy"] as const;
 
 /** AWS rotates only symmetric encryption keys; the rotation rule does not apply to other key specs. */
 function isSymmetric(props: Record<string, unknown>): boolean {
@@ -21,6 +22,27 @@ export interface DeletionWindowConfig {
 }
 
 export const kmsPolicies: Policies = [
+    stackGuardrail({
+        name: "kms-key-policy",
+        description:
+            "Every KMS key declares its key policy in the program (its policy input or an aws.kms.KeyPolicy), so who may use it is reviewed rather than AWS's default, and never bypasses the policy lockout safety check.",
+        severity: "high",
+        remediation:
+            'Set policy on the aws.kms.Key (as the storage layer does: the account root statement plus one statement per service that uses the key), and leave bypassPolicyLockoutSafetyCheck unset.',
+        check: (stack, report) => {
+            for (const key of stack.ofType(KMS_KEY_TYPES)) {
+                const keyPolicies = stack.referencing(key, KEY_POLICY_TYPES, "keyId", "keyId");
+                if (nonEmptyString(key.props.policy) === undefined && keyPolicies.length === 0) {
+                    report(key.urn, `KMS key ${key.name} declares no key policy, so AWS's default applies and the program does not say who may use the key.`);
+                }
+                for (const declared of [key, ...keyPolicies]) {
+                    if (declared.props.bypassPolicyLockoutSafetyCheck === true) {
+                        report(declared.urn, `${declared.type.split(":").pop()} ${declared.name} bypasses the policy lockout safety check: a policy that locks everyone out of the key would be accepted.`);
+                    }
+                }
+            }
+        },
+    }),
     resourceGuardrail({
         name: "kms-key-rotation",
         description: "Symmetric customer-managed KMS keys rotate their key material automatically.",

@@ -6,18 +6,28 @@ import { isUnknown, nonEmptyString } from "../support/values";
 
 export const LOG_GROUP_TYPES = ["aws:cloudwatch/logGroup:LogGroup"] as const;
 
+export interface RetentionConfig {
+    minimumDays: number;
+}
+
 export const logsPolicies: Policies = [
-    resourceGuardrail({
+    resourceGuardrail<RetentionConfig>({
         name: "logs-retention",
-        description: "Every log group expires its events after a set retention period.",
+        description: "Every log group expires its events after a set retention period, at least the stage's minimum (365 days in prod, for a year of audit history).",
         severity: "medium",
-        remediation: "Set retentionInDays on the aws.cloudwatch.LogGroup (spotify:logRetentionDays in Pulumi.<stage>.yaml).",
+        remediation: "Set retentionInDays on the aws.cloudwatch.LogGroup to at least the configured minimum (spotify:logRetentionDays in Pulumi.<stage>.yaml).",
+        configSchema: {
+            properties: {
+                minimumDays: { type: "integer", minimum: 1, maximum: 3653, default: 1, description: "Shortest allowed retentionInDays." },
+            },
+        },
         appliesTo: LOG_GROUP_TYPES,
-        check: (logGroup, report) => {
+        check: (logGroup, report, { minimumDays }) => {
             const days = logGroup.props.retentionInDays;
             if (isUnknown(days)) return;
-            // 0, like absent, means "never expire".
+            // 0, like absent, means "never expire": unbounded cost and exposure, so not a way to keep a year.
             if (typeof days !== "number" || days <= 0) report(`Log group keeps its events forever (retentionInDays is ${String(days ?? "absent")}).`);
+            else if (days < minimumDays) report(`Log group keeps its events ${days} days; this stage requires at least ${minimumDays}.`);
         },
     }),
     resourceGuardrail({

@@ -1,9 +1,9 @@
 import type { Policies } from "@pulumi/policy";
-import { BUCKET_PURPOSES, bucketNameProblem, followsBucketConvention } from "../../infra/naming";
-import { Guardrail, resourceGuardrail, stackGuardrail, StackResourceView, StackView } from "../support/guardrail";
-import { policyStatements, Statement } from "../support/policyDocument";
-import { isDataBucketName, ScopeConfig, scopedSchema } from "../support/scope";
-import { asList, at, isRecord, isUnknown, nonEmptyString } from "../support/values";
+import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../../infra/naming";
+import { Guardrail, resourceGuardrail, ResourceView, stackGuardrail, StackResourceView, StackView } from "../support/guardrail";
+import { coversAction, policyStatements, principalsOf, Statement, statementsOf } from "../support/policyDocument";
+import { bucketRole, dataBucketLabel, ScopeConfig, scopedSchema } from "../support/scope";
+import { asList, at, isUnknown, nonEmptyString } from "../support/values";
 
 /**
  * S3. In aws v7 a bucket's settings are separate "sidecar" resources that name the bucket in their
@@ -39,6 +39,8 @@ interface SidecarGuardrail<C> extends Guardrail {
     sidecarTypes: readonly string[];
     /** Which buckets need the sidecar; every bucket when absent. */
     concerns?: (bucket: StackResourceView, config: C) => boolean;
+    /** How messages name the bucket; bucketLabel when absent. */
+    label?: (bucket: StackResourceView, config: C) => string;
     /** What is wrong with one sidecar of `bucket`; unknown values are no problem (see values.ts). */
     problems(sidecar: StackResourceView, bucket: StackResourceView, config: C): string[];
 }
@@ -50,13 +52,14 @@ function sidecarGuardrail<C extends object>(rule: SidecarGuardrail<C>) {
         check: (stack: StackView, report, config) => {
             for (const bucket of stack.ofType(BUCKET_TYPES)) {
                 if (rule.concerns !== undefined && !rule.concerns(bucket, config)) continue;
+                const label = rule.label?.(bucket, config) ?? bucketLabel(bucket);
                 const sidecars = stack.referencing(bucket, rule.sidecarTypes, "bucket", "bucket");
                 if (sidecars.length === 0) {
-                    report(bucket.urn, `${bucketLabel(bucket)} has no ${rule.what}.`);
+                    report(bucket.urn, `${label} has no ${rule.what}.`);
                 }
                 for (const sidecar of sidecars) {
                     for (const problem of rule.problems(sidecar, bucket, config)) {
-                        report(sidecar.urn, `${bucketLabel(bucket)}: ${problem}`);
+                        report(sidecar.urn, `${label}: ${problem}`);
                     }
                 }
             }
@@ -64,7 +67,10 @@ function sidecarGuardrail<C extends object>(rule: SidecarGuardrail<C>) {
     });
 }
 
-const isDataBucket = (bucket: StackResourceView, scope: ScopeConfig) => isDataBucketName(bucket.props.bucket, scope);
+/** Data buckets by their declared role (see support/scope.ts bucketRole), not by their name. */
+const isDataBucket = (bucket: StackResourceView, scope: ScopeConfig) => bucketRole(bucket, scope).isData;
+const dataLabel = (bucket: StackResourceView, scope: ScopeConfig) => dataBucketLabel(bucket, bucketRole(bucket, scope));
+const DATA_ROLES = `${BUCKET_ROLE_TAG} ${DATA_BUCKET_PURPOSES.join(" or ")}`;
 
 /** SSE-KMS with a customer-managed key: a key ARN or alias that is not one of AWS's own `alias/aws/...` keys. */
 function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): string[] {
@@ -76,7 +82,7 @@ function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): st
     }
     const kms = defaults.find(({ algorithm }) => algorithm === "aws:kms");
     if (kms === undefined) {
-        return [`data bucket is encrypted with ${defaults.map(({ algorithm }) => String(algorithm)).join(", ") || "nothing"} instead of SSE-KMS (aws:kms).`];
+        return [`encrypted with ${defaults.map(({ algorithm }) => String(algorithm)).join(", ") || "nothing"} instead of SSE-KMS (aws:kms).`];
     }
     const problems: string[] = [];
     const key = nonEmptyString(at(kms.rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"));
@@ -95,7 +101,7 @@ function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): st
 const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
 function deniesInsecureTransport(statement: Statement): boolean {
-    const everyone = statement.principal === "*" || (isRecord(statement.principal) && asList(statement.principal.AWS).includes("*"));
+    const everyone = !statement.notPrincipal && principalsOf(statement).everyone;
     const allS3 = !statement.notAction && statement.actions.some((action) => action === "s3:*" || action === "*");
     const secureTransport = at(statement.condition, "Bool", "aws:SecureTransport");
     const coversBucket = statement.resources.some((resource) => resource === "*" || !resource.includes("/"));
@@ -109,6 +115,50 @@ function deniesInsecureTransport(statement: Statement): boolean {
         coversBucket &&
         coversObjects
     );
+}
+
+/** Canned ACLs that grant to the public, and to whom. */
+const PUBLIC_CANNED_ACLS: Readonly<Record<string, string>> = {
+    "public-read": "everyone can read",
+    "public-read-write": "everyone can read and write",
+    "authenticated-read": "every AWS account can read",
+};
+/** ACL grantee groups that are the public. */
+const PUBLIC_GRANTEES: Readonly<Record<string, string>> = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone (AllUsers)",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "every AWS account (AuthenticatedUsers)",
+};
+/** Resources that carry an ACL: inline on the bucket, aws v7's separate ACL resources, and objects. */
+const ACL_TYPES = [
+    ...BUCKET_TYPES,
+    "aws:s3/bucketAcl:BucketAcl",
+    "aws:s3/bucketAclV2:BucketAclV2",
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/objectCopy:ObjectCopy",
+];
+
+/** What of an ACL resource grants to the public: its canned ACL and its grants (Bucket/ObjectCopy `grants`, BucketAcl `accessControlPolicy.grants`). */
+function publicAclProblems(resource: ResourceView): string[] {
+    const problems: string[] = [];
+    const acl = resource.props.acl;
+    if (typeof acl === "string" && PUBLIC_CANNED_ACLS[acl] !== undefined) problems.push(`canned ACL "${acl}": ${PUBLIC_CANNED_ACLS[acl]}`);
+    const grants = [...asList(resource.props.grants), ...asList(at(resource.props, "accessControlPolicy", "grants"))];
+    for (const grant of grants) {
+        const uri = at(grant, "uri") ?? at(grant, "grantee", "uri");
+        if (typeof uri !== "string" || PUBLIC_GRANTEES[uri] === undefined) continue;
+        const permissions = [...asList(at(grant, "permissions")), ...asList(at(grant, "permission"))].map(String);
+        problems.push(`a grant of ${permissions.join(", ") || "(no permission)"} to ${PUBLIC_GRANTEES[uri]}`);
+    }
+    return problems;
+}
+
+/**
+ * A Deny to everyone, without condition, of s3:PutBucketPolicy (in any form: "s3:*", "s3:Put*",
+ * "*"...): after it, only the account's root user can change or delete the policy (CKV_AWS_93).
+ */
+function locksOutPolicy(statement: Statement): boolean {
+    return !statement.notPrincipal && principalsOf(statement).everyone && Object.keys(statement.condition).length === 0 && coversAction(statement, "s3:PutBucketPolicy");
 }
 
 /** Inline Bucket arguments aws v7 deprecates, and the resource that replaces each. */
@@ -131,13 +181,14 @@ const DEPRECATED_BUCKET_ARGUMENTS: Readonly<Record<string, string>> = {
 export const s3Policies: Policies = [
     sidecarGuardrail<ScopeConfig>({
         name: "s3-bucket-encryption",
-        description: "Every bucket declares default encryption; data buckets (staging, warehouse) use SSE-KMS with a customer-managed key and an S3 bucket key.",
+        description: `Every bucket declares default encryption; data buckets (${DATA_ROLES}, or role unknown) use SSE-KMS with a customer-managed key and an S3 bucket key.`,
         severity: "critical",
         remediation:
             "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm \"aws:kms\" with kmsMasterKeyId = the stage's data key ARN and bucketKeyEnabled: true (infra/components/secureBucket.ts does this for encryption kind \"kms\").",
         configSchema: scopedSchema(),
         what: "default-encryption configuration (aws.s3.BucketServerSideEncryptionConfiguration)",
         sidecarTypes: SIDECARS.encryption,
+        label: (bucket, scope) => (isDataBucket(bucket, scope) ? dataLabel(bucket, scope) : bucketLabel(bucket)),
         problems: (sidecar, bucket, scope) => encryptionProblems(sidecar, isDataBucket(bucket, scope)),
     }),
     sidecarGuardrail({
@@ -166,13 +217,14 @@ export const s3Policies: Policies = [
     }),
     sidecarGuardrail<ScopeConfig>({
         name: "s3-data-bucket-versioning",
-        description: "Data buckets (staging, warehouse) keep object versions.",
+        description: `Data buckets (${DATA_ROLES}, or role unknown) keep object versions.`,
         severity: "high",
         remediation: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\" (SecureBucket's versioned: true).",
         configSchema: scopedSchema(),
-        what: "versioning (aws.s3.BucketVersioning); it is a data bucket",
+        what: "versioning (aws.s3.BucketVersioning)",
         sidecarTypes: SIDECARS.versioning,
         concerns: isDataBucket,
+        label: dataLabel,
         problems: (sidecar) => {
             const status = at(sidecar.props, "versioningConfiguration", "status");
             return isUnknown(status) || status === "Enabled" ? [] : [`versioning status is ${String(status)}, not Enabled.`];
@@ -194,13 +246,14 @@ export const s3Policies: Policies = [
     }),
     sidecarGuardrail<ScopeConfig>({
         name: "s3-access-logging",
-        description: "Data buckets (staging, warehouse) write S3 server access logs (required in prod).",
+        description: `Data buckets (${DATA_ROLES}, or role unknown) write S3 server access logs (required in prod).`,
         severity: "medium",
         remediation: "Add an aws.s3.BucketLogging for the bucket targeting the stage's access-logs bucket (set spotify:accessLogging: true in Pulumi.<stage>.yaml).",
         configSchema: scopedSchema(),
-        what: "server access logging (aws.s3.BucketLogging); it is a data bucket",
+        what: "server access logging (aws.s3.BucketLogging)",
         sidecarTypes: SIDECARS.logging,
         concerns: isDataBucket,
+        label: dataLabel,
         problems: (sidecar) => (nonEmptyString(sidecar.props.targetBucket) === undefined ? ["access logging has no targetBucket."] : []),
     }),
     sidecarGuardrail({
@@ -233,6 +286,28 @@ export const s3Policies: Policies = [
             }
         },
     }),
+    resourceGuardrail({
+        name: "s3-no-public-acls",
+        description: "No bucket or object is made public by an ACL: no public canned ACL (public-read, public-read-write, authenticated-read) and no grant to AllUsers or AuthenticatedUsers, inline or on an aws.s3.BucketAcl.",
+        severity: "critical",
+        remediation: 'Remove the ACL (and the aws.s3.BucketAcl): buckets enforce BucketOwnerEnforced ownership, which disables ACLs; share data through IAM roles and the bucket policy instead.',
+        appliesTo: ACL_TYPES,
+        check: (resource, report) => {
+            for (const problem of publicAclProblems(resource)) report(`${resource.type.split(":").pop()} ${resource.name} makes data public with ${problem}.`);
+        },
+    }),
+    resourceGuardrail({
+        name: "s3-bucket-policy-lockout",
+        description: "No bucket policy denies s3:PutBucketPolicy (in any form, such as s3:* or s3:Put*) to everyone without a condition, which would leave only the root user able to change it.",
+        severity: "medium",
+        remediation: 'Give the Deny statement a Condition (such as {Bool: {"aws:SecureTransport": "false"}}) or narrow its actions to what must be denied, leaving s3:PutBucketPolicy to the account\'s roles.',
+        appliesTo: [...SIDECARS.policy, ...BUCKET_TYPES],
+        check: (resource, report) => {
+            for (const { statement, where } of statementsOf(resource, ["resource"], "Deny")) {
+                if (locksOutPolicy(statement)) report(`${where} denies ${statement.notAction ? `everything but ${statement.actions.join(", ")}` : statement.actions.join(", ")} to everyone without a condition: only the root user could change the bucket policy again.`);
+            }
+        },
+    }),
     resourceGuardrail<ScopeConfig>({
         name: "s3-bucket-naming",
         description: "Bucket names are explicit, follow <prefix>-<stage>-<purpose>-<suffix> (infra/naming.ts) and S3's DNS rules.",
@@ -255,6 +330,25 @@ export const s3Policies: Policies = [
                 report(
                     `Bucket name "${name}" does not follow ${scope.namePrefix}-${scope.stage}-<purpose>-<suffix> with <purpose> one of ${BUCKET_PURPOSES.join(", ")}.`,
                 );
+            }
+        },
+    }),
+    resourceGuardrail<ScopeConfig>({
+        name: "s3-bucket-role",
+        description: `Every bucket declares its role in its own ${BUCKET_ROLE_TAG} tag (one of ${BUCKET_PURPOSES.join(", ")}), consistent with its conventional name; a bucket whose role cannot be told is held to every data-bucket rule.`,
+        severity: "high",
+        remediation: `Create the bucket with SecureBucket and role: "<purpose>" (it sets the bucket's ${BUCKET_ROLE_TAG} tag), or set tags: {"${BUCKET_ROLE_TAG}": "<purpose>"} on the bucket itself (provider defaultTags do not count); the purpose must match the one its name states.`,
+        configSchema: scopedSchema(),
+        appliesTo: BUCKET_TYPES,
+        check: (bucket, report, scope) => {
+            const role = bucketRole(bucket, scope);
+            const label = typeof bucket.props.bucket === "string" ? `Bucket "${bucket.props.bucket}"` : `Bucket ${bucket.name}`;
+            if (role.declared === "unknown") return;
+            if (role.declared === undefined) {
+                const tag = role.tagValue === undefined ? `has no ${BUCKET_ROLE_TAG} tag` : `has ${BUCKET_ROLE_TAG} ${JSON.stringify(role.tagValue)}, which is not one of ${BUCKET_PURPOSES.join(", ")}`;
+                report(`${label} ${tag}, so its role cannot be told: it is held to every data-bucket rule (encryption, versioning, access logging, protection).`);
+            } else if (role.named !== undefined && role.named !== role.declared) {
+                report(`${label} is tagged ${BUCKET_ROLE_TAG} "${role.declared}" but its name says ${role.named}${role.isData ? ": it is held to the data-bucket rules until the two agree" : ""}.`);
             }
         },
     }),

@@ -1,8 +1,8 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, NamingScope } from "../../infra/naming";
+import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../../infra/naming";
 import { STAGE_PATTERN } from "../../infra/stacks";
 import { resourceGuardrail } from "./guardrail";
-import { isUnknown } from "./values";
+import { at, isUnknown } from "./values";
 
 /**
  * The stage a rule is configured for. CrossGuard gives each policy only its own config, so every
@@ -28,10 +28,47 @@ export function bucketPurpose(name: unknown, scope: NamingScope): BucketPurpose 
     return typeof name === "string" ? bucketPurposeOf(name, scope) : undefined;
 }
 
-/** Whether `name` is one of the stage's data buckets (staging, warehouse): the pipeline's records. */
-export function isDataBucketName(name: unknown, scope: NamingScope): boolean {
-    const purpose = bucketPurpose(name, scope);
-    return purpose !== undefined && DATA_BUCKET_PURPOSES.includes(purpose);
+/**
+ * What the pack knows of a bucket's role. The role is declared by the bucket's own bucket-role tag
+ * (SecureBucket sets it; the provider's defaultTags do not count: the role is per bucket). The
+ * conventional name's purpose is only a cross-check: a data bucket renamed off the convention keeps
+ * its role, and so its requirements.
+ */
+export interface BucketRole {
+    /** The declared role; undefined when the tag is absent or names no role, "unknown" when it is computed (preview). */
+    declared: BucketPurpose | "unknown" | undefined;
+    /** The raw tag value, for messages. */
+    tagValue: unknown;
+    /** The purpose the bucket's conventional name states, if it follows the stage's convention. */
+    named: BucketPurpose | undefined;
+    /**
+     * Whether the data-bucket requirements apply: the declared or named role is a data role, or the
+     * role cannot be told (fail closed: an unknown bucket is held to everything a data bucket is).
+     */
+    isData: boolean;
+}
+
+const isDataPurpose = (purpose: BucketPurpose | undefined) => purpose !== undefined && DATA_BUCKET_PURPOSES.includes(purpose);
+
+export function bucketRole(bucket: { props: Record<string, unknown> }, scope: NamingScope): BucketRole {
+    const tags = bucket.props.tags;
+    const tagValue = isUnknown(tags) ? tags : at(tags, BUCKET_ROLE_TAG);
+    const declared = isUnknown(tagValue) ? "unknown" : isBucketPurpose(tagValue) ? tagValue : undefined;
+    const named = bucketPurpose(bucket.props.bucket, scope);
+    const known = declared === "unknown" ? named : declared;
+    return { declared, tagValue, named, isData: known === undefined || isDataPurpose(known) || isDataPurpose(named) };
+}
+
+/** How messages name a data bucket: by name, with the reason it is held to the data-bucket rules when that is not its declared role. */
+export function dataBucketLabel(bucket: { name: string; props: Record<string, unknown> }, role: BucketRole): string {
+    const name = typeof bucket.props.bucket === "string" ? `"${bucket.props.bucket}"` : bucket.name;
+    return isDataPurpose(role.declared === "unknown" ? undefined : role.declared) ? `Data bucket ${name}` : `Bucket ${name} (${roleReason(role)})`;
+}
+
+function roleReason(role: BucketRole): string {
+    if (role.declared === undefined) return `no valid ${BUCKET_ROLE_TAG} tag: held to the data-bucket rules`;
+    if (role.declared === "unknown") return role.named === undefined ? `${BUCKET_ROLE_TAG} known only after preview: held to the data-bucket rules` : `named as a ${role.named} bucket`;
+    return `tagged ${role.declared} but named as a ${String(role.named)} bucket`;
 }
 
 /** Why `name` is not a Glue/Athena identifier of the stage (`<prefix>_<stage>_<purpose>`), or undefined when it is or is unknown. */

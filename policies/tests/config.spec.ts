@@ -52,6 +52,13 @@ describe("policies: config", function () {
                 assert.deepStrictEqual(config["quicksight-approved-principals"].properties.principals, [...stageConfig.quicksightOwners, ...stageConfig.quicksightViewers]);
             });
 
+            it(`sets minimums that Pulumi.${stage}.yaml meets: log retention and key deletion window`, async () => {
+                const stageConfig = parseStageConfig(readStageConfigFile(stage), stage);
+                const { config } = await reconciled(stage);
+                assert.ok(Number(config["logs-retention"].properties.minimumDays) <= stageConfig.logRetentionDays, "spotify:logRetentionDays is below logs-retention.minimumDays");
+                assert.ok(Number(config["kms-deletion-window"].properties.minimumDays) <= stageConfig.kmsDeletionWindowDays, "spotify:kmsDeletionWindowDays is below kms-deletion-window.minimumDays");
+            });
+
             it("names the queries layer's workgroup as the QuickSight data sources' workgroup", async () => {
                 const { config } = await reconciled(stage);
                 const workgroups = (await stageManifests(stage)).flatMap((manifest) => manifest.resources).filter((resource) => resource.type === "aws:athena/workgroup:Workgroup");
@@ -71,10 +78,11 @@ describe("policies: config", function () {
         }
     });
 
-    it("prod: every rule is mandatory, and deleted keys stay recoverable 30 days", async () => {
+    it("prod: every rule is mandatory, deleted keys stay recoverable 30 days and logs are kept a year", async () => {
         const { info, config } = await reconciled("prod");
         for (const policy of info.policies) assert.strictEqual(config[policy.name].enforcementLevel, "mandatory", policy.name);
         assert.strictEqual(config["kms-deletion-window"].properties.minimumDays, 30);
+        assert.strictEqual(config["logs-retention"].properties.minimumDays, 365, "checkov CKV_AWS_338: a year of logs in prod");
     });
 
     it("every rule has a description, a severity and remediation, as the CLI reads them", async () => {

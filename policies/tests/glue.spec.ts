@@ -100,4 +100,36 @@ describe("policies: Glue", function () {
             await assertViolations("glue-database-naming", database(undefined), [{ message: /"\(generated\)"/ }]);
         });
     });
+
+    describe("glue-data-catalog-encryption", () => {
+        const SETTINGS = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings";
+        const database: FixtureResource = { type: T.database, name: "warehouse", inputs: { name: "spotify_dev_warehouse" } };
+        const settings = (encryptionAtRest: Record<string, unknown>, connectionPasswordEncryption: Record<string, unknown>): FixtureResource => ({
+            type: SETTINGS,
+            name: "catalog-encryption",
+            inputs: { dataCatalogEncryptionSettings: { encryptionAtRest, connectionPasswordEncryption } },
+        });
+        const ENCRYPTED_AT_REST = { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: KEY };
+        const PASSWORDS_ENCRYPTED = { returnConnectionPasswordEncrypted: true, awsKmsKeyId: KEY };
+        it("accepts a database beside catalog encryption of metadata and passwords with one customer-managed key", async () => {
+            await assertCompliant("glue-data-catalog-encryption", [settings(ENCRYPTED_AT_REST, PASSWORDS_ENCRYPTED), database]);
+            await assertCompliant("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: UNKNOWN }, { returnConnectionPasswordEncrypted: true, awsKmsKeyId: UNKNOWN }), database]);
+        });
+        it("rejects a stack that declares a database but does not encrypt the catalog (CKV_AWS_94)", async () => {
+            await assertViolations("glue-data-catalog-encryption", [database], [{ resource: "warehouse", message: /Glue database spotify_dev_warehouse is declared in a stack that does not encrypt the Data Catalog/ }]);
+        });
+        it("names every part that is not encrypted with the customer-managed key", async () => {
+            await assertViolations("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "DISABLED" }, { returnConnectionPasswordEncrypted: false }), database], [
+                { resource: "catalog-encryption", message: /catalog metadata is not encrypted \(catalogEncryptionMode is DISABLED, not SSE-KMS\)/ },
+                { resource: "catalog-encryption", message: /connection passwords are returned in clear text \(returnConnectionPasswordEncrypted is false\)/ },
+            ]);
+            await assertViolations("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "alias/aws/glue" }, { returnConnectionPasswordEncrypted: true }), database], [
+                { message: /encryptionAtRest uses the AWS-managed key alias\/aws\/glue/ },
+                { message: /connectionPasswordEncryption names no KMS key/ },
+            ]);
+            await assertViolations("glue-data-catalog-encryption", [settings(ENCRYPTED_AT_REST, { ...PASSWORDS_ENCRYPTED, awsKmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/other" }), database], [
+                { message: /connection passwords use another key .* than the catalog/ },
+            ]);
+        });
+    });
 });

@@ -1,6 +1,10 @@
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
 
 const key = (inputs: Record<string, unknown>): FixtureResource[] => [{ type: "aws:kms/key:Key", name: "data-key", inputs }];
+const KEY_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }],
+});
 
 describe("policies: KMS", function () {
     describe("kms-key-rotation", () => {
@@ -22,6 +26,22 @@ describe("policies: KMS", function () {
         it("requires 30 days in prod", async () => {
             await assertCompliant("kms-deletion-window", key({ deletionWindowInDays: 30 }), { stage: "prod" });
             await assertViolations("kms-deletion-window", key({ deletionWindowInDays: 14 }), [{ message: /14 days; this stage requires at least 30/ }], { stage: "prod" });
+        });
+    });
+
+    describe("kms-key-policy", () => {
+        it("accepts a key with its policy, or with an aws.kms.KeyPolicy that names it", async () => {
+            await assertCompliant("kms-key-policy", key({ enableKeyRotation: true, policy: KEY_POLICY }));
+            await assertCompliant("kms-key-policy", [
+                ...key({ enableKeyRotation: true }),
+                { type: "aws:kms/keyPolicy:KeyPolicy", name: "data-key-policy", inputs: { keyId: UNKNOWN, policy: KEY_POLICY }, from: { keyId: ["data-key"] } },
+            ]);
+        });
+        it("rejects a key without a declared policy (CKV2_AWS_64), and a bypassed lockout safety check", async () => {
+            await assertViolations("kms-key-policy", key({ enableKeyRotation: true }), [{ resource: "data-key", message: /KMS key data-key declares no key policy, so AWS's default applies/ }]);
+            await assertViolations("kms-key-policy", key({ enableKeyRotation: true, policy: KEY_POLICY, bypassPolicyLockoutSafetyCheck: true }), [
+                { resource: "data-key", message: /Key data-key bypasses the policy lockout safety check/ },
+            ]);
         });
     });
 });

@@ -10,6 +10,11 @@ describe("policies: CloudWatch Logs", function () {
             await assertViolations("logs-retention", logGroup({ kmsKeyId: KEY }), [{ resource: "job-logs", message: /forever \(retentionInDays is absent\)/ }]);
             await assertViolations("logs-retention", logGroup({ retentionInDays: 0 }), [{ message: /forever \(retentionInDays is 0\)/ }]);
         });
+        it("requires a year in prod (CKV_AWS_338), and only some retention in dev", async () => {
+            await assertCompliant("logs-retention", logGroup({ retentionInDays: 14, kmsKeyId: KEY }));
+            await assertCompliant("logs-retention", logGroup({ retentionInDays: 365, kmsKeyId: KEY }), { stage: "prod" });
+            await assertViolations("logs-retention", logGroup({ retentionInDays: 90, kmsKeyId: KEY }), [{ resource: "job-logs", message: /keeps its events 90 days; this stage requires at least 365/ }], { stage: "prod" });
+        });
     });
 
     describe("logs-encrypted", () => {

@@ -15,7 +15,7 @@ import { sharedCheck, violations } from "./support/harness";
 /** The real program and the broken fixture program, through the same check as `npm run policy`. */
 
 const STAGES = ["dev", "prod"];
-const BROKEN_RULES = ["s3-bucket-encryption", "s3-bucket-naming", "iam-no-wildcard-actions"];
+const BROKEN_RULES = ["s3-bucket-encryption", "s3-bucket-naming", "iam-no-wildcard-actions", "s3-bucket-role"];
 
 describe("policies: the program", function () {
     for (const stage of STAGES) {
@@ -34,7 +34,7 @@ describe("policies: the program", function () {
     it("prod: the broken fixture fails with mandatory violations of each broken rule, and of data protection", async () => {
         const report = await (await sharedCheck()).evaluate(await stageManifestsToCheck("prod", "broken"), { stage: "prod", stageConfig: readStageConfigFile("prod") });
         const mandatory = new Set(violations(report).filter((violation) => violation.enforcement === "mandatory").map((violation) => violation.policy));
-        for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging"]) assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
+        for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging", "s3-data-bucket-versioning", "kms-key-policy"]) assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
     });
 
     describe("each rule engages with the real manifests: one mistake injected into prod's all-in-one stack", () => {
@@ -114,6 +114,210 @@ describe("policies: the program", function () {
         });
     });
 
+    describe("each class of the guardrails issue, injected into prod's all-in-one stack", () => {
+        async function prodCopy(): Promise<Manifest> {
+            const [manifest] = await stageManifests("prod", true);
+            return JSON.parse(JSON.stringify(manifest)) as Manifest;
+        }
+        function find(manifest: Manifest, type: string, name: string): ManifestResource {
+            const found = manifest.resources.find((resource) => resource.type === type && resource.name === name);
+            assert.ok(found !== undefined, `prod has no ${type} ${name}`);
+            return found;
+        }
+        /** A new resource beside `sibling` (same parent and provider), its inputs computed from `from` (property -> resources). */
+        function add(manifest: Manifest, sibling: ManifestResource, type: string, name: string, inputs: Record<string, unknown>, from: Record<string, ManifestResource[]> = {}): ManifestResource {
+            const parentType = sibling.urn.split("::")[2].split("$").slice(0, -1).join("$");
+            const propertyDependencies = Object.fromEntries(Object.entries(from).map(([property, resources]) => [property, resources.map((resource) => resource.urn)]));
+            const resource: ManifestResource = {
+                ...sibling,
+                urn: `urn:pulumi:${manifest.stack}::${manifest.project}::${parentType === "" ? "" : `${parentType}$`}${type}::${name}`,
+                type,
+                name,
+                protect: false,
+                retainOnDelete: false,
+                dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+                propertyDependencies,
+                inputs,
+            };
+            manifest.resources.push(resource);
+            return resource;
+        }
+        /** Parses, changes and writes back a JSON-text policy input. */
+        function editDocument(resource: ManifestResource, property: string, change: (document: { Statement: Record<string, unknown>[] }) => void) {
+            const document = JSON.parse(String(resource.inputs[property])) as { Statement: Record<string, unknown>[] };
+            change(document);
+            resource.inputs[property] = JSON.stringify(document);
+        }
+        async function assertCaught(manifest: Manifest, expected: [policy: string, resourceName: string][]) {
+            const report = await (await sharedCheck()).evaluate([manifest], { stage: "prod", stageConfig: readStageConfigFile("prod") });
+            const found = violations(report).map((violation) => `${violation.policy} ${violation.resourceName}`);
+            for (const [policy, resourceName] of expected) {
+                assert.ok(found.includes(`${policy} ${resourceName}`), `expected ${policy} on ${resourceName}, got ${JSON.stringify(found)}`);
+            }
+        }
+        const T = {
+            role: "aws:iam/role:Role",
+            rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+            attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            bucket: "aws:s3/bucket:Bucket",
+            bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+            key: "aws:kms/key:Key",
+            provider: "pulumi:providers:aws",
+        };
+        const jobPermissions = (manifest: Manifest) => find(manifest, T.rolePolicy, "etl-job-role-permissions");
+
+        describe("1. every policy document is read", () => {
+            it("a role trust policy opened to everyone", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.role, "etl-job-role"), "assumeRolePolicy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }));
+                await assertCaught(manifest, [["policy-no-public-principal", "etl-job-role"], ["iam-role-trust-scoped", "etl-job-role"]]);
+            });
+            it("a role trust policy opened to a whole account", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.role, "etl-crawler-role"), "assumeRolePolicy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }));
+                await assertCaught(manifest, [["iam-role-trust-scoped", "etl-crawler-role"]]);
+            });
+            it("AdministratorAccess attached to the job role, IAMFullAccess in the crawler role's managed policies", async () => {
+                const manifest = await prodCopy();
+                const jobRole = find(manifest, T.role, "etl-job-role");
+                add(manifest, jobRole, T.attachment, "etl-job-role-admin", { role: jobRole.inputs.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { role: [jobRole] });
+                find(manifest, T.role, "etl-crawler-role").inputs.managedPolicyArns = ["arn:aws:iam::aws:policy/IAMFullAccess"];
+                await assertCaught(manifest, [["iam-managed-policies", "etl-job-role-admin"], ["iam-managed-policies", "etl-crawler-role"]]);
+            });
+            it("the staging bucket policy allows everyone to read", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.bucketPolicy, "storage-staging-policy"), "policy", (document) =>
+                    document.Statement.push({ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" }),
+                );
+                await assertCaught(manifest, [["policy-no-public-principal", "storage-staging-policy"]]);
+            });
+            it("the data key's policy opened to every account, or dropped", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.key, "storage-data-key"), "policy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Decrypt"], Resource: "*" }));
+                await assertCaught(manifest, [["policy-no-public-principal", "storage-data-key"]]);
+                const dropped = await prodCopy();
+                delete find(dropped, T.key, "storage-data-key").inputs.policy;
+                await assertCaught(dropped, [["kms-key-policy", "storage-data-key"]]);
+            });
+        });
+
+        describe("2. wildcards are recognised in every form", () => {
+            it("a service-wide action (iam:*) in the crawler role, and s3:* granted by a bucket policy", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.rolePolicy, "etl-crawler-role-permissions"), "policy", (document) =>
+                    document.Statement.push({ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::123456789012:role/spotify_prod_crawler_role" }),
+                );
+                editDocument(find(manifest, T.bucketPolicy, "storage-warehouse-policy"), "policy", (document) =>
+                    document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:*", Resource: "arn:aws:s3:::spotify-prod-warehouse-222222222222/*" }),
+                );
+                await assertCaught(manifest, [["iam-no-wildcard-actions", "etl-crawler-role-permissions"], ["iam-no-wildcard-actions", "storage-warehouse-policy"]]);
+            });
+            it("ARN patterns that match every bucket and every role", async () => {
+                const manifest = await prodCopy();
+                editDocument(jobPermissions(manifest), "policy", (document) => {
+                    document.Statement.push({ Sid: "ReadEveryBucket", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" });
+                    document.Statement.push({ Sid: "PassEveryRole", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/*" });
+                    document.Statement.push({ Sid: "MakeJobs", Effect: "Allow", Action: ["glue:CreateJob", "glue:StartJobRun"], Resource: "arn:aws:glue:eu-west-1:123456789012:job/*" });
+                });
+                await assertCaught(manifest, [
+                    ["iam-no-wildcard-resources", "etl-job-role-permissions"],
+                    ["iam-no-data-exfiltration", "etl-job-role-permissions"],
+                    ["iam-no-privilege-escalation", "etl-job-role-permissions"],
+                ]);
+            });
+        });
+
+        describe("3. public exposure by any route", () => {
+            it("a public-read ACL on a separate BucketAcl, and inline on a bucket", async () => {
+                const manifest = await prodCopy();
+                const warehouse = find(manifest, T.bucket, "storage-warehouse");
+                add(manifest, warehouse, "aws:s3/bucketAcl:BucketAcl", "storage-warehouse-acl", { bucket: warehouse.inputs.bucket, acl: "public-read" }, { bucket: [warehouse] });
+                find(manifest, T.bucket, "storage-athena-results").inputs.acl = "public-read-write";
+                await assertCaught(manifest, [["s3-no-public-acls", "storage-warehouse-acl"], ["s3-no-public-acls", "storage-athena-results"]]);
+            });
+        });
+
+        describe("4. data buckets are known by their role, not their name", () => {
+            it("the staging bucket renamed off the convention, unversioned and unprotected, keeps its data-bucket requirements", async () => {
+                const manifest = await prodCopy();
+                const staging = find(manifest, T.bucket, "storage-staging");
+                staging.inputs.bucket = "landing-zone-222222222222";
+                staging.protect = false;
+                manifest.resources = manifest.resources.filter((resource) => resource.name !== "storage-staging-versioning");
+                await assertCaught(manifest, [
+                    ["s3-data-bucket-versioning", "storage-staging"],
+                    ["data-protection", "storage-staging"],
+                ]);
+            });
+            it("a bucket without its role tag is reported and held to the data-bucket rules", async () => {
+                const manifest = await prodCopy();
+                delete find(manifest, T.bucket, "storage-glue-assets").inputs.tags;
+                await assertCaught(manifest, [
+                    ["s3-bucket-role", "storage-glue-assets"],
+                    ["s3-data-bucket-versioning", "storage-glue-assets"],
+                    ["data-protection", "storage-glue-assets"],
+                ]);
+            });
+        });
+
+        describe("5. tag values, not only keys", () => {
+            it("another stage, an unknown layer and an over-long value in the etl provider's defaultTags", async () => {
+                for (const [tag, value] of [["stage", "dev"], ["layer", "ingest"], ["owner", "x".repeat(300)]]) {
+                    const manifest = await prodCopy();
+                    const provider = find(manifest, T.provider, "etl-aws");
+                    const defaults = JSON.parse(String(provider.inputs.defaultTags)) as { tags: Record<string, string> };
+                    defaults.tags[tag] = value;
+                    provider.inputs.defaultTags = JSON.stringify(defaults);
+                    await assertCaught(manifest, [["tag-values", "etl-job"]]);
+                }
+            });
+        });
+
+        describe("6. Glue Data Catalog encryption", () => {
+            it("the catalog encryption dropped, or turned off and unprotected", async () => {
+                const dropped = await prodCopy();
+                dropped.resources = dropped.resources.filter((resource) => resource.name !== "etl-catalog-encryption");
+                await assertCaught(dropped, [["glue-data-catalog-encryption", "etl-warehouse"]]);
+                const disabled = await prodCopy();
+                const settings = find(disabled, "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings", "etl-catalog-encryption");
+                (settings.inputs.dataCatalogEncryptionSettings as Record<string, unknown>).encryptionAtRest = { catalogEncryptionMode: "DISABLED" };
+                settings.protect = false;
+                await assertCaught(disabled, [["glue-data-catalog-encryption", "etl-catalog-encryption"], ["data-protection", "etl-catalog-encryption"]]);
+            });
+        });
+
+        describe("7. the remaining checkov gaps", () => {
+            it("a log group kept 90 days in prod (CKV_AWS_338)", async () => {
+                const manifest = await prodCopy();
+                find(manifest, "aws:cloudwatch/logGroup:LogGroup", "etl-job-output-logs").inputs.retentionInDays = 90;
+                await assertCaught(manifest, [["logs-retention", "etl-job-output-logs"]]);
+            });
+            it("the TLS deny of the staging bucket policy without its condition (CKV_AWS_93)", async () => {
+                const manifest = await prodCopy();
+                editDocument(find(manifest, T.bucketPolicy, "storage-staging-policy"), "policy", (document) => delete document.Statement[0].Condition);
+                await assertCaught(manifest, [["s3-bucket-policy-lockout", "storage-staging-policy"]]);
+            });
+            it("credentials and permissions management on wildcard resources in the job role (CKV_AWS_287, CKV_AWS_289)", async () => {
+                const manifest = await prodCopy();
+                editDocument(jobPermissions(manifest), "policy", (document) => {
+                    document.Statement.push({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
+                    document.Statement.push({ Effect: "Allow", Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::*" });
+                });
+                await assertCaught(manifest, [
+                    ["iam-no-credentials-exposure", "etl-job-role-permissions"],
+                    ["iam-no-permissions-management", "etl-job-role-permissions"],
+                ]);
+            });
+            it("an IAM user with an access key (CKV_AWS_40)", async () => {
+                const manifest = await prodCopy();
+                const jobRole = find(manifest, T.role, "etl-job-role");
+                const user = add(manifest, jobRole, "aws:iam/user:User", "etl-loader", { name: "loader" });
+                add(manifest, jobRole, "aws:iam/accessKey:AccessKey", "etl-loader-key", { user: "loader" }, { user: [user] });
+                await assertCaught(manifest, [["iam-no-users", "etl-loader"], ["iam-no-users", "etl-loader-key"]]);
+            });
+        });
+    });
+
     describe("npm run policy", () => {
         const run = (...args: string[]) => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-out-"));
@@ -124,9 +328,12 @@ describe("policies: the program", function () {
         it("dev --fixture broken: exits 1, names each broken rule with its enforcement level, and writes JSON and Markdown reports", () => {
             const { status, stdout, stderr, out } = run("dev", "--fixture", "broken");
             assert.strictEqual(status, 1, `${stdout}\n${stderr}`);
-            assert.match(stdout, /aws:s3\/bucket:Bucket unencrypted-staging\n {4}mandatory s3-bucket-encryption \(critical\)/);
-            assert.match(stdout, /aws:s3\/bucket:Bucket misnamed\n {4}advisory {2}s3-bucket-naming \(medium\)/);
-            assert.match(stdout, /aws:iam\/policy:Policy admin-everything\n {4}mandatory iam-no-wildcard-actions \(critical\)/);
+            // Each resource's violations, in the order the pack reports them: the named one among them.
+            const among = (resource: string, line: string) => new RegExp(`${resource}\\n(?: {4,}.*\\n)*? {4}${line}`);
+            assert.match(stdout, among("aws:s3/bucket:Bucket unencrypted-staging", "mandatory s3-bucket-encryption \\(critical\\)"));
+            assert.match(stdout, among("aws:s3/bucket:Bucket misnamed", "advisory {2}s3-bucket-naming \\(medium\\)"));
+            assert.match(stdout, among("aws:s3/bucket:Bucket misnamed", "advisory {2}s3-bucket-role \\(high\\)"));
+            assert.match(stdout, among("aws:iam/policy:Policy admin-everything", "mandatory iam-no-wildcard-actions \\(critical\\)"));
             assert.match(stdout, /FAILED/);
             const report = JSON.parse(fs.readFileSync(path.join(out, "dev-fixture-broken.json"), "utf8")) as PolicyReport;
             for (const rule of BROKEN_RULES) assert.ok(violations(report, rule).length > 0, `${rule} in the JSON report`);

@@ -1,6 +1,12 @@
+import { BUCKET_ROLE_TAG } from "../../infra/naming";
 import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
 
-const bucket = (purpose: string, protect: boolean): FixtureResource => ({ type: "aws:s3/bucket:Bucket", name: purpose, protect, inputs: { bucket: `spotify-prod-${purpose}-222222222222` } });
+const bucket = (purpose: string, protect: boolean, name = `spotify-prod-${purpose}-222222222222`): FixtureResource => ({
+    type: "aws:s3/bucket:Bucket",
+    name: purpose,
+    protect,
+    inputs: { bucket: name, tags: { [BUCKET_ROLE_TAG]: purpose } },
+});
 const key = (protect: boolean): FixtureResource => ({ type: "aws:kms/key:Key", name: "data-key", protect, inputs: { enableKeyRotation: true } });
 const PROD = { stage: "prod" };
 
@@ -16,11 +22,31 @@ describe("policies: data protection", function () {
         ], PROD);
     });
 
-    it("leaves buckets that are not data buckets alone", async () => {
+    it("leaves buckets whose role is not a data role alone", async () => {
         await assertCompliant("data-protection", [bucket("athena-results", false)], PROD);
     });
 
+    it("knows a data bucket by its role tag: renamed off the convention, it still must be protected", async () => {
+        await assertViolations("data-protection", [bucket("warehouse", false, "archive-2024-222222222222")], [{ resource: "warehouse", message: /Data bucket "archive-2024-222222222222" is not protected/ }], PROD);
+    });
+
+    it("protects a bucket whose role cannot be told, as a data bucket", async () => {
+        const untagged: FixtureResource = { ...bucket("athena-results", false), inputs: { bucket: "spotify-prod-athena-results-222222222222" } };
+        await assertViolations("data-protection", [untagged], [{ message: /Bucket "spotify-prod-athena-results-222222222222" \(no valid bucket-role tag: held to the data-bucket rules\) is not protected/ }], PROD);
+    });
+
+    it("protects the Data Catalog encryption settings, whose deletion turns catalog encryption off", async () => {
+        const settings = (protect: boolean): FixtureResource => ({
+            type: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+            name: "catalog-encryption",
+            protect,
+            inputs: { dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "k" } } },
+        });
+        await assertCompliant("data-protection", [settings(true)], PROD);
+        await assertViolations("data-protection", [settings(false)], [{ resource: "catalog-encryption", message: /Data Catalog encryption \(deleting it turns encryption off for the account's whole catalog\) is not protected/ }], PROD);
+    });
+
     it("is disabled in dev, which is torn down freely", async () => {
-        await assertCompliant("data-protection", [{ ...bucket("staging", false), inputs: { bucket: "spotify-dev-staging-111111111111" } }, key(false)]);
+        await assertCompliant("data-protection", [{ ...bucket("staging", false), inputs: { bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "staging" } } }, key(false)]);
     });
 });

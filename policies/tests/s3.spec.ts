@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { BUCKET_ROLE_TAG } from "../../infra/naming";
 import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
 
 const T = {
@@ -43,7 +44,7 @@ function bucket(purpose: string, stage = "dev"): { bucket: FixtureResource; key:
         from: { bucket: [purpose], ...from },
     });
     return {
-        bucket: { type: T.bucket, name: purpose, inputs: { bucket: name, forceDestroy: false } },
+        bucket: { type: T.bucket, name: purpose, inputs: { bucket: name, forceDestroy: false, tags: { [BUCKET_ROLE_TAG]: purpose } } },
         key: { type: T.key, name: "data-key", inputs: { enableKeyRotation: true } },
         sidecars: {
             encryption: sidecar(
@@ -82,6 +83,9 @@ const S3_RULES = [
     "s3-abort-incomplete-uploads",
     "s3-no-inline-bucket-arguments",
     "s3-bucket-naming",
+    "s3-bucket-role",
+    "s3-no-public-acls",
+    "s3-bucket-policy-lockout",
 ];
 
 describe("policies: S3", function () {
@@ -229,6 +233,110 @@ describe("policies: S3", function () {
             await assertViolations("s3-bucket-naming", named("spotify-dev-staging-Data"), [{ message: /breaks S3's naming rules/ }]);
             await assertViolations("s3-bucket-naming", named(undefined), [{ message: /has no bucket name, so S3 gets a generated name/ }]);
             await assertViolations("s3-bucket-naming", named(undefined, { bucketPrefix: "spotify-dev-" }), [{ message: /has only a bucketPrefix/ }]);
+        });
+    });
+
+    describe("data buckets are known by their role, not their name", () => {
+        /** The fixture's bucket renamed and/or retagged. */
+        const changed = (fixture: ReturnType<typeof bucket>, inputs: Record<string, unknown>) => ({ ...fixture, bucket: withInputs(fixture.bucket, inputs) });
+        it("keeps the data-bucket requirements of a data bucket renamed off the naming convention", async () => {
+            const renamed = changed(bucket("staging", "prod"), { bucket: "landing-zone-222222222222" });
+            await assertViolations("s3-data-bucket-versioning", resources(renamed, { versioning: null }), [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no versioning/ }], { stage: "prod" });
+            await assertViolations("s3-access-logging", resources(renamed, { logging: null }), [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no server access logging/ }], { stage: "prod" });
+            const sseS3 = withInputs(renamed.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+            await assertViolations("s3-bucket-encryption", resources(renamed, { encryption: sseS3 }), [{ message: /Data bucket "landing-zone-222222222222": encrypted with AES256 instead of SSE-KMS/ }], { stage: "prod" });
+        });
+        it("holds a bucket whose role cannot be told to every data-bucket rule", async () => {
+            const untagged = changed(bucket("athena-results"), { tags: undefined });
+            await assertViolations("s3-data-bucket-versioning", resources(untagged, { versioning: null }), [
+                { resource: "athena-results", message: /Bucket "spotify-dev-athena-results-111111111111" \(no valid bucket-role tag: held to the data-bucket rules\) has no versioning/ },
+            ]);
+        });
+        it("does not let a data bucket's name be hidden behind a lesser role tag", async () => {
+            const downgraded = changed(bucket("warehouse"), { tags: { [BUCKET_ROLE_TAG]: "athena-results" } });
+            await assertViolations("s3-data-bucket-versioning", resources(downgraded, { versioning: null }), [{ message: /tagged athena-results but named as a warehouse bucket\) has no versioning/ }]);
+        });
+    });
+
+    describe("s3-bucket-role", () => {
+        const role = (inputs: Record<string, unknown>, provider?: Record<string, unknown>): FixtureResource[] => [
+            ...(provider === undefined ? [] : [{ type: "pulumi:providers:aws", name: "storage-aws", inputs: provider }]),
+            { type: T.bucket, name: "b", inputs, ...(provider === undefined ? {} : { provider: "storage-aws" }) },
+        ];
+        it("accepts a bucket tagged with its role, whatever its name", async () => {
+            await assertCompliant("s3-bucket-role", role({ bucket: "spotify-dev-warehouse-111111111111", tags: { [BUCKET_ROLE_TAG]: "warehouse" } }));
+            await assertCompliant("s3-bucket-role", role({ bucket: "landing-zone", tags: { [BUCKET_ROLE_TAG]: "staging" } }));
+            await assertCompliant("s3-bucket-role", role({ bucket: "spotify-dev-warehouse-111111111111", tags: UNKNOWN }));
+        });
+        it("rejects a bucket without a role tag, or one set only by the provider's defaultTags", async () => {
+            await assertViolations("s3-bucket-role", role({ bucket: "spotify-dev-staging-111111111111" }), [
+                { resource: "b", message: /Bucket "spotify-dev-staging-111111111111" has no bucket-role tag, so its role cannot be told: it is held to every data-bucket rule/ },
+            ]);
+            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone" }, { defaultTags: JSON.stringify({ tags: { [BUCKET_ROLE_TAG]: "staging" } }) }), [{ message: /has no bucket-role tag/ }]);
+        });
+        it("rejects a role that is not a bucket purpose, and a role the name contradicts", async () => {
+            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone", tags: { [BUCKET_ROLE_TAG]: "scratch" } }), [{ message: /has bucket-role "scratch", which is not one of staging, warehouse, athena-results, glue-assets, access-logs/ }]);
+            await assertViolations("s3-bucket-role", role({ bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "glue-assets" } }), [
+                { message: /is tagged bucket-role "glue-assets" but its name says staging: it is held to the data-bucket rules until the two agree/ },
+            ]);
+        });
+    });
+
+    describe("s3-no-public-acls", () => {
+        const ACL = "aws:s3/bucketAcl:BucketAcl";
+        it("accepts buckets and objects without ACLs, and private ACLs", async () => {
+            await assertCompliant("s3-no-public-acls", [
+                { type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111" } },
+                { type: ACL, name: "acl", inputs: { bucket: UNKNOWN, acl: "private" }, from: { bucket: ["b"] } },
+                { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "bucket-owner-full-control" } },
+            ]);
+        });
+        it("rejects public canned ACLs inline, on a separate BucketAcl and on objects", async () => {
+            await assertViolations("s3-no-public-acls", [{ type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read" } }], [
+                { resource: "b", message: /Bucket b makes data public with canned ACL "public-read": everyone can read/ },
+            ]);
+            await assertViolations("s3-no-public-acls", [{ type: ACL, name: "acl", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read-write" } }], [
+                { resource: "acl", message: /BucketAcl acl makes data public with canned ACL "public-read-write": everyone can read and write/ },
+            ]);
+            await assertViolations("s3-no-public-acls", [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "authenticated-read" } }], [
+                { message: /every AWS account can read/ },
+            ]);
+        });
+        it("rejects grants to AllUsers or AuthenticatedUsers", async () => {
+            const owner = { id: "abc" };
+            await assertViolations(
+                "s3-no-public-acls",
+                [
+                    {
+                        type: ACL,
+                        name: "acl",
+                        inputs: {
+                            bucket: "spotify-dev-warehouse-111111111111",
+                            accessControlPolicy: { owner, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" }, { grantee: { type: "CanonicalUser", id: "abc" }, permission: "FULL_CONTROL" }] },
+                        },
+                    },
+                    { type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["WRITE"] }] } },
+                ],
+                [
+                    { resource: "acl", message: /a grant of READ to everyone \(AllUsers\)/ },
+                    { resource: "b", message: /a grant of WRITE to every AWS account \(AuthenticatedUsers\)/ },
+                ],
+            );
+        });
+    });
+
+    describe("s3-bucket-policy-lockout", () => {
+        const policy = (...Statement: Record<string, unknown>[]): FixtureResource[] => [{ type: T.policy, name: "p", inputs: { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement }) } }];
+        it("accepts the TLS-only deny, which has a condition, and denies that leave the policy alone", async () => {
+            await assertCompliant("s3-bucket-policy-lockout", resources(bucket("staging")));
+            await assertCompliant("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: "*", Action: ["s3:DeleteBucket"], Resource: "arn:aws:s3:::b" }));
+        });
+        it("rejects an unconditional Deny of s3:PutBucketPolicy to everyone, in any wildcard form", async () => {
+            await assertViolations("s3-bucket-policy-lockout", policy({ Sid: "Lock", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] }), [
+                { resource: "p", message: /bucket policy statement "Lock" denies s3:\* to everyone without a condition: only the root user could change the bucket policy again/ },
+            ]);
+            await assertViolations("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "arn:aws:s3:::b" }), [{ message: /denies s3:Put\*/ }]);
+            await assertViolations("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: "*", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::b" }), [{ message: /denies everything but s3:GetObject/ }]);
         });
     });
 });
