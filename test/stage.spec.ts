@@ -1,34 +1,265 @@
 import * as assert from "assert";
-import { LAYERS } from "../infra/stacks";
-import { stageCommands } from "../tools/stage";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "../infra/repository";
+import { checkStage, existingStacks, listStacksCommand, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../tools/stage";
+import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stageConfig";
+
+const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stage}.json`];
+const ALL_STACKS = (stage: string) => JSON.stringify(["storage", "etl", "queries", "dashboards"].map((layer) => ({ name: `${stage}-${layer}`, current: false })));
+
+/**
+ * A `pulumi` on PATH that records every invocation (one line per call, arguments separated by
+ * \x1f), answers `stack ls --json` with FAKE_PULUMI_STACKS, writes a summary event to any
+ * --event-log, and fails the calls named in FAKE_PULUMI_FAIL ("<operation> <stack>").
+ */
+const FAKE_PULUMI = `#!/usr/bin/env bash
+set -euo pipefail
+{ printf '%s\\x1f' "$@"; printf '\\n'; } >> "$FAKE_PULUMI_LOG"
+if [[ "$1 $2" == "stack ls" ]]; then printf '%s\\n' "\${FAKE_PULUMI_STACKS:-[]}"; exit 0; fi
+stack=""; event_log=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --stack) stack="$2"; shift ;;
+    --event-log) event_log="$2"; shift ;;
+  esac
+  shift
+done
+if [[ -n "$event_log" ]]; then
+  echo '{"sequence":1,"timestamp":1,"preludeEvent":{"config":{}}}' > "$event_log"
+  echo '{"sequence":2,"timestamp":2,"summaryEvent":{"maybeCorrupt":false,"durationSeconds":1,"resourceChanges":{"same":40,"update":2,"replace":1},"policyPacks":{}}}' >> "$event_log"
+fi
+echo "fake pulumi: $stack"
+if [[ -n "$stack" && " \${FAKE_PULUMI_FAIL:-} " == *" $stack "* ]]; then echo "error: $stack failed" >&2; exit 3; fi
+`;
+
+interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    calls: string[][];
+}
 
 describe("stage driver", () => {
-    const layerOf = (command: string[]) => command[command.indexOf("--stack") + 1].replace(/^prod-/, "");
-    const operations = (commands: string[][]) => commands.filter((command) => command[1] !== "stack");
+    let fakeDir: string;
+    let log: string;
 
-    it("applies up layer by layer in dependency order, each with the stage file and the policy pack", () => {
-        const commands = operations(stageCommands("up", "prod", ["--yes"]));
-        const layers = commands.map(layerOf);
-        assert.deepStrictEqual(layers, [...layers].sort((a, b) => LAYERS.indexOf(a as never) - LAYERS.indexOf(b as never)));
-        for (const command of commands) {
-            assert.deepStrictEqual(command.slice(command.indexOf("--config-file"), command.indexOf("--config-file") + 2), ["--config-file", "Pulumi.prod.yaml"]);
-            assert.ok(command.includes("policies/config/prod.json"));
-            assert.strictEqual(command[command.length - 1], "--yes");
-        }
+    before(() => {
+        fakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
+        fs.writeFileSync(path.join(fakeDir, "pulumi"), FAKE_PULUMI, { mode: 0o755 });
+        log = path.join(fakeDir, "calls.log");
+    });
+    after(() => fs.rmSync(fakeDir, { recursive: true, force: true }));
+
+    /** npm run stage -- <args>, with the fake pulumi first on PATH. */
+    function stage(args: string[], env: Record<string, string> = {}): Run {
+        fs.rmSync(log, { force: true });
+        const result = spawnSync(TSX, ["tools/stage.ts", ...args], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            env: { ...process.env, PATH: `${fakeDir}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, ...env },
+        });
+        const calls = fs.existsSync(log)
+            ? fs
+                  .readFileSync(log, "utf8")
+                  .split("\n")
+                  .filter((line) => line !== "")
+                  .map((line) => line.split("\x1f").slice(0, -1))
+            : [];
+        return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+    }
+
+    describe("through a fake pulumi on PATH", () => {
+        it("up prod: creates or selects each layer stack, then ups it with the stage file and the policy pack, in order", () => {
+            const run = stage(["up", "prod", "--", "--yes"]);
+            assert.strictEqual(run.status, 0, run.stderr);
+            const layers = ["storage", "etl", "queries", "dashboards"];
+            assert.deepStrictEqual(
+                run.calls,
+                layers.flatMap((layer) => [
+                    ["stack", "select", "--create", `prod-${layer}`],
+                    ["up", "--stack", `prod-${layer}`, "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--yes"],
+                ]),
+            );
+        });
+
+        it("preview never creates a stack, and lists the stacks first", () => {
+            const run = stage(["preview", "dev", "--", "--diff"], { FAKE_PULUMI_STACKS: ALL_STACKS("dev") });
+            assert.strictEqual(run.status, 0, run.stderr);
+            assert.deepStrictEqual(run.calls, [
+                ["stack", "ls", "--json"],
+                ...["storage", "etl", "queries", "dashboards"].map((layer) => ["preview", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", ...POLICY("dev"), "--diff"]),
+            ]);
+        });
+
+        it("previews a new stage as not deployed yet, skipping the layers above a missing stack", () => {
+            const none = stage(["preview", "dev"]);
+            assert.strictEqual(none.status, 0, none.stderr);
+            assert.deepStrictEqual(none.calls, [["stack", "ls", "--json"]]);
+            assert.match(none.stdout, /dev-storage does not exist yet: `npm run stage -- up dev` creates it/);
+            const partial = stage(["preview", "dev"], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "acme/dev-storage" }, { name: "dev-queries" }]) });
+            assert.strictEqual(partial.status, 0, partial.stderr);
+            assert.deepStrictEqual(partial.calls.map((call) => call.slice(0, 3)), [["stack", "ls", "--json"], ["preview", "--stack", "dev-storage"]]);
+            assert.match(partial.stdout, /dev-etl does not exist yet/);
+            assert.match(partial.stdout, /dev-queries reads the outputs of dev-etl, which does not exist yet: skipped until it is deployed/);
+        });
+
+        it("refresh and destroy never create stacks; destroy goes in reverse order without the policy pack", () => {
+            const refresh = stage(["refresh", "dev", "--", "--preview-only", "--expect-no-changes"], { FAKE_PULUMI_STACKS: ALL_STACKS("dev") });
+            assert.strictEqual(refresh.status, 0, refresh.stderr);
+            assert.deepStrictEqual(refresh.calls.slice(1).map((call) => [call[0], call[2], ...call.slice(5)]), [
+                ["refresh", "dev-storage", "--preview-only", "--expect-no-changes"],
+                ["refresh", "dev-etl", "--preview-only", "--expect-no-changes"],
+                ["refresh", "dev-queries", "--preview-only", "--expect-no-changes"],
+                ["refresh", "dev-dashboards", "--preview-only", "--expect-no-changes"],
+            ]);
+            const destroy = stage(["destroy", "dev", "--", "--yes"], { FAKE_PULUMI_STACKS: ALL_STACKS("dev") });
+            assert.strictEqual(destroy.status, 0, destroy.stderr);
+            assert.deepStrictEqual(destroy.calls, [
+                ["stack", "ls", "--json"],
+                ...["dashboards", "queries", "etl", "storage"].map((layer) => ["destroy", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", "--yes"]),
+            ]);
+            for (const run of [refresh, destroy]) assert.ok(!run.calls.some((call) => call.includes("--create") || call.includes("select")));
+        });
+
+        it("destroy of a protected stage refuses without --confirm-destroy <stage>", () => {
+            const refused = stage(["destroy", "prod"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
+            assert.strictEqual(refused.status, 2);
+            assert.deepStrictEqual(refused.calls, []);
+            assert.match(refused.stderr, /stage prod protects its data \(spotify:protectData: true in Pulumi\.prod\.yaml\): destroying it needs --confirm-destroy prod/);
+            const wrong = stage(["destroy", "prod", "--confirm-destroy", "dev"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
+            assert.strictEqual(wrong.status, 2);
+            assert.deepStrictEqual(wrong.calls, []);
+            const confirmed = stage(["destroy", "prod", "--confirm-destroy", "prod"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
+            assert.strictEqual(confirmed.status, 0, confirmed.stderr);
+            assert.deepStrictEqual(confirmed.calls.slice(1).map((call) => call[2]), ["prod-dashboards", "prod-queries", "prod-etl", "prod-storage"]);
+        });
+
+        it("stops at the first failing stack with its exit code, or runs them all with --keep-going", () => {
+            const env = { FAKE_PULUMI_STACKS: ALL_STACKS("dev"), FAKE_PULUMI_FAIL: "dev-etl" };
+            const stopped = stage(["preview", "dev"], env);
+            assert.strictEqual(stopped.status, 3);
+            assert.deepStrictEqual(stopped.calls.slice(1).map((call) => call[2]), ["dev-storage", "dev-etl"]);
+            assert.match(stopped.stderr, /failed with exit code 3; later stacks were not touched/);
+            const all = stage(["preview", "dev", "--keep-going"], env);
+            assert.strictEqual(all.status, 3);
+            assert.deepStrictEqual(all.calls.slice(1).map((call) => call[2]), ["dev-storage", "dev-etl", "dev-queries", "dev-dashboards"]);
+        });
+
+        it("saves and applies update plans per stack", () => {
+            const plans = fs.mkdtempSync(path.join(os.tmpdir(), "plans-"));
+            try {
+                const preview = stage(["preview", "prod", "--save-plan", plans], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
+                assert.strictEqual(preview.status, 0, preview.stderr);
+                assert.deepStrictEqual(preview.calls[1].slice(-2), ["--save-plan", path.join(plans, "prod-storage.plan.json")]);
+                const missing = stage(["up", "prod", "--plan", plans]);
+                assert.strictEqual(missing.status, 2);
+                assert.match(missing.stderr, /no plan for prod-storage, prod-etl, prod-queries, prod-dashboards/);
+                for (const layer of ["storage", "etl", "queries", "dashboards"]) fs.writeFileSync(path.join(plans, `prod-${layer}.plan.json`), "{}");
+                const up = stage(["up", "prod", "--plan", plans, "--", "--yes"]);
+                assert.strictEqual(up.status, 0, up.stderr);
+                assert.deepStrictEqual(up.calls[1], ["up", "--stack", "prod-storage", "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--plan", path.join(plans, "prod-storage.plan.json"), "--yes"]);
+            } finally {
+                fs.rmSync(plans, { recursive: true, force: true });
+            }
+        });
+
+        it("writes a report of each stack's preview: its output and the change summary of its engine events", () => {
+            const report = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
+            try {
+                const run = stage(["preview", "dev", "--report", report], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-storage" }]) });
+                assert.strictEqual(run.status, 0, run.stderr);
+                assert.deepStrictEqual(run.calls[1].slice(-2), ["--event-log", path.join(report, "dev-storage.events.jsonl")]);
+                const summary = JSON.parse(fs.readFileSync(path.join(report, "summary.json"), "utf8"));
+                assert.deepStrictEqual(summary.stacks[0], { stack: "dev-storage", status: "ok", changeSummary: { same: 40, update: 2, replace: 1 }, policyViolations: 0 });
+                assert.deepStrictEqual(summary.stacks.slice(1).map((stack: { status: string }) => stack.status), ["skipped", "skipped", "skipped"]);
+                assert.strictEqual(fs.readFileSync(path.join(report, "dev-storage.txt"), "utf8"), "fake pulumi: dev-storage\n");
+            } finally {
+                fs.rmSync(report, { recursive: true, force: true });
+            }
+        });
+
+        it("turns mistakes into usage errors, not stack traces, and never forwards --dry-run", () => {
+            for (const [args, message] of [
+                [["preview", "dev", "--diff"], /unknown option --diff \(an option for pulumi goes after "--"/],
+                [["preview", "dev", "--", "--dry-run"], /--dry-run after "--" would reach pulumi: it is a driver option, put it before "--"/],
+                [["preview", "dev", "--", "--stack", "other"], /--stack is set by the driver/],
+                [["deploy", "dev"], /expected an operation \(preview, up, destroy, refresh\), got "deploy"/],
+                [["up", "dev", "--save-plan", "x"], /--save-plan belongs to preview/],
+                [["up", "dev", "extra"], /unexpected argument\(s\) extra/],
+            ] as [string[], RegExp][]) {
+                assert.throws(() => parseStageArgs(args), (error: unknown) => error instanceof UsageError && message.test(error.message), args.join(" "));
+            }
+            assert.throws(() => checkStage(parseStageArgs(["up", "nosuchstage"]) as ParsedArgs), /Pulumi\.nosuchstage\.yaml not found/);
+            // The command line: exit status 2, the message, no stack trace, pulumi never run.
+            for (const args of [["preview", "dev", "--diff"], ["preview", "dev", "--", "--dry-run"]]) {
+                const run = stage(args);
+                assert.strictEqual(run.status, 2, args.join(" "));
+                assert.match(run.stderr, /^stage: .*\n\nRun npm run stage -- --help for the usage\.\n$/);
+                assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");
+                assert.deepStrictEqual(run.calls, [], "pulumi was not run");
+            }
+            const dryRun = stage(["up", "dev", "--dry-run", "--", "--yes"]);
+            assert.strictEqual(dryRun.status, 0);
+            assert.deepStrictEqual(dryRun.calls, []);
+            assert.match(dryRun.stdout, /^\$ pulumi up --stack dev-storage --config-file Pulumi\.dev\.yaml --policy-pack policies --policy-pack-config policies\/config\/dev\.json --yes$/m);
+        });
     });
 
-    it("destroys in reverse order, without the policy pack", () => {
-        const up = operations(stageCommands("up", "dev")).map((command) => command[command.indexOf("--stack") + 1]);
-        const destroy = operations(stageCommands("destroy", "dev"));
-        assert.deepStrictEqual(destroy.map((command) => command[command.indexOf("--stack") + 1]), [...up].reverse());
-        assert.ok(destroy.every((command) => !command.includes("--policy-pack")));
+    describe("stage checks", () => {
+        let root: string;
+        beforeEach(() => {
+            root = fs.mkdtempSync(path.join(os.tmpdir(), "stage-root-"));
+            fs.mkdirSync(path.join(root, "policies", "config"), { recursive: true });
+        });
+        afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+        const args = (operation: ParsedArgs["operation"], stageName: string): ParsedArgs => parseStageArgs([operation, stageName]) as ParsedArgs;
+
+        it("refuses a stage without its policy config, naming the file", () => {
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), "config:\n  spotify:protectData: false\n");
+            assert.throws(() => checkStage(args("preview", "qa"), root), (error: unknown) => error instanceof UsageError && /policies\/config\/qa\.json not found/.test(error.message));
+        });
+
+        it("honours spotify:stackReferenceOrg in every stack name and in the stack listing", () => {
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), "config:\n  spotify:stackReferenceOrg: acme\n  spotify:protectData: false\n");
+            fs.writeFileSync(path.join(root, "policies", "config", "qa.json"), "{}");
+            const { organization } = checkStage(args("up", "qa"), root);
+            assert.strictEqual(organization, "acme");
+            assert.deepStrictEqual(stageCommands("up", "qa", [], { organization }).slice(0, 2), [
+                ["pulumi", "stack", "select", "--create", "acme/qa-storage"],
+                ["pulumi", "up", "--stack", "acme/qa-storage", "--config-file", "Pulumi.qa.yaml", ...POLICY("qa")],
+            ]);
+            assert.deepStrictEqual(listStacksCommand(organization), ["pulumi", "stack", "ls", "--json", "--organization", "acme"]);
+            assert.deepStrictEqual([...existingStacks('[{"name":"acme/qa-storage"},{"name":"acme/spotify-pipeline/qa-etl"}]')], ["qa-storage", "qa-etl"]);
+        });
+
+        it("reads the change summary and policy events of an engine event log", () => {
+            const events = ['{"policyEvent":{"policyName":"x"}}', "not json", '{"summaryEvent":{"resourceChanges":{"create":2}}}'].join("\n");
+            assert.deepStrictEqual(summarizeEvents(events), { changeSummary: { create: 2 }, policyViolations: 1, errors: 0 });
+        });
     });
 
-    it("selects or creates each stack before operating on it", () => {
-        const commands = stageCommands("preview", "dev");
-        for (let index = 0; index < commands.length; index += 2) {
-            assert.deepStrictEqual(commands[index].slice(0, 4), ["pulumi", "stack", "select", "--create"]);
-            assert.strictEqual(commands[index][4], commands[index + 1][commands[index + 1].indexOf("--stack") + 1]);
-        }
+    describe("shared secrets: a Pulumi ESC environment in the stage file", () => {
+        let root: string;
+        beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), "stage-env-"))));
+        afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+        it("accepts a top-level environment list, which is not config", () => {
+            const committed = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+            fs.writeFileSync(path.join(root, "Pulumi.dev.yaml"), `environment:\n  - spotify-pipeline/dev\n  - spotify-pipeline/shared\n${committed}`);
+            assert.deepStrictEqual(readStageEnvironments("dev", root), ["spotify-pipeline/dev", "spotify-pipeline/shared"]);
+            assert.deepStrictEqual(readStageConfigFile("dev", root), readStageConfigFile("dev"), "the environment adds no config offline");
+            assert.deepStrictEqual(readStageEnvironments("dev"), [], "the committed stage file imports none");
+        });
+
+        it("rejects a malformed environment entry, naming the file", () => {
+            fs.writeFileSync(path.join(root, "Pulumi.dev.yaml"), "environment: spotify-pipeline/dev\nconfig:\n  spotify:stage: dev\n");
+            assert.throws(() => readStageConfigFile("dev", root), /Pulumi\.dev\.yaml: "environment" must be a list of Pulumi ESC environments/);
+            fs.writeFileSync(path.join(root, "Pulumi.dev.yaml"), "environment:\n  - not a name\nconfig:\n  spotify:stage: dev\n");
+            assert.throws(() => readStageEnvironments("dev", root), /environment entry "not a name" is not an ESC environment name/);
+        });
     });
 });

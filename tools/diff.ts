@@ -1,67 +1,158 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { diffManifests, renderDiff } from "./diff/manifestDiff";
-import type { Manifest } from "./synth/manifest";
+import { REPO_ROOT } from "../infra/repository";
+import { STAGE_PATTERN } from "../infra/stacks";
+import { diffStage, StageDiff } from "./diff/manifestDiff";
+import { renderMarkdown, renderText } from "./diff/render";
+import { readManifests, resolveRef, SideError, stagesIn, synthesizeTree, withWorktree } from "./diff/sides";
 
-const HELP = `Usage: npm run diff -- <base-dir> <head-dir> [--stage STAGE] [--out FILE]
+const HELP = `Usage:
+  npm run diff -- <stage>... [--base <git-ref>] [--markdown] [--out FILE] [--json FILE] [--manifests DIR]
+  npm run diff -- <base-dir> <head-dir> [--stage STAGE] [--markdown] [--out FILE] [--json FILE]
 
-Compares two sets of synthesized manifests (as written by npm run synth, <dir>/<stage>/<stack>.json),
-for example main's and a pull request's, and prints what would change per stack: resources to
-create, update (with every changed input and option) and delete, and changed outputs. Deleting a
-protected resource or dropping protect/retainOnDelete is flagged. Offline: compares manifests, not
-a deployed stack; \`pulumi preview\` is the word of record.
+What a change does to each stack, as a reviewer needs to see it before it is applied. The first
+form synthesizes each stage twice, from <git-ref> (default HEAD) in a temporary git worktree and
+from the working tree, into fresh directories; the second compares manifests already written by
+npm run synth (<dir>/<stage>/<stack>.json).
 
-  --stage STAGE  only this stage (default: every stage found in either directory)
-  --out FILE     also write the Markdown to FILE
-  -h, --help     show this help`;
+Per stage, stacks in deploy order; per resource: create (+), update (~), replace (+-) or delete (-).
+Replacement follows tools/diff/replacements.ts (the inputs each provider replaces on), including
+resources whose replace-on-change input is computed from a replaced resource. Warnings, listed
+first: replacing or deleting what holds data (what happens to it in this stage: lost with
+forceDestroy, deploy blocked by protect, left behind by retainOnDelete), dropping protect or
+retainOnDelete, forceDestroy turned on in a stage that protects data. Values are shown in full:
+long and multi-line strings as unified diffs, JSON documents (policies, the Presto view of a Glue
+view, base64-decoded) pretty-printed; secrets stay masked as in the manifests.
 
-function readManifests(root: string, stage: string): Map<string, Manifest> {
-    const directory = path.join(root, stage);
-    if (!fs.existsSync(directory)) return new Map();
-    return new Map(
-        fs
-            .readdirSync(directory)
-            .filter((file) => file.endsWith(".json"))
-            .map((file) => [file, JSON.parse(fs.readFileSync(path.join(directory, file), "utf8")) as Manifest]),
-    );
+Offline: compares what the program declares, not a deployed stack; \`pulumi preview\` is the word
+of record (npm run stage -- preview <stage>).
+
+  <stage>           dev, prod, ... (several may be given)
+  --base REF        git commit, branch or tag to compare against (stage form; default HEAD)
+  --stage STAGE     only this stage (directory form; default: every stage found)
+  --markdown        print Markdown (as for a pull-request comment) instead of text
+  --out FILE        also write the Markdown to FILE
+  --json FILE       also write the diff as JSON to FILE (tools/prComment.ts reads it)
+  --manifests DIR   keep the synthesized manifests in DIR/base and DIR/head (stage form)
+  -h, --help        show this help
+
+Exit status: 0 when the diff was made (changes or not), 2 when it could not be (bad arguments, a
+ref that does not exist, a synthesis that failed: the diff never reports a failed synthesis as
+"no changes").`;
+
+export interface DiffRun {
+    title: string;
+    stages: StageDiff[];
+    /** How the base's dependencies were provided, in the stage form. */
+    dependencies?: string;
 }
 
-function stagesIn(...roots: string[]): string[] {
-    return [...new Set(roots.flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).filter((entry) => fs.statSync(path.join(root, entry)).isDirectory()) : [])))].sort();
+function diffDirectories(base: string, head: string, stages: readonly string[]): StageDiff[] {
+    return stages.map((stage) => diffStage(stage, readManifests(base, stage), readManifests(head, stage)));
+}
+
+/** The stage form: synthesize `stages` at `ref` and in the working tree, then compare. */
+export function diffAgainstRef(stages: readonly string[], ref: string, options: { repoRoot?: string; manifestsDir?: string; log?: (line: string) => void } = {}): DiffRun {
+    const repoRoot = options.repoRoot ?? REPO_ROOT;
+    const commit = resolveRef(repoRoot, ref);
+    const keep = options.manifestsDir !== undefined;
+    const root = keep ? path.resolve(options.manifestsDir!) : fs.mkdtempSync(path.join(os.tmpdir(), "spotify-diff-"));
+    const [baseDir, headDir] = [path.join(root, "base"), path.join(root, "head")];
+    // Never compare what an earlier run left there.
+    fs.rmSync(baseDir, { recursive: true, force: true });
+    fs.rmSync(headDir, { recursive: true, force: true });
+    try {
+        let dependencies = "";
+        withWorktree(
+            repoRoot,
+            commit,
+            (worktree, source) => {
+                dependencies = source;
+                synthesizeTree(worktree, stages, baseDir, `${ref} (${commit.slice(0, 12)})`);
+            },
+            options.log,
+        );
+        synthesizeTree(repoRoot, stages, headDir, "the working tree");
+        for (const stage of stages) {
+            if (!fs.existsSync(path.join(baseDir, stage)) && !fs.existsSync(path.join(headDir, stage))) {
+                throw new SideError(`stage ${stage} has no Pulumi.${stage}.yaml at ${ref} nor in the working tree`);
+            }
+        }
+        return { title: `${ref} (${commit.slice(0, 12)}) → working tree`, stages: diffDirectories(baseDir, headDir, stages), dependencies };
+    } finally {
+        if (!keep) fs.rmSync(root, { recursive: true, force: true });
+    }
 }
 
 function main(): number {
-    const { values, positionals } = parseArgs({
-        allowPositionals: true,
-        options: { stage: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
-    });
+    let parsed;
+    try {
+        parsed = parseArgs({
+            allowPositionals: true,
+            options: {
+                base: { type: "string" },
+                stage: { type: "string" },
+                markdown: { type: "boolean", default: false },
+                out: { type: "string" },
+                json: { type: "string" },
+                manifests: { type: "string" },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        });
+    } catch (error) {
+        console.error(`diff: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+        return 2;
+    }
+    const { values, positionals } = parsed;
     if (values.help) {
         console.log(HELP);
         return 0;
     }
-    if (positionals.length !== 2) {
-        console.error(`diff: expected a base and a head directory\n\n${HELP}`);
-        return 2;
-    }
-    const [base, head] = positionals.map((directory) => path.resolve(directory));
-    for (const directory of [base, head]) {
-        if (!fs.existsSync(directory)) {
-            console.error(`diff: ${directory} does not exist (write manifests there with npm run synth -- <stage> --out DIR)`);
+    const directoryForm = positionals.length === 2 && positionals.every((entry) => fs.existsSync(entry) && fs.statSync(entry).isDirectory());
+    let run: DiffRun;
+    try {
+        if (directoryForm) {
+            if (values.base !== undefined || values.manifests !== undefined) throw new SideError("--base and --manifests belong to the stage form (npm run diff -- <stage> --base <ref>)");
+            const [base, head] = positionals.map((directory) => path.resolve(directory));
+            run = { title: `${path.relative(process.cwd(), base) || base} → ${path.relative(process.cwd(), head) || head}`, stages: diffDirectories(base, head, values.stage !== undefined ? [values.stage] : stagesIn(base, head)) };
+        } else {
+            if (positionals.length === 0) throw new SideError("expected a stage (or a base and a head directory)");
+            const invalid = positionals.filter((stage) => !STAGE_PATTERN.test(stage));
+            if (invalid.length > 0) throw new SideError(`${invalid.join(", ")}: neither a stage name nor, with one other, two existing directories`);
+            if (values.stage !== undefined) throw new SideError("--stage belongs to the directory form; name the stages as arguments");
+            const ref = values.base ?? "HEAD";
+            run = diffAgainstRef(positionals, ref, { manifestsDir: values.manifests, log: (line) => console.error(line) });
+            console.error(`diff: base dependencies: ${describeDependencies(run.dependencies)}`);
+        }
+    } catch (error) {
+        if (error instanceof SideError) {
+            console.error(`diff: ${error.message}${error.message.startsWith("expected") ? `\n\n${HELP}` : ""}`);
             return 2;
         }
+        throw error;
     }
-    const sections: string[] = [];
-    for (const stage of values.stage !== undefined ? [values.stage] : stagesIn(base, head)) {
-        const before = readManifests(base, stage);
-        const after = readManifests(head, stage);
-        const files = [...new Set([...before.keys(), ...after.keys()])].sort();
-        sections.push(`## Stage ${stage}\n\n${renderDiff(files.map((file) => diffManifests(before.get(file), after.get(file))))}`);
-    }
-    const markdown = sections.join("\n");
-    console.log(markdown);
+    const markdown = renderMarkdown(run.stages, { title: run.title });
+    console.log(values.markdown ? markdown : renderText(run.stages, { title: run.title }));
     if (values.out !== undefined) fs.writeFileSync(values.out, markdown);
+    if (values.json !== undefined) fs.writeFileSync(values.json, JSON.stringify(run, null, 2) + "\n");
     return 0;
 }
 
-process.exitCode = main();
+function describeDependencies(source: string | undefined): string {
+    switch (source) {
+        case "shared":
+            return "the working tree's node_modules (same package-lock.json)";
+        case "cached":
+            return "installed earlier from the base's package-lock.json (cache)";
+        case "installed":
+            return "npm ci from the base's package-lock.json";
+        default:
+            return "unknown";
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = main();
+}

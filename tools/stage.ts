@@ -1,71 +1,379 @@
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { configFileFor } from "../infra/stacks";
-import { stageStacks } from "./synth/stage";
 import { REPO_ROOT } from "../infra/repository";
+import { configFileFor, STAGE_PATTERN } from "../infra/stacks";
+import { stageStacks } from "./synth/stage";
+import { readStageConfigFile } from "./synth/stageConfig";
 
-const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
-type Operation = (typeof OPERATIONS)[number];
+export const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
+export type Operation = (typeof OPERATIONS)[number];
 
-const HELP = `Usage: npm run stage -- <${OPERATIONS.join("|")}> <stage> [--dry-run] [-- <extra pulumi arguments>]
+const HELP = `Usage: npm run stage -- <${OPERATIONS.join("|")}> <stage> [options] [-- <extra pulumi arguments>]
 
 Runs the real Pulumi CLI on every layer stack of a stage, in dependency order (reverse order for
 destroy), each with --config-file Pulumi.<stage>.yaml. preview and up also run the policy pack
-(policies/, configured by policies/config/<stage>.json). Stops at the first stack that fails.
-Needs the Pulumi CLI, a backend login and AWS credentials; --dry-run only prints the commands.
+(policies/, configured by policies/config/<stage>.json, which must exist). Stops at the first stack
+that fails (unless --keep-going). Needs the Pulumi CLI, a backend login and AWS credentials.
 
-  --dry-run      print the pulumi commands instead of running them
-  -h, --help     show this help
+Only up creates stacks (pulumi stack select --create). preview, refresh and destroy first list the
+stage's stacks (pulumi stack ls --json) and skip one that does not exist yet, with every later
+layer, which reads its outputs: a new stage previews as "not deployed yet" instead of failing.
+With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<stage>-<layer>.
 
-Example: npm run stage -- preview dev -- --diff`;
+  --dry-run             print the pulumi commands instead of running them (stacks assumed to exist)
+  --keep-going          run the later stacks even when one fails (exit status: the first failure)
+  --save-plan DIR       preview: save each stack's update plan to DIR/<stack>.plan.json
+  --plan DIR            up: apply exactly the plans in DIR/<stack>.plan.json (from --save-plan);
+                        directories are relative to the repository root
+  --report DIR          preview, refresh: also write each stack's output (DIR/<stack>.txt), its
+                        engine events (DIR/<stack>.events.jsonl) and DIR/summary.json
+  --confirm-destroy S   destroy of a stage that protects data (spotify:protectData: true) only
+                        runs when S repeats the stage's name
+  -h, --help            show this help
 
-/** The pulumi invocations that apply `operation` to every layer stack of `stage`, in order. */
-export function stageCommands(operation: Operation, stage: string, extraArgs: readonly string[] = []): string[][] {
+Options for pulumi go after "--" and are passed to every stack's operation; --stack and
+--config-file are set by the driver and refused there, and so is --dry-run (a driver option).
+
+Examples:
+  npm run stage -- preview dev -- --diff
+  npm run stage -- preview prod --save-plan out/plans/prod -- --diff
+  npm run stage -- up prod --plan out/plans/prod -- --yes
+  npm run stage -- refresh prod --keep-going -- --preview-only --expect-no-changes
+  npm run stage -- destroy prod --confirm-destroy prod`;
+
+/** Arguments the driver sets itself and that must not come after `--`. */
+const DRIVER_OWNED = ["--stack", "-s", "--config-file", "--dry-run", "--save-plan", "--plan", "--event-log"];
+
+export class UsageError extends Error {}
+
+export interface StageOptions {
+    /** Passed after the driver's own arguments to every stack's operation. */
+    extraArgs?: readonly string[];
+    /** spotify:stackReferenceOrg: stacks are `<org>/<stack>` when set. */
+    organization?: string;
+    /** Short names of the stacks that exist; undefined means all (dry run, up). */
+    existing?: ReadonlySet<string>;
+    savePlanDir?: string;
+    planDir?: string;
+    reportDir?: string;
+}
+
+/** One stack's step: the commands that apply the operation to it, or why it is skipped. */
+export interface StackStep {
+    stack: string;
+    qualified: string;
+    commands: string[][];
+    skipped?: string;
+}
+
+function qualify(stack: string, organization: string | undefined): string {
+    return organization === undefined || organization === "" ? stack : `${organization}/${stack}`;
+}
+
+/** The stacks of `stage` in the order `operation` visits them, each with its commands. */
+export function stageSteps(operation: Operation, stage: string, options: StageOptions = {}): StackStep[] {
     const stacks = stageStacks(stage, false);
     const ordered = operation === "destroy" ? [...stacks].reverse() : stacks;
     const policy = operation === "preview" || operation === "up" ? ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stage}.json`] : [];
-    return ordered.flatMap((stack) => [
-        ["pulumi", "stack", "select", "--create", stack],
-        ["pulumi", operation, "--stack", stack, "--config-file", configFileFor(stage), ...policy, ...extraArgs],
-    ]);
+    const extra = options.extraArgs ?? [];
+    let missingUpstream: string | undefined;
+    return ordered.map((stack) => {
+        const qualified = qualify(stack, options.organization);
+        const step: StackStep = { stack, qualified, commands: [] };
+        if (operation !== "up" && options.existing !== undefined) {
+            if (!options.existing.has(stack)) {
+                step.skipped = `${qualified} does not exist yet: \`npm run stage -- up ${stage}\` creates it`;
+                if (operation !== "destroy") missingUpstream ??= stack;
+                return step;
+            }
+            if (missingUpstream !== undefined && operation !== "destroy") {
+                step.skipped = `${qualified} reads the outputs of ${qualify(missingUpstream, options.organization)}, which does not exist yet: skipped until it is deployed`;
+                return step;
+            }
+        }
+        const perStack: string[] = [];
+        if (options.savePlanDir !== undefined) perStack.push("--save-plan", path.join(options.savePlanDir, `${stack}.plan.json`));
+        if (options.planDir !== undefined) perStack.push("--plan", path.join(options.planDir, `${stack}.plan.json`));
+        if (options.reportDir !== undefined) perStack.push("--event-log", path.join(options.reportDir, `${stack}.events.jsonl`));
+        if (operation === "up") step.commands.push(["pulumi", "stack", "select", "--create", qualified]);
+        step.commands.push(["pulumi", operation, "--stack", qualified, "--config-file", configFileFor(stage), ...policy, ...perStack, ...extra]);
+        return step;
+    });
 }
 
-function main(): number {
-    const { values, positionals } = parseArgs({
-        allowPositionals: true,
-        options: { "dry-run": { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+/** The pulumi invocations that apply `operation` to every layer stack of `stage`, in order. */
+export function stageCommands(operation: Operation, stage: string, extraArgs: readonly string[] = [], options: Omit<StageOptions, "extraArgs"> = {}): string[][] {
+    return stageSteps(operation, stage, { ...options, extraArgs }).flatMap((step) => step.commands);
+}
+
+/** `pulumi stack ls --json`, scoped to the organization when one is configured. */
+export function listStacksCommand(organization: string | undefined): string[] {
+    return ["pulumi", "stack", "ls", "--json", ...(organization ? ["--organization", organization] : [])];
+}
+
+/** Short stack names from `pulumi stack ls --json` output (names may be `org/stack` or `org/project/stack`). */
+export function existingStacks(json: string): Set<string> {
+    const parsed: unknown = JSON.parse(json);
+    if (!Array.isArray(parsed)) throw new Error("pulumi stack ls --json did not print a list");
+    return new Set(parsed.map((entry) => String((entry as { name?: unknown }).name ?? "").split("/").pop() ?? ""));
+}
+
+export interface ParsedArgs {
+    operation: Operation;
+    stage: string;
+    dryRun: boolean;
+    keepGoing: boolean;
+    extraArgs: string[];
+    savePlanDir?: string;
+    planDir?: string;
+    reportDir?: string;
+    confirmDestroy?: string;
+}
+
+/** Parses and checks the command line; every mistake is a UsageError with a message for a person. */
+export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
+    const separator = argv.indexOf("--");
+    const own = separator < 0 ? [...argv] : argv.slice(0, separator);
+    const extraArgs = separator < 0 ? [] : argv.slice(separator + 1);
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: own,
+            allowPositionals: true,
+            strict: true,
+            options: {
+                "dry-run": { type: "boolean", default: false },
+                "keep-going": { type: "boolean", default: false },
+                "save-plan": { type: "string" },
+                plan: { type: "string" },
+                report: { type: "string" },
+                "confirm-destroy": { type: "string" },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        });
+    } catch (error) {
+        const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
+        const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+        throw new UsageError(unknown !== undefined ? `unknown option ${unknown} (an option for pulumi goes after "--": npm run stage -- <operation> <stage> -- ${unknown})` : message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) return "help";
+    const [operation, stage, ...rest] = positionals;
+    if (!(OPERATIONS as readonly string[]).includes(operation ?? "")) throw new UsageError(`expected an operation (${OPERATIONS.join(", ")}), got ${operation === undefined ? "none" : `"${operation}"`}`);
+    if (stage === undefined) throw new UsageError(`expected a stage after ${operation}`);
+    if (!STAGE_PATTERN.test(stage)) throw new UsageError(`"${stage}" is not a stage name (lowercase letters and digits, 2-12 characters, starting with a letter)`);
+    if (rest.length > 0) throw new UsageError(`unexpected argument(s) ${rest.join(" ")} (arguments for pulumi go after "--")`);
+    for (const argument of extraArgs) {
+        const name = argument.split("=")[0];
+        if (DRIVER_OWNED.includes(name)) {
+            throw new UsageError(
+                name === "--dry-run"
+                    ? `--dry-run after "--" would reach pulumi: it is a driver option, put it before "--" (npm run stage -- ${operation} ${stage} --dry-run)`
+                    : `${name} is set by the driver for every stack; it cannot be passed to pulumi after "--"`,
+            );
+        }
+    }
+    const savePlanDir = values["save-plan"];
+    const planDir = values.plan;
+    if (savePlanDir !== undefined && operation !== "preview") throw new UsageError("--save-plan belongs to preview");
+    if (planDir !== undefined && operation !== "up") throw new UsageError("--plan belongs to up");
+    if (values.report !== undefined && operation !== "preview" && operation !== "refresh") throw new UsageError("--report belongs to preview and refresh");
+    if (values["confirm-destroy"] !== undefined && operation !== "destroy") throw new UsageError("--confirm-destroy belongs to destroy");
+    return {
+        operation: operation as Operation,
+        stage,
+        dryRun: values["dry-run"],
+        keepGoing: values["keep-going"],
+        extraArgs,
+        savePlanDir,
+        planDir,
+        reportDir: values.report,
+        confirmDestroy: values["confirm-destroy"],
+    };
+}
+
+/** What a stage must have before the real CLI is run on it; throws a UsageError naming the missing file. */
+export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { organization?: string; protectData: boolean } {
+    const stageFile = configFileFor(args.stage);
+    if (!fs.existsSync(path.join(repoRoot, stageFile))) throw new UsageError(`${stageFile} not found: a stage is defined by its Pulumi.<stage>.yaml`);
+    const policyConfig = path.join("policies", "config", `${args.stage}.json`);
+    if (!fs.existsSync(path.join(repoRoot, policyConfig))) {
+        throw new UsageError(`${policyConfig} not found: every stage runs the policy pack with its own config (copy policies/config/dev.json and adjust it; policies/README.md)`);
+    }
+    const config = readStageConfigFile(args.stage, repoRoot);
+    const protectData = config["spotify:protectData"] === "true";
+    if (args.operation === "destroy" && protectData && args.confirmDestroy !== args.stage) {
+        throw new UsageError(
+            `stage ${args.stage} protects its data (spotify:protectData: true in ${stageFile}): destroying it needs --confirm-destroy ${args.stage}` +
+                (args.confirmDestroy !== undefined ? ` (got --confirm-destroy ${args.confirmDestroy})` : "") +
+                ". Protected resources still refuse deletion until protect is removed.",
+        );
+    }
+    if (args.planDir !== undefined) {
+        const missing = stageStacks(args.stage, false).filter((stack) => !fs.existsSync(path.resolve(repoRoot, args.planDir!, `${stack}.plan.json`)));
+        if (missing.length > 0 && !args.dryRun) throw new UsageError(`--plan ${args.planDir}: no plan for ${missing.join(", ")} (make them with preview --save-plan ${args.planDir})`);
+    }
+    const organization = config["spotify:stackReferenceOrg"]?.trim();
+    return { organization: organization === "" ? undefined : organization, protectData };
+}
+
+interface Result {
+    code: number;
+    stdout: string;
+}
+
+/** Runs a command with output shown as it comes and also kept (for reports and stack ls). */
+function execute(command: string[], options: { cwd: string; echo: boolean }): Promise<Result> {
+    return new Promise((resolve) => {
+        const child = spawn(command[0], command.slice(1), { cwd: options.cwd, stdio: ["inherit", "pipe", "pipe"] });
+        const chunks: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => {
+            chunks.push(chunk);
+            if (options.echo) process.stdout.write(chunk);
+        });
+        child.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+        child.on("error", (error) => {
+            process.stderr.write(`stage: could not run ${command[0]}: ${error.message} (install the Pulumi CLI: https://www.pulumi.com/docs/install/)\n`);
+            resolve({ code: 127, stdout: "" });
+        });
+        child.on("close", (code, signal) => resolve({ code: code ?? (signal !== null ? 128 : 1), stdout: Buffer.concat(chunks).toString("utf8") }));
     });
-    if (values.help) {
-        console.log(HELP);
-        return 0;
-    }
-    const [operation, stage, ...extraArgs] = positionals;
-    if (!(OPERATIONS as readonly string[]).includes(operation ?? "") || stage === undefined) {
-        console.error(`stage: expected an operation (${OPERATIONS.join(", ")}) and a stage\n\n${HELP}`);
-        return 2;
-    }
-    if (!fs.existsSync(path.join(REPO_ROOT, configFileFor(stage)))) {
-        console.error(`stage: ${configFileFor(stage)} not found: a stage is defined by its Pulumi.<stage>.yaml`);
-        return 2;
-    }
-    for (const command of stageCommands(operation as Operation, stage, extraArgs)) {
-        console.log(`$ ${command.join(" ")}`);
-        if (values["dry-run"]) continue;
-        const result = spawnSync(command[0], command.slice(1), { cwd: REPO_ROOT, stdio: "inherit" });
-        if (result.error !== undefined) {
-            console.error(`stage: could not run ${command[0]}: ${result.error.message} (install the Pulumi CLI: https://www.pulumi.com/docs/install/)`);
-            return 1;
+}
+
+/** What the engine's event log says about one stack's run: the change counts of its summary event. */
+export function summarizeEvents(eventLog: string): { changeSummary?: Record<string, number>; policyViolations: number; errors: number } {
+    let changeSummary: Record<string, number> | undefined;
+    let policyViolations = 0;
+    let errors = 0;
+    for (const line of eventLog.split("\n")) {
+        if (line.trim() === "") continue;
+        let event: { summaryEvent?: { resourceChanges?: Record<string, number> }; policyEvent?: unknown; diagnosticEvent?: { severity?: string } };
+        try {
+            event = JSON.parse(line);
+        } catch {
+            continue;
         }
-        if (result.status !== 0) {
-            console.error(`stage: "${command.join(" ")}" failed with exit code ${result.status}; later stacks were not touched.`);
-            return result.status ?? 1;
+        if (event.summaryEvent !== undefined) changeSummary = event.summaryEvent.resourceChanges ?? {};
+        if (event.policyEvent !== undefined) policyViolations++;
+        if (event.diagnosticEvent?.severity === "error") errors++;
+    }
+    return { changeSummary, policyViolations, errors };
+}
+
+export interface StackReport {
+    stack: string;
+    status: "ok" | "failed" | "skipped";
+    exitCode?: number;
+    reason?: string;
+    changeSummary?: Record<string, number>;
+    policyViolations?: number;
+    output?: string;
+}
+
+export interface StageReport {
+    operation: Operation;
+    stage: string;
+    stacks: StackReport[];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    let args: ParsedArgs | "help";
+    let checked: ReturnType<typeof checkStage>;
+    try {
+        args = parseStageArgs(argv);
+        if (args === "help") {
+            console.log(HELP);
+            return 0;
+        }
+        checked = checkStage(args);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            console.error(`stage: ${error.message}\n\nRun npm run stage -- --help for the usage.`);
+            return 2;
+        }
+        throw error;
+    }
+    const { operation, stage } = args;
+    let existing: Set<string> | undefined;
+    if (operation !== "up") {
+        const list = listStacksCommand(checked.organization);
+        console.log(`$ ${list.join(" ")}`);
+        if (!args.dryRun) {
+            const listed = await execute(list, { cwd: REPO_ROOT, echo: false });
+            if (listed.code !== 0) {
+                console.error(`stage: "${list.join(" ")}" failed with exit code ${listed.code}: log in to the backend first (pulumi login).`);
+                return listed.code;
+            }
+            try {
+                existing = existingStacks(listed.stdout);
+            } catch (error) {
+                console.error(`stage: ${error instanceof Error ? error.message : String(error)}`);
+                return 1;
+            }
         }
     }
-    return 0;
+    const steps = stageSteps(operation, stage, {
+        extraArgs: args.extraArgs,
+        organization: checked.organization,
+        existing,
+        savePlanDir: args.savePlanDir,
+        planDir: args.planDir,
+        reportDir: args.reportDir,
+    });
+    for (const directory of [args.savePlanDir, args.reportDir]) {
+        if (directory !== undefined && !args.dryRun) fs.mkdirSync(path.resolve(REPO_ROOT, directory), { recursive: true });
+    }
+    const reports: StackReport[] = [];
+    let firstFailure = 0;
+    for (const step of steps) {
+        if (step.skipped !== undefined) {
+            console.log(`stage: ${step.skipped}`);
+            reports.push({ stack: step.stack, status: "skipped", reason: step.skipped });
+            continue;
+        }
+        if (firstFailure !== 0 && !args.keepGoing) {
+            reports.push({ stack: step.stack, status: "skipped", reason: "an earlier stack failed" });
+            continue;
+        }
+        let report: StackReport = { stack: step.stack, status: "ok" };
+        for (const command of step.commands) {
+            console.log(`$ ${command.join(" ")}`);
+            if (args.dryRun) continue;
+            const result = await execute(command, { cwd: REPO_ROOT, echo: true });
+            if (command[1] === operation) report.output = result.stdout;
+            if (result.code !== 0) {
+                console.error(`stage: "${command.join(" ")}" failed with exit code ${result.code}${args.keepGoing ? "" : "; later stacks were not touched"}.`);
+                report = { ...report, status: "failed", exitCode: result.code };
+                if (firstFailure === 0) firstFailure = result.code;
+                break;
+            }
+        }
+        if (args.reportDir !== undefined && !args.dryRun) {
+            const events = path.resolve(REPO_ROOT, args.reportDir, `${step.stack}.events.jsonl`);
+            if (fs.existsSync(events)) {
+                const summary = summarizeEvents(fs.readFileSync(events, "utf8"));
+                report.changeSummary = summary.changeSummary;
+                report.policyViolations = summary.policyViolations;
+            }
+            fs.writeFileSync(path.resolve(REPO_ROOT, args.reportDir, `${step.stack}.txt`), report.output ?? "");
+        }
+        reports.push(report);
+    }
+    if (args.reportDir !== undefined && !args.dryRun) {
+        const stageReport: StageReport = { operation, stage, stacks: reports.map(({ output: _output, ...rest }) => rest) };
+        fs.writeFileSync(path.resolve(REPO_ROOT, args.reportDir, "summary.json"), JSON.stringify(stageReport, null, 2) + "\n");
+    }
+    return firstFailure;
 }
 
 if (require.main === module) {
-    process.exitCode = main();
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(`stage: ${error instanceof Error ? error.message : String(error)}`);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -30,10 +30,16 @@ export function stageStacks(stage: string, allInOne: boolean): string[] {
  * outputs of the layers synthesized before it.
  */
 export async function synthesizeStage(options: StageSynthesisOptions): Promise<Manifest[]> {
+    const stacks = stageStacks(options.stage, options.allInOne ?? false);
+    if (options.outDir !== undefined) {
+        // Old manifests go first: if a stack fails below, no stale file of it (or of a later stack)
+        // is left for the diff or the policy check to read as current.
+        for (const stackName of stacks) fs.rmSync(path.join(options.outDir, options.stage, `${stackName}.json`), { force: true });
+    }
     const config = options.config ?? readStageConfigFile(options.stage);
     const upstream = new Map<string, Record<string, unknown>>();
     const manifests: Manifest[] = [];
-    for (const stackName of stageStacks(options.stage, options.allInOne ?? false)) {
+    for (const stackName of stacks) {
         const manifest = await synthesizeStack({ stackName, config, upstream });
         upstream.set(`${SYNTH_ORGANIZATION}/${PROJECT}/${stackName}`, manifest.outputs);
         let file: string | undefined;

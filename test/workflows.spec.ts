@@ -1,0 +1,204 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as path from "path";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../infra/repository";
+import { diffStage } from "../tools/diff/manifestDiff";
+import type { DiffRun } from "../tools/diff";
+import type { PolicyReport } from "../tools/policy/report";
+import { buildComment, COMMENT_MARKER, CommentInputs, postComment } from "../tools/prComment";
+import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { synthesizeStage } from "../tools/synth/stage";
+import { stageManifests } from "./support/synth";
+
+const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Job = { permissions?: Record<string, string>; steps?: Step[]; if?: string; environment?: string; needs?: string | string[]; strategy?: unknown };
+type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: { group: string; "cancel-in-progress": unknown }; jobs: Record<string, Job> };
+
+function workflows(): Map<string, Workflow> {
+    return new Map(
+        fs
+            .readdirSync(WORKFLOWS)
+            .filter((file) => /\.ya?ml$/.test(file))
+            .sort()
+            .map((file) => [file, parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow]),
+    );
+}
+
+function steps(workflow: Workflow): { job: string; step: Step }[] {
+    return Object.entries(workflow.jobs).flatMap(([job, definition]) => (definition.steps ?? []).map((step) => ({ job, step })));
+}
+
+describe("workflows", () => {
+    it("pass actionlint (pinned, with shellcheck on every run: script; installed when missing)", function () {
+        this.timeout(600_000);
+        const run = spawnSync("bash", [path.join(REPO_ROOT, "tools", "actionlint.sh")], { cwd: REPO_ROOT, encoding: "utf8" });
+        assert.strictEqual(run.status, 0, `actionlint found problems:\n${run.stdout}${run.stderr}`);
+        assert.match(run.stderr, /actionlint v\d+\.\d+\.\d+ with shellcheck \S+ on \.github\/workflows/);
+    });
+
+    it("pin the Pulumi CLI to the SDK's version", () => {
+        const sdk = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+        const installs = [...workflows()].flatMap(([file, workflow]) => steps(workflow).filter(({ step }) => step.uses?.startsWith("pulumi/actions@")).map((entry) => ({ file, ...entry })));
+        assert.ok(installs.length >= 4);
+        for (const { file, job, step } of installs) {
+            assert.strictEqual(String(step.with?.["pulumi-version"]), sdk, `${file} ${job}: pulumi-version must be ${sdk}`);
+            assert.strictEqual(step.with?.command, undefined, `${file} ${job}: the stage driver runs pulumi, the action only installs it`);
+        }
+    });
+
+    it("grant read-only contents by default, and write or OIDC permissions only to the jobs that need them", () => {
+        for (const [file, workflow] of workflows()) {
+            assert.deepStrictEqual(workflow.permissions, { contents: "read" }, `${file}: top-level permissions`);
+            for (const [name, job] of Object.entries(workflow.jobs)) {
+                const usesAws = (job.steps ?? []).some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+                const comments = (job.steps ?? []).some((step) => step.run?.includes("tools/prComment.ts") && step.run.includes("--post"));
+                const expected = { contents: "read", ...(usesAws ? { "id-token": "write" } : {}), ...(comments ? { "pull-requests": "write" } : {}) };
+                if (!usesAws && !comments) assert.strictEqual(job.permissions, undefined, `${file} ${name}: needs no extra permission`);
+                else assert.deepStrictEqual(job.permissions, expected, `${file} ${name}`);
+            }
+        }
+    });
+
+    it("ci: separate jobs, superseded pull-request runs cancelled, npm and Python cached, one review comment after every job", () => {
+        const ci = workflows().get("ci.yml")!;
+        assert.strictEqual(ci.concurrency?.["cancel-in-progress"], "${{ github.event_name == 'pull_request' }}");
+        assert.deepStrictEqual(Object.keys(ci.jobs).sort(), ["comment", "diff", "policy", "preview", "setup", "test"]);
+        const comment = ci.jobs.comment;
+        assert.match(comment.if!, /^always\(\) && github\.event_name == 'pull_request'/);
+        assert.deepStrictEqual([...(comment.needs as string[])].sort(), ["diff", "policy", "preview", "setup", "test"]);
+        for (const { job, step } of steps(ci)) {
+            if (step.uses?.startsWith("actions/setup-node@")) assert.strictEqual(step.with?.cache, "npm", `${job}: npm cache`);
+        }
+        const test = ci.jobs.test.steps!;
+        assert.ok(test.some((step) => step.uses?.startsWith("actions/setup-python@") && step.with?.cache === "pip"));
+        assert.ok(test.some((step) => step.uses?.startsWith("actions/cache@") && step.with?.path === ".venv"));
+        const diff = ci.jobs.diff.steps!.map((step) => step.run ?? "").join("\n");
+        assert.match(diff, /npm run diff -- \$STAGES --base "\$BASE_SHA" --json out\/review\/diff\.json/);
+        const preview = ci.jobs.preview.steps!.map((step) => step.run ?? "").join("\n");
+        assert.match(preview, /npm run stage -- preview "\$STAGE" --report/);
+        assert.doesNotMatch(preview, /--create|stack select|stack init/);
+    });
+
+    it("deploy: dev only after ci passed on that commit; prod applies the reviewed plan behind its environment", () => {
+        const deploy = workflows().get("deploy.yml")!;
+        assert.deepStrictEqual(deploy.on.workflow_run, { workflows: ["ci"], types: ["completed"], branches: ["main"] });
+        assert.ok(!("push" in deploy.on), "a push alone never deploys");
+        assert.match(deploy.jobs.dev.if!, /github\.event\.workflow_run\.conclusion == 'success'/);
+        assert.strictEqual(deploy.jobs.dev.steps![0].with?.ref, "${{ github.event.workflow_run.head_sha }}");
+        const plan = deploy.jobs.plan.steps!.map((step) => step.run ?? "").join("\n");
+        assert.match(plan, /npm run stage -- preview "\$STAGE" --save-plan "out\/plans\/\$STAGE"/);
+        assert.strictEqual(deploy.jobs.plan.environment, undefined, "the plan is made before any approval");
+        const apply = deploy.jobs.apply;
+        assert.strictEqual(apply.environment, "${{ inputs.stage }}");
+        assert.strictEqual(apply.needs, "plan");
+        assert.match(apply.steps!.map((step) => step.run ?? "").join("\n"), /npm run stage -- up "\$STAGE" --plan "out\/plans\/\$STAGE"/);
+    });
+
+    it("drift: scheduled refresh --preview-only --expect-no-changes of every stack", () => {
+        const drift = workflows().get("drift.yml")!;
+        assert.ok(Array.isArray((drift.on.schedule as unknown[] | undefined) ?? null));
+        const run = drift.jobs.drift.steps!.map((step) => step.run ?? "").join("\n");
+        assert.match(run, /npm run stage -- refresh "\$STAGE" --keep-going .* -- --preview-only --expect-no-changes/);
+    });
+});
+
+describe("review comment", () => {
+    async function inputs(): Promise<CommentInputs> {
+        const base = await stageManifests("dev");
+        const head = await synthesizeStage({ stage: "dev", config: { ...readStageConfigFile("dev"), "spotify:bucketSuffix": "333333333333" } });
+        const diff: DiffRun = { title: "main (0123456789ab) → working tree", stages: [diffStage("dev", new Map(base.map((m) => [m.stack, m])), new Map(head.map((m) => [m.stack, m])))] };
+        const policy: PolicyReport = {
+            stage: "dev",
+            pack: { name: "spotify-guardrails", version: "0.1.0" },
+            target: "program",
+            configFile: "policies/config/dev.json",
+            stacks: [{ stack: "dev-storage", resources: 40, violations: [{ policy: "s3-access-logging", severity: "medium", enforcement: "advisory", message: "no access logging", urn: "urn:x", resourceType: "aws:s3/bucket:Bucket", resourceName: "storage-staging" }] }],
+        };
+        return {
+            stages: ["dev", "prod"],
+            diff,
+            policy: new Map([["dev", policy]]),
+            previews: new Map([
+                [
+                    "dev",
+                    {
+                        report: { operation: "preview", stage: "dev", stacks: [{ stack: "dev-storage", status: "ok", changeSummary: { same: 3, replace: 32 } }, { stack: "dev-etl", status: "skipped", reason: "dev-etl does not exist yet" }] },
+                        outputs: new Map([["dev-storage", "\u001b[1m+-aws:s3/bucket:Bucket storage-staging replace\u001b[0m\n"]]),
+                    },
+                ],
+            ]),
+            jobs: [["tests", "success"], ["policy", "failure"]],
+            runUrl: "https://github.example/runs/1",
+            commit: "0123456789abcdef",
+        };
+    }
+
+    it("gathers the diff's warnings first, then each stage's diff, policy results and real preview", async () => {
+        const body = buildComment(await inputs());
+        assert.ok(body.startsWith(COMMENT_MARKER));
+        assert.match(body, /✅ tests: success · ❌ policy: failure/);
+        assert.match(body, /### ⚠️ \d+ warning\(s\)\n\n- 🛑 `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/);
+        assert.match(body, /## Stage `dev`\n\n\*\*Offline diff:\*\* \d+ to update, \d+ to replace in 4 of 4 stack\(s\)[\s\S]*\| 1 \| `dev-storage` \| 0 \| 0 \| 32 \| 0 \| 13 \| ⚠️ 5 \|/);
+        assert.match(body, /\*\*Policy pack\*\* `spotify-guardrails 0\.1\.0` \(`policies\/config\/dev\.json`\): ✅ passed, 0 mandatory and 1 advisory violation\(s\)\./);
+        assert.match(body, /\| `dev-storage` \| ✅ \| 0 \| 0 \| 32 \| 0 \| – \|/);
+        assert.match(body, /\+-aws:s3\/bucket:Bucket storage-staging replace/, "preview output, colours stripped");
+        assert.match(body, /## Stage `prod`[\s\S]*No offline diff for `prod`[\s\S]*no report for `prod`: the policy job failed before writing one/);
+    });
+
+    it("fits GitHub's size limit by shortening blocks, never dropping the warnings", async () => {
+        const full = buildComment(await inputs());
+        const small = buildComment(await inputs(), 8_000);
+        assert.ok(small.length <= 8_000, `${small.length}`);
+        assert.ok(full.length > small.length);
+        assert.match(small, /### ⚠️ \d+ warning\(s\)/);
+        assert.match(small, /Shortened to fit a comment/);
+    });
+
+    it("is created once, then updated in place", async () => {
+        const comments: { id: number; body: string }[] = [{ id: 7, body: "an unrelated comment" }];
+        const requests: string[] = [];
+        const server = http.createServer((request, response) => {
+            let data = "";
+            request.on("data", (chunk) => (data += chunk));
+            request.on("end", () => {
+                requests.push(`${request.method} ${request.url} ${request.headers.authorization}`);
+                response.setHeader("content-type", "application/json");
+                if (request.method === "GET" && request.url?.startsWith("/repos/acme/pipeline/issues/42/comments")) {
+                    response.end(JSON.stringify(comments));
+                } else if (request.method === "POST" && request.url === "/repos/acme/pipeline/issues/42/comments") {
+                    const created = { id: 99, body: JSON.parse(data).body };
+                    comments.push(created);
+                    response.statusCode = 201;
+                    response.end(JSON.stringify(created));
+                } else if (request.method === "PATCH" && request.url === "/repos/acme/pipeline/issues/comments/99") {
+                    comments.find((comment) => comment.id === 99)!.body = JSON.parse(data).body;
+                    response.end(JSON.stringify({ id: 99 }));
+                } else {
+                    response.statusCode = 404;
+                    response.end("{}");
+                }
+            });
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const target = { api: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, repository: "acme/pipeline", pullRequest: 42, token: "t0ken" };
+            assert.deepStrictEqual(await postComment(target, `${COMMENT_MARKER}\nfirst`), { action: "created", id: 99 });
+            assert.deepStrictEqual(await postComment(target, `${COMMENT_MARKER}\nsecond`), { action: "updated", id: 99 });
+            assert.deepStrictEqual(comments.map((comment) => comment.body), ["an unrelated comment", `${COMMENT_MARKER}\nsecond`]);
+            assert.deepStrictEqual(requests, [
+                "GET /repos/acme/pipeline/issues/42/comments?per_page=100&page=1 Bearer t0ken",
+                "POST /repos/acme/pipeline/issues/42/comments Bearer t0ken",
+                "GET /repos/acme/pipeline/issues/42/comments?per_page=100&page=1 Bearer t0ken",
+                "PATCH /repos/acme/pipeline/issues/comments/99 Bearer t0ken",
+            ]);
+        } finally {
+            server.close();
+        }
+    });
+});

@@ -1,0 +1,243 @@
+/**
+ * Which input changes make the provider replace a resource (delete and create it anew) instead of
+ * updating it in place, for every custom resource type the program registers. `pulumi preview`
+ * learns this from the provider's Diff; the offline diff has no provider, so the knowledge is kept
+ * here, curated from the providers' own schemas and sources:
+ *
+ * - `@pulumi/aws` 7.x is bridged from the Terraform AWS provider v6 (hashicorp/terraform-provider-aws).
+ *   An attribute with `ForceNew: true` in a resource's schema (SDKv2) or a `RequiresReplace` plan
+ *   modifier (plugin framework) replaces the resource when it changes; the bridge reports it as a
+ *   replacement. Regional resources also carry the v6 top-level `region` argument, which
+ *   `forceNewIfRegionChanges` (internal/provider/sdkv2/region.go) makes ForceNew. IAM is global
+ *   and has none.
+ * - `@pulumi/aws-native` is generated from the CloudFormation resource provider schemas; their
+ *   `createOnlyProperties` become replace-on-change properties. The ones cited are from the
+ *   AWS::QuickSight::* schemas bundled with cfn-lint 1.58 (`.venv`, eu-west-1 set).
+ *
+ * Property paths are the Pulumi input names as they appear in manifests (camelCase); a nested
+ * path (`schedule.scheduleId`) forces replacement when anything at or below it changes.
+ * test/diff.spec.ts checks that the table covers every custom resource type in the dev and prod
+ * manifests and that every listed top-level property is an input of the SDK's resource type.
+ */
+
+export interface ReplacementRule {
+    /** Inputs whose change replaces the resource. Empty: every change is an in-place update. */
+    properties: readonly string[];
+    /** Where the list comes from: the provider source file or schema, and its attributes. */
+    source: string;
+}
+
+/** terraform-provider-aws v6: the top-level `region` argument of every regional resource forces replacement. */
+const REGIONAL = "region";
+const TF = "terraform-provider-aws";
+
+export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
+    // ── S3 ─────────────────────────────────────────────────────────────────────────────────────
+    // internal/service/s3/bucket.go: bucket, bucket_prefix, object_lock_enabled are ForceNew.
+    "aws:s3/bucket:Bucket": {
+        properties: ["bucket", "bucketPrefix", "objectLockEnabled", REGIONAL],
+        source: `${TF} internal/service/s3/bucket.go: bucket, bucket_prefix, object_lock_enabled ForceNew`,
+    },
+    // internal/service/s3/bucket_lifecycle_configuration.go (framework): bucket, expected_bucket_owner RequiresReplace.
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+        properties: ["bucket", "expectedBucketOwner", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_lifecycle_configuration.go: bucket, expected_bucket_owner RequiresReplace`,
+    },
+    // internal/service/s3/bucket_logging.go: bucket, expected_bucket_owner ForceNew.
+    "aws:s3/bucketLogging:BucketLogging": {
+        properties: ["bucket", "expectedBucketOwner", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_logging.go: bucket, expected_bucket_owner ForceNew`,
+    },
+    // internal/service/s3/bucket_ownership_controls.go: bucket ForceNew.
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+        properties: ["bucket", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_ownership_controls.go: bucket ForceNew`,
+    },
+    // internal/service/s3/bucket_policy.go: bucket ForceNew.
+    "aws:s3/bucketPolicy:BucketPolicy": {
+        properties: ["bucket", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_policy.go: bucket ForceNew`,
+    },
+    // internal/service/s3/bucket_public_access_block.go: bucket ForceNew.
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+        properties: ["bucket", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_public_access_block.go: bucket ForceNew`,
+    },
+    // internal/service/s3/bucket_server_side_encryption_configuration.go: bucket, expected_bucket_owner ForceNew.
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+        properties: ["bucket", "expectedBucketOwner", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_server_side_encryption_configuration.go: bucket, expected_bucket_owner ForceNew`,
+    },
+    // internal/service/s3/bucket_versioning.go: bucket, expected_bucket_owner ForceNew.
+    "aws:s3/bucketVersioning:BucketVersioning": {
+        properties: ["bucket", "expectedBucketOwner", REGIONAL],
+        source: `${TF} internal/service/s3/bucket_versioning.go: bucket, expected_bucket_owner ForceNew`,
+    },
+    // internal/service/s3/object.go (aws_s3_object, Pulumi's BucketObjectv2): bucket, key ForceNew.
+    "aws:s3/bucketObjectv2:BucketObjectv2": {
+        properties: ["bucket", "key", REGIONAL],
+        source: `${TF} internal/service/s3/object.go: bucket, key ForceNew`,
+    },
+
+    // ── KMS ────────────────────────────────────────────────────────────────────────────────────
+    // internal/service/kms/key.go: custom_key_store_id, customer_master_key_spec, key_usage, multi_region, xks_key_id ForceNew.
+    "aws:kms/key:Key": {
+        properties: ["customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId", REGIONAL],
+        source: `${TF} internal/service/kms/key.go: custom_key_store_id, customer_master_key_spec, key_usage, multi_region, xks_key_id ForceNew`,
+    },
+    // internal/service/kms/alias.go: name, name_prefix ForceNew.
+    "aws:kms/alias:Alias": {
+        properties: ["name", "namePrefix", REGIONAL],
+        source: `${TF} internal/service/kms/alias.go: name, name_prefix ForceNew`,
+    },
+
+    // ── IAM (global: no region argument) ────────────────────────────────────────────────────────
+    // internal/service/iam/role.go: name, name_prefix, path ForceNew.
+    "aws:iam/role:Role": {
+        properties: ["name", "namePrefix", "path"],
+        source: `${TF} internal/service/iam/role.go: name, name_prefix, path ForceNew`,
+    },
+    // internal/service/iam/role_policy.go: name, name_prefix, role ForceNew.
+    "aws:iam/rolePolicy:RolePolicy": {
+        properties: ["name", "namePrefix", "role"],
+        source: `${TF} internal/service/iam/role_policy.go: name, name_prefix, role ForceNew`,
+    },
+    // internal/service/iam/policy.go: description, name, name_prefix, path ForceNew.
+    "aws:iam/policy:Policy": {
+        properties: ["description", "name", "namePrefix", "path"],
+        source: `${TF} internal/service/iam/policy.go: description, name, name_prefix, path ForceNew`,
+    },
+    // internal/service/iam/role_policy_attachment.go: role, policy_arn ForceNew.
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        properties: ["role", "policyArn"],
+        source: `${TF} internal/service/iam/role_policy_attachment.go: role, policy_arn ForceNew`,
+    },
+
+    // ── CloudWatch Logs ────────────────────────────────────────────────────────────────────────
+    // internal/service/logs/group.go: name, name_prefix, log_group_class ForceNew.
+    "aws:cloudwatch/logGroup:LogGroup": {
+        properties: ["name", "namePrefix", "logGroupClass", REGIONAL],
+        source: `${TF} internal/service/logs/group.go: name, name_prefix, log_group_class ForceNew`,
+    },
+
+    // ── Glue ───────────────────────────────────────────────────────────────────────────────────
+    // internal/service/glue/catalog_database.go: catalog_id, name, target_database ForceNew.
+    "aws:glue/catalogDatabase:CatalogDatabase": {
+        properties: ["catalogId", "name", "targetDatabase", REGIONAL],
+        source: `${TF} internal/service/glue/catalog_database.go: catalog_id, name, target_database ForceNew`,
+    },
+    // internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index, and
+    // open_table_format_input.iceberg_input.{metadata_operation,version} ForceNew.
+    "aws:glue/catalogTable:CatalogTable": {
+        properties: [
+            "catalogId",
+            "databaseName",
+            "name",
+            "partitionIndices",
+            "openTableFormatInput.icebergInput.metadataOperation",
+            "openTableFormatInput.icebergInput.version",
+            REGIONAL,
+        ],
+        source: `${TF} internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index, open_table_format_input iceberg metadata_operation/version ForceNew`,
+    },
+    // internal/service/glue/data_catalog_encryption_settings.go: catalog_id ForceNew (the settings themselves are Put in place).
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": {
+        properties: ["catalogId", REGIONAL],
+        source: `${TF} internal/service/glue/data_catalog_encryption_settings.go: catalog_id ForceNew`,
+    },
+    // internal/service/glue/crawler.go: name ForceNew.
+    "aws:glue/crawler:Crawler": {
+        properties: ["name", REGIONAL],
+        source: `${TF} internal/service/glue/crawler.go: name ForceNew`,
+    },
+    // internal/service/glue/data_quality_ruleset.go: name, target_table (and its catalog_id, database_name, table_name) ForceNew.
+    "aws:glue/dataQualityRuleset:DataQualityRuleset": {
+        properties: ["name", "targetTable", REGIONAL],
+        source: `${TF} internal/service/glue/data_quality_ruleset.go: name, target_table ForceNew`,
+    },
+    // internal/service/glue/job.go: name ForceNew.
+    "aws:glue/job:Job": {
+        properties: ["name", REGIONAL],
+        source: `${TF} internal/service/glue/job.go: name ForceNew`,
+    },
+    // internal/service/glue/security_configuration.go: no Update; name and encryption_configuration (every field) ForceNew.
+    "aws:glue/securityConfiguration:SecurityConfiguration": {
+        properties: ["name", "encryptionConfiguration", REGIONAL],
+        source: `${TF} internal/service/glue/security_configuration.go: name, encryption_configuration ForceNew (no update)`,
+    },
+    // internal/service/glue/trigger.go: name, type, workflow_name ForceNew.
+    "aws:glue/trigger:Trigger": {
+        properties: ["name", "type", "workflowName", REGIONAL],
+        source: `${TF} internal/service/glue/trigger.go: name, type, workflow_name ForceNew`,
+    },
+
+    // ── Athena ─────────────────────────────────────────────────────────────────────────────────
+    // internal/service/athena/named_query.go: no Update; database, description, name, query, workgroup ForceNew.
+    "aws:athena/namedQuery:NamedQuery": {
+        properties: ["database", "description", "name", "query", "workgroup", REGIONAL],
+        source: `${TF} internal/service/athena/named_query.go: database, description, name, query, workgroup ForceNew (no update)`,
+    },
+    // internal/service/athena/workgroup.go: name ForceNew.
+    "aws:athena/workgroup:Workgroup": {
+        properties: ["name", REGIONAL],
+        source: `${TF} internal/service/athena/workgroup.go: name ForceNew`,
+    },
+
+    // ── QuickSight (aws-native, CloudFormation createOnlyProperties) ──────────────────────────
+    // AWS::QuickSight::DataSource createOnlyProperties: /properties/AwsAccountId, /properties/DataSourceId, /properties/Type.
+    "aws-native:quicksight:DataSource": {
+        properties: ["awsAccountId", "dataSourceId", "type"],
+        source: "CloudFormation AWS::QuickSight::DataSource createOnlyProperties: AwsAccountId, DataSourceId, Type",
+    },
+    // AWS::QuickSight::DataSet createOnlyProperties: /properties/AwsAccountId, /properties/DataSetId.
+    "aws-native:quicksight:DataSet": {
+        properties: ["awsAccountId", "dataSetId"],
+        source: "CloudFormation AWS::QuickSight::DataSet createOnlyProperties: AwsAccountId, DataSetId",
+    },
+    // AWS::QuickSight::Analysis createOnlyProperties: /properties/AnalysisId, /properties/AwsAccountId.
+    "aws-native:quicksight:Analysis": {
+        properties: ["analysisId", "awsAccountId"],
+        source: "CloudFormation AWS::QuickSight::Analysis createOnlyProperties: AnalysisId, AwsAccountId",
+    },
+    // AWS::QuickSight::Dashboard createOnlyProperties: /properties/AwsAccountId, /properties/DashboardId.
+    "aws-native:quicksight:Dashboard": {
+        properties: ["awsAccountId", "dashboardId"],
+        source: "CloudFormation AWS::QuickSight::Dashboard createOnlyProperties: AwsAccountId, DashboardId",
+    },
+    // AWS::QuickSight::RefreshSchedule createOnlyProperties: /properties/AwsAccountId, /properties/DataSetId, /properties/Schedule/ScheduleId.
+    "aws-native:quicksight:RefreshSchedule": {
+        properties: ["awsAccountId", "dataSetId", "schedule.scheduleId"],
+        source: "CloudFormation AWS::QuickSight::RefreshSchedule createOnlyProperties: AwsAccountId, DataSetId, Schedule/ScheduleId",
+    },
+
+    // ── Providers ──────────────────────────────────────────────────────────────────────────────
+    // A provider's config change is an update of the provider resource: pulumi-aws v7 no longer
+    // cascade-replaces resources when `region` changes (pulumi/pulumi-aws#5656), and aws-native never
+    // does (pulumi/pulumi-aws-native#1793). The diff warns about a region change instead.
+    "pulumi:providers:aws": {
+        properties: [],
+        source: "pulumi/pulumi-aws#5656: DiffConfig does not replace on region (v7)",
+    },
+    "pulumi:providers:aws-native": {
+        properties: [],
+        source: "pulumi/pulumi-aws-native#1793: DiffConfig never cascade-replaces",
+    },
+};
+
+/** `path` (`rules[2].days`, `schedule.scheduleId`) with index brackets as dots: `rules.2.days`. */
+function dotted(path: string): string {
+    return path.replace(/\[(\d+)\]/g, ".$1");
+}
+
+/** True when a change at `changedPath` is at or below `property`, or replaces something that holds it. */
+export function touches(property: string, changedPath: string): boolean {
+    const [a, b] = [dotted(property), dotted(changedPath)];
+    return a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`);
+}
+
+/** The replace-on-change properties of `type` that the changed paths touch; undefined when the type is not in the table. */
+export function replacementTriggers(type: string, changedPaths: readonly string[]): string[] | undefined {
+    const rule = REPLACEMENT_RULES[type];
+    if (rule === undefined) return undefined;
+    return rule.properties.filter((property) => changedPaths.some((path) => touches(property, path)));
+}

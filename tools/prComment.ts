@@ -1,0 +1,313 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import type { DiffRun } from "./diff";
+import { renderMarkdown, code, fenced } from "./diff/render";
+import { stageWarnings } from "./diff/manifestDiff";
+import { countByLevel, passed, PolicyReport } from "./policy/report";
+import type { StageReport } from "./stage";
+
+/**
+ * The one pull-request comment reviewers read: per stage, the offline diff (tools/diff.ts), the
+ * offline policy results (tools/policy.ts) and, when the run had cloud credentials, the real
+ * `pulumi preview --diff` of every layer stack (tools/stage.ts --report). Built from the CI jobs'
+ * artifacts, fitted under GitHub's comment size limit (long blocks are shortened first, with a
+ * pointer to the run's artifacts), then created once and updated in place on every push.
+ */
+
+/** Hidden marker that identifies the comment to update. */
+export const COMMENT_MARKER = "<!-- spotify-pipeline:review -->";
+/** GitHub rejects comment bodies over 65,536 characters; keep a margin. */
+export const COMMENT_BUDGET = 60_000;
+
+export interface CommentInputs {
+    stages: string[];
+    /** The offline diff (npm run diff -- ... --json), or undefined when its job produced none. */
+    diff?: DiffRun;
+    /** Policy reports by stage (out/policy/<stage>.json). */
+    policy: Map<string, PolicyReport>;
+    /** Real previews by stage (npm run stage -- preview <stage> --report DIR). */
+    previews: Map<string, { report: StageReport; outputs: Map<string, string> }>;
+    /** Why there is no real preview, when there is none. */
+    previewNote?: string;
+    /** CI job results, shown at the top: name → success | failure | cancelled | skipped. */
+    jobs: [string, string][];
+    runUrl?: string;
+    commit?: string;
+}
+
+const JOB_ICON: Record<string, string> = { success: "✅", failure: "❌", cancelled: "⏹️", skipped: "⏭️" };
+
+function stripAnsi(text: string): string {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+}
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, "<br>");
+}
+
+interface Detail {
+    /** Longest block (diff hunk, preview output, violation list) before it is cut. */
+    maxBlockLines?: number;
+    showCreatedInputs: boolean;
+    /** Include the per-resource details at all. */
+    details: boolean;
+}
+
+function policySection(stage: string, report: PolicyReport | undefined, detail: Detail): string[] {
+    if (report === undefined) return [`**Policy pack:** no report for ${code(stage)}: the policy job failed before writing one (see the run).`, ""];
+    const mandatory = countByLevel(report, "mandatory");
+    const advisory = countByLevel(report, "advisory");
+    const lines = [`**Policy pack** ${code(`${report.pack.name} ${report.pack.version}`)} (${code(report.configFile)}): ${passed(report) ? "✅ passed" : "❌ failed"}, ${mandatory} mandatory and ${advisory} advisory violation(s).`, ""];
+    const violations = report.stacks.flatMap((stack) => stack.violations.map((violation) => ({ stack: stack.stack, violation })));
+    if (violations.length === 0 || !detail.details) return lines;
+    const limit = detail.maxBlockLines ?? violations.length;
+    lines.push("| stack | resource | enforcement | rule | message |", "| --- | --- | --- | --- | --- |");
+    for (const { stack, violation } of violations.slice(0, limit)) {
+        const resource = violation.resourceName === undefined ? "(stack)" : `${violation.resourceName} (${violation.resourceType})`;
+        lines.push(`| ${cell(stack)} | ${cell(resource)} | ${violation.enforcement} | ${cell(violation.policy)} | ${cell(violation.message)} |`);
+    }
+    if (violations.length > limit) lines.push("", `… ${violations.length - limit} more violation(s) in the run's policy artifact.`);
+    lines.push("");
+    return lines;
+}
+
+function previewSection(stage: string, inputs: CommentInputs, detail: Detail): string[] {
+    const preview = inputs.previews.get(stage);
+    if (preview === undefined) {
+        return [`**\`pulumi preview\`:** not run for ${code(stage)}${inputs.previewNote === undefined ? "" : `: ${inputs.previewNote}`}.`, ""];
+    }
+    const lines = ["**`pulumi preview --diff`** (the real CLI against the deployed stacks):", "", "| stack | result | create | update | replace | delete | policy events |", "| --- | --- | --- | --- | --- | --- | --- |"];
+    for (const stack of preview.report.stacks) {
+        const changes = stack.changeSummary ?? {};
+        const count = (...ops: string[]) => String(ops.reduce((sum, op) => sum + (changes[op] ?? 0), 0));
+        const result = stack.status === "ok" ? "✅" : stack.status === "failed" ? `❌ exit ${stack.exitCode ?? "?"}` : `⏭️ ${stack.reason ?? "skipped"}`;
+        const known = stack.changeSummary !== undefined;
+        lines.push(
+            `| ${code(stack.stack)} | ${cell(result)} | ${known ? count("create") : "–"} | ${known ? count("update") : "–"} | ${known ? count("replace", "create-replacement", "delete-replaced") : "–"} | ${known ? count("delete") : "–"} | ${stack.policyViolations ?? "–"} |`,
+        );
+    }
+    lines.push("");
+    if (!detail.details) return lines;
+    for (const stack of preview.report.stacks) {
+        const output = preview.outputs.get(stack.stack);
+        if (output === undefined || output.trim() === "") continue;
+        let body = stripAnsi(output).replace(/\s+$/, "").split("\n");
+        if (detail.maxBlockLines !== undefined && body.length > detail.maxBlockLines) {
+            body = [...body.slice(0, detail.maxBlockLines), `… ${body.length - detail.maxBlockLines} more line(s) in the run's preview artifact`];
+        }
+        lines.push(`<details><summary>${code(stack.stack)} preview output</summary>`, "", ...fenced("", body), "", "</details>", "");
+    }
+    return lines;
+}
+
+/** The comment body at one level of detail. */
+function render(inputs: CommentInputs, detail: Detail): string {
+    const lines = [COMMENT_MARKER, "## Review: what this pull request changes", ""];
+    const meta = [inputs.commit === undefined ? undefined : `commit ${code(inputs.commit.slice(0, 12))}`, inputs.runUrl === undefined ? undefined : `[workflow run](${inputs.runUrl})`].filter(Boolean);
+    if (meta.length > 0) lines.push(`${meta.join(" · ")} — updated on every push.`, "");
+    if (inputs.jobs.length > 0) {
+        lines.push(inputs.jobs.map(([job, result]) => `${JOB_ICON[result] ?? "❔"} ${job}: ${result}`).join(" · "), "");
+    }
+    // Every warning first, whatever the size: these are what must not be missed.
+    const warnings = (inputs.diff?.stages ?? []).flatMap((stageDiff) => stageWarnings(stageDiff).map((entry) => ({ stage: stageDiff.stage, ...entry })));
+    if (warnings.length > 0) {
+        lines.push(`### ⚠️ ${warnings.length} warning(s)`, "");
+        for (const { stage, stack, resource, warning } of warnings) {
+            lines.push(`- ${warning.level === "danger" ? "🛑" : "⚠️"} ${code(stage)} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${resource.kind})`}: ${warning.message}`);
+        }
+        lines.push("");
+    }
+    if (inputs.diff === undefined) lines.push("**Offline diff:** not available: its job failed before writing it (see the run).", "");
+    else lines.push(`Offline diff: ${inputs.diff.title}.`, "");
+    for (const stage of inputs.stages) {
+        lines.push(`---`, "", `## Stage ${code(stage)}`, "");
+        const stageDiff = inputs.diff?.stages.find((candidate) => candidate.stage === stage);
+        if (stageDiff !== undefined) {
+            const markdown = renderMarkdown([stageDiff], {
+                maxBlockLines: detail.maxBlockLines,
+                showCreatedInputs: detail.showCreatedInputs,
+                fullDiffHint: "full diff in the run's review artifact",
+                // Listed once for every stage at the top.
+                listWarnings: false,
+            });
+            // The stage heading is this comment's own; the diff's summary line goes under it.
+            const body = markdown.split("\n").map((line) => (line.startsWith("### Stage ") ? `**Offline diff:** ${line.slice(line.indexOf(": ") + 2)}` : line));
+            lines.push(...(detail.details ? body : body.filter((line) => line.startsWith("|") || line.startsWith("**Offline diff:**"))), "");
+        } else if (inputs.diff !== undefined) {
+            lines.push(`No offline diff for ${code(stage)}.`, "");
+        }
+        lines.push(...policySection(stage, inputs.policy.get(stage), detail));
+        lines.push(...previewSection(stage, inputs, detail));
+    }
+    if (!detail.details || detail.maxBlockLines !== undefined) {
+        lines.push("---", "", `_Shortened to fit a comment: the full diff, policy reports and previews are in the run's artifacts${inputs.runUrl === undefined ? "" : ` ([run](${inputs.runUrl}))`}._`, "");
+    }
+    return lines.join("\n");
+}
+
+/** The comment body, as detailed as fits in `budget` characters. */
+export function buildComment(inputs: CommentInputs, budget = COMMENT_BUDGET): string {
+    const levels: Detail[] = [
+        { details: true, showCreatedInputs: true },
+        ...[400, 120, 40, 12].map((maxBlockLines) => ({ details: true, showCreatedInputs: true, maxBlockLines })),
+        ...[40, 12, 3].map((maxBlockLines) => ({ details: true, showCreatedInputs: false, maxBlockLines })),
+        { details: false, showCreatedInputs: false, maxBlockLines: 0 },
+    ];
+    for (const level of levels) {
+        const body = render(inputs, level);
+        if (body.length <= budget) return body;
+    }
+    const body = render(inputs, levels[levels.length - 1]);
+    const note = `\n\n_Cut at ${budget} characters: see the run's artifacts._\n`;
+    return body.slice(0, budget - note.length) + note;
+}
+
+/** Reads what the CI jobs left behind; anything missing stays missing and is said so in the comment. */
+export function readInputs(options: { stages: string[]; diff?: string; policy?: string; preview?: string; previewNote?: string; jobs?: string; runUrl?: string; commit?: string }): CommentInputs {
+    const readJson = <T>(file: string): T | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : undefined);
+    const policy = new Map<string, PolicyReport>();
+    const previews = new Map<string, { report: StageReport; outputs: Map<string, string> }>();
+    for (const stage of options.stages) {
+        const report = options.policy === undefined ? undefined : readJson<PolicyReport>(path.join(options.policy, `${stage}.json`));
+        if (report !== undefined) policy.set(stage, report);
+        const previewDir = options.preview === undefined ? undefined : path.join(options.preview, stage);
+        const summary = previewDir === undefined ? undefined : readJson<StageReport>(path.join(previewDir, "summary.json"));
+        if (summary !== undefined && previewDir !== undefined) {
+            const outputs = new Map(summary.stacks.map((stack) => [stack.stack, fs.existsSync(path.join(previewDir, `${stack.stack}.txt`)) ? fs.readFileSync(path.join(previewDir, `${stack.stack}.txt`), "utf8") : ""]));
+            previews.set(stage, { report: summary, outputs });
+        }
+    }
+    const jobs = (options.jobs ?? "")
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "")
+        .map((entry) => {
+            const [name, ...result] = entry.split("=");
+            return [name, result.join("=") || "unknown"] as [string, string];
+        });
+    return {
+        stages: options.stages,
+        diff: options.diff === undefined ? undefined : readJson<DiffRun>(options.diff),
+        policy,
+        previews,
+        previewNote: options.previewNote,
+        jobs,
+        runUrl: options.runUrl,
+        commit: options.commit,
+    };
+}
+
+export interface GitHubTarget {
+    /** https://api.github.com, or GITHUB_API_URL on GitHub Enterprise. */
+    api: string;
+    /** owner/name */
+    repository: string;
+    pullRequest: number;
+    token: string;
+}
+
+async function github(target: GitHubTarget, method: string, route: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${target.api.replace(/\/$/, "")}${route}`, {
+        method,
+        headers: {
+            accept: "application/vnd.github+json",
+            authorization: `Bearer ${target.token}`,
+            "x-github-api-version": "2022-11-28",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`GitHub ${method} ${route}: ${response.status} ${(await response.text()).slice(0, 500)}`);
+    return response.status === 204 ? undefined : response.json();
+}
+
+/** Creates the review comment, or updates the one that carries the marker. Returns what it did. */
+export async function postComment(target: GitHubTarget, body: string): Promise<{ action: "created" | "updated"; id: number }> {
+    const base = `/repos/${target.repository}/issues`;
+    for (let page = 1; ; page++) {
+        const comments = (await github(target, "GET", `${base}/${target.pullRequest}/comments?per_page=100&page=${page}`)) as { id: number; body?: string }[];
+        const existing = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
+        if (existing !== undefined) {
+            await github(target, "PATCH", `${base}/comments/${existing.id}`, { body });
+            return { action: "updated", id: existing.id };
+        }
+        if (comments.length < 100) break;
+    }
+    const created = (await github(target, "POST", `${base}/${target.pullRequest}/comments`, { body })) as { id: number };
+    return { action: "created", id: created.id };
+}
+
+const HELP = `Usage: npx tsx tools/prComment.ts --stages dev,prod [--diff FILE] [--policy DIR] [--preview DIR]
+         [--preview-note TEXT] [--jobs name=result,...] [--run-url URL] [--commit SHA] [--out FILE]
+         [--post --pr NUMBER]
+
+Builds the pull request's review comment from the CI jobs' artifacts: the offline diff JSON
+(npm run diff -- <stages> --base <ref> --json FILE), the policy reports (DIR/<stage>.json from npm
+run policy) and the real previews (DIR/<stage>/summary.json from npm run stage -- preview <stage>
+--report DIR/<stage>). What is missing is said so. With --post, creates the comment or updates the
+one it created before (found by a hidden marker), using GITHUB_TOKEN, GITHUB_REPOSITORY and
+GITHUB_API_URL from the environment.`;
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({
+        options: {
+            stages: { type: "string" },
+            diff: { type: "string" },
+            policy: { type: "string" },
+            preview: { type: "string" },
+            "preview-note": { type: "string" },
+            jobs: { type: "string" },
+            "run-url": { type: "string" },
+            commit: { type: "string" },
+            out: { type: "string" },
+            post: { type: "boolean", default: false },
+            pr: { type: "string" },
+            help: { type: "boolean", short: "h", default: false },
+        },
+    });
+    if (values.help) {
+        console.log(HELP);
+        return 0;
+    }
+    if (values.stages === undefined) {
+        console.error(`prComment: --stages is required\n\n${HELP}`);
+        return 2;
+    }
+    const inputs = readInputs({
+        stages: values.stages.split(",").map((stage) => stage.trim()).filter(Boolean),
+        diff: values.diff,
+        policy: values.policy,
+        preview: values.preview,
+        previewNote: values["preview-note"],
+        jobs: values.jobs,
+        runUrl: values["run-url"],
+        commit: values.commit,
+    });
+    const body = buildComment(inputs);
+    if (values.out !== undefined) fs.writeFileSync(values.out, body);
+    if (!values.post) {
+        if (values.out === undefined) console.log(body);
+        return 0;
+    }
+    const { GITHUB_TOKEN: token, GITHUB_REPOSITORY: repository } = process.env;
+    const pullRequest = Number(values.pr);
+    if (token === undefined || repository === undefined || !Number.isInteger(pullRequest) || pullRequest <= 0) {
+        console.error("prComment: --post needs --pr NUMBER and GITHUB_TOKEN and GITHUB_REPOSITORY in the environment");
+        return 2;
+    }
+    const result = await postComment({ api: process.env.GITHUB_API_URL ?? "https://api.github.com", repository, pullRequest, token }, body);
+    console.log(`prComment: ${result.action} comment ${result.id} on ${repository}#${pullRequest} (${body.length} characters)`);
+    return 0;
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            console.error(`prComment: ${error instanceof Error ? error.message : String(error)}`);
+            process.exitCode = 1;
+        },
+    );
+}
