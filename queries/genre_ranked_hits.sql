@@ -11,9 +11,17 @@
 --                   (1, 1, 3), so it needs no tie-breaker to be deterministic.
 --   genre_position  row_number() by hit_score descending, then track_id and
 --                   album_id ascending: a unique 1..n position per genre.
---   name_instance   row_number() over rows with the same track_name, best
---                   hit_score first, then track_id and album_id: 1 is the
---                   original, 2.. are repeats. NULL when track_name is NULL.
+--   name_instance   row_number() over the scored rows that share a
+--                   track_name, in release order: release_date ascending,
+--                   then track_id and album_id. 1 is the earliest release of
+--                   that title in the warehouse, 2.. the later ones; NULL when
+--                   track_name is NULL. It is not "the original": rows with
+--                   one title can be different songs (another artist's song
+--                   of the same name), the warehouse holds only the albums
+--                   delivered, and a date known only to the year or month
+--                   counts as its first day (release_date_precision), so
+--                   such releases can tie on the date; the ids decide then.
+--   name_occurrences  how many scored rows share the track_name.
 WITH scored AS (
     SELECT
         track_id,
@@ -23,6 +31,7 @@ WITH scored AS (
         artist_id,
         artist_name,
         release_year,
+        release_date,
         track_popularity,
         artist_popularity,
         album_popularity,
@@ -61,7 +70,7 @@ SELECT
         WHEN track_name IS NOT NULL
             THEN row_number() OVER (
                 PARTITION BY track_name
-                ORDER BY hit_score DESC, track_id ASC, album_id ASC
+                ORDER BY release_date ASC, track_id ASC, album_id ASC
             )
     END AS name_instance,
     CASE

@@ -9,11 +9,15 @@
 -- A correlation is NULL when it is undefined: fewer than two rows or a side
 -- with zero variance. Engines disagree there (NaN or NULL), so the guard
 -- makes the answer explicit and the same in Athena and locally.
+-- Types: the popularities are cast to DOUBLE before corr(): over two integers
+-- Trino (Athena) resolves corr to its REAL overload and returns real, not the
+-- declared double (DuckDB returns DOUBLE either way). The breakdown labels are
+-- cast to VARCHAR, or Trino types the column varchar(5) after the literals.
 WITH scored AS (
     SELECT
-        track_popularity,
-        artist_popularity,
-        album_popularity,
+        cast(track_popularity AS DOUBLE) AS track_popularity,
+        cast(artist_popularity AS DOUBLE) AS artist_popularity,
+        cast(album_popularity AS DOUBLE) AS album_popularity,
         duration_sec,
         coalesce(genre, 'unknown') AS genre
     FROM hit_score_insights
@@ -22,7 +26,7 @@ WITH scored AS (
 
 scoped AS (
     SELECT
-        'all' AS breakdown,
+        cast('all' AS VARCHAR) AS breakdown,
         cast(NULL AS VARCHAR) AS genre,
         track_popularity,
         artist_popularity,
@@ -31,7 +35,7 @@ scoped AS (
     FROM scored
     UNION ALL
     SELECT
-        'genre' AS breakdown,
+        cast('genre' AS VARCHAR) AS breakdown,
         genre,
         track_popularity,
         artist_popularity,

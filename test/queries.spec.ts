@@ -205,7 +205,7 @@ for (const stage of ["dev", "prod"]) {
             }
         });
 
-        it("creates each view as a Presto-encoded Glue VIRTUAL_VIEW that decodes to the file's SQL and declared columns", () => {
+        it("creates each view as a Presto-encoded Glue VIRTUAL_VIEW that decodes to the file's SQL, declared columns and description", () => {
             assert.deepStrictEqual(template.findResources(TABLE).map((table) => table.inputs.name).sort(), views.map((view) => view.name));
             for (const view of views) {
                 const table = tableOf(view.name);
@@ -218,8 +218,24 @@ for (const stage of ["dev", "prod"]) {
                     catalog: "awsdatacatalog",
                     schema: database,
                     columns: view.schema.columns,
-                    runAsInvoker: false,
+                    comment: view.schema.description,
+                    runAsInvoker: true,
                 });
+            }
+        });
+
+        it("makes each view SECURITY INVOKER with no owner and no Glue description, so Trino-based engines read it", () => {
+            for (const view of views) {
+                const table = tableOf(view.name);
+                const definition = decodePrestoView(table.inputs.viewOriginalText);
+                // Trino: a definer view needs a run-as identity (the JSON's owner or the table's),
+                // an invoker view must have none; Athena evaluates its views as the caller anyway.
+                assert.strictEqual(definition.runAsInvoker, true, view.name);
+                assert.ok(!("owner" in definition), `${view.name}: the view definition names an owner`);
+                assert.ok(!("owner" in table.inputs), `${view.name}: the Glue table names an owner`);
+                // Trino's Glue metastore puts a table's description over the "Presto View" comment,
+                // after which the table is no longer a view to it.
+                assert.ok(!("description" in table.inputs), `${view.name}: a Glue description hides the view from Trino`);
             }
         });
 

@@ -98,3 +98,67 @@ def schema_mismatches(
                 f"(DuckDB {produced.duckdb_type})"
             )
     return problems
+
+
+# --- Trino ------------------------------------------------------------------------------
+
+# Declared (Athena) type -> Trino's spelling of the same type, where they differ: Athena's
+# `timestamp` is Trino's timestamp(3), a bare `char` is char(1). Every other type must match
+# exactly: `varchar(5)` (a literal's type) is not `varchar`, `real` is not `double`.
+TRINO_SPELLING: dict[str, str] = {"timestamp": "timestamp(3)", "char": "char(1)"}
+
+# Warehouse contract (Hive/Glue types) -> the Trino type the Hive connector reads them as.
+HIVE_TO_TRINO: dict[str, str] = {
+    "string": "varchar",
+    "boolean": "boolean",
+    "tinyint": "tinyint",
+    "smallint": "smallint",
+    "int": "integer",
+    "bigint": "bigint",
+    "float": "real",
+    "double": "double",
+    "date": "date",
+    "timestamp": "timestamp(3)",
+}
+
+
+def trino_spelling(declared_type: str) -> str:
+    """How Trino names the declared Athena type ``declared_type``."""
+    return TRINO_SPELLING.get(declared_type, declared_type)
+
+
+def hive_to_trino(hive_type: str) -> str:
+    """The Trino type of a warehouse contract type; raises KeyError for unknown types."""
+    normalized = hive_type.strip().lower()
+    if normalized.startswith("decimal("):
+        return normalized.replace(" ", "")
+    return HIVE_TO_TRINO[normalized]
+
+
+def trino_schema_mismatches(
+    declared: Sequence[Column], actual: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Differences between a declared output schema and the (name, type) columns Trino computed,
+    empty if equal. Types must be equal exactly, after ``trino_spelling``."""
+    problems: list[str] = []
+    declared_names = [column.name for column in declared]
+    actual_names = [name for name, _ in actual]
+    if declared_names != actual_names:
+        missing = [name for name in declared_names if name not in actual_names]
+        extra = [name for name in actual_names if name not in declared_names]
+        if missing:
+            problems.append(f"declared but not produced by the SQL: {missing}")
+        if extra:
+            problems.append(f"produced by the SQL but not declared: {extra}")
+        if not missing and not extra:
+            problems.append(
+                f"column order differs: declared {declared_names}, SQL produces {actual_names}"
+            )
+    computed = dict(actual)
+    for column in declared:
+        trino_type = computed.get(column.name)
+        if trino_type is not None and trino_type != trino_spelling(column.type):
+            problems.append(
+                f"column {column.name!r}: declared {column.type}, Trino computes {trino_type}"
+            )
+    return problems

@@ -1,5 +1,9 @@
 """Fixtures for the SQL tests: the catalog, the warehouses the SQL runs on, and results.
 
+The SQL runs on two engines: DuckDB (transpiled, fast) and a local Trino 476 server
+(``athena_sql.trino_engine``: the engine of Athena v3, reading the Glue tables exactly as the
+Pulumi program declares them, started once per session; see test_trino.py).
+
 Two warehouses, every execution test runs on both:
 - ``etl_sample``: the Parquet the real ETL (``spotify_etl.pipeline.run_pipeline``) writes
   from the committed sample ``etl/sample/`` on local Spark (the acceptance data);
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -28,6 +33,7 @@ if str(QUERIES_DIR) not in sys.path:
 import duckdb  # noqa: E402
 
 from athena_sql.catalog import Catalog, load_catalog  # noqa: E402
+from athena_sql.glue_catalog import DeclaredCatalog, load_declared_catalog  # noqa: E402
 from athena_sql.local import (  # noqa: E402
     WAREHOUSE_CONTRACT,
     QueryResult,
@@ -36,6 +42,7 @@ from athena_sql.local import (  # noqa: E402
     run_query,
 )
 from athena_sql.schemas import hive_to_duckdb  # noqa: E402
+from athena_sql.trino_engine import TrinoServer, install  # noqa: E402
 
 ETL_SAMPLE = REPO_ROOT / "etl" / "sample"
 
@@ -232,3 +239,124 @@ def raw_rows(warehouse: Path, contract: dict[str, Any]) -> list[Row]:
     for row in rows:
         row["release_year"] = int(row["release_year"])
     return rows
+
+
+# --- Trino ------------------------------------------------------------------------------
+#
+# The declared Glue tables come from the program itself: `npm run synth -- dev` into a tmp dir
+# (never out/synth, which other runs rewrite), read by athena_sql.glue_catalog. One Trino server
+# per session (athena_sql.trino_engine.TrinoServer): the pytest base temp dir is its local file
+# system root, so the metastore and both warehouses lie under it. When the session has Trino
+# tests, the server and the synthesis are launched before the first test of this folder, so they
+# start while the ETL runs on Spark; their fixtures wait for them.
+
+SYNTH_STAGE = "dev"
+TRINO_STARTUP = pytest.StashKey[tuple[str, float, str]]()
+
+
+class TrinoSession:
+    """What the session launched early: the synthesis process and the Trino server."""
+
+    def __init__(self, root: Path) -> None:
+        # The pytest base temp dir: the synthesis output, Trino's work dir and its file system root.
+        self.root = root
+        self.synth_dir = root / "synth"
+        self.synth_log = root / "synth.log"
+        self.synth: subprocess.Popen[bytes] | None = None
+        self.server: TrinoServer | None = None
+        self.error: BaseException | None = None
+
+    def launch_synth(self) -> None:
+        self.synth_dir.mkdir(exist_ok=True)
+        with self.synth_log.open("wb") as log:
+            self.synth = subprocess.Popen(
+                [
+                    "bash",
+                    "-c",
+                    'source tools/node-runtime.sh && exec npm run --silent synth -- "$1" --out "$2" --quiet',
+                    "synth",
+                    SYNTH_STAGE,
+                    str(self.synth_dir),
+                ],
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+
+    def manifests(self) -> Path:
+        if self.synth is None:
+            self.launch_synth()
+        assert self.synth is not None
+        returncode = self.synth.wait(timeout=600)
+        output = self.synth_log.read_text(encoding="utf-8", errors="replace")
+        assert returncode == 0, f"npm run synth -- {SYNTH_STAGE} failed ({self.synth_log}):\n{output[-3000:]}"
+        manifests = self.synth_dir / SYNTH_STAGE
+        assert any(manifests.glob("*.json")), f"npm run synth wrote no manifest under {manifests}"
+        return manifests
+
+    def launch_server(self) -> None:
+        try:
+            self.server = TrinoServer(install(), self.root / "trino", self.root)
+            self.server.launch()
+        except Exception as error:  # reported by the tests that need the server
+            self.error = error
+
+    def ready_server(self) -> TrinoServer:
+        if self.server is None and self.error is None:
+            self.launch_server()
+        if self.error is not None:
+            raise self.error
+        assert self.server is not None
+        self.server.wait_ready()
+        return self.server
+
+    def stop(self) -> None:
+        if self.synth is not None and self.synth.poll() is None:
+            self.synth.kill()
+            self.synth.wait()
+        if self.server is not None:
+            self.server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def trino_session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrinoSession]:
+    session = TrinoSession(tmp_path_factory.getbasetemp())
+    used = set().union(*(getattr(item, "fixturenames", ()) for item in request.session.items))
+    if "synthesized_manifests" in used or "declared_catalog" in used:
+        session.launch_synth()
+    if "trino_server" in used:
+        session.launch_server()
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture(scope="session")
+def synthesized_manifests(trino_session: TrinoSession) -> Path:
+    """The stage's manifests as ``npm run synth -- dev`` writes them (``<dir>/dev/*.json``)."""
+    return trino_session.manifests()
+
+
+@pytest.fixture(scope="session")
+def declared_catalog(synthesized_manifests: Path) -> DeclaredCatalog:
+    """The Glue databases, tables and Athena named queries the stage declares."""
+    return load_declared_catalog(synthesized_manifests)
+
+
+@pytest.fixture(scope="session")
+def trino_server(request: pytest.FixtureRequest, trino_session: TrinoSession) -> TrinoServer:
+    """The session's Trino server (installed by tools/trino.sh, cached), ready; stopped at the end."""
+    server = trino_session.ready_server()
+    request.config.stash[TRINO_STARTUP] = (server.node_version(), server.startup_seconds, str(server.log_path))
+    return server
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    started = config.stash.get(TRINO_STARTUP, None)
+    if started is not None:
+        version, seconds, log = started
+        terminalreporter.write_line(
+            f"Trino {version} test engine: started in {seconds:.1f} s, launched with the session (log: {log})"
+        )

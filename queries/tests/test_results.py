@@ -186,7 +186,12 @@ def test_genre_ranks_follow_scores_with_tie_breaks(
             assert same(row["genre_avg_hit_score"], mean(reference)), genre
 
 
-def test_repeated_track_names_are_numbered(results: dict[str, QueryResult]) -> None:
+def test_repeated_track_names_are_numbered_in_release_order(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    """name_instance: 1 is the earliest release of a title among the scored rows (release_date,
+    then track_id, album_id), as the seed numbered repeats; not the best-scored one."""
+    released = {(r["album_id"], r["track_id"]): r["release_date"] for r in raw_rows}
     rows = results["genre_ranked_hits"].records()
     by_name: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -195,7 +200,9 @@ def test_repeated_track_names_are_numbered(results: dict[str, QueryResult]) -> N
         else:
             by_name[row["track_name"]].append(row)
     for name, group in by_name.items():
-        ordered = sorted(group, key=lambda r: (-r["hit_score"], r["track_id"], r["album_id"]))
+        ordered = sorted(
+            group, key=lambda r: (released[(r["album_id"], r["track_id"])], r["track_id"], r["album_id"])
+        )
         assert [r["name_instance"] for r in ordered] == list(range(1, len(group) + 1)), name
         assert {r["name_occurrences"] for r in group} == {len(group)}, name
 

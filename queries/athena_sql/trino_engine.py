@@ -1,0 +1,440 @@
+"""A local Trino server for the tests: the engine Athena v3 is built on, reading the Glue tables
+the Pulumi program declares.
+
+- ``install()`` runs ``tools/trino.sh`` (Trino from Maven Central, cached) and returns where the
+  server and its JDK are.
+- ``TrinoServer`` starts one single-node server on a free port of 127.0.0.1 with one catalog,
+  ``awsdatacatalog`` (Athena's name for the Glue Data Catalog, the catalog every declared view
+  names): the Hive connector over a file metastore on the local file system. It waits for
+  readiness with a bounded timeout, fails naming its log, and stops the process group on exit.
+- ``TrinoServer.install_catalog`` writes the declared Glue databases and tables into the file
+  metastore (``athena_sql.glue_catalog``) and registers the warehouse partitions from the files.
+
+CLI, for a look by hand (the tests do the same)::
+
+    PYTHONPATH=queries .venv/bin/python -m athena_sql.trino_engine --manifests out/synth/dev \
+        --warehouse out/trino/warehouse --sql 'SELECT * FROM genre_summary'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from athena_sql.glue_catalog import (
+    EXTERNAL_TABLE,
+    DeclaredCatalog,
+    GlueTable,
+    load_declared_catalog,
+    write_file_metastore,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INSTALL_SCRIPT = REPO_ROOT / "tools" / "trino.sh"
+TRINO_VERSION = "476"
+CATALOG = "awsdatacatalog"
+"""The Trino catalog name: Athena's name for the Glue Data Catalog (``PRESTO_VIEW_CATALOG`` in
+infra/queries/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
+USER = "spotify-pipeline-tests"
+
+
+class TrinoError(RuntimeError):
+    """The server could not be installed, started or queried."""
+
+
+@dataclass(frozen=True)
+class TrinoInstall:
+    home: Path
+    java_home: Path
+    version: str = TRINO_VERSION
+
+
+def install(script: Path = INSTALL_SCRIPT, version: str = TRINO_VERSION) -> TrinoInstall:
+    """Run ``tools/trino.sh`` (a no-op once installed) and return the server and JDK it reports."""
+    environment = {**os.environ, "TRINO_VERSION": version}
+    completed = subprocess.run(
+        ["bash", str(script)], capture_output=True, text=True, env=environment, check=False
+    )
+    if completed.returncode != 0:
+        raise TrinoError(f"{script} failed (exit {completed.returncode}):\n{completed.stderr.strip()}")
+    values = dict(
+        line.split("=", 1) for line in completed.stdout.splitlines() if "=" in line
+    )
+    try:
+        return TrinoInstall(Path(values["TRINO_HOME"]), Path(values["TRINO_JAVA_HOME"]), version)
+    except KeyError as error:
+        raise TrinoError(f"{script} did not print {error.args[0]}: {completed.stdout!r}") from error
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """Column names and Trino types (as the server reports them), then the rows."""
+
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple[Any, ...]]
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.columns]
+
+    def records(self) -> list[dict[str, Any]]:
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self.rows]
+
+
+class TrinoServer:
+    """One single-node Trino over a file metastore in ``workdir``, reading files under ``root``.
+
+    ``root`` is the local file system root of the catalog (``local.location``): the metastore and
+    every table location must lie under it.
+    """
+
+    def __init__(
+        self,
+        trino: TrinoInstall,
+        workdir: Path,
+        root: Path,
+        *,
+        heap: str = "1G",
+        startup_timeout: float = 240.0,
+    ) -> None:
+        self.trino = trino
+        self.workdir = workdir.resolve()
+        self.root = root.resolve()
+        self.heap = heap
+        self.startup_timeout = startup_timeout
+        self.metastore_dir = self.workdir / "metastore"
+        self.log_path = self.workdir / "server.log"
+        self.console_path = self.workdir / "launcher.log"
+        self.port = 0
+        self.startup_seconds = 0.0
+        """Seconds from the launch until the server started (its log's "SERVER STARTED")."""
+        self._launched_at = 0.0
+        self._launched_wall = 0.0
+        self._process: subprocess.Popen[bytes] | None = None
+        if self.metastore_dir != self.root and self.root not in self.metastore_dir.parents:
+            raise TrinoError(f"the metastore {self.metastore_dir} must lie under the file system root {self.root}")
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> TrinoServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def local_uri(self, path: Path) -> str:
+        """``local:///...`` of ``path`` as this catalog's local file system sees it."""
+        resolved = path.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise TrinoError(f"{resolved} is outside the catalog's file system root {self.root}")
+        relative = resolved.relative_to(self.root).as_posix()
+        return "local:///" + ("" if relative == "." else relative)
+
+    def start(self) -> None:
+        """Launch the server and wait until it answers queries (``launch`` + ``wait_ready``)."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the server process and return at once; ``wait_ready`` waits for it."""
+        if self._process is not None:
+            raise TrinoError("the server is already running")
+        self.port = free_port()
+        etc = self._write_config()
+        self.metastore_dir.mkdir(parents=True, exist_ok=True)
+        self._launched_at = time.monotonic()
+        self._launched_wall = time.time()
+        log = self.console_path.open("wb")
+        try:
+            self._process = subprocess.Popen(
+                [
+                    str(self.trino.home / "bin" / "launcher"),
+                    "run",
+                    f"--etc-dir={etc}",
+                    f"--data-dir={self.workdir / 'data'}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "JAVA_HOME": str(self.trino.java_home)},
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+
+    def wait_ready(self) -> None:
+        """Wait (at most ``startup_timeout`` from the launch) until the server answers queries;
+        on failure stop it and raise naming its logs. Sets ``startup_seconds``."""
+        if self._process is None:
+            raise TrinoError("the server was not launched")
+        if self.startup_seconds:
+            return
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = self._server_started_seconds() or (time.monotonic() - self._launched_at)
+
+    def _server_started_seconds(self) -> float | None:
+        """Seconds from the launch to the log's "SERVER STARTED" line (the server's own start
+        time, also when ``wait_ready`` was called long after it)."""
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        for line in lines:
+            if "SERVER STARTED" in line:
+                try:
+                    stamp = datetime.fromisoformat(line.split("\t", 1)[0])
+                except ValueError:
+                    return None
+                return max(0.0, stamp.timestamp() - self._launched_wall)
+        return None
+
+    def _write_config(self) -> Path:
+        etc = self.workdir / "etc"
+        (etc / "catalog").mkdir(parents=True, exist_ok=True)
+        # Only the Hive plugin is loaded: a plugin directory of its own with a link to it.
+        plugins = self.workdir / "plugin"
+        plugins.mkdir(parents=True, exist_ok=True)
+        if not (plugins / "hive").exists():
+            (plugins / "hive").symlink_to(self.trino.home / "plugin" / "hive", target_is_directory=True)
+        files = {
+            "node.properties": {
+                "node.environment": "test",
+                "node.id": "spotify-pipeline-tests",
+                "node.data-dir": str(self.workdir / "data"),
+                "node.bind-ip": "127.0.0.1",
+                "node.internal-address": "127.0.0.1",
+            },
+            "config.properties": {
+                "coordinator": "true",
+                "node-scheduler.include-coordinator": "true",
+                "http-server.http.port": str(self.port),
+                "discovery.uri": f"http://127.0.0.1:{self.port}",
+                "plugin.dir": str(plugins),
+                "query.max-memory": "512MB",
+                "query.max-memory-per-node": "512MB",
+                # Two cores shared with Spark and other work: few threads.
+                "task.concurrency": "2",
+                "task.max-worker-threads": "4",
+                "log.path": str(self.log_path),
+            },
+            "log.properties": {"io.trino": "INFO"},
+            "catalog/awsdatacatalog.properties": {
+                "connector.name": "hive",
+                "hive.metastore": "file",
+                "hive.metastore.catalog.dir": self.local_uri(self.metastore_dir),
+                "fs.native-local.enabled": "true",
+                "local.location": str(self.root),
+                # Reads files as the ETL writes them; nothing is written back but partitions.
+                "hive.non-managed-table-writes-enabled": "false",
+                "hive.recursive-directories": "false",
+            },
+        }
+        for name, properties in files.items():
+            (etc / name).write_text(
+                "".join(f"{key}={value}\n" for key, value in properties.items()), encoding="utf-8"
+            )
+        (etc / "jvm.config").write_text(
+            "\n".join(
+                [
+                    "-server",
+                    f"-Xmx{self.heap}",
+                    "-XX:+UseSerialGC",
+                    # Start fast on two shared cores; the test queries are small.
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "-XX:-OmitStackTraceInFastThrow",
+                    "-XX:ReservedCodeCacheSize=256M",
+                    "-Djdk.attach.allowAttachSelf=true",
+                    "-Dfile.encoding=UTF-8",
+                    "-XX:+EnableDynamicAgentLoading",
+                    "--enable-native-access=ALL-UNNAMED",
+                    f"-Djava.io.tmpdir={self.workdir / 'tmp'}",
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        (self.workdir / "tmp").mkdir(exist_ok=True)
+        return etc
+
+    def _wait_ready(self) -> None:
+        deadline = self._launched_at + self.startup_timeout
+        while True:
+            process = self._process
+            assert process is not None
+            if process.poll() is not None:
+                raise TrinoError(
+                    f"Trino exited with code {process.returncode} while starting; its logs: {self.log_path}, "
+                    f"{self.console_path}\n"
+                    + self.log_tail()
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/v1/info", timeout=2) as response:
+                    info = json.loads(response.read())
+                if not info.get("starting", True):
+                    self.query("SELECT 1")
+                    return
+            except (urllib.error.URLError, OSError, TrinoError, json.JSONDecodeError):
+                pass
+            if time.monotonic() > deadline:
+                raise TrinoError(
+                    f"Trino did not become ready within {self.startup_timeout:.0f} s on {self.url}; "
+                    f"its logs: {self.log_path}, {self.console_path}\n" + self.log_tail()
+                )
+            time.sleep(0.5)
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines of the console output (startup errors) and of the server log."""
+        parts = []
+        for path in (self.console_path, self.log_path):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            all_lines = text.splitlines()
+            errors = [line for line in all_lines if "ERROR" in line or "Error:" in line][:10]
+            if errors:
+                parts.append(f"--- errors in {path}\n" + "\n".join(errors))
+            parts.append(f"--- {path} (last {lines} lines)\n" + "\n".join(all_lines[-lines:]))
+        return "\n".join(parts) or "(no log written)"
+
+    def stop(self, timeout: float = 30.0) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def query(self, sql: str, schema: str | None = None) -> QueryOutput:
+        """Run one statement in ``awsdatacatalog.<schema>``; fail with Trino's message."""
+        import trino.dbapi
+        import trino.exceptions
+
+        connection = trino.dbapi.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=USER,
+            catalog=CATALOG,
+            schema=schema,
+            http_scheme="http",
+            request_timeout=120,
+        )
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            rows = [tuple(row) for row in cursor.fetchall()]
+            columns = tuple((str(column[0]), str(column[1])) for column in cursor.description or ())
+            return QueryOutput(columns=columns, rows=rows)
+        except trino.exceptions.TrinoQueryError as error:
+            raise TrinoError(f"{error.error_name}: {error.message}") from error
+        except trino.exceptions.HttpError as error:
+            raise TrinoError(str(error)) from error
+        finally:
+            connection.close()
+
+    def node_version(self) -> str:
+        return str(self.query("SELECT node_version FROM system.runtime.nodes").rows[0][0])
+
+    # --- the declared catalog ----------------------------------------------------------------
+
+    def install_catalog(
+        self,
+        catalog: DeclaredCatalog,
+        locations: Mapping[str, Path],
+        tables: Sequence[GlueTable] | None = None,
+    ) -> None:
+        """Write the declared databases and tables into the metastore, each declared location
+        of ``locations`` read from the local directory it maps to, then register the partitions
+        of every partitioned external table from its files (as the crawler does in AWS)."""
+        local = {declared: self.local_uri(path) for declared, path in locations.items()}
+        installed = list(catalog.tables if tables is None else tables)
+        write_file_metastore(self.metastore_dir, catalog, self.trino.version, local, installed)
+        for table in installed:
+            if table.table_type == EXTERNAL_TABLE and table.partition_keys:
+                self.query(
+                    f"CALL system.sync_partition_metadata("
+                    f"schema_name => '{table.database}', table_name => '{table.name}', mode => 'FULL')"
+                )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m athena_sql.trino_engine",
+        description="Start Trino over the Glue tables of synthesized manifests and run SQL on it.",
+    )
+    parser.add_argument("--manifests", type=Path, required=True, help="e.g. out/synth/dev")
+    parser.add_argument(
+        "--warehouse", type=Path, required=True, help="the ETL's warehouse dir (holds tracks/)"
+    )
+    parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "out" / "trino")
+    parser.add_argument("--sql", action="append", default=[], help="a statement to run (repeatable)")
+    args = parser.parse_args(argv)
+
+    catalog = load_declared_catalog(args.manifests)
+    warehouse_tables = [table for table in catalog.tables if table.table_type == EXTERNAL_TABLE]
+    locations = {
+        str(table.location): args.warehouse / table.name for table in warehouse_tables
+    }
+    root = Path(os.path.commonpath([args.workdir.resolve(), args.warehouse.resolve()]))
+    try:
+        with TrinoServer(install(), args.workdir, root) as server:
+            print(f"Trino {server.node_version()} started in {server.startup_seconds:.1f} s on {server.url}; "
+                  f"log {server.log_path}")
+            server.install_catalog(catalog, locations)
+            schema = warehouse_tables[0].database if warehouse_tables else None
+            for sql in args.sql:
+                output = server.query(sql, schema)
+                print(" | ".join(f"{name} {kind}" for name, kind in output.columns))
+                for row in output.rows:
+                    print(" | ".join("NULL" if value is None else str(value) for value in row))
+    except TrinoError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
