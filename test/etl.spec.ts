@@ -336,13 +336,13 @@ describe("etl layer (dev-etl)", () => {
             assert.strictEqual(args["--TempDir"], s3Uri("glue-assets", DATA_LAYOUT.glueTemp));
         });
 
-        it("enables bookmarks, metrics, observability metrics and continuous logs, and imports the uploaded package", () => {
+        it("disables bookmarks, enables metrics, observability metrics and continuous logs, and imports the uploaded package", () => {
             const packageKey = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.package);
             assert.match(packageKey, /^scripts\/[0-9a-f]{16}\/spotify_etl\.zip$/);
             template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: packageKey });
             template.hasResourceProperties(TYPES.job, {
                 defaultArguments: {
-                    "--job-bookmark-option": "job-bookmark-enable",
+                    "--job-bookmark-option": "job-bookmark-disable",
                     "--enable-metrics": "true",
                     "--enable-observability-metrics": "true",
                     "--enable-continuous-cloudwatch-log": "true",

@@ -62,7 +62,11 @@ def data_quality_gate(glue_context: GlueContext, job_name: str) -> Callable[[Dat
 
 
 def main(argv: list[str]) -> None:
-    """Run the ETL once with the resolved arguments and commit the job."""
+    """Run the ETL once with the resolved arguments and commit the job.
+
+    Every run reads the whole staging prefix: job bookmarks, which only track Glue's own
+    readers, are disabled in the job definition (etl/README.md, "Job bookmarks are off").
+    """
     args = getResolvedOptions(argv, JOB_ARGUMENTS)
     glue_context = GlueContext(SparkContext.getOrCreate())
     job = Job(glue_context)

@@ -1,9 +1,24 @@
-"""Benchmark the pipeline on generated data with local Spark.
+"""Benchmark the pipeline on generated data with local Spark, beside a DuckDB reference.
 
     python -m spotify_etl.bench --tracks 100000 --workdir /tmp/spotify-bench
 
-Generates (or reuses) a seeded staging set with defects, runs the pipeline once on a fresh
-output directory, and prints rows per second and the warehouse size against the CSV size.
+Generates (or reuses) a seeded staging set with defects, then runs, one after the other and
+each in a fresh child process: the Spark job (`run_pipeline`, local Spark) and the
+single-node DuckDB reference (`bench_reference`: the same validation, dedupe, join and
+writes in DuckDB SQL). For each it prints the wall time and the peak memory, and the ratio
+of the two times.
+
+Times: ``etl_seconds`` is `run_pipeline` end to end (read, validate, dedupe, join,
+reconcile, write everything); ``etl_session_seconds`` is starting the JVM and the local
+SparkSession before it, which a Glue job pays before the script runs; ``reference_seconds``
+is the whole reference from connecting to DuckDB to its last file written. The ratio is
+``etl_seconds / reference_seconds``; ``etl_process_ratio`` also counts the session start.
+
+Peak memory: the resident set size (RSS) of the child's whole process tree (the Python
+driver, the JVM it starts and Spark's Python workers; for the reference, the one Python
+process running DuckDB), summed over the tree and sampled from /proc every 50 ms; the peak
+of those sums is reported. Short spikes between two samples can be missed, so it is a
+lower bound of the true peak, accurate to the sampling interval.
 """
 
 from __future__ import annotations
@@ -11,16 +26,101 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
+from typing import Any
 
 def tree_bytes(root: Path, suffix: str) -> int:
     """Total size of the files under ``root`` whose name ends with ``suffix``."""
     return sum(path.stat().st_size for path in root.rglob(f"*{suffix}") if path.is_file())
+
+
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, RSS bytes) for every process we can read."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    table: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(entry)] = (int(fields[1]), int(fields[21]) * page)
+    return table
+
+
+def tree_rss(root: int) -> int:
+    """Summed RSS of ``root`` and all its descendants, in bytes."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        if pid in table:
+            total += table[pid][1]
+        pending.extend(children.get(pid, ()))
+    return total
+
+
+def run_child(argv: list[str], interval: float = 0.05) -> tuple[dict[str, Any], int]:
+    """Run ``python -m spotify_etl.bench <argv>``, sampling its tree's RSS; return its JSON and the peak."""
+    process = subprocess.Popen([sys.executable, "-m", "spotify_etl.bench", *argv], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark child {argv[:2]} failed with exit code {process.returncode}")
+    return json.loads(stdout.strip().splitlines()[-1]), peak
+
+
+def child_etl(staging: Path, out: Path, cores: int, driver_memory: str) -> dict[str, Any]:
+    """In the child: start local Spark, run the pipeline once, return its figures."""
+    from spotify_etl.pipeline import run_pipeline  # noqa: PLC0415 - keep --help free of the JVM
+    from spotify_etl.session import local_session  # noqa: PLC0415
+
+    started = time.monotonic()
+    spark = local_session("spotify-etl-bench", cores=cores, driver_memory=driver_memory)
+    spark.range(1).count()  # the session is lazy: make sure the JVM and executor are up
+    session_seconds = time.monotonic() - started
+    started = time.monotonic()
+    summary = run_pipeline(spark, str(staging), str(out))
+    seconds = time.monotonic() - started
+    spark.stop()
+    assert summary.output is not None
+    return {
+        "seconds": round(seconds, 2),
+        "session_seconds": round(session_seconds, 2),
+        "input_records": summary.input_records,
+        "sources": {
+            name: {"input": c.input_records, "accepted": c.accepted, "rejected": c.rejected_total}
+            for name, c in summary.sources.items()
+        },
+        "output_rows": summary.output.rows,
+        "partitions": summary.output.partitions,
+        "track_matched": summary.output.track_matched,
+        "artist_matched": summary.output.artist_matched,
+    }
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -29,50 +129,80 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tracks", type=int, required=True, help="tracks to generate")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/spotify-bench"), help="where data and output go")
     parser.add_argument("--seed", type=int, default=7, help="generator seed")
-    parser.add_argument("--cores", type=int, default=2, help="local Spark cores")
+    parser.add_argument("--cores", type=int, default=2, help="local Spark cores and DuckDB threads")
     parser.add_argument("--driver-memory", default="4g", help="local Spark driver memory")
+    parser.add_argument("--skip-reference", action="store_true", help="run only the Spark job")
+    parser.add_argument("--child", choices=("etl", "reference"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
+def _staging(args: argparse.Namespace) -> Path:
+    """The generated data set; the generator version is in the name, so older data is never reused."""
+    from spotify_etl.sample import GENERATOR_VERSION  # noqa: PLC0415
+
+    return args.workdir / f"staging-{args.tracks}-seed{args.seed}-v{GENERATOR_VERSION}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Generate if needed, run once, print the figures (table to stdout, JSON last line)."""
+    """Generate if needed, run both sides, print the figures (table to stdout, JSON last line)."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s bench: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("py4j").setLevel(logging.WARNING)
-    from spotify_etl import sample  # noqa: PLC0415 - keep --help free of the JVM
-    from spotify_etl.pipeline import run_pipeline  # noqa: PLC0415
-    from spotify_etl.session import local_session  # noqa: PLC0415
+    staging = _staging(args)
+    if args.child == "etl":
+        print(json.dumps(child_etl(staging, args.workdir / f"out-{args.tracks}-etl", args.cores, args.driver_memory)))
+        return 0
+    if args.child == "reference":
+        from spotify_etl.bench_reference import run_reference  # noqa: PLC0415
 
-    staging = args.workdir / f"staging-{args.tracks}-seed{args.seed}"
+        print(json.dumps(run_reference(staging, args.workdir / f"out-{args.tracks}-reference", args.cores)))
+        return 0
+
+    from spotify_etl import sample  # noqa: PLC0415
+
     if not (staging / sample.MANIFEST).exists():
         shutil.rmtree(staging, ignore_errors=True)
         started = time.monotonic()
         sample.generate(staging, args.tracks, args.seed, defects=True)
         logging.info("generated %s in %.1fs", staging, time.monotonic() - started)
-    out = args.workdir / f"out-{args.tracks}-seed{args.seed}"
-    shutil.rmtree(out, ignore_errors=True)
-
-    spark = local_session("spotify-etl-bench", cores=args.cores, driver_memory=args.driver_memory)
-    started = time.monotonic()
-    summary = run_pipeline(spark, str(staging), str(out))
-    seconds = time.monotonic() - started
-    spark.stop()
-
-    csv_bytes = tree_bytes(staging, ".csv")
-    parquet_bytes = tree_bytes(out / "warehouse", ".parquet")
-    assert summary.output is not None
-    figures = {
+    common = ["--tracks", str(args.tracks), "--workdir", str(args.workdir), "--seed", str(args.seed), "--cores", str(args.cores)]
+    for side in ("etl", "reference"):
+        shutil.rmtree(args.workdir / f"out-{args.tracks}-{side}", ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    logging.info("running the Spark job")
+    etl, etl_peak = run_child(["--child", "etl", "--driver-memory", args.driver_memory, *common])
+    figures: dict[str, Any] = {
         "tracks": args.tracks,
         "cores": args.cores,
-        "input_rows": summary.input_rows,
-        "output_rows": summary.output.rows,
-        "seconds": round(seconds, 1),
-        "input_rows_per_second": round(summary.input_rows / seconds),
-        "output_rows_per_second": round(summary.output.rows / seconds),
+        "input_records": etl["input_records"],
+        "output_rows": etl["output_rows"],
+        "partitions": etl["partitions"],
+        "etl_seconds": etl["seconds"],
+        "etl_session_seconds": etl["session_seconds"],
+        "etl_peak_rss_mib": round(etl_peak / 2**20),
+        "input_records_per_second": round(etl["input_records"] / etl["seconds"]),
+    }
+    if not args.skip_reference:
+        logging.info("running the DuckDB reference")
+        reference, reference_peak = run_child(["--child", "reference", *common])
+        figures |= {
+            "reference_seconds": reference["seconds"],
+            "reference_peak_rss_mib": round(reference_peak / 2**20),
+            "ratio": round(etl["seconds"] / reference["seconds"], 2),
+            "etl_process_ratio": round((etl["seconds"] + etl["session_seconds"]) / reference["seconds"], 2),
+            "reference_output_rows": reference["output_rows"],
+        }
+        for name, counts in etl["sources"].items():
+            ref = reference["sources"][name]
+            figures[f"{name}_accepted_etl_vs_reference"] = f"{counts['accepted']} / {ref['accepted']}"
+            figures[f"{name}_rejected_etl_vs_reference"] = f"{counts['rejected']} / {ref['rejected']}"
+    csv_bytes = tree_bytes(staging, ".csv")
+    parquet_bytes = tree_bytes(args.workdir / f"out-{args.tracks}-etl" / "warehouse", ".parquet")
+    figures |= {
         "csv_bytes": csv_bytes,
         "warehouse_parquet_bytes": parquet_bytes,
         "parquet_to_csv_ratio": round(parquet_bytes / csv_bytes, 3),
-        "partitions": summary.output.partitions,
+        "load_average_1m_before_after": f"{load_before:.2f} / {os.getloadavg()[0]:.2f}",
     }
     width = max(len(key) for key in figures)
     for key, value in figures.items():

@@ -14,8 +14,8 @@ from typing import Literal
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from spotify_etl.read import LINE, SOURCE_FILE
-from spotify_etl.schemas import ALBUMS, ARTISTS, CORRUPT_RECORD, TRACKS, SourceSpec
+from spotify_etl.read import raw_name
+from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
 Kind = Literal["key", "text", "lower", "integer", "boolean", "date"]
 
@@ -88,15 +88,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 
 
 def text(raw: Column) -> Column:
-    """Trimmed string, with empty and blank values as NULL (CSV has no other NULL)."""
-    trimmed = F.trim(raw)
-    return F.when(trimmed != "", trimmed)
+    """The string as it is: `read.parse_records` already trimmed it and made empty values NULL."""
+    return raw
 
 
 def integer(raw: Column) -> Column:
     """Whole number as bigint, NULL when absent or not a whole number."""
     value = text(raw)
-    return F.when(value.rlike(INTEGER_PATTERN), F.regexp_extract(value, r"^([+-]?[0-9]+)", 1).cast("bigint"))
+    # Once the pattern matched, the part before any ".0" is a plain integer literal.
+    return F.when(value.rlike(INTEGER_PATTERN), F.substring_index(value, ".", 1).cast("bigint"))
 
 
 def boolean(raw: Column) -> Column:
@@ -113,23 +113,21 @@ def release_date(raw: Column) -> tuple[Column, Column]:
     """
     value = text(raw)
     matches = value.rlike(DATE_PATTERN)
-
-    def part(group: int) -> Column:
-        return F.regexp_extract(value, DATE_PATTERN, group)
-
-    year = part(1).cast("int")
-    month = F.when(part(2) != "", part(2).cast("int")).otherwise(F.lit(1))
-    day = F.when(part(3) != "", part(3).cast("int")).otherwise(F.lit(1))
+    # The four forms are fixed-width, so once the pattern matched the parts are substrings.
+    size = F.length(value)
+    year = F.substring(value, 1, 4).cast("int")
+    month = F.when(size >= 7, F.substring(value, 6, 2).cast("int")).otherwise(F.lit(1))
+    day = F.when(size >= 10, F.substring(value, 9, 2).cast("int")).otherwise(F.lit(1))
     plausible = matches & year.between(MIN_RELEASE_YEAR, MAX_RELEASE_YEAR) & month.between(1, 12)
     month_days = F.dayofmonth(F.last_day(F.make_date(year, month, F.lit(1))))
     valid = plausible & (day >= 1) & (day <= month_days)
-    precision = F.when(part(3) != "", "day").when(part(2) != "", "month").otherwise("year")
+    precision = F.when(size >= 10, "day").when(size == 7, "month").otherwise("year")
     return F.when(valid, F.make_date(year, month, day)), F.when(valid, precision)
 
 
 def typed_columns(field: Field) -> list[Column]:
     """The cleaned column(s) of one field."""
-    raw = F.col(field.source)
+    raw = F.col(raw_name(field.source))
     if field.kind == "date":
         date, precision = release_date(raw)
         return [date.alias(field.name), precision.alias(field.name + PRECISION_SUFFIX)]
@@ -144,18 +142,21 @@ def typed_columns(field: Field) -> list[Column]:
 
 
 def clean(parsed: DataFrame, spec: SourceSpec) -> DataFrame:
-    """Add the typed fields of a source next to its raw string columns.
+    """Add the typed fields of a source next to its raw string columns (`read.parse_records`),
+    except those already there (`key_column`, added earlier to distribute rows by key).
 
     The raw columns stay so that validation can tell "absent" from "present but invalid".
     """
-    typed = [column for field in FIELDS[spec.name] for column in typed_columns(field)]
-    raw = [F.col(f"`{name}`").alias(raw_name(name)) for name in spec.columns]
-    return parsed.select(SOURCE_FILE, LINE, CORRUPT_RECORD, *raw, *typed)
+    present = set(parsed.columns)
+    fields = [field for field in FIELDS[spec.name] if field.name not in present]
+    return parsed.select("*", *[column for field in fields for column in typed_columns(field)])
 
 
-def raw_name(source_column: str) -> str:
-    """Name under which `clean` keeps a raw CSV column."""
-    return f"raw_{source_column}"
+def key_column(spec: SourceSpec) -> Column:
+    """The cleaned key of a source, named as in `FIELDS` (what `clean` would compute for it)."""
+    (field,) = [field for field in FIELDS[spec.name] if field.name == spec.key]
+    (column,) = typed_columns(field)
+    return column
 
 
 def typed_names(spec: SourceSpec) -> list[str]:

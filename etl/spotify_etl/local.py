@@ -18,12 +18,12 @@ from spotify_etl.summary import RunSummary
 
 
 def summary_table(summary: RunSummary) -> str:
-    """Fixed-width table of a run: per-source accounting, reasons, output and checks."""
-    lines = [f"{'source':<8} {'input':>9} {'accepted':>9} {'rejected':>9} {'unmatched':>9} {'seconds':>8}"]
+    """Fixed-width table of a run: per-source accounting, reasons, output, checks and phases."""
+    lines = [f"{'source':<8} {'input':>9} {'accepted':>9} {'rejected':>9} {'unmatched':>9} {'files':>6}"]
     for name, counts in summary.sources.items():
         lines.append(
-            f"{name:<8} {counts.input_rows:>9} {counts.accepted:>9} {counts.rejected_total:>9} "
-            f"{counts.unmatched:>9} {counts.seconds:>8.1f}"
+            f"{name:<8} {counts.input_records:>9} {counts.accepted:>9} {counts.rejected_total:>9} "
+            f"{counts.unmatched:>9} {len(counts.files):>6}"
         )
     for name, counts in summary.sources.items():
         if counts.rejected:
@@ -38,6 +38,8 @@ def summary_table(summary: RunSummary) -> str:
     bad = [check for check in summary.checks if not check.ok]
     lines.append(f"checks: {len(summary.checks) - len(bad)}/{len(summary.checks)} balanced")
     lines.extend(f"  FAILED {check.name}: expected {check.expected}, got {check.actual}" for check in bad)
+    if summary.phase_seconds:
+        lines.append("phases: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in summary.phase_seconds.items()))
     lines.append(f"status: {summary.status} in {summary.duration_seconds:.1f}s (run {summary.run_id})")
     return "\n".join(lines)
 

@@ -1,6 +1,20 @@
-"""The whole job as one function over a SparkSession: read → validate → clean → dedupe →
-join → conform → reconcile → (quality gate) → write. Used by the Glue entry script, the
-local runner, the benchmark and the SQL tests, so all of them run the same code."""
+"""The whole job as one function over a SparkSession: list → read records → parse → clean →
+validate → dedupe → join → conform → reconcile → (quality gate) → write. Used by the Glue entry
+script, the local runner, the benchmark and the SQL tests, so all of them run the same code.
+
+Passes over the data, in order (every count comes out of one aggregation, nothing is
+computed twice):
+  1. per source, in parallel: the files read and split into records, parsed, validated and
+     deduplicated (one shuffle, on the key), kept as a local checkpoint, and counted per file
+     and reason (`reconcile.record_counts`);
+  2. the join into the warehouse rows, distributed by release year and checkpointed, and the
+     unmatched tracks and artists (cached), counted together (`reconcile.output_counts`);
+  3. the writes, from the checkpoints: rejected/, unmatched/ (two), the warehouse table.
+
+Checkpoints rather than ``cache()``: Spark's columnar cache compresses every column as it
+builds, which cost more than all the counting it saved; a local checkpoint keeps the rows as
+they are (memory, spilling to disk) and cuts the lineage, so nothing upstream is recomputed.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +22,34 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import reduce
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from spotify_etl import dedupe, join, reconcile
-from spotify_etl.clean import clean, typed_names
+from spotify_etl.clean import clean, key_column, typed_names
 from spotify_etl.contract import conform, load_contract
-from spotify_etl.read import LINE, SOURCE_FILE, parse_lines, read_lines
+from spotify_etl.read import (
+    LINE_NUMBER,
+    PROVENANCE,
+    RECORD,
+    RECORD_NUMBER,
+    SOURCE_FILE,
+    SourceFile,
+    list_files,
+    parse_records,
+    read_records,
+)
+from spotify_etl.records import FILE_VERDICTS
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
-from spotify_etl.summary import RunSummary, SourceCounts
+from spotify_etl.summary import RunSummary
 from spotify_etl.validate import DETAIL, REASON, validate
-from spotify_etl.write import write_rejected, write_text, write_unmatched, write_warehouse
+from spotify_etl.write import distribute, write_rejected, write_text, write_unmatched, write_warehouse
 
 LOG = logging.getLogger("spotify_etl")
 
@@ -53,36 +79,76 @@ class OutputPaths:
         )
 
 
-def classify(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tuple[DataFrame, int, tuple[str, ...]]:
-    """Every data line of a source with its typed fields and a rejection reason (NULL = accepted).
+RECORD_KEPT_WHEN_ACCEPTED: frozenset[str] = frozenset({TRACKS.name, ARTISTS.name})
+"""Sources whose accepted rows may be written with their record (under unmatched/). An
+accepted albums row never is (albums are the base of the join), so once deduplication has
+used it, its record is dropped: the checkpoint then holds the records of rejected rows only."""
 
-    Returns the classified rows, the independently counted input rows and the files read.
+
+def classify(
+    spark: SparkSession,
+    staging_path: str,
+    spec: SourceSpec,
+    cache: list[DataFrame] | None = None,
+    files: tuple[SourceFile, ...] | None = None,
+) -> tuple[DataFrame, tuple[SourceFile, ...]]:
+    """Every record of a source with its typed fields and a verdict in ``reason``: NULL for an
+    accepted row, a rejection reason, or a file verdict (``header`` for each file's header).
+
+    Returns the classified records and the files listed under the source prefix (``files``,
+    if the caller has listed them already: listing stops a bad delivery early). Records
+    come out of the splitter one partition per file; they are hash-distributed on their key
+    right after parsing, so validation runs in parallel even for a single large file and
+    deduplication, which ranks rows per key, needs no second shuffle. The raw string
+    columns are only needed to validate, and the record keeps them all, so they are dropped.
+    With ``cache``, the result is a local checkpoint (appended to it, for the caller to
+    `release`): counting, joining and writing then start from it; the records of accepted rows
+    that will never be written (`RECORD_KEPT_WHEN_ACCEPTED`) are not kept in it.
     """
-    lines = read_lines(spark, staging_path, spec)
-    classified = dedupe.mark_duplicates(validate(clean(parse_lines(lines.lines, spec), spec), spec), spec)
-    # The raw string columns were only needed to validate; the raw line keeps them all.
-    kept = classified.select(*typed_names(spec), SOURCE_FILE, LINE, REASON, DETAIL)
-    return kept, lines.input_rows, lines.files
+    files = list_files(spark, staging_path, spec) if files is None else files
+    parsed = parse_records(read_records(spark, staging_path, spec), spec)
+    distributed = parsed.withColumn(spec.key, key_column(spec)).repartition(spec.key)
+    validated = validate(clean(distributed, spec), spec)
+    kept = validated.select(*typed_names(spec), *PROVENANCE, REASON, DETAIL)
+    classified = dedupe.mark_duplicates(kept, spec)
+    if cache is not None:
+        if spec.name not in RECORD_KEPT_WHEN_ACCEPTED:
+            classified = classified.withColumn(RECORD, F.when(F.col(REASON).isNotNull(), F.col(RECORD)))
+        classified = classified.localCheckpoint(eager=False)
+        cache.append(classified)
+    return classified, files
+
+
+def release(frame: DataFrame) -> None:
+    """Free a checkpointed or cached frame now rather than whenever the JVM collects it."""
+    plan = frame._jdf.queryExecution().analyzed()  # noqa: SLF001 - a local checkpoint is only reachable here
+    if plan.getClass().getSimpleName() == "LogicalRDD":
+        plan.rdd().unpersist(False)
+    else:
+        frame.unpersist()
 
 
 def accepted(classified: DataFrame, spec: SourceSpec) -> DataFrame:
     """The accepted rows: typed fields plus provenance."""
-    return classified.where(F.col(REASON).isNull()).select(*typed_names(spec), SOURCE_FILE, LINE)
+    return classified.where(F.col(REASON).isNull()).select(*typed_names(spec), SOURCE_FILE, RECORD_NUMBER, RECORD)
 
 
 def rejected(classified: DataFrame, spec: SourceSpec) -> DataFrame:
-    """The rejected rows in the ``rejected/`` layout.
+    """The rejected records in the ``rejected/`` layout (file verdicts such as the header are not rejections).
 
-    ``line`` is the raw line as valid UTF-8 text (undecodable bytes become U+FFFD, so any
-    reader can open the files); ``line_bytes`` keeps the exact bytes as delivered.
+    ``record`` is the record as valid UTF-8 text (undecodable bytes become U+FFFD, so any
+    reader can open the files); ``record_bytes`` keeps the exact bytes as delivered.
     """
-    return classified.where(F.col(REASON).isNotNull()).select(
+    reason = F.col(REASON)
+    return classified.where(reason.isNotNull() & ~reason.isin(*FILE_VERDICTS)).select(
         F.lit(spec.name).alias("source"),
         SOURCE_FILE,
+        RECORD_NUMBER,
+        LINE_NUMBER,
         REASON,
         DETAIL,
-        F.decode(F.encode(F.col(LINE), "UTF-8"), "UTF-8").alias(LINE),
-        F.col(LINE).cast("binary").alias("line_bytes"),
+        F.decode(F.encode(F.col(RECORD), "UTF-8"), "UTF-8").alias(RECORD),
+        F.col(RECORD).cast("binary").alias("record_bytes"),
     )
 
 
@@ -99,37 +165,55 @@ def _new_run_id(started: datetime) -> str:
     return f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}"
 
 
-@dataclass(frozen=True)
-class ClassifiedSource:
-    """One source's rows, each with its verdict (cached), and their counts."""
+class _Phases:
+    """Wall time per phase, for the run summary."""
 
-    spec: SourceSpec
-    rows: DataFrame
-    counts: SourceCounts
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._clock = time.monotonic()
+
+    def done(self, name: str) -> dict[str, float]:
+        now = time.monotonic()
+        self.seconds[name] = round(now - self._clock, 3)
+        self._clock = now
+        LOG.info("%s done in %.1fs", name, self.seconds[name])
+        return dict(self.seconds)
 
 
-def classify_source(spark: SparkSession, staging_path: str, spec: SourceSpec) -> ClassifiedSource:
-    """Classify a source, cache the result (the caller unpersists it) and count it."""
-    LOG.info("%s: reading and validating", spec.name)
-    clock = time.monotonic()
-    frame, input_rows, files = classify(spark, staging_path, spec)
-    rows = frame.persist(StorageLevel.MEMORY_AND_DISK)
-    accepted_rows, rejected_rows = reconcile.reason_counts(rows)
-    counts = SourceCounts(input_rows, accepted_rows, rejected_rows, 0, files, round(time.monotonic() - clock, 3))
-    LOG.info("%s: %d input, %d accepted, %d rejected", spec.name, input_rows, accepted_rows, counts.rejected_total)
-    return ClassifiedSource(spec, rows, counts)
+def _classify_and_count(
+    spark: SparkSession, staging_path: str, cache: list[DataFrame]
+) -> tuple[dict[str, DataFrame], dict[str, tuple[SourceFile, ...]], list[Row]]:
+    """List every source's files (stopping a bad delivery before any Spark job), then `classify`
+    every source and collect its `reconcile.record_counts`, all sources at once.
+
+    Each source runs in its own thread: with adaptive execution, checkpointing a plan that
+    contains a shuffle runs that shuffle in the calling thread, so from a single thread the
+    sources would be read one after the other, each on as few cores as it has files.
+    """
+
+    listed = {spec.name: list_files(spark, staging_path, spec) for spec in SOURCES}
+
+    def one(spec: SourceSpec) -> tuple[DataFrame, list[Row]]:
+        frame, _ = classify(spark, staging_path, spec, cache, listed[spec.name])
+        return frame, reconcile.record_counts(spec.name, frame).collect()
+
+    with ThreadPoolExecutor(max_workers=len(SOURCES), thread_name_prefix="classify") as pool:
+        results = dict(zip((spec.name for spec in SOURCES), pool.map(one, SOURCES), strict=True))
+    frames = {name: frame for name, (frame, _) in results.items()}
+    return frames, listed, [row for _, rows in results.values() for row in rows]
 
 
 def publish(
     paths: OutputPaths,
-    sources: dict[str, ClassifiedSource],
+    sources: dict[str, DataFrame],
     unmatched_rows: dict[str, DataFrame],
     output: DataFrame,
 ) -> None:
     """Write rejected/, unmatched/ and the warehouse partitions, the table last so that a
     failure in between never leaves new table data without its quarantine."""
-    LOG.info("writing rejected rows to %s", paths.rejected)
-    write_rejected(reduce(DataFrame.unionByName, [rejected(s.rows, s.spec) for s in sources.values()]), paths.rejected)
+    specs = {spec.name: spec for spec in SOURCES}
+    LOG.info("writing rejected records to %s", paths.rejected)
+    write_rejected(reduce(DataFrame.unionByName, [rejected(rows, specs[name]) for name, rows in sources.items()]), paths.rejected)
     LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
     for name, rows in unmatched_rows.items():
         write_unmatched(rows, f"{paths.unmatched}/{name}", "id")
@@ -147,6 +231,7 @@ def run(
     unbalanced reconciliation or a failed quality gate (after writing the run summary)."""
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
+    phases = _Phases()
     summary = RunSummary(
         run_id=_new_run_id(started),
         status="failed",
@@ -159,31 +244,39 @@ def run(
     )
     cached: list[DataFrame] = []
     try:
-        sources: dict[str, ClassifiedSource] = {}
-        for spec in SOURCES:
-            sources[spec.name] = classify_source(spark, staging_path, spec)
-            cached.append(sources[spec.name].rows)
-        albums, tracks, artists = (accepted(sources[s.name].rows, s) for s in (ALBUMS, TRACKS, ARTISTS))
-        unmatched_rows = {
-            TRACKS.name: join.unmatched(tracks, "id", albums, "track_id"),
-            ARTISTS.name: join.unmatched(artists, "id", albums, "artist_id"),
-        }
-        counts = {name: source.counts for name, source in sources.items()}
-        for name, rows in unmatched_rows.items():
-            counts[name] = replace(counts[name], unmatched=rows.count())
+        LOG.info("reading, validating and counting %s", ", ".join(spec.name for spec in SOURCES))
+        sources, listed, counted = _classify_and_count(spark, staging_path, cached)
+        found = reconcile.tally(counted, listed)
+        summary = replace(summary, sources=found.sources, phase_seconds=phases.done("read_validate_count"))
+        for name, counts in found.sources.items():
+            LOG.info("%s: %d input, %d accepted, %d rejected", name, counts.input_records, counts.accepted, counts.rejected_total)
+        reconcile.raise_on_layout_problems(found, sources)
 
-        LOG.info("joining and conforming to the warehouse contract")
-        output = conform(join.join_sources(albums, tracks, artists), load_contract()).persist(StorageLevel.MEMORY_AND_DISK)
+        albums, tracks, artists = (accepted(sources[s.name], s) for s in (ALBUMS, TRACKS, ARTISTS))
+        unmatched_rows = {
+            TRACKS.name: join.unmatched(tracks, "id", albums, "track_id").persist(StorageLevel.MEMORY_AND_DISK),
+            ARTISTS.name: join.unmatched(artists, "id", albums, "artist_id").persist(StorageLevel.MEMORY_AND_DISK),
+        }
+        cached.extend(unmatched_rows.values())
+        LOG.info("joining, conforming to the warehouse contract and counting")
+        contract = load_contract()
+        accepted_rows = {name: counts.accepted for name, counts in found.sources.items()}
+        joined = conform(
+            join.join_sources(albums, tracks, artists, accepted_rows[TRACKS.name], accepted_rows[ARTISTS.name]), contract
+        )
+        output = distribute(joined, contract.partition_keys[0].name).localCheckpoint(eager=False)
         cached.append(output)
-        output_counts = reconcile.output_counts(output)
-        checks = reconcile.checks(counts, output_counts)
-        summary = replace(summary, sources=counts, output=output_counts, checks=checks)
+        output_counts, unmatched_counts = reconcile.output_counts(output, unmatched_rows)
+        counts = {name: replace(c, unmatched=unmatched_counts.get(name, 0)) for name, c in found.sources.items()}
+        checks = reconcile.checks(counts, output_counts, found.file_checks)
+        summary = replace(summary, sources=counts, output=output_counts, checks=checks, phase_seconds=phases.done("join_count"))
         reconcile.raise_if_failed(checks)
         if quality_gate is not None:
             LOG.info("evaluating the data-quality gate")
             quality_gate(output)
+            summary = replace(summary, phase_seconds=phases.done("quality_gate"))
         publish(paths, sources, unmatched_rows, output)
-        summary = replace(summary, status="succeeded")
+        summary = replace(summary, status="succeeded", phase_seconds=phases.done("write"))
     except Exception as error:
         summary = replace(summary, error=f"{type(error).__name__}: {error}")
         raise
@@ -191,6 +284,6 @@ def run(
         summary = replace(summary, duration_seconds=round(time.monotonic() - clock, 3))
         write_text(spark, f"{paths.runs.rstrip('/')}/{summary.run_id}.json", summary.to_json() + "\n")
         for frame in cached:
-            frame.unpersist()
+            release(frame)
         LOG.info("run %s %s in %.1fs", summary.run_id, summary.status, summary.duration_seconds)
     return summary

@@ -4,10 +4,14 @@
 
 Realistic enough to exercise the pipeline: Zipf-skewed genres and album counts per artist,
 correlated popularity distributions, release dates across decades in all four delivered
-formats, features, labels. Rows are streamed to disk, so memory grows with the number of
+formats, features, labels, and valid multi-line records (RFC 4180 quoted fields holding line
+breaks: track names over two lines, and artist names over three whose middle line looks like
+a complete artists row). Rows are streamed to disk, so memory grows with the number of
 artists (tracks / 20), not tracks. With ``--defects`` every defect kind the pipeline must
-quarantine is injected, and ``manifest.json`` (next to the source prefixes) records each
-injected line with the reason it must be rejected with, plus the expected unmatched keys.
+quarantine is injected, plus an empty (0-byte) and a header-only file, and
+``manifest.json`` (next to the source prefixes) records each injected record with the reason
+it must be rejected with, every multi-line value with where it must arrive, and the expected
+unmatched keys.
 """
 
 from __future__ import annotations
@@ -59,6 +63,14 @@ LABELS = (
 ALBUM_TYPES = (("single", 0.35), ("album", 0.5), ("compilation", 0.15))
 DATE_FORMATS = (("year", 0.08), ("month", 0.04), ("day", 0.68), ("timestamp", 0.20))
 FIRST_YEAR, LAST_YEAR = 1950, 2023
+GENERATOR_VERSION = 2
+"""Bumped whenever the same seed and options would produce different files."""
+MULTILINE_TRACK_EVERY = 40
+"""Every n-th album row gets a track name over two lines (LF or CR LF inside the quotes)."""
+MULTILINE_ARTIST_EVERY = 25
+"""Every n-th artist gets a name over three lines whose middle line looks like an artists row."""
+MULTILINE_LISTED = 50
+"""At most this many multi-line values per column are listed in the manifest."""
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -136,15 +148,20 @@ def release_date(rng: random.Random) -> str:
 
 
 def csv_line(values: Sequence[object]) -> str:
-    """One RFC 4180 line (quotes doubled, minimal quoting), without the line terminator."""
+    """One RFC 4180 record (quotes doubled, minimal quoting), without the record terminator.
+
+    The writer's terminator is CR LF and then cut off: Python's ``csv`` quotes a field that
+    contains a line break only when the break's characters are in its line terminator.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 class RotatingWriter:
-    """Writes raw lines of one source into files of at most ``rows_per_file`` data lines,
-    each starting with the source header. Lines are bytes so defects can be written as-is."""
+    """Writes records of one source into files of at most ``rows_per_file`` data records,
+    each starting with the source header, each record ended by LF (a record may contain line
+    breaks inside quotes). Records are bytes so defects can be written as-is."""
 
     def __init__(self, root: Path, spec: SourceSpec, rows_per_file: int) -> None:
         self.directory = root / spec.prefix
@@ -156,7 +173,7 @@ class RotatingWriter:
         self._handle: BinaryIO | None = None
 
     def write(self, line: str | bytes) -> None:
-        """Append one data line, opening the next file when the current one is full."""
+        """Append one data record, opening the next file when the current one is full."""
         if self._handle is None or self.rows % self.rows_per_file == 0:
             self._open_next()
         assert self._handle is not None
@@ -169,6 +186,11 @@ class RotatingWriter:
         self.files.append(path.name)
         self._handle = path.open("wb")
         self._handle.write(self.spec.header.encode("utf-8") + b"\n")
+
+    def extra_file(self, name: str, content: bytes) -> None:
+        """Write a file outside the rotation (an empty or header-only file), listed in ``files``."""
+        (self.directory / name).write_bytes(content)
+        self.files.append(name)
 
     def close(self) -> None:
         """Close the current file, if any."""
@@ -207,23 +229,28 @@ def make_artist(rng: random.Random, genre_weights: Sequence[float]) -> Artist:
 
 @dataclass
 class Manifest:
-    """What was generated and which lines must end up where."""
+    """What was generated and which records must end up where."""
 
     seed: int
     tracks: int
     defects: bool
     rows_per_file: int
-    rows: dict[str, int] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)
+    """Data records per source (headers excluded), as the pipeline must count them."""
     files: dict[str, list[str]] = field(default_factory=dict)
     rejected: list[dict[str, str]] = field(default_factory=list)
+    multiline: list[dict[str, str]] = field(default_factory=list)
+    """Values with line breaks, and the warehouse column and track they must arrive in intact."""
     unmatched: dict[str, list[str]] = field(default_factory=lambda: {"tracks": [], "artists": []})
     album_rows_without_track: list[str] = field(default_factory=list)
     album_rows_without_artist: list[str] = field(default_factory=list)
 
-    def reject(self, source: SourceSpec, reason: str, line: str | bytes) -> str | bytes:
-        """Record a defect line (as Spark will decode it) and return it for writing."""
+    def reject(self, source: SourceSpec, reason: str, line: str | bytes, record: str | None = None) -> str | bytes:
+        """Record a defect (as Spark will decode it) and return it for writing. ``record`` is
+        the record as the pipeline must see it when that differs from the written line (a
+        quoted field left open runs to the end of the file, line break included)."""
         text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
-        self.rejected.append({"source": source.name, "reason": reason, "line": text})
+        self.rejected.append({"source": source.name, "reason": reason, "record": text if record is None else record})
         return line
 
 
@@ -262,6 +289,13 @@ class AlbumRow:
         return csv_line(values)
 
 
+def multiline_artist_name(rng: random.Random, base: str) -> str:
+    """A name over three lines whose middle line is, on its own, a complete and valid artists
+    row: read line by line it would invent an artist; read as RFC 4180 records it cannot."""
+    fake = Artist(spotify_id(rng), base.split(" ")[0], rng.randint(1, 99), rng.randint(10, 10_000), ["pop"])
+    return f"{base}\n{csv_line(fake.row())}\n(Live)"
+
+
 def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: int = 250_000) -> Manifest:
     """Write tracks/, albums/ and artists/ CSVs (and manifest.json) under ``out``."""
     if tracks < 1:
@@ -275,6 +309,9 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
 
     genre_weights = zipf_cumulative(len(GENRES), 1.1)
     artists = sorted((make_artist(rng, genre_weights) for _ in range(max(3, tracks // 20))), key=lambda a: -a.popularity)
+    for index, artist in enumerate(artists):
+        if index % MULTILINE_ARTIST_EVERY == 1:
+            artist.name = multiline_artist_name(rng, artist.name)
     artist_weights = zipf_cumulative(len(artists), 0.9)
     for artist in artists:
         writers[ARTISTS.name].write(csv_line(artist.row()))
@@ -296,8 +333,11 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
         album_id, album_name, date, label = spotify_id(rng), title(rng, rng.randint(1, 3)), release_date(rng), rng.choice(LABELS + (f"{artist.name} Records",))
         for number in range(1, min(total, tracks - written) + 1):
             features = [artists[pick(rng, artist_weights)].name for _ in range(rng.choice((0, 0, 0, 1, 1, 2)))]
+            name = title(rng, rng.randint(1, 4)) + (f" (feat. {features[0].splitlines()[0]})" if features else "")
+            if written % MULTILINE_TRACK_EVERY == 3:
+                name = f"{name}{chr(13) if written % (2 * MULTILINE_TRACK_EVERY) == 3 else ''}\n{title(rng, 2)}"
             row = AlbumRow(
-                track_name=title(rng, rng.randint(1, 4)) + (f" (feat. {features[0]})" if features else ""),
+                track_name=name,
                 track_id=spotify_id(rng),
                 track_number=number,
                 duration_ms=max(30_000, int(rng.gauss(210_000, 55_000))),
@@ -314,6 +354,9 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
             track_popularity = clamp(album_popularity + rng.gauss(-5, 12), 0, 100)
             explicit = "True" if rng.random() < 0.25 else "False"
             writers[ALBUMS.name].write(row.line())
+            for column, value in (("track_name", row.track_name), ("artist_name", "" if orphan_artist else artist.name)):
+                if "\n" in value and sum(entry["column"] == column for entry in manifest.multiline) < MULTILINE_LISTED:
+                    manifest.multiline.append({"track_id": row.track_id, "column": column, "value": value})
             if orphan_artist:
                 manifest.album_rows_without_artist.append(row.track_id)
             if defects and written % 89 == 7 and len(manifest.album_rows_without_track) < per_kind:
@@ -331,10 +374,17 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
         chaos.shuffle(pending)
         for source, line in pending:
             writers[source].write(line)
+        # A quoted field that is never closed takes the rest of its file with it, so it can
+        # only be the last record of a file; each source's last file ends with one.
+        for spec in (TRACKS, ALBUMS):
+            record = f'{spotify_id(chaos)},"{chaos.randint(0, 100)},False'
+            writers[spec.name].write(manifest.reject(spec, "unbalanced_quotes", record, record + "\n"))
+        writers[TRACKS.name].extra_file(f"{TRACKS.name}-empty.csv", b"")
+        writers[ARTISTS.name].extra_file(f"{ARTISTS.name}-header-only.csv", ARTISTS.header.encode("utf-8") + b"\n")
     manifest.unmatched["artists"] += [artist.id for artist in artists if artist.id not in used_artists]
     for writer in writers.values():
         writer.close()
-    manifest.rows = {name: writer.rows for name, writer in writers.items()}
+    manifest.records = {name: writer.rows for name, writer in writers.items()}
     manifest.files = {name: writer.files for name, writer in writers.items()}
     text = json.dumps(asdict(manifest), indent=1, ensure_ascii=False, sort_keys=True)
     (out / MANIFEST).write_text(text + "\n", encoding="utf-8")
@@ -379,7 +429,7 @@ def _defect_lines(
         add(TRACKS, "out_of_range", csv_line([spotify_id(rng), rng.choice((101, 150, -3)), "False"]))
         add(TRACKS, "invalid_number", csv_line([spotify_id(rng), "popular", "False"]))
         add(TRACKS, "invalid_boolean", csv_line([spotify_id(rng), popularity, "maybe"]))
-        add(TRACKS, "unbalanced_quotes", f'{spotify_id(rng)},"{popularity},False')
+        add(TRACKS, "invalid_csv", f'{spotify_id(rng)},{popularity}",False')
         if kept_tracks:
             track_id, track_popularity, explicit = kept_tracks[index % len(kept_tracks)]
             add(TRACKS, "duplicate", csv_line([track_id, _lower(track_popularity, rng), explicit]))
@@ -391,7 +441,7 @@ def _defect_lines(
             real = kept_albums[index % len(kept_albums)]
             base = replace(real, track_id=spotify_id(rng))
             unquoted = replace(base, track_name=base.track_name.replace('"', ""))
-            add(ALBUMS, "unbalanced_quotes", '"' + unquoted.line())
+            add(ALBUMS, "invalid_csv", '"' + unquoted.track_name + '" ' + unquoted.line()[len(csv_line([unquoted.track_name])):])
             add(ALBUMS, "invalid_utf8", _latin1(base.line(track_name="Beyoncé Tribute", label="Música Latina")))
             key = ("track_id", "album_id", "artist_id")[index % 3]
             add(ALBUMS, "null_key", base.line(**{key: ""}))
@@ -435,7 +485,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="random seed; same seed and options give identical files")
     parser.add_argument("--out", type=Path, required=True, help="staging root to write into (created if missing)")
     parser.add_argument("--defects", action="store_true", help="inject every defect kind and record it in manifest.json")
-    parser.add_argument("--rows-per-file", type=int, default=250_000, help="data lines per CSV file (default 250000)")
+    parser.add_argument("--rows-per-file", type=int, default=250_000, help="data records per CSV file (default 250000)")
     return parser.parse_args(argv)
 
 
@@ -448,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if existing:
         raise SystemExit(f"{args.out} already has {', '.join(existing)}: choose an empty --out so old files cannot mix in")
     manifest = generate(args.out, args.tracks, args.seed, args.defects, args.rows_per_file)
-    print(f"wrote {manifest.rows} data lines under {args.out} ({len(manifest.rejected)} defect lines)", file=sys.stderr)
+    print(f"wrote {manifest.records} data records under {args.out} ({len(manifest.rejected)} defects)", file=sys.stderr)
     return 0
 
 

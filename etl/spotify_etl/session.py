@@ -3,13 +3,22 @@ mirroring what matters of the Glue 5.1 runtime (Spark 3.5, UTC, dynamic partitio
 
 from __future__ import annotations
 
+import os
+import sys
+
 from pyspark.sql import SparkSession
 
 from spotify_etl.write import PARTITION_OVERWRITE_MODE
 
 
 def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, driver_memory: str = "4g") -> SparkSession:
-    """A quiet local SparkSession; ``driver_memory`` only applies if no JVM is running yet."""
+    """A quiet local SparkSession; ``driver_memory`` only applies if no JVM is running yet.
+
+    The record splitter runs in Spark's Python workers, which PySpark starts with
+    ``$PYSPARK_PYTHON`` (default: the first ``python3`` on PATH); unless set, it becomes this
+    interpreter, the venv where ``spotify_etl`` is installed.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)

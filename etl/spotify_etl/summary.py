@@ -7,22 +7,34 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
-class SourceCounts:
-    """Row accounting of one source. ``input_rows`` is counted from the files, not the parse."""
+class FileCounts:
+    """Record accounting of one input file; every listed ``*.csv`` file has one, 0-byte and
+    header-only files included."""
 
-    input_rows: int
+    path: str
+    bytes: int
+    records: int
+    """Data records the splitter found (the header excluded); 0 for an empty file."""
+    accepted: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """Record accounting of one source. ``input_records`` is counted by the record splitter,
+    before any field is parsed, so that a lost or invented row cannot balance the books."""
+
+    input_records: int
     accepted: int
     rejected: dict[str, int]
-    """Rejected rows per reason (see `validate.REASONS`)."""
+    """Rejected records per reason (see `validate.REASONS`)."""
     unmatched: int
     """Accepted rows no albums row references (always 0 for albums, the base of the join)."""
-    files: tuple[str, ...] = ()
-    seconds: float = 0.0
-    """Wall time to read, validate, deduplicate and count the source."""
+    files: tuple[FileCounts, ...] = ()
 
     @property
     def rejected_total(self) -> int:
-        """All rejected rows of the source, whatever the reason."""
+        """All rejected records of the source, whatever the reason."""
         return sum(self.rejected.values())
 
 
@@ -67,11 +79,13 @@ class RunSummary:
     output: OutputCounts | None
     checks: tuple[Check, ...] = field(default=())
     error: str | None = None
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each phase of the run, in the order they ran."""
 
     @property
-    def input_rows(self) -> int:
-        """Data rows over all sources."""
-        return sum(counts.input_rows for counts in self.sources.values())
+    def input_records(self) -> int:
+        """Data records over all sources."""
+        return sum(counts.input_records for counts in self.sources.values())
 
     def to_json(self) -> str:
         """Stable, human-readable JSON (keys sorted) including each check's verdict."""

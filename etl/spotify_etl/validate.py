@@ -1,7 +1,9 @@
 """Validation rules: each row gets the first reason (in `REASONS` order) it fails, or NULL.
 
-Line-level defects come first because when a line is malformed every field-level verdict on
-it is meaningless. Rules are derived from `clean.FIELDS`, so adding a field adds its checks.
+Record-level defects come first because when a record is malformed every field-level verdict
+on it is meaningless; the splitter (`records`) has already decided those from the record's
+bytes, and its verdict wins. Rules are derived from `clean.FIELDS`, so adding a field adds its
+checks.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spotify_etl.clean import FIELDS, Field, raw_name
-from spotify_etl.read import LINE
-from spotify_etl.schemas import CORRUPT_RECORD, SourceSpec
+from spotify_etl.read import COLUMN_COUNT, RECORD, VERDICT, VERDICT_DETAIL
+from spotify_etl.records import RECORD_REASONS
+from spotify_etl.schemas import SourceSpec
 
 REASON = "reason"
 _FIRST_FAILED = "_first_failed_rule"
 DETAIL = "detail"
 
 REASONS: tuple[str, ...] = (
-    "invalid_utf8",
-    "blank_line",
-    "unbalanced_quotes",
+    *RECORD_REASONS,
     "wrong_column_count",
     "null_key",
     "missing_value",
@@ -34,10 +35,9 @@ REASONS: tuple[str, ...] = (
     "invalid_enum",
     "duplicate",
 )
-"""Every rejection reason, in precedence order (``duplicate`` is assigned by `dedupe`)."""
-
-_REPLACEMENT_CHARACTER = "\ufffd"
-"""What a non-UTF-8 byte sequence decodes to; Spark reads the files as UTF-8."""
+"""Every rejection reason, in precedence order: the splitter's (`records.RECORD_REASONS`:
+``invalid_utf8``, ``blank_line``, ``unbalanced_quotes``, ``invalid_csv``), then the rules
+below; ``duplicate`` is assigned by `dedupe`."""
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,15 @@ class Rule:
     detail: Column
 
 
-def _line_rules(spec: SourceSpec) -> list[Rule]:
-    line = F.col(LINE)
-    quote_count = F.length(line) - F.length(F.translate(line, '"', ""))  # translate: no regex per row
+def _record_rules(spec: SourceSpec) -> list[Rule]:
+    columns = len(spec.columns)
+    # Only evaluated for a rejected record: counts the commas of an unquoted one for the detail.
+    found = F.when(~F.col(RECORD).contains('"'), F.concat(F.lit(", found "), F.size(F.split(RECORD, ",")).cast("string")))
     return [
-        Rule("invalid_utf8", line.rlike(_REPLACEMENT_CHARACTER), F.lit("line is not valid UTF-8")),
-        Rule("blank_line", F.trim(line) == "", F.lit("empty line")),
-        Rule("unbalanced_quotes", quote_count % 2 == 1, F.lit("odd number of double quotes")),
         Rule(
             "wrong_column_count",
-            F.col(CORRUPT_RECORD).isNotNull(),
-            F.lit(f"expected {len(spec.columns)} columns"),
+            F.col(COLUMN_COUNT).isNull(),
+            F.concat(F.lit(f"expected {columns} columns"), F.coalesce(found, F.lit(""))),
         ),
     ]
 
@@ -70,7 +68,7 @@ def _shown(field: Field) -> Column:
 
 def _field_rules(field: Field) -> list[Rule]:
     value = F.col(field.name)
-    present = F.trim(F.coalesce(F.col(raw_name(field.source)), F.lit(""))) != ""
+    present = F.col(raw_name(field.source)).isNotNull()  # parse_records trimmed it, blank is NULL
     rules: list[Rule] = []
     if field.kind == "key":
         rules.append(Rule("null_key", value.isNull(), F.lit(f"{field.source} is empty")))
@@ -93,12 +91,13 @@ def _field_rules(field: Field) -> list[Rule]:
 
 def rules_for(spec: SourceSpec) -> list[Rule]:
     """All rules of a source, sorted by reason precedence (stable within a reason)."""
-    rules = _line_rules(spec) + [rule for field in FIELDS[spec.name] for rule in _field_rules(field)]
+    rules = _record_rules(spec) + [rule for field in FIELDS[spec.name] for rule in _field_rules(field)]
     return sorted(rules, key=lambda rule: REASONS.index(rule.reason))
 
 
 def validate(cleaned: DataFrame, spec: SourceSpec) -> DataFrame:
-    """Add ``reason`` and ``detail``: the first failed rule, or NULL for a valid row.
+    """Add ``reason`` and ``detail``: the splitter's verdict if it has one, else the first
+    failed rule, else NULL for a valid row.
 
     The index of the first failed rule is computed once (``coalesce`` stops at the first
     match) and both outputs are looked up from it, so no rule is evaluated twice per row.
@@ -106,10 +105,10 @@ def validate(cleaned: DataFrame, spec: SourceSpec) -> DataFrame:
     rules = rules_for(spec)
     first_failed_rule = F.coalesce(*[F.when(rule.fails, F.lit(index)) for index, rule in enumerate(rules)])
     first_failed = F.col(_FIRST_FAILED)
-    reason = F.element_at(F.array(*[F.lit(rule.reason) for rule in rules]), first_failed + 1)
-    detail = F.when(first_failed.isNull(), F.lit(None).cast("string"))
+    verdict = F.col(VERDICT)
+    reason = F.coalesce(verdict, F.element_at(F.array(*[F.lit(rule.reason) for rule in rules]), first_failed + 1))
+    detail = F.when(verdict.isNotNull(), F.col(VERDICT_DETAIL)).when(first_failed.isNull(), F.lit(None).cast("string"))
     for index, rule in enumerate(rules):
         detail = detail.when(first_failed == index, rule.detail)
-    return cleaned.withColumn(_FIRST_FAILED, first_failed_rule).select(
-        "*", reason.alias(REASON), detail.alias(DETAIL)
-    ).drop(_FIRST_FAILED)
+    with_index = cleaned.withColumn(_FIRST_FAILED, F.when(verdict.isNull(), first_failed_rule))
+    return with_index.select("*", reason.alias(REASON), detail.alias(DETAIL)).drop(_FIRST_FAILED, VERDICT, VERDICT_DETAIL)

@@ -10,16 +10,21 @@ PARTITION_OVERWRITE_MODE = "spark.sql.sources.partitionOverwriteMode"
 explicitly, so the behaviour does not depend on how the caller configured its session."""
 
 
+def distribute(output: DataFrame, partition_key: str) -> DataFrame:
+    """Hash-repartition on the table's partition key: each year lands in exactly one task,
+    hence in exactly one file. Done before caching the output, so the write needs no shuffle."""
+    return output.repartition(partition_key)
+
+
 def write_warehouse(output: DataFrame, table_path: str, partition_key: str, sort_keys: tuple[str, ...]) -> None:
     """Overwrite only the partitions present in ``output`` (dynamic partition overwrite).
 
-    Re-running on the same input replaces the same partitions with the same rows, and a run
-    on a subset of years leaves the other years untouched. Hash-repartitioning on the
-    partition key puts each year in exactly one task, hence exactly one snappy Parquet file.
+    ``output`` must come from `distribute`. Re-running on the same input replaces the same
+    partitions with the same rows, and a run on a subset of years leaves the other years
+    untouched; one task per year writes exactly one snappy Parquet file.
     """
     (
-        output.repartition(partition_key)
-        .sortWithinPartitions(partition_key, *sort_keys)
+        output.sortWithinPartitions(partition_key, *sort_keys)
         .write.mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")
         .option("compression", "snappy")
@@ -36,7 +41,7 @@ def write_rejected(rejected: DataFrame, path: str) -> None:
     """
     (
         rejected.repartition("source")
-        .sortWithinPartitions("source", "source_file", "line", "reason")
+        .sortWithinPartitions("source", "source_file", "record_number")
         .write.mode("overwrite")
         .option("partitionOverwriteMode", "static")
         .option("compression", "snappy")
@@ -49,7 +54,7 @@ def write_unmatched(rows: DataFrame, path: str, sort_key: str) -> None:
     """Replace one ``unmatched/<source>/`` directory with a single sorted Parquet file."""
     (
         rows.repartition(1)
-        .sortWithinPartitions(sort_key, "source_file", "line")
+        .sortWithinPartitions(sort_key, "source_file", "record_number")
         .write.mode("overwrite")
         .option("compression", "snappy")
         .parquet(path)

@@ -43,6 +43,8 @@ class SampleRun:
     summary: RunSummary
     out: Path
     manifest: dict[str, Any]
+    bytes_read: int
+    """Bytes Hadoop's local file system read during the run (input files, nothing else)."""
 
     @property
     def table(self) -> Path:
@@ -52,15 +54,27 @@ class SampleRun:
 @pytest.fixture(scope="session")
 def sample_run(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     out = tmp_path_factory.mktemp("sample_run")
+    before = local_bytes_read(spark)
     summary = run_pipeline(spark, str(SAMPLE), str(out))
+    bytes_read = local_bytes_read(spark) - before
     manifest = json.loads((SAMPLE / "manifest.json").read_text(encoding="utf-8"))
-    return SampleRun(summary, out, manifest)
+    return SampleRun(summary, out, manifest, bytes_read)
+
+
+def local_bytes_read(spark: SparkSession) -> int:
+    """Bytes read so far through Hadoop's ``file:`` file system, by every thread of the JVM."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    statistics = jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics()
+    return sum(int(entry.getBytesRead()) for entry in statistics if str(entry.getScheme()) == "file")
 
 
 def csv_row(values: Sequence[object]) -> str:
+    """One RFC 4180 record without its terminator (CR LF as the writer's terminator, so that
+    fields holding line breaks are quoted)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 Classifier = Callable[[SourceSpec, Sequence[str | bytes]], list[Row]]
@@ -68,14 +82,15 @@ Classifier = Callable[[SourceSpec, Sequence[str | bytes]], list[Row]]
 
 @pytest.fixture
 def classify_lines(spark: SparkSession, tmp_path: Path) -> Classifier:
-    """Write lines (after the header) to a staging file and classify them as the job does."""
+    """Write records (after the header, each ended by LF) to a staging file and classify them
+    as the job does; returns the data records (the header row left out)."""
 
     def run(spec: SourceSpec, lines: Sequence[str | bytes], file_name: str = "part-0.csv") -> list[Row]:
         directory = tmp_path / "staging" / spec.prefix
         directory.mkdir(parents=True, exist_ok=True)
         body = b"".join((line.encode("utf-8") if isinstance(line, str) else line) + b"\n" for line in lines)
         (directory / file_name).write_bytes(spec.header.encode("utf-8") + b"\n" + body)
-        frame, _, _ = classify(spark, str(tmp_path / "staging"), spec)
-        return frame.collect()
+        frame, _ = classify(spark, str(tmp_path / "staging"), spec)
+        return [row for row in frame.collect() if row["reason"] != "header"]
 
     return run

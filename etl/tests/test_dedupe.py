@@ -19,14 +19,14 @@ def _write(staging: Path, name: str, lines: list[str]) -> None:
 
 
 def _kept(spark: SparkSession, staging: Path) -> tuple[dict[str, tuple[str, str]], Counter[str | None]]:
-    frame, _, _ = classify(spark, str(staging), TRACKS)
-    rows = frame.collect()
-    kept = {row["id"]: (Path(row["source_file"]).name, row["line"]) for row in rows if row["reason"] is None}
+    frame, _ = classify(spark, str(staging), TRACKS)
+    rows = [row for row in frame.collect() if row["reason"] != "header"]
+    kept = {row["id"]: (Path(row["source_file"]).name, row["record"]) for row in rows if row["reason"] is None}
     return kept, Counter(row["reason"] for row in rows)
 
 
 def _documented_choice(files: dict[str, list[str]]) -> dict[str, str]:
-    """The README's rule in plain Python: highest popularity (NULL last), then file, then line."""
+    """The README's rule in plain Python: highest popularity (NULL last), then file, then record."""
     best: dict[str, tuple[tuple[int, int, str, str], str]] = {}
     for name, lines in files.items():
         for line in lines:
@@ -56,7 +56,7 @@ def test_kept_row_follows_the_documented_order_in_any_input_order(spark: SparkSe
         assert reasons == Counter({None: 4, "duplicate": 4})
 
 
-def test_same_file_tie_breaks_on_the_line(spark: SparkSession, tmp_path: Path) -> None:
+def test_same_file_tie_breaks_on_the_record(spark: SparkSession, tmp_path: Path) -> None:
     _write(tmp_path, "part.csv", ["c,70,True", "c,70,False"])
     kept, _ = _kept(spark, tmp_path)
     assert kept["c"][1] == "c,70,False"

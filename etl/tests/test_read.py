@@ -1,58 +1,153 @@
-"""Reading: clear errors for a delivery that does not match the input contract, and input
-rows counted from the files themselves."""
+"""Reading on real local Spark: records with their exact bytes, every file accounted for, and
+clear errors for a delivery that does not match the input contract."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 
 from spotify_etl.errors import InputContractError
-from spotify_etl.read import read_lines
-from spotify_etl.schemas import ARTISTS, TRACKS
+from spotify_etl.pipeline import run_pipeline
+from spotify_etl.read import list_files, read_records
+from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
+
+
+def _csv(values: list[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def _album(track_id: str, artist_id: str) -> str:
+    values: dict[str, object] = {column: "" for column in ALBUMS.columns}
+    values.update(
+        track_name="Song", track_id=track_id, track_number=1, duration_ms=200000, album_type="album",
+        total_tracks=1, album_name="Album", release_date="2020-01-02", album_popularity=5, album_id="al",
+        artist_id=artist_id,
+    )
+    return _csv([values[column] for column in ALBUMS.columns])
+
+
+def _artist(artist_id: str, name: str) -> str:
+    return _csv([artist_id, name, 50, "['pop']", 1000, "pop", "", "", "", "", "", ""])
+
+
+def _write(root: Path, spec: SourceSpec, name: str, content: str | bytes) -> Path:
+    path = root / spec.prefix / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def _file(spec: SourceSpec, *records: str, end: str = "\n") -> str:
+    return end.join([spec.header, *records]) + end
+
+
+def _minimal(root: Path) -> None:
+    _write(root, TRACKS, "tracks.csv", _file(TRACKS, "t1,50,True"))
+    _write(root, ALBUMS, "albums.csv", _file(ALBUMS, _album("t1", "a1")))
+    _write(root, ARTISTS, "artists.csv", _file(ARTISTS, _artist("a1", "Artist")))
 
 
 def test_missing_source_prefix_is_named(spark: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "tracks").mkdir()
     with pytest.raises(InputContractError, match="artists: cannot read CSV files under"):
-        read_lines(spark, str(tmp_path), ARTISTS)
-
-
-def test_file_with_a_wrong_header_is_named(spark: SparkSession, tmp_path: Path) -> None:
-    directory = tmp_path / "tracks"
-    directory.mkdir()
-    (directory / "good.csv").write_text(TRACKS.header + "\na,1,True\n")
-    (directory / "bad.csv").write_text("id,popularity,explicit\na,1,True\n")
-    with pytest.raises(InputContractError, match=r"bad\.csv \(0 header lines\)") as error:
-        read_lines(spark, str(tmp_path), TRACKS)
-    assert "good.csv" not in str(error.value)
-
-
-def test_input_rows_are_lines_minus_one_header_per_file(spark: SparkSession, tmp_path: Path) -> None:
-    directory = tmp_path / "tracks" / "nested"
-    directory.mkdir(parents=True)
-    contents = {
-        "one.csv": "\ufeff" + TRACKS.header + "\r\na,1,True\r\nb,2,False\r\n",
-        "two.csv": TRACKS.header + "\nc,3,True\n\nd,4\n",
-        "three.csv": TRACKS.header + "\n",
-    }
-    for name, text in contents.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    expected = sum(len(text.splitlines()) - 1 for text in contents.values())
-    lines = read_lines(spark, str(tmp_path), TRACKS)
-    assert lines.input_rows == expected == 5
-    assert len(lines.files) == 3
-    assert sorted(row["line"] for row in lines.lines.collect()) == sorted(["a,1,True", "b,2,False", "c,3,True", "", "d,4"])
+        list_files(spark, str(tmp_path), ARTISTS)
 
 
 def test_files_that_are_not_csv_are_named_instead_of_skipped(spark: SparkSession, tmp_path: Path) -> None:
-    directory = tmp_path / "tracks"
-    directory.mkdir()
-    (directory / "part-1.csv").write_text(TRACKS.header + "\na,1,True\n")
-    (directory / "part-2.csv.gz").write_bytes(b"\x1f\x8b")
-    (directory / "notes.txt").write_text("delivery notes\n")
+    _write(tmp_path, TRACKS, "part-1.csv", _file(TRACKS, "a,1,True"))
+    _write(tmp_path, TRACKS, "part-2.csv.gz", gzip.compress(_file(TRACKS, "b,2,True").encode()))
+    _write(tmp_path, TRACKS, "notes.txt", "delivery notes\n")
+    _write(tmp_path, TRACKS, "_SUCCESS", "")
     with pytest.raises(InputContractError, match=r"would be skipped unread") as error:
-        read_lines(spark, str(tmp_path), TRACKS)
+        list_files(spark, str(tmp_path), TRACKS)
     message = str(error.value)
     assert "part-2.csv.gz" in message and "notes.txt" in message and "part-1.csv," not in message
+    assert "_SUCCESS" not in message, "hidden files are skipped by every Spark reader"
+
+
+def test_a_source_of_empty_files_only_is_refused(spark: SparkSession, tmp_path: Path) -> None:
+    _write(tmp_path, TRACKS, "empty.csv", b"")
+    with pytest.raises(InputContractError, match=r"tracks: no non-empty \*\.csv file"):
+        list_files(spark, str(tmp_path), TRACKS)
+
+
+def test_records_keep_their_exact_bytes(spark: SparkSession, tmp_path: Path) -> None:
+    """BOM, CR LF terminators, a quoted CR LF and LF inside a field, bytes that are not UTF-8,
+    a last record without a terminator: each record is the exact bytes between terminators."""
+    records = [
+        b"a,1,True",
+        b'"b\r\nwith CR LF, and ""quotes""",2,False',
+        b'c,3,"multi\nline"',
+        b"d\xe9,4,True",
+        b"",
+        b"e,5,True",
+    ]
+    content = b"\xef\xbb\xbf" + TRACKS.header.encode() + b"\r\n" + b"\r\n".join(records[:-1]) + b"\n" + records[-1]
+    path = _write(tmp_path, TRACKS, "nested/one.csv", content)
+    rows = sorted(read_records(spark, str(tmp_path), TRACKS).collect(), key=lambda row: row["record_number"])
+    assert [row["record_number"] for row in rows] == list(range(1, 8))
+    assert {row["file_records"] for row in rows} == {7}
+    assert {row["source_file"] for row in rows} == {f"file:{path}"}
+    assert rows[0]["verdict"] == "header"
+    assert [row["line_number"] for row in rows] == [1, 2, 3, 5, 7, 8, 9]
+    assert [row["verdict"] for row in rows[1:]] == [None, None, None, "invalid_utf8", "blank_line", None]
+    exact = read_records(spark, str(tmp_path), TRACKS).selectExpr("record_number", "cast(record as binary) as bytes")
+    by_number = {row["record_number"]: bytes(row["bytes"]) for row in exact.collect()}
+    assert [by_number[number] for number in range(2, 8)] == records, "undecodable bytes included"
+
+
+def test_every_file_is_in_the_summary_and_a_fragment_never_becomes_a_row(spark: SparkSession, tmp_path: Path) -> None:
+    """The issue's case: a quoted artist name over three lines whose middle line is a complete,
+    valid artists row. Read as lines it invented artist ``fake``; read as records it is one
+    artist with a three-line name. Beside it: an empty and a header-only file, and CR LF."""
+    name = "The Band\n" + _artist("fake", "Fragment") + "\nReunion"
+    _write(tmp_path, TRACKS, "tracks.csv", _file(TRACKS, "t1,50,True", "t2,60,False", end="\r\n"))
+    _write(tmp_path, TRACKS, "empty.csv", b"")
+    _write(tmp_path, TRACKS, "later/header-only.csv", _file(TRACKS))
+    _write(tmp_path, ALBUMS, "albums.csv", _file(ALBUMS, _album("t1", "a1"), _album("t2", "fake")))
+    _write(tmp_path, ARTISTS, "artists.csv", _file(ARTISTS, _artist("a1", name)))
+    summary = run_pipeline(spark, str(tmp_path), str(tmp_path / "out"))
+
+    assert summary.status == "succeeded" and all(check.ok for check in summary.checks)
+    artists = summary.sources["artists"]
+    assert (artists.input_records, artists.accepted, artists.rejected_total) == (1, 1, 0)
+    table = {row["track_id"]: row for row in spark.read.parquet(str(tmp_path / "out" / "warehouse" / "tracks")).collect()}
+    assert table["t1"]["artist_name"] == name and table["t1"]["artist_matched"]
+    assert not table["t2"]["artist_matched"], "the middle line of a quoted field is not an artist"
+
+    files = {Path(file.path).name: file for file in summary.sources["tracks"].files}
+    assert {name: (file.bytes > 0, file.records, file.accepted) for name, file in files.items()} == {
+        "tracks.csv": (True, 2, 2),
+        "empty.csv": (False, 0, 0),
+        "header-only.csv": (True, 0, 0),
+    }
+    written = json.loads((tmp_path / "out" / "_runs" / f"{summary.run_id}.json").read_text(encoding="utf-8"))
+    assert sorted(Path(file["path"]).name for file in written["sources"]["tracks"]["files"]) == sorted(files)
+
+
+def test_a_bad_file_layout_stops_the_run_naming_file_and_problem(spark: SparkSession, tmp_path: Path) -> None:
+    _minimal(tmp_path)
+    _write(tmp_path, TRACKS, "packed.csv", gzip.compress(_file(TRACKS, "b,2,True").encode()))
+    _write(tmp_path, ALBUMS, "short.csv", _file(ALBUMS).replace(",album_popularity", ""))
+    _write(tmp_path, ARTISTS, "misspelt.csv", _file(ARTISTS, _artist("a9", "X")).replace("followers", "folowers", 1))
+    _write(tmp_path, ARTISTS, "twice.csv", _file(ARTISTS, _artist("a8", "Y"), ARTISTS.header, _artist("a7", "Z")))
+    with pytest.raises(InputContractError) as error:
+        run_pipeline(spark, str(tmp_path), str(tmp_path / "out"))
+    message = str(error.value)
+    assert "packed.csv: the file holds gzip-compressed data, not CSV text" in message
+    assert "short.csv: header does not match the declared columns: missing column 'album_popularity'" in message
+    assert "misspelt.csv: header does not match the declared columns: missing column 'followers'; " in message
+    assert "unexpected column 'folowers' (misspelt 'followers'?)" in message
+    assert "twice.csv (line 3): the header appears again inside the file" in message
+    assert "tracks.csv" not in message and "albums.csv" not in message
+    assert not (tmp_path / "out" / "warehouse").exists()
+    (summary_file,) = (tmp_path / "out" / "_runs").glob("*.json")
+    assert json.loads(summary_file.read_text(encoding="utf-8"))["error"].startswith("InputContractError")

@@ -64,9 +64,11 @@ def test_a_transform_that_silently_drops_rows_fails_the_run(
     assert len(summaries) == 1
     summary = json.loads(summaries[0].read_text(encoding="utf-8"))
     assert summary["status"] == "failed" and "ReconciliationError" in summary["error"]
-    assert [check["name"] for check in summary["checks"] if not check["ok"]] == [
+    failed = [check["name"] for check in summary["checks"] if not check["ok"]]
+    assert failed[:3] == [
         "tracks: input = accepted + rejected",
         "albums: input = accepted + rejected",
         "artists: input = accepted + rejected",
     ]
+    assert failed[3:] and all(name.endswith(".csv: records = accepted + rejected") for name in failed[3:]), failed
     assert not (tmp_path / "warehouse").exists(), "nothing may be published after a failed reconciliation"

@@ -1,7 +1,9 @@
 """Each defect kind gets its documented reason; valid variants are accepted.
 
-Every case goes through the real read → parse → clean → validate → dedupe path, one Spark
-run per source, and the expectation is written next to the input line."""
+Every case goes through the real read → split → parse → clean → validate → dedupe path, one
+Spark run per source, and the expectation is written next to the input record. Records may
+span lines (quoted line breaks); an unterminated quoted field runs to the end of the file, so
+it is always the last case."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ Classify = Callable[[SourceSpec, Sequence[str | bytes]], list[Row]]
 
 
 def _verdicts(rows: list[Row]) -> Counter[tuple[str, str | None]]:
-    return Counter((row["line"], row["reason"]) for row in rows)
+    return Counter((row["record"], row["reason"]) for row in rows)
 
 
 def _expect(cases: list[tuple[str | bytes, str | None]]) -> Counter[tuple[str, str | None]]:
@@ -44,7 +46,12 @@ def test_tracks_reasons(classify_lines: Classify) -> None:
         ("t_bool,5,yes", "invalid_boolean"),
         ("t_extra,1,True,extra", "wrong_column_count"),
         ("t_short,1", "wrong_column_count"),
-        ('t_quote,"1,True', "unbalanced_quotes"),
+        ('t_quote,1"2,True', "invalid_csv"),
+        ('t_after,"1"2,True', "invalid_csv"),
+        ("t_cr,1\r,True", "invalid_csv"),
+        ('t_quoted,"7","true"', None),
+        ('"t_multi\nline",8,False', None),
+        ('t_lines,"3\nt_fragment,4,True\n",True', "invalid_number"),
         ("", "blank_line"),
         ("   ", "blank_line"),
         (b"t_latin\xe9,1,True", "invalid_utf8"),
@@ -52,15 +59,18 @@ def test_tracks_reasons(classify_lines: Classify) -> None:
         ("t_dup,40,True", "duplicate"),
         ("t_same,5,True", None),
         ("t_same,5,True", "duplicate"),
+        ('t_open,"1,True\nt_swallowed,2,False', "unbalanced_quotes"),
     ]
     rows = classify_lines(TRACKS, [line for line, _ in cases])
-    assert _verdicts(rows) == _expect(cases)
+    expected = _expect(cases[:-1]) + Counter({('t_open,"1,True\nt_swallowed,2,False\n', "unbalanced_quotes"): 1})
+    assert _verdicts(rows) == expected
+    assert not any(row["id"] in ("t_fragment", "t_swallowed") for row in rows), "a line inside a record is not a row"
 
 
 def _csv(values: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)  # CR LF: fields with line breaks get quoted
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 def _album(**overrides: str) -> str:
@@ -115,7 +125,9 @@ def test_albums_reasons(classify_lines: Classify) -> None:
         (_album(track_id="n_text", total_tracks="x"), "invalid_number"),
         (_album(track_id="e_type", album_type="EP"), "invalid_enum"),
         (_album(track_id="w_cols") + ",extra", "wrong_column_count"),
-        ('"' + _album(track_id="q_open"), "unbalanced_quotes"),
+        ('"Song" ' + _album(track_id="q_after")[len("Song"):], "invalid_csv"),
+        (_album(track_id="ml_lf", track_name="Two\nLines"), None),
+        (_album(track_id="ml_crlf", track_name="Two\r\nLines", label='Say "Hi",\nLabel'), None),
         (_album(track_id="u_bad", track_name="Beyoncé").encode("latin-1"), "invalid_utf8"),
         (_album(track_id="dup", album_popularity="10"), "duplicate"),
         (_album(track_id="dup", album_popularity="90"), None),

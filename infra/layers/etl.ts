@@ -272,7 +272,8 @@ export class EtlLayer extends pulumi.ComponentResource {
                 securityConfiguration: securityConfiguration.name,
                 defaultArguments: {
                     "--job-language": "python",
-                    "--job-bookmark-option": "job-bookmark-enable",
+                    // The job reads S3 with Spark, not Glue readers: bookmarks would do nothing (etl/README.md).
+                    "--job-bookmark-option": "job-bookmark-disable",
                     "--enable-metrics": "true",
                     "--enable-observability-metrics": "true",
                     "--enable-continuous-cloudwatch-log": "true",
