@@ -28,7 +28,13 @@ from pathlib import Path
 import duckdb
 
 from athena_sql.catalog import CatalogError, load_catalog
-from athena_sql.local import WAREHOUSE_CONTRACT, WarehouseError, connect, create_views
+from athena_sql.local import (
+    WAREHOUSE_CONTRACT,
+    WarehouseError,
+    add_warehouse_arguments,
+    connect,
+    create_views,
+)
 from athena_sql.transpile import TranspileError, to_duckdb
 
 JsonValue = None | bool | int | float | str
@@ -151,30 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "every visual's columns and rows as JSON."
         ),
     )
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        required=True,
-        help="warehouse directory holding tracks/release_year=YYYY/*.parquet "
-        "(e.g. out/local/warehouse)",
-    )
+    add_warehouse_arguments(parser)
     parser.add_argument(
         "--queries", type=Path, required=True, help="JSON object {visualId: Athena SQL} to run"
     )
     parser.add_argument(
         "--out", type=Path, required=True, help="JSON file to write {visualId: {columns, rows}} to"
-    )
-    parser.add_argument(
-        "--queries-dir",
-        type=Path,
-        default=None,
-        help="folder of *.sql + *.schema.json (default: the queries/ folder of this repository)",
-    )
-    parser.add_argument(
-        "--contract",
-        type=Path,
-        default=WAREHOUSE_CONTRACT,
-        help="warehouse contract JSON (default: etl/spotify_etl/contracts/warehouse_schema.json)",
     )
     args = parser.parse_args(argv)
     try:

@@ -221,15 +221,8 @@ def format_table(result: QueryResult, max_rows: int, max_width: int = 32) -> str
     return "\n".join(output)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m athena_sql.local",
-        description=(
-            "Run every Athena view and named query of queries/ on DuckDB over the local "
-            "warehouse Parquet produced by the ETL, check each output against its "
-            "*.schema.json and print the results."
-        ),
-    )
+def add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every local DuckDB runner takes: where the warehouse, the SQL and the contract are."""
     parser.add_argument(
         "--warehouse",
         type=Path,
@@ -249,6 +242,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=WAREHOUSE_CONTRACT,
         help="warehouse contract JSON (default: etl/spotify_etl/contracts/warehouse_schema.json)",
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m athena_sql.local",
+        description=(
+            "Run every Athena view and named query of queries/ on DuckDB over the local "
+            "warehouse Parquet produced by the ETL, check each output against its "
+            "*.schema.json and print the results."
+        ),
+    )
+    add_warehouse_arguments(parser)
     parser.add_argument(
         "--rows", type=int, default=10, help="rows to print per query (-1: all; default 10)"
     )
