@@ -250,6 +250,9 @@ class TrinoServer:
                 # Two cores shared with Spark and other work: few threads.
                 "task.concurrency": "2",
                 "task.max-worker-threads": "4",
+                # One node: under CPU starvation (Spark in the same session) missed heartbeats made
+                # the coordinator drop its only worker ("No nodes available"); nothing to detect here.
+                "failure-detector.enabled": "false",
                 "log.path": str(self.log_path),
             },
             "log.properties": {"io.trino": "INFO"},
