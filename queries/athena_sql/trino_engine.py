@@ -309,8 +309,9 @@ class TrinoServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/v1/info", timeout=2) as response:
                     info = json.loads(response.read())
-                if not info.get("starting", True):
-                    self.query("SELECT 1")
+                # "Started" is not yet schedulable: until the node announces itself to discovery,
+                # a query that reads a table fails with NO_NODES_AVAILABLE.
+                if not info.get("starting", True) and self._active_nodes() > 0:
                     return
             except (urllib.error.URLError, OSError, TrinoError, json.JSONDecodeError):
                 pass
@@ -320,6 +321,10 @@ class TrinoServer:
                     f"its logs: {self.log_path}, {self.console_path}\n" + self.log_tail()
                 )
             time.sleep(0.5)
+
+    def _active_nodes(self) -> int:
+        rows = self.query("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'").rows
+        return int(rows[0][0])
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines of the console output (startup errors) and of the server log."""
