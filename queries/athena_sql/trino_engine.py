@@ -86,6 +86,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+#: How long a query retries Trino's start-up NO_NODES_AVAILABLE before the error stands.
+NO_NODES_RETRY_SECONDS = 20.0
+
+
 @dataclass(frozen=True)
 class QueryOutput:
     """Column names and Trino types (as the server reports them), then the rows."""
@@ -309,9 +313,8 @@ class TrinoServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/v1/info", timeout=2) as response:
                     info = json.loads(response.read())
-                # "Started" is not yet schedulable: until the node announces itself to discovery,
-                # a query that reads a table fails with NO_NODES_AVAILABLE.
-                if not info.get("starting", True) and self._active_nodes() > 0:
+                if not info.get("starting", True):
+                    self.query("SELECT 1")
                     return
             except (urllib.error.URLError, OSError, TrinoError, json.JSONDecodeError):
                 pass
@@ -321,10 +324,6 @@ class TrinoServer:
                     f"its logs: {self.log_path}, {self.console_path}\n" + self.log_tail()
                 )
             time.sleep(0.5)
-
-    def _active_nodes(self) -> int:
-        rows = self.query("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'").rows
-        return int(rows[0][0])
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines of the console output (startup errors) and of the server log."""
@@ -357,7 +356,21 @@ class TrinoServer:
     # --- queries -----------------------------------------------------------------------------
 
     def query(self, sql: str, schema: str | None = None) -> QueryOutput:
-        """Run one statement in ``awsdatacatalog.<schema>``; fail with Trino's message."""
+        """Run one statement in ``awsdatacatalog.<schema>``; fail with Trino's message.
+
+        Right after the start, the scheduler's node map (cached for a few seconds) can still be
+        empty, and a query that reads a table fails with NO_NODES_AVAILABLE although SELECT 1
+        works: that one error is retried, for a bounded time."""
+        deadline = time.monotonic() + NO_NODES_RETRY_SECONDS
+        while True:
+            try:
+                return self._query_once(sql, schema)
+            except TrinoError as error:
+                if not str(error).startswith("NO_NODES_AVAILABLE") or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def _query_once(self, sql: str, schema: str | None) -> QueryOutput:
         import trino.dbapi
         import trino.exceptions
 
