@@ -1,10 +1,19 @@
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AWS_REGIONS, AWS_REGIONS_SOURCE } from "./awsRegions";
+import { cronProblem, CRON_RULE } from "./eventbridgeCron";
+import { BUCKET_PURPOSES, bucketName } from "./naming";
 import { configFileFor, STAGE_PATTERN } from "./stacks";
 
 /**
  * StageConfig: every setting of a stage, read once from Pulumi.<stage>.yaml and validated here.
  * Layers receive the resulting object and never read pulumi.Config themselves.
+ *
+ * Values arrive as the Pulumi runtime holds them: strings, lists as JSON text. The offline reader
+ * (tools/synth/stageConfig.ts) passes a YAML scalar's source text, as the Pulumi CLI does, so
+ * `14`, `"14"` and `0x0e` reach these checks as written and are judged the same way.
  */
 
 const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -12,24 +21,42 @@ const GLUE_WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
 /** Glue Flex runs only on the smaller workers. */
 const FLEX_WORKER_TYPES: readonly string[] = ["G.1X", "G.2X"];
 
-const text = z.string().trim().min(1, "must not be empty");
-const flag = z.preprocess(
-    (raw) => (raw === "true" ? true : raw === "false" ? false : raw),
-    z.boolean({ error: "must be true or false" }),
-);
+/** A schema and the rule it enforces, in words: error messages and README's table both show `rule`. */
+interface Check {
+    schema: z.ZodType;
+    rule?: string;
+}
+
+function checked<T extends z.ZodType>(rule: string, build: (message: string) => T): { schema: T; rule: string } {
+    return { schema: build(`must be ${rule}`), rule };
+}
+
+/** Decimal digits only: no sign, exponent, fraction, hex, spaces or leading zeros. */
+const DECIMAL = /^(0|[1-9]\d*)$/;
+
 function wholeNumber(min: number, max: number) {
-    return z.preprocess(
-        (raw) => (typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw),
-        z.number({ error: `must be a whole number from ${min} to ${max}` })
-            .int(`must be a whole number from ${min} to ${max}`)
-            .min(min, `must be a whole number from ${min} to ${max}`)
-            .max(max, `must be a whole number from ${min} to ${max}`),
+    return checked(`a whole number from ${min} to ${max}, in decimal digits`, (message) =>
+        z.string({ error: message }).regex(DECIMAL, message).transform(Number).pipe(z.number().min(min, message).max(max, message)),
     );
 }
-const schedule = z
-    .string()
-    .trim()
-    .regex(/^(off|cron\(\S+( \S+){5}\))$/, 'must be "off" or an EventBridge cron expression such as "cron(0 5 * * ? *)"');
+const flag = checked("true or false", (message) => z.enum(["true", "false"], { error: message }).transform((value) => value === "true"));
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+    return checked(`one of ${values.join(", ")}`, (message) => z.enum(values, { error: message }));
+}
+function pattern(regex: RegExp, rule: string) {
+    return checked(rule, (message) => z.string({ error: message }).regex(regex, message));
+}
+/** AWS tag values: at most 256 Unicode letters, digits, spaces and _ . : / = + - @ (IAM user guide, "Tagging AWS resources"). */
+const AWS_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+const tagValue = checked("an AWS tag value: a single string of 1-256 letters, digits, spaces and _ . : / = + - @, without leading or trailing spaces", (message) =>
+    z.string({ error: message }).regex(AWS_TAG_VALUE, message).refine((value) => value.trim() === value, message),
+);
+const schedule = checked(`"off" or an EventBridge ${CRON_RULE}`, (message) =>
+    z.string({ error: message }).superRefine((value, context) => {
+        const problem = value === "off" ? undefined : cronProblem(value);
+        if (problem !== undefined) context.addIssue({ code: "custom", message: `${problem}; ${message}` });
+    }),
+);
 const principalArn = z
     .string()
     .regex(/^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[\w+=,.@/-]+$/, "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)");
@@ -43,59 +70,84 @@ function jsonText(raw: unknown): unknown {
     }
 }
 function principalList(min: number) {
-    return z.preprocess(
-        jsonText,
-        z.array(principalArn, { error: "must be a YAML list of QuickSight principal ARNs" }).min(min, `must list at least ${min} QuickSight user or group ARN`),
+    const size = min === 0 ? "a YAML list, possibly empty, of" : `a YAML list of at least ${min}`;
+    return checked(`${size} QuickSight user or group ARN${min === 1 ? "" : "s"} (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)`, (message) =>
+        z.preprocess(jsonText, z.array(principalArn, { error: message }).min(min, message)),
     );
 }
+const region = checked(`an AWS region the AWS SDK knows (${AWS_REGIONS_SOURCE}), such as eu-west-1`, (message) =>
+    z.string({ error: message }).refine((value) => AWS_REGIONS.includes(value), message),
+);
+const stageName = checked(
+    "2-12 lowercase letters and digits, starting with a letter, without hyphens (a hyphen separates stage and layer in stack names such as dev-storage)",
+    (message) => z.string({ error: message }).regex(STAGE_PATTERN, message),
+);
+const retentionPeriod = checked(`one of CloudWatch Logs' retention periods in days (${CLOUDWATCH_RETENTION_DAYS.join(", ")})`, (message) =>
+    z
+        .string({ error: message })
+        .regex(DECIMAL, message)
+        .transform(Number)
+        .pipe(z.union(CLOUDWATCH_RETENTION_DAYS.map((days) => z.literal(days)), { error: message })),
+);
 
-interface KeySpec {
-    schema: z.ZodType;
+interface KeySpec extends Check {
     /** Used when the key is absent; keys without a default are required. */
     default?: string;
     doc: string;
 }
 
-/** Every key of the `spotify:` namespace (plus aws:region). README's config reference mirrors this table. */
+/** Every key of the `spotify:` namespace (plus aws:region). README's config reference is rendered from this table (tools/configReference.ts). */
 export const CONFIG_KEYS = {
-    "aws:region": { schema: text.regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"'), doc: "AWS region of every resource of the stage." },
-    stage: { schema: text.regex(STAGE_PATTERN, "must be lowercase letters and digits, 2-12 characters, starting with a letter"), doc: "Stage name; must equal the stack name's stage (dev for dev-storage)." },
-    namePrefix: { schema: text.regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters and digits, starting with a letter"), doc: "First part of every bucket, Glue and Athena name." },
-    bucketSuffix: { schema: text.regex(/^[a-z0-9]([a-z0-9-]{0,22}[a-z0-9])?$/, "must be 1-24 lowercase letters, digits and inner hyphens"), doc: "Last part of every bucket name, globally unique (for example the account id)." },
-    owner: { schema: text, doc: "Team that owns the stage: the owner tag." },
-    costCenter: { schema: text, doc: "The cost-center tag." },
-    dataClassification: { schema: z.enum(["public", "internal", "confidential", "restricted"], { error: "must be one of public, internal, confidential, restricted" }), doc: "The data-classification tag." },
-    protectData: { schema: flag, doc: "protect and retainOnDelete on the data key and the data buckets." },
-    allowTeardown: { schema: flag, doc: "forceDestroy on buckets, so `pulumi destroy` can empty them. Never with protectData." },
-    kmsDeletionWindowDays: { schema: wholeNumber(7, 30), doc: "Waiting period before a deleted KMS key is gone (7-30)." },
-    accessLogging: { schema: flag, doc: "S3 server access logging of the data buckets into the access-logs bucket." },
-    accessLogRetentionDays: { schema: wholeNumber(1, 3650), default: "90", doc: "Days before access-log objects expire." },
-    athenaResultsRetentionDays: { schema: wholeNumber(1, 3650), default: "7", doc: "Days before Athena query results expire." },
-    noncurrentVersionRetentionDays: { schema: wholeNumber(1, 3650), default: "30", doc: "Days before noncurrent object versions expire in versioned buckets." },
-    stagingInfrequentAccessDays: { schema: wholeNumber(30, 3650), default: "30", doc: "Days before staging objects move to S3 Standard-IA (S3 requires at least 30)." },
-    glueWorkerType: { schema: z.enum(GLUE_WORKER_TYPES, { error: `must be one of ${GLUE_WORKER_TYPES.join(", ")}` }), default: "G.1X", doc: "Glue worker type." },
-    glueNumberOfWorkers: { schema: wholeNumber(2, 299), default: "2", doc: "Glue workers per run." },
-    glueExecutionClass: { schema: z.enum(["STANDARD", "FLEX"], { error: "must be STANDARD or FLEX" }), default: "FLEX", doc: "FLEX (spare capacity, cheaper) or STANDARD." },
-    glueTimeoutMinutes: { schema: wholeNumber(1, 2880), default: "60", doc: "Minutes before a job run is stopped." },
-    glueMaxRetries: { schema: wholeNumber(0, 10), default: "0", doc: "Retries of a failed job run." },
-    etlSchedule: { schema: schedule, default: "off", doc: 'When the ETL job runs on its own: "off" or cron(...).' },
-    crawlerSchedule: { schema: schedule, default: "off", doc: 'When the crawler runs besides after each successful job: "off" or cron(...).' },
-    logRetentionDays: { schema: z.preprocess((raw) => Number(raw), z.union(CLOUDWATCH_RETENTION_DAYS.map((days) => z.literal(days)), { error: `must be one of CloudWatch's retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")}` })), default: "30", doc: "CloudWatch Logs retention of the pipeline's log groups." },
-    athenaBytesScannedCutoff: { schema: wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER), default: "1073741824", doc: "Bytes one Athena query may scan before it is cancelled (at least 10 MiB)." },
-    quicksightOwners: { schema: principalList(1), doc: "QuickSight user/group ARNs that own the data source, datasets, analysis and dashboard (at least one)." },
-    quicksightViewers: { schema: principalList(0), default: "[]", doc: "QuickSight user/group ARNs that may view the dashboard (nothing else)." },
+    "aws:region": { ...region, doc: "AWS region of every resource of the stage." },
+    stage: { ...stageName, doc: "Stage name; must equal the stack name's stage (dev for dev-storage). Also the `stage` tag." },
+    namePrefix: { ...pattern(/^[a-z][a-z0-9]{1,15}$/, "2-16 lowercase letters and digits, starting with a letter"), doc: "First part of every bucket, Glue and Athena name." },
+    bucketSuffix: {
+        ...pattern(/^[a-z0-9]([a-z0-9-]{0,22}[a-z0-9])?$/, "1-24 lowercase letters, digits and inner hyphens"),
+        doc: "Last part of every bucket name, globally unique (for example the account id). With namePrefix and stage, every bucket name must fit S3's 63 characters.",
+    },
+    owner: { ...tagValue, doc: "Team that owns the stage: the `owner` tag." },
+    costCenter: { ...tagValue, doc: "The `cost-center` tag." },
+    dataClassification: { ...oneOf(["public", "internal", "confidential", "restricted"]), doc: "The `data-classification` tag." },
+    protectData: { ...flag, doc: "protect and retainOnDelete on the data key and the data buckets (staging, warehouse)." },
+    allowTeardown: { ...flag, doc: "forceDestroy on buckets, so `pulumi destroy` can empty them. Never with protectData." },
+    kmsDeletionWindowDays: { ...wholeNumber(7, 30), doc: "Waiting period before a deleted KMS key is gone." },
+    accessLogging: { ...flag, doc: "S3 server access logging of the data buckets into the access-logs bucket." },
+    accessLogRetentionDays: { ...wholeNumber(1, 3650), default: "90", doc: "Days before access-log objects expire." },
+    athenaResultsRetentionDays: { ...wholeNumber(1, 3650), default: "7", doc: "Days before Athena query results expire." },
+    noncurrentVersionRetentionDays: { ...wholeNumber(1, 3650), default: "30", doc: "Days before noncurrent object versions expire in versioned buckets." },
+    stagingInfrequentAccessDays: { ...wholeNumber(30, 3650), default: "30", doc: "Days before staging objects move to S3 Standard-IA (S3 requires at least 30)." },
+    glueWorkerType: { ...oneOf(GLUE_WORKER_TYPES), default: "G.1X", doc: "Glue worker type." },
+    glueNumberOfWorkers: { ...wholeNumber(2, 299), default: "2", doc: "Glue workers per run." },
+    glueExecutionClass: { ...oneOf(["STANDARD", "FLEX"]), default: "FLEX", doc: "FLEX (spare capacity, cheaper; G.1X or G.2X only) or STANDARD." },
+    glueTimeoutMinutes: { ...wholeNumber(1, 2880), default: "60", doc: "Minutes before a job run is stopped." },
+    glueMaxRetries: { ...wholeNumber(0, 10), default: "0", doc: "Retries of a failed job run." },
+    etlSchedule: { ...schedule, default: "off", doc: "When the ETL job runs on its own." },
+    crawlerSchedule: { ...schedule, default: "off", doc: "When the crawler runs besides after each successful job." },
+    logRetentionDays: { ...retentionPeriod, default: "30", doc: "CloudWatch Logs retention of the pipeline's log groups." },
+    athenaBytesScannedCutoff: { ...wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER), default: "1073741824", doc: "Bytes one Athena query may scan before it is cancelled (at least 10 MiB)." },
+    quicksightOwners: { ...principalList(1), doc: "QuickSight user/group ARNs that own the data source, datasets, analysis and dashboard." },
+    quicksightViewers: { ...principalList(0), default: "[]", doc: "QuickSight user/group ARNs that may view the dashboard (nothing else); none may also be an owner." },
     quicksightServiceRoleName: {
-        schema: text.regex(/^[\w+=,.@-]{1,64}$/, "must be an IAM role name (1-64 letters, digits and +=,.@_-)"),
+        ...pattern(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1-64 letters, digits and + = , . @ _ -"),
         default: "aws-quicksight-service-role-v0",
         doc: "The existing IAM role QuickSight uses for AWS resources; the dashboards layer attaches this stage's data access to it.",
     },
-    quicksightImportMode: { schema: z.enum(["SPICE", "DIRECT_QUERY"], { error: "must be SPICE or DIRECT_QUERY" }), default: "DIRECT_QUERY", doc: "SPICE (imported, refreshed daily) or DIRECT_QUERY (every view queries Athena)." },
+    quicksightImportMode: { ...oneOf(["SPICE", "DIRECT_QUERY"]), default: "DIRECT_QUERY", doc: "SPICE (imported, refreshed daily) or DIRECT_QUERY (every view queries Athena)." },
     quicksightRefreshTime: {
-        schema: text.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC time of day as "HH:MM"'),
+        ...pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day written "HH:MM" (00:00-23:59)'),
         default: "05:00",
         doc: "UTC time of the daily SPICE refresh of every dataset (with quicksightImportMode SPICE).",
     },
-    stackReferenceOrg: { schema: z.string().trim().regex(/^([A-Za-z0-9][A-Za-z0-9_.-]*)?$/, "must be a Pulumi organization name"), default: "", doc: "Pulumi organization of the layer stacks; empty means the current one." },
+    network: {
+        schema: z.enum(["none", "isolated"], { error: 'must be "none" or "isolated"' }),
+        default: "none",
+        doc: "isolated: the Glue job and crawler run in private subnets of the network layer's VPC and reach AWS only through VPC endpoints; the data buckets deny access from outside them.",
+    },
+    stackReferenceOrg: {
+        ...pattern(/^([A-Za-z0-9][A-Za-z0-9_.-]*)?$/, "a Pulumi organization name (letters, digits, _ . -), or empty"),
+        default: "",
+        doc: "Pulumi organization of the layer stacks; empty means the current one.",
+    },
 } satisfies Record<string, KeySpec>;
 
 type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -107,57 +159,174 @@ export type StageConfig = { region: string } & { [K in Exclude<ConfigKey, "aws:r
 /** Bad or missing stage config; raised before any resource is registered. */
 export class StageConfigError extends pulumi.RunError {}
 
-function qualified(key: ConfigKey): string {
+/** `spotify:<key>` for project keys, the key itself for provider keys (aws:region). */
+export function qualifiedKey(key: string): string {
     return key.includes(":") ? key : `spotify:${key}`;
 }
 
+/** The limits a key's values must keep, in words (README's "Stage config reference" shows them). */
+export function ruleOf(spec: Check): string {
+    if (spec.rule !== undefined) return spec.rule;
+    if (spec.schema instanceof z.ZodEnum) return `one of ${spec.schema.options.join(", ")}`;
+    throw new Error("a config key without a rule must have an enum schema, whose options are its rule");
+}
+
 /**
- * Validates raw config values (as `pulumi config` stores them: strings, JSON for lists) for `stage`,
- * the stage named by the stack. Reports every problem at once, each with its key and file.
+ * Namespaces a stage file may use besides `spotify`: the providers this program configures, with
+ * the keys each one reads (from the provider SDK's own config module), and `pulumi`, whose keys
+ * belong to the engine.
  */
-export function parseStageConfig(raw: Readonly<Record<string, string>>, stackStage: string): StageConfig {
-    const file = configFileFor(stackStage);
-    const ownKeys = Object.keys(raw).filter((key) => key.startsWith("spotify:"));
-    if (ownKeys.length === 0) {
-        throw new StageConfigError(
-            `No stage config found for stage "${stackStage}": the stack has no spotify:* settings.\n` +
-                `  Every stack of stage ${stackStage} reads ${file}; pass it explicitly, for example:\n` +
-                `    pulumi up -s ${stackStage}-storage --config-file ${file}`,
-        );
+const PROVIDER_KEYS: Record<string, readonly string[] | "any"> = {
+    aws: Object.keys(aws.config),
+    "aws-native": Object.keys(awsNative.config),
+    pulumi: "any",
+};
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
     }
-    const problems: string[] = [];
-    const known = new Set<string>(Object.keys(CONFIG_KEYS).map((key) => qualified(key as ConfigKey)));
-    for (const key of ownKeys.filter((key) => !known.has(key)).sort()) {
-        problems.push(`${key}: unknown key (known keys are listed in README.md, "Stage config reference")`);
+    return previous[b.length];
+}
+
+/** The known key `key` was most likely meant to be: a close spelling, or the same name in another namespace. */
+function didYouMean(key: string, known: readonly string[]): string | undefined {
+    const name = key.slice(key.indexOf(":") + 1);
+    const ranked = known
+        .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance || (a.candidate < b.candidate ? -1 : 1));
+    const closest = ranked[0];
+    if (closest !== undefined && closest.distance <= Math.max(2, Math.floor(key.length / 4))) return closest.candidate;
+    return known.find((candidate) => candidate.slice(candidate.indexOf(":") + 1) === name);
+}
+
+/** Why `key` is no key this program or its providers read, or undefined when it is one. */
+function unknownKeyProblem(key: string): string | undefined {
+    const separator = key.indexOf(":");
+    const namespace = separator < 0 ? "" : key.slice(0, separator);
+    const spotifyKeys = Object.keys(CONFIG_KEYS).map(qualifiedKey);
+    const providerKeys = Object.entries(PROVIDER_KEYS).flatMap(([provider, keys]) => (keys === "any" ? [] : keys.map((name) => `${provider}:${name}`)));
+    if (namespace === "spotify" && spotifyKeys.includes(key)) return undefined;
+    const providerNames = PROVIDER_KEYS[namespace];
+    if (providerNames === "any" || providerKeys.includes(key)) return undefined;
+    const suggestion = didYouMean(key, [...spotifyKeys, ...providerKeys]);
+    const hint = suggestion === undefined ? "" : `; did you mean ${suggestion}?`;
+    if (namespace === "spotify") return `unknown key (the keys are listed in README.md, "Stage config reference")${hint}`;
+    if (providerNames !== undefined) return `unknown ${namespace} provider key${hint}`;
+    const namespaces = ["spotify", ...Object.keys(PROVIDER_KEYS)].join(", ");
+    return `unknown namespace "${namespace}" (this program reads ${namespaces})${hint}`;
+}
+
+/** How a problem with the file's spotify:stage reads, and which file the heading names. */
+function sourceOf(raw: Readonly<Record<string, string>>, stackStage: string, configFile: string | undefined): string {
+    if (configFile !== undefined) return configFile;
+    // The Pulumi CLI does not tell the program which --config-file it read; a stage name in the
+    // config that is not the stack's says whose file it was.
+    const configStage = raw["spotify:stage"];
+    if (configStage !== undefined && configStage !== stackStage && STAGE_PATTERN.test(configStage)) {
+        return `${configFileFor(configStage)} (going by its spotify:stage, ${configStage})`;
     }
+    return configFileFor(stackStage);
+}
+
+/**
+ * Validates raw config values (as `pulumi config` stores them: strings, JSON for lists) for
+ * `stackStage`, the stage named by the stack. `configFile` is the file they were read from, when the
+ * caller knows it (the offline synthesis does; under the Pulumi CLI it is inferred). Reports every
+ * problem at once, each with its key, under a heading that names the file.
+ */
+export function parseStageConfig(raw: Readonly<Record<string, string>>, stackStage: string, configFile?: string): StageConfig {
+    const file = sourceOf(raw, stackStage, configFile);
+    const keyProblems = Object.keys(raw)
+        .sort()
+        .flatMap((key) => {
+            const problem = unknownKeyProblem(key);
+            return problem === undefined ? [] : [`${key}: ${problem}`];
+        });
+    if (keyProblems.length === 0 && !Object.keys(raw).some((key) => key.startsWith("spotify:"))) {
+        throw new StageConfigError(noSettingsMessage(stackStage, configFile));
+    }
+    const problems = [...keyProblems];
     const values: Record<string, unknown> = {};
     for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
         const spec: KeySpec = CONFIG_KEYS[key];
-        const value = raw[qualified(key)] ?? spec.default;
+        const value = raw[qualifiedKey(key)] ?? spec.default;
         if (value === undefined) {
-            problems.push(`${qualified(key)}: required key is missing (${spec.doc})`);
+            problems.push(`${qualifiedKey(key)}: required key is missing (${spec.doc})`);
             continue;
         }
         const result = spec.schema.safeParse(value);
         if (result.success) {
             values[key === "aws:region" ? "region" : key] = result.data;
         } else {
-            problems.push(`${qualified(key)}: ${result.error.issues[0].message}, got ${JSON.stringify(value)}`);
+            problems.push(`${qualifiedKey(key)}: ${result.error.issues[0].message}, got ${JSON.stringify(value)}`);
         }
     }
     if (problems.length === 0) {
-        problems.push(...crossFieldProblems(values as StageConfig, stackStage));
+        problems.push(...crossFieldProblems(values as StageConfig, stackStage, configFile));
     }
     if (problems.length > 0) {
-        throw new StageConfigError(`Invalid stage config in ${file}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        throw new StageConfigError(`Invalid stage config in ${file} for stage ${stackStage}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     }
     return values as StageConfig;
 }
 
-function crossFieldProblems(config: StageConfig, stackStage: string): string[] {
+function noSettingsMessage(stackStage: string, configFile: string | undefined): string {
+    const file = configFileFor(stackStage);
+    if (configFile !== undefined) {
+        return (
+            `${configFile} gives stage ${stackStage} no spotify:* settings: they belong under a top-level "config:" map, for example\n` +
+            `  config:\n    aws:region: eu-west-1\n    spotify:stage: ${stackStage}`
+        );
+    }
+    return (
+        `No spotify:* settings reached stage ${stackStage}'s stack. Either it was run without its stage file, which every stack of\n` +
+        `  stage ${stackStage} reads (pulumi up -s ${stackStage}-storage --config-file ${file}), or ${file} has none under its\n` +
+        `  top-level "config:" map (an empty file, or keys written at the top level).`
+    );
+}
+
+/** Every bucket name the stage will create, built by the naming module itself; one problem naming each part's share when one does not fit. */
+function bucketNameProblems(config: StageConfig): string[] {
+    const failures = BUCKET_PURPOSES.flatMap((purpose) => {
+        try {
+            bucketName(config, purpose);
+            return [];
+        } catch (error) {
+            return [{ purpose, reason: (error instanceof Error ? error.message : String(error)).replace(/\.$/, "") }];
+        }
+    });
+    if (failures.length === 0) return [];
+    const longest = [...failures].sort((a, b) => b.purpose.length - a.purpose.length)[0].purpose;
+    const name = `${config.namePrefix}-${config.stage}-${longest}-${config.bucketSuffix}`;
+    const shares = [
+        `spotify:namePrefix "${config.namePrefix}" ${config.namePrefix.length}`,
+        `spotify:stage "${config.stage}" ${config.stage.length}`,
+        `purpose "${longest}" ${longest.length}`,
+        `spotify:bucketSuffix "${config.bucketSuffix}" ${config.bucketSuffix.length}`,
+        "3 hyphens",
+    ];
+    const over = name.length - 63;
+    const advice = over > 0 ? `; shorten spotify:namePrefix and spotify:bucketSuffix by ${over} character${over === 1 ? "" : "s"} together` : "";
+    return [
+        `spotify:namePrefix, spotify:bucketSuffix: ${failures.map((failure) => `the ${failure.purpose} bucket: ${failure.reason}`).join("; ")}. ` +
+            `Name "${name}" is ${name.length} characters: ${shares.join(" + ")}${advice}`,
+    ];
+}
+
+function crossFieldProblems(config: StageConfig, stackStage: string, configFile: string | undefined): string[] {
     const problems: string[] = [];
     if (config.stage !== stackStage) {
-        problems.push(`spotify:stage: is "${config.stage}" but the stack belongs to stage "${stackStage}": use --config-file ${configFileFor(stackStage)}`);
+        problems.push(
+            configFile !== undefined
+                ? `spotify:stage: is "${config.stage}" but ${configFile} belongs to stage "${stackStage}" (its stacks are ${stackStage}-<layer>): set spotify:stage: ${stackStage}`
+                : `spotify:stage: is "${config.stage}" but the stack belongs to stage "${stackStage}": it was run with stage ${config.stage}'s config; run it with --config-file ${configFileFor(stackStage)}`,
+        );
     }
     if (config.protectData && config.allowTeardown) {
         problems.push("spotify:allowTeardown: must be false when spotify:protectData is true (protected data cannot be force-destroyed)");
@@ -170,10 +339,11 @@ function crossFieldProblems(config: StageConfig, stackStage: string): string[] {
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);
     }
+    problems.push(...bucketNameProblems(config));
     return problems;
 }
 
-/** Reads the running stack's config through the Pulumi runtime and validates it. */
-export function loadStageConfig(stackStage: string): StageConfig {
-    return parseStageConfig(pulumi.runtime.allConfig(), stackStage);
+/** Reads the running stack's config through the Pulumi runtime and validates it; `configFile` names its file when the caller knows it. */
+export function loadStageConfig(stackStage: string, configFile?: string): StageConfig {
+    return parseStageConfig(pulumi.runtime.allConfig(), stackStage, configFile);
 }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
-import { CONFIG_KEYS, parseStageConfig } from "../infra/config";
+import { CONFIG_KEYS, parseStageConfig, qualifiedKey, ruleOf } from "../infra/config";
+import { README, renderConfigTable, withRenderedTable } from "../tools/configReference";
 import { REPO_ROOT } from "../infra/repository";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
@@ -41,7 +41,7 @@ describe("stage config validation", () => {
         ["unknown classification", { ...dev, "spotify:dataClassification": "secret" }, "spotify:dataClassification", /one of public/],
         ["protected data with teardown", { ...dev, "spotify:protectData": "true" }, "spotify:allowTeardown", /must be false/],
         ["viewer that is no ARN", { ...dev, "spotify:quicksightViewers": '["alice"]' }, "spotify:quicksightViewers", /QuickSight user or group ARN/],
-        ["no dashboard owner", { ...dev, "spotify:quicksightOwners": "[]" }, "spotify:quicksightOwners", /at least 1 QuickSight/],
+        ["no dashboard owner", { ...dev, "spotify:quicksightOwners": "[]" }, "spotify:quicksightOwners", /a YAML list of at least 1 QuickSight user or group ARN /],
         ["missing dashboard owners", without(dev, "spotify:quicksightOwners"), "spotify:quicksightOwners", /required key is missing/],
         [
             "a principal both owner and viewer",
@@ -49,7 +49,7 @@ describe("stage config validation", () => {
             "spotify:quicksightViewers",
             /already in spotify:quicksightOwners/,
         ],
-        ["unknown import mode", { ...dev, "spotify:quicksightImportMode": "CACHED" }, "spotify:quicksightImportMode", /SPICE or DIRECT_QUERY/],
+        ["unknown import mode", { ...dev, "spotify:quicksightImportMode": "CACHED" }, "spotify:quicksightImportMode", /one of SPICE, DIRECT_QUERY/],
         ["refresh time past midnight", { ...dev, "spotify:quicksightRefreshTime": "24:30" }, "spotify:quicksightRefreshTime", /HH:MM/],
         ["service role that is no IAM name", { ...dev, "spotify:quicksightServiceRoleName": "role/quicksight" }, "spotify:quicksightServiceRoleName", /IAM role name/],
         ["log retention CloudWatch lacks", { ...dev, "spotify:logRetentionDays": "45" }, "spotify:logRetentionDays", /retention periods/],
@@ -74,10 +74,28 @@ describe("stage config validation", () => {
         assert.throws(() => parseStageConfig(config, "dev"), (error: Error) => /spotify:owner/.test(error.message) && /spotify:kmsDeletionWindowDays/.test(error.message));
     });
 
-    it("explains how to pass the stage file when a layer stack has no stage config", async () => {
+    it("explains both causes when a layer stack gets no stage config: no --config-file, or nothing under config:", async () => {
         const failure = await failureOf("dev-storage", {});
         assert.match(failure.message, /--config-file Pulumi\.dev\.yaml/);
+        assert.match(failure.message, /has none under its\s+top-level "config:" map \(an empty file, or keys written at the top level\)/);
         assert.deepStrictEqual(failure.registered, []);
+    });
+
+    it("names the file the stack really read when it was run with another stage's file", () => {
+        // Under the Pulumi CLI the program is not told which --config-file was read.
+        assert.throws(
+            () => parseStageConfig(readStageConfigFile("prod"), "dev"),
+            (error: Error) =>
+                /^Invalid stage config in Pulumi\.prod\.yaml \(going by its spotify:stage, prod\) for stage dev:/.test(error.message) &&
+                /spotify:stage: is "prod" but the stack belongs to stage "dev": .*--config-file Pulumi\.dev\.yaml/.test(error.message),
+        );
+    });
+
+    it("names the file it was given when the caller knows it, and says to fix the file's stage", () => {
+        assert.throws(
+            () => parseStageConfig(readStageConfigFile("prod"), "dev", "Pulumi.dev.yaml"),
+            (error: Error) => /^Invalid stage config in Pulumi\.dev\.yaml for stage dev:/.test(error.message) && /set spotify:stage: dev/.test(error.message),
+        );
     });
 
     it("accepts every committed stage file", () => {
@@ -89,11 +107,22 @@ describe("stage config validation", () => {
         }
     });
 
-    it("documents every key in the README's stage config reference", () => {
-        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        for (const key of Object.keys(CONFIG_KEYS)) {
-            const qualified = key.includes(":") ? key : `spotify:${key}`;
-            assert.ok(readme.includes(`\`${qualified}\``), `README.md does not document ${qualified}`);
+    it("has README's stage config reference exactly as rendered from CONFIG_KEYS (npm run docs:config)", () => {
+        const readme = fs.readFileSync(README, "utf8");
+        assert.strictEqual(withRenderedTable(readme), readme, "README.md's stage config reference is stale: run npm run docs:config");
+    });
+
+    it("renders one row per key with the limits the code enforces", () => {
+        const table = renderConfigTable();
+        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+            const row = table.split("\n").find((line) => line.startsWith(`| \`${qualifiedKey(key)}\` |`));
+            assert.ok(row, `no row for ${key}`);
+            assert.ok(row.includes(ruleOf(spec).replace(/\|/g, "\\|")), `the row of ${key} does not state its rule`);
+            if ("rule" in spec) {
+                // The rule in the table is the one a bad value's error message states.
+                const failure = spec.schema.safeParse("\u0000");
+                assert.ok(!failure.success && failure.error.issues[0].message.includes(`must be ${spec.rule}`), `${key}: the error does not state the table's rule`);
+            }
         }
     });
 });

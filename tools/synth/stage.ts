@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LAYERS, layerStackName } from "../../infra/stacks";
+import { configFileFor, LAYERS, layerStackName } from "../../infra/stacks";
 import { canonicalJson, Manifest } from "./manifest";
 import { REPO_ROOT } from "../../infra/repository";
 import { readStageConfigFile } from "./stageConfig";
@@ -14,6 +14,8 @@ export interface StageSynthesisOptions {
     outDir?: string;
     /** Raw config to use instead of Pulumi.<stage>.yaml. */
     config?: Record<string, string>;
+    /** Where Pulumi.<stage>.yaml is read from (default: the repository root). */
+    repoRoot?: string;
     onStack?: (manifest: Manifest, file: string | undefined) => void;
 }
 
@@ -36,12 +38,16 @@ export async function synthesizeStage(options: StageSynthesisOptions): Promise<M
         // is left for the diff or the policy check to read as current.
         for (const stackName of stacks) fs.rmSync(path.join(options.outDir, options.stage, `${stackName}.json`), { force: true });
     }
-    const config = options.config ?? readStageConfigFile(options.stage);
+    const config = options.config ?? readStageConfigFile(options.stage, options.repoRoot);
+    const configFile = options.config === undefined ? configFileFor(options.stage) : undefined;
+    // The stage's stacks live in the organization its config names (infra/wiring.ts), so the fake
+    // runtime runs as that organization and the StackReferences find the stacks synthesized here.
+    const organization = config["spotify:stackReferenceOrg"] || SYNTH_ORGANIZATION;
     const upstream = new Map<string, Record<string, unknown>>();
     const manifests: Manifest[] = [];
     for (const stackName of stacks) {
-        const manifest = await synthesizeStack({ stackName, config, upstream });
-        upstream.set(`${SYNTH_ORGANIZATION}/${PROJECT}/${stackName}`, manifest.outputs);
+        const manifest = await synthesizeStack({ stackName, config, configFile, organization, upstream });
+        upstream.set(`${organization}/${PROJECT}/${stackName}`, manifest.outputs);
         let file: string | undefined;
         if (options.outDir !== undefined) {
             file = path.join(options.outDir, options.stage, `${stackName}.json`);

@@ -1,42 +1,95 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from "yaml";
+import { StageConfigError } from "../../infra/config";
 import { REPO_ROOT } from "../../infra/repository";
 import { configFileFor } from "../../infra/stacks";
-
 
 /** Placeholder for `secure:` values, which cannot be decrypted without the stack's secrets provider. */
 export const UNDECRYPTED_SECRET = "[secret: not decrypted offline]";
 
+const EXAMPLE = "  config:\n    aws:region: eu-west-1\n    spotify:stage: dev";
+
 /**
- * Reads Pulumi.<stage>.yaml into the flat string map the Pulumi runtime holds config in:
- * scalars as strings, lists and maps as JSON.
+ * Parses Pulumi.<stage>.yaml, failing on any YAML error (bad quotes, tabs, duplicate keys, …) with
+ * the file, line and column, and on a file whose shape is not a stage file's.
+ */
+function readStageDocument(stage: string, repoRoot: string): { document: Document; file: string } {
+    const file = configFileFor(stage);
+    const absolute = path.join(repoRoot, file);
+    if (!fs.existsSync(absolute)) {
+        throw new StageConfigError(`${file} not found in ${repoRoot}: a stage is defined by its Pulumi.<stage>.yaml.`);
+    }
+    const lineCounter = new LineCounter();
+    // uniqueKeys: a key written twice is an error, not "the last one wins".
+    const text = fs.readFileSync(absolute, "utf8");
+    const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const [first, ...later] = document.errors;
+    if (first !== undefined) {
+        // The first error is the cause; the parser's later ones mostly follow from it.
+        const { line, col } = lineCounter.linePos(first.pos[0]);
+        // The line itself names the key the error is in.
+        const source = JSON.stringify(text.split(/\r?\n/)[line - 1] ?? "");
+        const more = later.length > 0 ? ` (and ${later.length} more error${later.length === 1 ? "" : "s"} after it)` : "";
+        throw new StageConfigError(`${file} is not valid YAML:\n  ${file}:${line}:${col}: ${first.message.split("\n")[0]} (${first.code}), in: ${source}${more}`);
+    }
+    const root = document.contents;
+    if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
+        throw new StageConfigError(`${file} is empty: a stage file holds its settings under a top-level "config:" map, for example\n${EXAMPLE}`);
+    }
+    if (!isMap(root)) {
+        throw new StageConfigError(`${file}: the file must be a map with a "config:" key, for example\n${EXAMPLE}`);
+    }
+    return { document, file };
+}
+
+/** The `config:` map of a stage document, or an error explaining what is there instead. */
+function configMap(document: Document, file: string) {
+    const config = document.get("config", true);
+    if (config === undefined) {
+        const stray = (isMap(document.contents) ? document.contents.items : []).map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)).filter((key) => key.includes(":"));
+        const advice = stray.length > 0 ? `: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} at the top level; indent ${stray.length === 1 ? "it" : "them"} under "config:"` : "";
+        throw new StageConfigError(`${file} has no "config:" map${advice}, for example\n${EXAMPLE}`);
+    }
+    if (isSeq(config)) {
+        throw new StageConfigError(`${file}: "config:" is written as a list ("- key: value"); it must be a map of key: value, without the "- ", for example\n${EXAMPLE}`);
+    }
+    if (!isMap(config)) {
+        throw new StageConfigError(`${file}: "config:" must be a map of key: value, for example\n${EXAMPLE}`);
+    }
+    return config;
+}
+
+/**
+ * Reads Pulumi.<stage>.yaml into the flat string map the Pulumi runtime holds config in. A plain
+ * scalar becomes its source text, as the Pulumi CLI passes it (`0x0e` stays "0x0e", not 14), a
+ * quoted one its string; lists and maps become JSON.
  */
 export function readStageConfigFile(stage: string, repoRoot: string = REPO_ROOT): Record<string, string> {
-    const file = path.join(repoRoot, configFileFor(stage));
-    if (!fs.existsSync(file)) {
-        throw new Error(`${configFileFor(stage)} not found in ${repoRoot}: a stage is defined by its Pulumi.<stage>.yaml.`);
-    }
-    const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown>; environment?: unknown } | null;
+    const { document, file } = readStageDocument(stage, repoRoot);
     // Checked here so a malformed list fails offline too; the environments themselves are opened
     // only by the Pulumi CLI (offline synthesis sees the file's own config, nothing imported).
-    environmentsOf(document?.environment, configFileFor(stage));
-    const config = document?.config ?? {};
+    environmentsOf(document.get("environment"), file);
     return Object.fromEntries(
-        Object.entries(config).map(([key, value]) => {
+        configMap(document, file).items.map((pair) => {
+            const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
             if (!key.includes(":")) {
-                throw new Error(`${configFileFor(stage)}: config key "${key}" needs a namespace, such as spotify:${key}.`);
+                throw new StageConfigError(`${file}: config key "${key}" needs a namespace, such as spotify:${key}.`);
             }
-            return [key, toRuntimeString(value)];
+            return [key, toRuntimeString(pair.value)];
         }),
     );
 }
 
-function toRuntimeString(value: unknown): string {
-    if (typeof value === "string") return value;
-    if (value !== null && typeof value === "object" && "secure" in value) return UNDECRYPTED_SECRET;
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
-    return JSON.stringify(value);
+function toRuntimeString(node: unknown): string {
+    if (isScalar(node)) {
+        // A plain scalar without a tag is passed as written; quoted and tagged ones by their value.
+        if (node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === "string") return node.source;
+        return node.value === null ? "" : String(node.value);
+    }
+    if (isMap(node) && node.has("secure")) return UNDECRYPTED_SECRET;
+    if (node === null || node === undefined) return "";
+    return JSON.stringify((node as { toJSON(): unknown }).toJSON());
 }
 
 /**
@@ -46,12 +99,8 @@ function toRuntimeString(value: unknown): string {
  * secrets included, whatever each stack's own secrets provider is. Empty when the file has none.
  */
 export function readStageEnvironments(stage: string, repoRoot: string = REPO_ROOT): string[] {
-    const file = path.join(repoRoot, configFileFor(stage));
-    if (!fs.existsSync(file)) {
-        throw new Error(`${configFileFor(stage)} not found in ${repoRoot}: a stage is defined by its Pulumi.<stage>.yaml.`);
-    }
-    const document = parse(fs.readFileSync(file, "utf8")) as { environment?: unknown } | null;
-    return environmentsOf(document?.environment, configFileFor(stage));
+    const { document, file } = readStageDocument(stage, repoRoot);
+    return environmentsOf(document.get("environment"), file);
 }
 
 /** ESC environment references: `<project>/<environment>` (or a bare `<environment>`). */
@@ -59,12 +108,13 @@ const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-
 
 function environmentsOf(value: unknown, file: string): string[] {
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-        throw new Error(`${file}: "environment" must be a list of Pulumi ESC environments, such as:\n  environment:\n    - spotify-pipeline/dev`);
+    if (!isSeq(value)) {
+        throw new StageConfigError(`${file}: "environment" must be a list of Pulumi ESC environments, such as:\n  environment:\n    - spotify-pipeline/dev`);
     }
-    return value.map((entry) => {
+    return value.items.map((item) => {
+        const entry = isScalar(item) ? item.value : item;
         if (typeof entry !== "string" || !ENVIRONMENT_NAME.test(entry)) {
-            throw new Error(`${file}: environment entry ${JSON.stringify(entry)} is not an ESC environment name (<project>/<environment>, such as spotify-pipeline/dev)`);
+            throw new StageConfigError(`${file}: environment entry ${JSON.stringify(isScalar(item) ? entry : String(item))} is not an ESC environment name (<project>/<environment>, such as spotify-pipeline/dev)`);
         }
         return entry;
     });
