@@ -5,19 +5,32 @@ import { loadStageConfig, StageConfig } from "./config";
 import { assertDashboardContract, loadDashboard } from "./dashboards/definition";
 import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
+import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./layers/network";
 import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
-import { loadQueryCatalog } from "./queries/catalog";
+import { loadQueryCatalog } from "./athena/catalog";
 import { Layer, resolveStack } from "./stacks";
 import { layerTags } from "./tags";
-import { LayerOutputs, LayerWiring } from "./wiring";
+import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
 
 type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
+/** Whether the stage's config switches the layer on; one switched off declares nothing (infra/stacks.ts). */
+function layerEnabled(layer: Layer, config: StageConfig): boolean {
+    return layer !== "network" || config.network === "isolated";
+}
+
+/** The network outputs a layer reads, when the stage has a network layer. */
+function networkInputs<S extends OutputSchemas>(config: StageConfig, wiring: LayerWiring, schemas: S): OutputsOf<S> | undefined {
+    return layerEnabled("network", config) ? wiring.require("network", schemas) : undefined;
+}
+
 /** How each layer is built. */
 const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
-    storage: (config, _wiring, opts) => new StorageLayer("storage", { config }, opts).outputs,
-    etl: (config, wiring, opts) => new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS) }, opts).outputs,
+    network: (config, _wiring, opts) => new NetworkLayer("network", { config }, opts).outputs,
+    storage: (config, wiring, opts) => new StorageLayer("storage", { config, network: networkInputs(config, wiring, STORAGE_NETWORK_INPUTS) }, opts).outputs,
+    etl: (config, wiring, opts) =>
+        new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS), network: networkInputs(config, wiring, ETL_NETWORK_INPUTS) }, opts).outputs,
     queries: (config, wiring, opts) =>
         new QueriesLayer(
             "queries",
@@ -57,15 +70,15 @@ function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResou
 }
 
 /**
- * Builds the stack `stackName`: resolves its stage and layers, validates the stage config, and only
- * then registers resources. Returns the stack outputs.
+ * Builds the stack `stackName`: resolves its stage and layers, validates the stage config (read from
+ * `configFile`, when the caller knows which), and only then registers resources. Returns the stack outputs.
  */
-export function buildStack(stackName: string): LayerOutputs {
+export function buildStack(stackName: string, configFile?: string): LayerOutputs {
     const target = resolveStack(stackName);
-    const config = loadStageConfig(target.stage);
+    const config = loadStageConfig(target.stage, configFile);
     const wiring = new LayerWiring(target, config);
     const outputs: LayerOutputs = {};
-    for (const layer of target.layers) {
+    for (const layer of target.layers.filter((candidate) => layerEnabled(candidate, config))) {
         const layerOutputs = LAYER_BUILDERS[layer](config, wiring, { providers: layerProviders(config, layer) });
         wiring.provide(layer, layerOutputs);
         Object.assign(outputs, layerOutputs);

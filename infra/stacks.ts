@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** The layers in dependency order: each may read the outputs of the ones before it. */
-export const LAYERS = ["storage", "etl", "queries", "dashboards"] as const;
+/**
+ * The layers in dependency order: each may read the outputs of the ones before it. Every stage has
+ * a stack for each; a layer its stage's config switches off (network, unless spotify:network is
+ * "isolated") declares nothing, so turning it off empties its stack on the next deploy.
+ */
+export const LAYERS = ["network", "storage", "etl", "queries", "dashboards"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Lowercase letters and digits, starting with a letter: safe in bucket, Glue and stack names. */
@@ -53,7 +57,9 @@ export function resolveStack(stackName: string): StackTarget {
         throw new StackNameError(usage(stackName, `has an invalid stage "${stage}" (lowercase letters and digits, 2-12 characters, starting with a letter).`));
     }
     if (!(LAYERS as readonly string[]).includes(layer)) {
-        throw new StackNameError(usage(stackName, `names an unknown layer "${layer}".`));
+        // "my-dev" reads as stage "my", layer "dev": it may be meant as a stage with a hyphen.
+        const asStage = `; if "${stackName}" is meant as a stage, stage names have no hyphens (for example "${stackName.replace(/-/g, "")}")`;
+        throw new StackNameError(usage(stackName, `names an unknown layer "${layer}"${asStage}.`));
     }
     return { stackName, stage, layers: [layer as Layer], topology: "layer" };
 }

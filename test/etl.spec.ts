@@ -6,7 +6,8 @@ import warehouseContract from "../etl/spotify_etl/contracts/warehouse_schema.jso
 import { contentAddressedKey, uploadEntries } from "../infra/components/contentAddressedObject";
 import { REPO_ROOT } from "../infra/repository";
 import { parseStageConfig, StageConfig } from "../infra/config";
-import { ETL_OUTPUT_KEYS, ETL_SOURCES } from "../infra/layers/etl";
+import { pythonRuntimeFiles } from "../infra/etl/jobModules";
+import { etlJobPackage, ETL_SOURCES } from "../infra/layers/etl";
 import { DATA_LAYOUT } from "../infra/layers/storage";
 import { bucketName, BucketPurpose, glueName } from "../infra/naming";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION } from "../tools/synth/fakeCloud";
@@ -140,9 +141,19 @@ describe("etl layer (dev-etl)", () => {
         template.hasResourceProperties(TYPES.database, { name: glueName(config, "warehouse") });
     });
 
-    it("exports exactly ETL_OUTPUT_KEYS, with the database and table the queries layer reads", () => {
-        assert.deepStrictEqual(Object.keys(template.manifest.outputs).sort(), [...ETL_OUTPUT_KEYS].sort());
-        assert.ok(ETL_OUTPUT_KEYS.includes("glueDatabaseName") && ETL_OUTPUT_KEYS.includes("warehouseTableName"));
+    it("exports, under each output name, the resource that name says", () => {
+        const named = (type: string, name: string) => String(template.resource(type, name).inputs.name);
+        const roleArn = (name: string) => `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/${named(TYPES.role, name)}`;
+        assert.deepStrictEqual(template.manifest.outputs, {
+            glueDatabaseName: named(TYPES.database, "etl-warehouse"),
+            warehouseTableName: named(TYPES.table, "etl-tracks"),
+            etlJobName: named(TYPES.job, "etl-job"),
+            etlJobRoleArn: roleArn("etl-job-role"),
+            crawlerName: named(TYPES.crawler, "etl-crawler"),
+            crawlerRoleArn: roleArn("etl-crawler-role"),
+            glueSecurityConfigurationName: named(TYPES.securityConfiguration, "etl-security"),
+            dataQualityRulesetName: named(TYPES.ruleset, "etl-quality"),
+        });
     });
 
     it("encrypts S3 and CloudWatch (SSE-KMS) and bookmarks (CSE-KMS) with the storage layer's data key", () => {
@@ -337,7 +348,7 @@ describe("etl layer (dev-etl)", () => {
         });
 
         it("disables bookmarks, enables metrics, observability metrics and continuous logs, and imports the uploaded package", () => {
-            const packageKey = contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.package);
+            const packageKey = contentAddressedKey(DATA_LAYOUT.glueScripts, etlJobPackage());
             assert.match(packageKey, /^scripts\/[0-9a-f]{16}\/spotify_etl\.zip$/);
             template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: packageKey });
             template.hasResourceProperties(TYPES.job, {
@@ -373,28 +384,77 @@ describe("etl layer (dev-etl)", () => {
             assert.strictEqual(path.posix.basename(after), "spotify_etl_job.py");
         });
 
-        it("gives the package a new key when a module changes, but ignores byte-code caches", () => {
+        it("gives the package a new key when a module it ships changes, and the same key when a module it leaves out changes", () => {
             copy(ETL_SOURCES.package);
-            const key = () => contentAddressedKey(DATA_LAYOUT.glueScripts, ETL_SOURCES.package, scratch);
+            copy(ETL_SOURCES.entryScript);
+            const key = () => contentAddressedKey(DATA_LAYOUT.glueScripts, etlJobPackage(scratch), scratch);
             const before = key();
+            assert.strictEqual(before, contentAddressedKey(DATA_LAYOUT.glueScripts, etlJobPackage()), "a copy has the deployed key");
             fs.mkdirSync(path.join(scratch, ETL_SOURCES.package, "__pycache__"), { recursive: true });
             fs.writeFileSync(path.join(scratch, ETL_SOURCES.package, "__pycache__", "clean.cpython-311.pyc"), "cache");
-            assert.strictEqual(key(), before, "caches are not part of the package");
+            fs.appendFileSync(path.join(scratch, ETL_SOURCES.package, "bench.py"), "\n");
+            assert.strictEqual(key(), before, "caches and tools are not part of the package");
             fs.appendFileSync(path.join(scratch, ETL_SOURCES.package, "clean.py"), "\n");
             assert.notStrictEqual(key(), before);
         });
 
-        it("zips the package as importable spotify_etl/..., with its contracts, from repository-relative files", () => {
-            const entries = uploadEntries(ETL_SOURCES.package);
-            const names = entries.map((entry) => entry.name);
-            assert.deepStrictEqual(names, [...names].sort());
-            assert.ok(names.includes("spotify_etl/__init__.py"));
-            assert.ok(names.includes("spotify_etl/contracts/warehouse_schema.json"));
-            assert.ok(names.includes("spotify_etl/contracts/warehouse_ruleset.dqdl"));
-            for (const entry of entries) {
-                assert.ok(!path.isAbsolute(entry.source) && entry.source.startsWith(`${ETL_SOURCES.package}/`), entry.source);
-                assert.ok(!/__pycache__|\.pyc$/.test(entry.name), entry.name);
+        it("zips exactly the job's runtime modules and contracts as importable spotify_etl/..., from repository-relative files", () => {
+            const key = contentAddressedKey(DATA_LAYOUT.glueScripts, etlJobPackage());
+            const [upload] = template.findResources(TYPES.object, { key });
+            assert.ok(upload, `no upload with key ${key}`);
+            const archive = upload.inputs.source as { assets: Record<string, { path: string }> };
+            assert.deepStrictEqual(Object.keys(archive.assets).sort(), [
+                "spotify_etl/__init__.py",
+                "spotify_etl/clean.py",
+                "spotify_etl/contract.py",
+                "spotify_etl/contracts/__init__.py",
+                "spotify_etl/contracts/warehouse_ruleset.dqdl",
+                "spotify_etl/contracts/warehouse_schema.json",
+                "spotify_etl/dedupe.py",
+                "spotify_etl/errors.py",
+                "spotify_etl/join.py",
+                "spotify_etl/pipeline.py",
+                "spotify_etl/read.py",
+                "spotify_etl/reconcile.py",
+                "spotify_etl/records.py",
+                "spotify_etl/schemas.py",
+                "spotify_etl/summary.py",
+                "spotify_etl/validate.py",
+                "spotify_etl/write.py",
+            ]);
+            for (const [name, asset] of Object.entries(archive.assets)) {
+                assert.strictEqual(asset.path, `etl/${name}`, "repository-relative, from the package directory");
             }
+        });
+
+        it("finds a package's runtime modules by walking imports from the entry script, lazy ones and resources included", () => {
+            const write = (file: string, text: string) => {
+                fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+                fs.writeFileSync(path.join(scratch, file), text);
+            };
+            write("job.py", "import sys\nfrom pkg.a import (\n    run,\n)\n");
+            write("pkg/__init__.py", "");
+            write("pkg/a.py", "from pkg import b, CONSTANT\ndef run():\n    from pkg.sub.c import go  # lazy\n    return go()\n");
+            write("pkg/b.py", "from importlib import resources\nTEXT = resources.files(\"pkg.data\").joinpath(\"x.json\")\n");
+            write("pkg/sub/__init__.py", "");
+            write("pkg/sub/c.py", "import os\n");
+            write("pkg/data/__init__.py", "");
+            write("pkg/data/x.json", "{}");
+            write("pkg/tool.py", "from pkg.a import run\n");
+            assert.deepStrictEqual(pythonRuntimeFiles("job.py", "pkg", scratch), [
+                "pkg/__init__.py",
+                "pkg/a.py",
+                "pkg/b.py",
+                "pkg/data/__init__.py",
+                "pkg/data/x.json",
+                "pkg/sub/__init__.py",
+                "pkg/sub/c.py",
+            ]);
+        });
+
+        it("refuses a package upload naming a file outside the package or missing", () => {
+            assert.throws(() => uploadEntries({ package: ETL_SOURCES.package, files: [ETL_SOURCES.entryScript] }), /etl\/jobs\/spotify_etl_job\.py is not below the package etl\/spotify_etl/);
+            assert.throws(() => uploadEntries({ package: ETL_SOURCES.package, files: [`${ETL_SOURCES.package}/gone.py`] }), /etl\/spotify_etl\/gone\.py \(uploaded with etl\/spotify_etl\) is not a file/);
         });
 
         it("leaves no absolute path of this machine in the manifest", () => {

@@ -12,33 +12,30 @@ export interface UploadEntry {
     source: string;
 }
 
-/** Byte-code caches and dot-files differ between machines and never belong in an upload. */
-function uploadable(name: string): boolean {
-    return !name.startsWith(".") && name !== "__pycache__" && !name.endsWith(".pyc");
-}
+/**
+ * What an upload holds: one repository file (uploaded as is), or chosen files of a Python package
+ * directory (uploaded as a zip that imports as the package). Paths are repository-relative.
+ */
+export type UploadSource = string | { package: string; files: readonly string[] };
 
-function isPackage(source: string, root: string): boolean {
-    return fs.statSync(path.join(root, source)).isDirectory();
+function isPackage(source: UploadSource): source is { package: string; files: readonly string[] } {
+    return typeof source !== "string";
 }
 
 /**
- * The files of `source` (repository-relative), sorted by name: a file is one entry named by its
- * base name; a directory (a Python package) is every file below it, named `<package>/<path>` so the
- * zip imports as the package.
+ * The entries of `source`, sorted by name: a file is one entry named by its base name; a package's
+ * files are named `<package>/<path>` so the zip imports as the package.
  */
-export function uploadEntries(source: string, root: string = REPO_ROOT): UploadEntry[] {
-    if (!isPackage(source, root)) {
+export function uploadEntries(source: UploadSource, root: string = REPO_ROOT): UploadEntry[] {
+    if (!isPackage(source)) {
         return [{ name: path.basename(source), source }];
     }
-    const walk = (directory: string): UploadEntry[] =>
-        fs
-            .readdirSync(path.join(root, directory), { withFileTypes: true })
-            .filter((entry) => uploadable(entry.name))
-            .flatMap((entry) => {
-                const child = path.posix.join(directory, entry.name);
-                return entry.isDirectory() ? walk(child) : [{ name: path.posix.relative(path.posix.dirname(source), child), source: child }];
-            });
-    return walk(source).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = source.files.map((file) => {
+        if (!file.startsWith(`${source.package}/`)) throw new Error(`${file} is not below the package ${source.package} it is uploaded with.`);
+        if (!fs.statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) throw new Error(`${file} (uploaded with ${source.package}) is not a file.`);
+        return { name: path.posix.relative(path.posix.dirname(source.package), file), source: file };
+    });
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -58,8 +55,8 @@ export function contentHash(entries: readonly UploadEntry[], root: string = REPO
 const HASH_DIGITS = 16;
 
 /** The object key of an upload: `<prefix><hash>/<file>`, so new content is a new key. */
-export function contentAddressedKey(prefix: string, source: string, root: string = REPO_ROOT): string {
-    const fileName = isPackage(source, root) ? `${path.basename(source)}.zip` : path.basename(source);
+export function contentAddressedKey(prefix: string, source: UploadSource, root: string = REPO_ROOT): string {
+    const fileName = isPackage(source) ? `${path.posix.basename(source.package)}.zip` : path.basename(source);
     return `${prefix}${contentHash(uploadEntries(source, root), root).slice(0, HASH_DIGITS)}/${fileName}`;
 }
 
@@ -67,8 +64,7 @@ export interface ContentAddressedObjectArgs {
     bucket: pulumi.Input<string>;
     /** Key prefix, ending in "/". */
     prefix: string;
-    /** Repository-relative path of a file (uploaded as is) or of a Python package directory (uploaded as a zip). */
-    source: string;
+    source: UploadSource;
 }
 
 /**
@@ -94,7 +90,7 @@ export class ContentAddressedObject extends pulumi.ComponentResource {
                 bucket: args.bucket,
                 key: this.key,
                 // The engine zips an archive with sorted names and fixed timestamps: the same files, the same bytes.
-                source: isPackage(args.source, REPO_ROOT)
+                source: isPackage(args.source)
                     ? new pulumi.asset.AssetArchive(Object.fromEntries(entries.map((entry) => [entry.name, asset(entry)])))
                     : asset(entries[0]),
             },

@@ -202,6 +202,14 @@ function diffStack(base: Manifest | undefined, head: Manifest | undefined, conte
     const stack = head?.stack ?? base?.stack ?? "(none)";
     const before = new Map((base?.resources ?? []).map((resource) => [resource.urn, resource]));
     const after = new Map((head?.resources ?? []).map((resource) => [resource.urn, resource]));
+    // A head resource with a base resource's URN among its aliases is that resource moved (a new
+    // parent or name), as the engine sees it: compared with it, not created beside its deletion.
+    for (const resource of head?.resources ?? []) {
+        const moved = (resource.aliases ?? []).find((alias) => before.has(alias) && !after.has(alias) && !before.has(resource.urn));
+        if (moved === undefined) continue;
+        before.set(resource.urn, before.get(moved)!);
+        before.delete(moved);
+    }
     const urns = [...new Set([...before.keys(), ...after.keys()])].sort();
     const changes: ResourceChange[] = [];
     for (const urn of urns) {

@@ -19,6 +19,11 @@ export interface ManifestResource {
     /** True for resources read rather than managed (StackReferences). */
     read: boolean;
     parent: string | null;
+    /**
+     * Former URNs of the resource (its aliases, resolved), present only when it has any: the
+     * engine treats a resource found under one of them as this one, moved rather than replaced.
+     */
+    aliases?: string[];
     /** `<provider urn>::<provider id>`, or null for components. */
     provider: string | null;
     protect: boolean;

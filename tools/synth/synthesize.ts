@@ -15,6 +15,10 @@ export interface SynthesizeOptions {
     config: Record<string, string>;
     /** Outputs of upstream stacks, keyed by `<org>/<project>/<stack>`. */
     upstream?: UpstreamOutputs;
+    /** The file `config` was read from, named in config errors; absent when unknown (as under the Pulumi CLI). */
+    configFile?: string;
+    /** The Pulumi organization the stack runs in (default SYNTH_ORGANIZATION); StackReferences name it. */
+    organization?: string;
     /** The program to run; the real one unless a test supplies a fixture program. */
     program?: (stackName: string) => Record<string, unknown>;
 }
@@ -37,6 +41,11 @@ type RegisterRequest = {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): unknown;
+    getAliasesList(): AliasMessage[];
+};
+type AliasMessage = {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 };
 type ReadRequest = { getType(): string; getName(): string; getParent(): string; getProvider(): string; getDependenciesList(): string[]; getProperties(): unknown };
 
@@ -56,7 +65,7 @@ let exclusive: Promise<unknown> = Promise.resolve();
 
 async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manifest> {
     const region = options.config["aws:region"] ?? "unset";
-    await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, SYNTH_ORGANIZATION);
+    await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, options.organization ?? SYNTH_ORGANIZATION);
     pulumi.runtime.setAllConfig(options.config);
     const registered = recordRegistrations();
 
@@ -64,7 +73,7 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
     let target: StackTarget;
     try {
         target = resolveStack(options.stackName);
-        const stackOutputs = (options.program ?? buildStack)(options.stackName);
+        const stackOutputs = options.program !== undefined ? options.program(options.stackName) : buildStack(options.stackName, options.configFile);
         outputs = await settle(stackOutputs);
         await waitForRPCs();
     } catch (error) {
@@ -112,8 +121,10 @@ function recordRegistrations(): ManifestResource[] {
         request.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = [...value.getUrnsList()].sort();
         });
+        const aliases = request.getAliasesList().map((alias) => aliasUrn(alias, request));
         registered.push({
             ...commonFields(request, urn),
+            ...(aliases.length > 0 ? { aliases: [...new Set(aliases)].sort() } : {}),
             custom: request.getCustom(),
             read: false,
             protect: request.getProtect() ?? false,
@@ -134,6 +145,22 @@ function recordRegistrations(): ManifestResource[] {
         });
     });
     return registered;
+}
+
+/**
+ * The URN an alias stands for, with the engine's defaults (the resource's own name, type, stack,
+ * project and parent) filled in. The parent part is built as the mock runtime builds URNs (the
+ * parent's own type only, not its type chain), so aliases compare with the manifest's URNs.
+ */
+function aliasUrn(alias: AliasMessage, request: RegisterRequest): string {
+    const spec = alias.getSpec();
+    if (spec === undefined) return alias.getUrn();
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
+    const type = spec.getType() || request.getType();
+    const qualifiedType = parent === "" ? type : `${parent.split("::")[2].split("$").pop()}$${type}`;
+    const stack = spec.getStack() || pulumi.getStack();
+    const project = spec.getProject() || pulumi.getProject();
+    return `urn:pulumi:${stack}::${project}::${qualifiedType}::${spec.getName() || request.getName()}`;
 }
 
 /**
