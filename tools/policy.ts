@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { PolicyCheck, stageManifestsToCheck } from "./policy/check";
-import { LAUNCHERS, Launcher } from "./policy/host";
-import { passed, PolicyReport, renderMarkdown, renderText } from "./policy/report";
+import { Launcher, LAUNCHER_NAMES } from "./policy/host";
+import { passed, renderMarkdown, renderText } from "./policy/report";
 import { REPO_ROOT } from "../infra/repository";
 import { readStageConfigFile } from "./synth/stageConfig";
 
-const HELP = `Usage: npm run policy -- <stage> [--fixture NAME] [--launcher engine|tsx] [--out DIR]
+const HELP = `Usage: npm run policy -- <stage>... [--fixture NAME] [--launcher in-process|engine|tsx] [--out DIR]
 
-Runs the policy pack policies/ (spotify-guardrails) offline against a stage, the way
+Runs the policy pack policies/ (spotify-guardrails) offline against each stage, the way
 \`pulumi preview --policy-pack policies --policy-pack-config policies/config/<stage>.json\` does:
 the pack is started as the engine starts it and asked through the analyzer protocol
 (Analyze per resource, AnalyzeStack per stack). No cloud, no Pulumi CLI.
@@ -18,11 +18,14 @@ The stage's stacks are always synthesized afresh, in process (every layer stack 
 all-in-one stack; manifests are written to out/synth/<stage>/). Violations are printed per stack
 and resource with their enforcement level, and written to <DIR>/<stage>.json and .md.
 
-  <stage>           dev, prod, ... (needs Pulumi.<stage>.yaml and policies/config/<stage>.json)
+  <stage>...        dev, prod, ... (each needs Pulumi.<stage>.yaml and policies/config/<stage>.json);
+                    several stages are checked in one process, by one running pack
   --fixture NAME    check the fixture program policies/fixtures/NAME.ts (stack "<stage>") instead
                     of the real program; reports go to <DIR>/<stage>-fixture-NAME.json and .md
-  --launcher L      engine (default): the pulumi-analyzer-policy way, ts-node with type checking;
-                    tsx: the same pack loaded by tsx, without type checking
+  --launcher L      in-process (default): the pack served from this process by the same
+                    @pulumi/policy server, so the SDK loads once (type checking: npm run typecheck);
+                    engine: started the pulumi-analyzer-policy way, ts-node with type checking;
+                    tsx: the same pack started as a process and loaded by tsx, without type checking
   --out DIR         report directory (default: out/policy)
   -h, --help        show this help
 
@@ -34,7 +37,7 @@ async function main(): Promise<number> {
         allowPositionals: true,
         options: {
             fixture: { type: "string" },
-            launcher: { type: "string", default: "engine" },
+            launcher: { type: "string", default: "in-process" },
             out: { type: "string", default: path.join(REPO_ROOT, "out", "policy") },
             help: { type: "boolean", short: "h", default: false },
         },
@@ -43,37 +46,40 @@ async function main(): Promise<number> {
         console.log(HELP);
         return 0;
     }
-    if (positionals.length !== 1) {
-        console.error(`policy: expected exactly one stage, got ${positionals.length === 0 ? "none" : positionals.join(" ")}\n\n${HELP}`);
+    if (positionals.length === 0) {
+        console.error(`policy: expected at least one stage, got none\n\n${HELP}`);
         return 2;
     }
-    if (!(values.launcher in LAUNCHERS)) {
-        console.error(`policy: --launcher must be ${Object.keys(LAUNCHERS).join(" or ")}, got ${values.launcher}`);
+    if (!(LAUNCHER_NAMES as readonly string[]).includes(values.launcher)) {
+        console.error(`policy: --launcher must be ${LAUNCHER_NAMES.join(", ")}, got ${values.launcher}`);
         return 2;
     }
-    const stage = positionals[0];
     const fixture = values.fixture;
-    const manifests = await stageManifestsToCheck(stage, fixture);
     const check = await PolicyCheck.start(values.launcher as Launcher);
-    let report: PolicyReport;
+    let allPassed = true;
     try {
-        report = await check.evaluate(manifests, { stage, stageConfig: readStageConfigFile(stage), target: fixture === undefined ? "program" : `fixture ${fixture}` });
+        for (const stage of positionals) {
+            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), { stage, stageConfig: readStageConfigFile(stage), target: fixture === undefined ? "program" : `fixture ${fixture}` });
+            console.log(renderText(report));
+            const base = path.join(path.resolve(values.out), fixture === undefined ? stage : `${stage}-fixture-${fixture}`);
+            fs.mkdirSync(path.dirname(base), { recursive: true });
+            fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
+            fs.writeFileSync(`${base}.md`, renderMarkdown(report));
+            console.log(`Reports: ${path.relative(process.cwd(), base)}.json, .md`);
+            allPassed &&= passed(report);
+        }
     } finally {
         await check.stop();
     }
-    console.log(renderText(report));
-    const base = path.join(path.resolve(values.out), fixture === undefined ? stage : `${stage}-fixture-${fixture}`);
-    fs.mkdirSync(path.dirname(base), { recursive: true });
-    fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
-    fs.writeFileSync(`${base}.md`, renderMarkdown(report));
-    console.log(`Reports: ${path.relative(process.cwd(), base)}.json, .md`);
-    return passed(report) ? 0 : 1;
+    return allPassed ? 0 : 1;
 }
 
+// process.exit rather than exitCode: an in-process pack's server cannot be stopped and would keep
+// the process alive (stdout and stderr are synchronous for files and pipes on Linux: nothing is lost).
 main().then(
-    (code) => (process.exitCode = code),
+    (code) => process.exit(code),
     (error: unknown) => {
         console.error(`policy: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = 2;
+        process.exit(2);
     },
 );

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { parseArgs } from "util";
-import { resolveStack, StackTarget, STAGE_PATTERN } from "../infra/stacks";
+import { resolveStack, StackTarget, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { DEFAULT_OUT_DIR, synthesizeStage } from "./synth/stage";
 import { renderPreview } from "./synth/tree";
 

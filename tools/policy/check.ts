@@ -128,7 +128,8 @@ export async function stageManifestsToCheck(stage: string, fixture?: string): Pr
     if (!fixtureNames().includes(fixture)) {
         throw new Error(`no fixture "${fixture}" in ${path.relative(REPO_ROOT, FIXTURES_DIR)} (there are: ${fixtureNames().join(", ")})`);
     }
-    const program = (require(path.join(FIXTURES_DIR, fixture)) as { program?: Program }).program;
+    // Relative to this module, so the compiled tools (build/tools/) load the compiled fixture.
+    const program = (require(path.join(__dirname, "..", "..", "policies", "fixtures", fixture)) as { program?: Program }).program;
     if (typeof program !== "function") throw new Error(`fixture ${fixture} exports no program(stackName) function`);
     return [await synthesizeStack({ stackName: stage, config, program })];
 }

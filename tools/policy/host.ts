@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { REPO_ROOT } from "../../infra/repository";
 import { resolveSdkModule } from "../sdkInternals";
 
 /**
@@ -16,7 +18,12 @@ export const LAUNCHERS = {
     /** The same pack module loaded by tsx: no type checking, no ts-node. */
     tsx: () => ["--require", "tsx/cjs", "."],
 } as const;
-export type Launcher = keyof typeof LAUNCHERS;
+/**
+ * "in-process" serves the pack from this process, over the same analyzer protocol and the same
+ * @pulumi/policy server, so @pulumi/pulumi is loaded once instead of twice (see serveInProcess).
+ */
+export const LAUNCHER_NAMES = ["in-process", ...(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])] as const;
+export type Launcher = (typeof LAUNCHER_NAMES)[number];
 
 /** run-policy-pack takes the engine's address but a policy pack never calls the engine. */
 const ENGINE_ADDRESS = "127.0.0.1:0";
@@ -30,6 +37,7 @@ export interface RunningPack {
 }
 
 export function startPolicyPack(packDir: string, launcher: Launcher = "engine", timeoutMs = 180_000): Promise<RunningPack> {
+    if (launcher === "in-process") return serveInProcess(packDir, timeoutMs);
     const child = spawn(process.execPath, LAUNCHERS[launcher](packDir), { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -70,4 +78,41 @@ function stop(child: ChildProcess): Promise<void> {
         child.once("exit", () => resolve());
         child.kill();
     });
+}
+
+let inProcess: Promise<RunningPack> | undefined;
+
+/**
+ * Loads the pack's entry module here, whose PolicyPack starts @pulumi/policy's analyzer server in
+ * this process and prints the port with console.log, as it does for the engine. @pulumi/policy
+ * serves one pack per process and offers no way to stop its server, so the pack is served once
+ * and shared by every caller; its server keeps the process alive, so a command exits explicitly.
+ * The module is resolved beside this one: the source pack under tsx, build/policies under node.
+ */
+function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack> {
+    inProcess ??= new Promise<RunningPack>((resolve, reject) => {
+        const log = console.log;
+        const timer = setTimeout(() => {
+            restore();
+            reject(new Error(`policy pack ${path.relative(REPO_ROOT, packDir)} (in-process launcher) printed no port within ${timeoutMs / 1000}s`));
+        }, timeoutMs).unref();
+        const restore = () => {
+            clearTimeout(timer);
+            console.log = log;
+        };
+        console.log = (...args: unknown[]) => {
+            const port = String(args[0]).trim();
+            if (args.length !== 1 || !/^\d+$/.test(port)) return log(...args);
+            restore();
+            resolve({ address: `127.0.0.1:${port}`, stderr: () => "", stop: () => Promise.resolve() });
+        };
+        const entry = path.join(__dirname, "..", "..", path.relative(REPO_ROOT, packDir));
+        try {
+            require(entry);
+        } catch (error) {
+            restore();
+            reject(new Error(`policy pack ${path.relative(REPO_ROOT, packDir)} (in-process launcher) failed to load: ${error instanceof Error ? error.message : String(error)}`));
+        }
+    });
+    return inProcess;
 }

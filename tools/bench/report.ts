@@ -1,0 +1,175 @@
+import type { Sample } from "./measure";
+
+/** Where and when the figures were taken. */
+export interface RunContext {
+    date: string;
+    commit: string;
+    command: string;
+    machine: string;
+    node: string;
+    loadBefore: string;
+    loadAfter: string;
+    quick: boolean;
+}
+
+/** One measured command beside the reference measured in the same run. */
+export interface OfflineRow {
+    what: string;
+    command: string;
+    sample: Sample;
+}
+
+export interface OfflineSection {
+    reference: OfflineRow;
+    /** The headline: synth plus policy check of one stage, before and after. */
+    headline: { before: OfflineRow; after: OfflineRow };
+    rows: OfflineRow[];
+    /** Stages whose manifests were compared between the tsx and the compiled synthesis, and the outcome. */
+    identical: { stages: string[]; differing: string[] };
+    runs: number;
+}
+
+/** The figures of etl/spotify_etl/bench.py (its last output line is this JSON object). */
+export interface EtlFigures {
+    tracks: number;
+    input_records: number;
+    etl_seconds: number;
+    etl_session_seconds: number;
+    etl_peak_rss_mib: number;
+    reference_seconds: number;
+    reference_peak_rss_mib: number;
+    csv_bytes: number;
+    warehouse_parquet_bytes: number;
+    load_average_1m_before_after: string;
+}
+
+const ETL_NUMBERS = ["tracks", "input_records", "etl_seconds", "etl_session_seconds", "etl_peak_rss_mib", "reference_seconds", "reference_peak_rss_mib", "csv_bytes", "warehouse_parquet_bytes"] as const;
+
+/** Reads the ETL benchmark's figures from its stdout: the JSON object on the last non-empty line. */
+export function parseEtlFigures(stdout: string, source: string): EtlFigures {
+    const last = stdout.trim().split("\n").pop() ?? "";
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(last);
+    } catch {
+        throw new Error(`${source}: expected a JSON object on its last output line, got "${last.slice(0, 200)}"`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${source}: its last line is JSON but not an object`);
+    const figures = parsed as Record<string, unknown>;
+    const missing = ETL_NUMBERS.filter((key) => typeof figures[key] !== "number" || !Number.isFinite(figures[key]));
+    if (missing.length > 0) throw new Error(`${source}: its figures lack the number(s) ${missing.join(", ")} (ran it with the DuckDB reference?)`);
+    if (typeof figures.load_average_1m_before_after !== "string") throw new Error(`${source}: its figures lack load_average_1m_before_after`);
+    return figures as unknown as EtlFigures;
+}
+
+/** `value / reference` as "2.41×"; a reference of zero has no ratio. */
+export function ratio(value: number, reference: number): string {
+    if (reference === 0) return "n/a";
+    return `${(value / reference).toFixed(2)}×`;
+}
+
+/** Seconds with two decimals, MiB whole, counts and bytes grouped. */
+export const seconds = (value: number) => value.toFixed(2);
+export const mib = (value: number) => Math.round(value).toLocaleString("en-US");
+export const count = (value: number) => Math.round(value).toLocaleString("en-US");
+
+export function table(header: string[], align: ("l" | "r")[], rows: string[][]): string {
+    const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+    for (const row of rows) if (row.length !== header.length) throw new Error(`table row has ${row.length} cells, header ${header.length}: ${row.join(" | ")}`);
+    return [line(header), line(align.map((side) => (side === "r" ? "---:" : "---"))), ...rows.map(line)].join("\n");
+}
+
+function offlineCells(row: OfflineRow, reference: Sample): string[] {
+    const { sample } = row;
+    return [
+        row.what,
+        `\`${row.command}\``,
+        seconds(sample.wallSeconds),
+        ratio(sample.wallSeconds, reference.wallSeconds),
+        seconds(sample.cpuSeconds),
+        ratio(sample.cpuSeconds, reference.cpuSeconds),
+        mib(sample.peakRssMiB),
+        ratio(sample.peakRssMiB, reference.peakRssMiB),
+    ];
+}
+
+export function renderOffline(section: OfflineSection): string {
+    const reference = section.reference.sample;
+    const header = ["what", "command", "wall s", "wall / floor", "CPU s", "CPU / floor", "peak MiB", "peak / floor"];
+    const align: ("l" | "r")[] = ["l", "l", "r", "r", "r", "r", "r", "r"];
+    const { before, after } = section.headline;
+    const identical =
+        section.identical.differing.length === 0
+            ? `The manifests of ${section.identical.stages.join(" and ")} written by the tsx and by the compiled synthesis are byte-identical (compared in this run).`
+            : `**The manifests differ** between the tsx and the compiled synthesis for ${section.identical.differing.join(", ")} (compared in this run).`;
+    return [
+        "## Offline checks",
+        "",
+        `Reference (the floor): \`${section.reference.command}\`: ${seconds(reference.wallSeconds)} s wall, ${seconds(reference.cpuSeconds)} s CPU, ${mib(reference.peakRssMiB)} MiB peak. ` +
+            `Every figure is the median of ${section.runs} run(s); CPU is user + system of the command and the processes it waited for (GNU time), ` +
+            "peak memory the largest summed RSS of its process tree (sampled from /proc every 25 ms). Verified under mocks: nothing is deployed.",
+        "",
+        "**Synth plus policy check of one stage against the floor:**",
+        "",
+        table(["", "command", "wall / floor", "CPU / floor"], ["l", "l", "r", "r"], [
+            ["before", `\`${before.command}\``, ratio(before.sample.wallSeconds, reference.wallSeconds), ratio(before.sample.cpuSeconds, reference.cpuSeconds)],
+            ["after", `\`${after.command}\``, ratio(after.sample.wallSeconds, reference.wallSeconds), ratio(after.sample.cpuSeconds, reference.cpuSeconds)],
+        ]),
+        "",
+        table(header, align, [offlineCells(section.reference, reference), ...section.rows.map((row) => offlineCells(row, reference))]),
+        "",
+        identical,
+    ].join("\n");
+}
+
+export function renderEtl(runs: EtlFigures[], command: string): string {
+    const rows = runs.map((run) => [
+        count(run.tracks),
+        count(run.input_records),
+        seconds(run.etl_seconds),
+        seconds(run.reference_seconds),
+        ratio(run.etl_seconds, run.reference_seconds),
+        count(run.input_records / run.etl_seconds),
+        count(run.input_records / run.reference_seconds),
+        mib(run.etl_peak_rss_mib),
+        mib(run.reference_peak_rss_mib),
+        ratio(run.etl_peak_rss_mib, run.reference_peak_rss_mib),
+        count(run.warehouse_parquet_bytes),
+        count(run.csv_bytes),
+        ratio(run.warehouse_parquet_bytes, run.csv_bytes),
+        run.load_average_1m_before_after,
+    ]);
+    return [
+        "## ETL",
+        "",
+        `Local Spark (\`run_pipeline\`, a fresh JVM; the session start is not counted) beside the reference, the same validation, join and write as DuckDB SQL ` +
+            `(etl/spotify_etl/bench_reference.py), on the same generated input: \`${command}\` (etl/spotify_etl/bench.py). ` +
+            "Rows/s are input records per second; the Parquet size is the warehouse against the raw CSV it came from.",
+        "",
+        table(
+            ["tracks", "input records", "ETL s", "reference s", "ETL / reference", "ETL rows/s", "reference rows/s", "ETL peak MiB", "reference peak MiB", "peak ratio", "Parquet bytes", "CSV bytes", "Parquet / CSV", "load 1m before / after"],
+            ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+            rows,
+        ),
+    ].join("\n");
+}
+
+export function renderHeader(context: RunContext): string {
+    return [
+        "# Benchmarks",
+        "",
+        `Written by \`${context.command}\`${context.quick ? " (quick: one run per figure, no 1M-track ETL run)" : ""}; every figure is measured in this run, beside its reference from the same run. Rerun it to update this file; edits by hand are overwritten.`,
+        "",
+        table(["", ""], ["l", "l"], [
+            ["date", context.date],
+            ["commit", context.commit],
+            ["machine", context.machine],
+            ["node", context.node],
+            ["load average (1, 5, 15 min) before / after", `${context.loadBefore} / ${context.loadAfter}`],
+        ]),
+    ].join("\n");
+}
+
+export function renderDocument(sections: string[]): string {
+    return `${sections.join("\n\n")}\n`;
+}

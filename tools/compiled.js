@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Runs a command-line tool compiled to build/ (tsconfig.build.json) with plain node:
+//   node tools/compiled.js <tool> [arguments]     e.g. node tools/compiled.js synth dev
+//   node tools/compiled.js --build                 npm run build (and npm ci, through "prepare")
+// Plain JavaScript on purpose: it must start without tsx or a build, because it is what decides
+// whether to build. Under tsx a tool costs about twice the CPU of the compiled one (BENCHMARKS.md).
+// When the build is missing or older than a source file it compiles first (`npm run build`, a few
+// seconds with the incremental build info), so an edit never runs against stale JavaScript.
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const BUILD = path.join(ROOT, "build");
+/** Written when a build succeeds, with the time the build started (so edits made during it count). */
+const STAMP = path.join(BUILD, ".stamp");
+/** What tsconfig.build.json compiles, and the settings it compiles with. */
+const SOURCE_DIRS = ["infra", "tools", "policies"];
+const EXCLUDED_DIRS = [path.join("policies", "tests")];
+const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
+
+/** The most recently modified of the files tsc reads: [mtime, file]. */
+function newestSource(directory, newest = [0, ""]) {
+    for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+        const file = path.join(directory, entry.name);
+        if (entry.isDirectory()) {
+            if (!EXCLUDED_DIRS.includes(path.relative(ROOT, file)) && entry.name !== "node_modules") newest = newestSource(file, newest);
+        } else if (entry.name.endsWith(".ts")) {
+            newest = newer(newest, file);
+        }
+    }
+    return newest;
+}
+
+/** JSON files the sources import are copied into build/ by tsc: their originals count as sources too. */
+function newestCopiedJson(directory, newest = [0, ""]) {
+    for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+        const file = path.join(directory, entry.name);
+        if (entry.isDirectory()) newest = newestCopiedJson(file, newest);
+        else if (entry.name.endsWith(".json")) newest = newer(newest, path.join(ROOT, path.relative(BUILD, file)));
+    }
+    return newest;
+}
+
+function newer(newest, file) {
+    const mtime = fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
+    return mtime > newest[0] ? [mtime, file] : newest;
+}
+
+/** Why the build must be (re)made, or undefined when it is current. */
+function staleness() {
+    if (!fs.existsSync(STAMP)) return "no build yet";
+    const built = fs.statSync(STAMP).mtimeMs;
+    let newest = newestCopiedJson(BUILD);
+    for (const directory of SOURCE_DIRS) newest = newestSource(path.join(ROOT, directory), newest);
+    for (const file of SETTINGS) newest = newer(newest, path.join(ROOT, file));
+    return newest[0] > built ? `${path.relative(ROOT, newest[1])} changed since the last build` : undefined;
+}
+
+function build(reason) {
+    process.stderr.write(`compiled tools: building build/ (${reason})\n`);
+    const started = new Date();
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    if (!fs.existsSync(tsc)) fail("typescript is not installed: run npm ci first");
+    const result = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) {
+        fail(`the build failed (tsc exit ${result.status ?? result.signal}); fix the errors above, or run the TypeScript directly with npx tsx tools/<tool>.ts`);
+    }
+    fs.writeFileSync(STAMP, "");
+    fs.utimesSync(STAMP, started, started);
+}
+
+function fail(message) {
+    process.stderr.write(`compiled tools: ${message}\n`);
+    process.exit(2);
+}
+
+function main() {
+    const tool = process.argv[2];
+    if (tool === "--build") return build("npm run build");
+    if (tool === undefined || !/^[A-Za-z]+$/.test(tool) || !fs.existsSync(path.join(ROOT, "tools", `${tool}.ts`))) {
+        fail(`usage: node tools/compiled.js <tool> [arguments], where tools/<tool>.ts exists; got ${tool === undefined ? "no tool" : JSON.stringify(tool)}`);
+    }
+    const reason = staleness();
+    if (reason !== undefined) build(reason);
+    // The tool parses process.argv.slice(2), as when it is run directly.
+    process.argv.splice(2, 1);
+    require(path.join(BUILD, "tools", `${tool}.js`));
+}
+
+main();
