@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AWS_REGIONS, AWS_REGIONS_SOURCE } from "./awsRegions";
 import { cronProblem, CRON_RULE } from "./eventbridgeCron";
-import { BUCKET_PURPOSES, bucketName } from "./naming";
-import { configFileFor, STAGE_PATTERN } from "./stacks";
+import { BUCKET_PURPOSES, bucketName } from "../policies/conventions/naming";
+import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 
 /**
  * StageConfig: every setting of a stage, read once from Pulumi.<stage>.yaml and validated here.

@@ -9,13 +9,13 @@ import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./laye
 import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
 import { loadQueryCatalog } from "./athena/catalog";
-import { Layer, resolveStack } from "./stacks";
-import { layerTags } from "./tags";
+import { Layer, resolveStack, StackNameError } from "../policies/conventions/stacks";
+import { layerTags } from "../policies/conventions/tags";
 import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
 
 type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
-/** Whether the stage's config switches the layer on; one switched off declares nothing (infra/stacks.ts). */
+/** Whether the stage's config switches the layer on; one switched off declares nothing (policies/conventions/stacks.ts). */
 function layerEnabled(layer: Layer, config: StageConfig): boolean {
     return layer !== "network" || config.network === "isolated";
 }
@@ -74,7 +74,7 @@ function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResou
  * `configFile`, when the caller knows which), and only then registers resources. Returns the stack outputs.
  */
 export function buildStack(stackName: string, configFile?: string): LayerOutputs {
-    const target = resolveStack(stackName);
+    const target = resolveStackOrStop(stackName);
     const config = loadStageConfig(target.stage, configFile);
     const wiring = new LayerWiring(target, config);
     const outputs: LayerOutputs = {};
@@ -84,4 +84,13 @@ export function buildStack(stackName: string, configFile?: string): LayerOutputs
         Object.assign(outputs, layerOutputs);
     }
     return outputs;
+}
+
+/** resolveStack, a bad stack name reported as a RunError: the CLI prints its message without a stack trace. */
+function resolveStackOrStop(stackName: string) {
+    try {
+        return resolveStack(stackName);
+    } catch (error) {
+        throw error instanceof StackNameError ? new pulumi.RunError(error.message) : error;
+    }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "./config";
-import { Layer, layerStackName, StackTarget } from "./stacks";
+import { Layer, layerStackName, StackTarget } from "../policies/conventions/stacks";
 
 const PROJECT = "spotify-pipeline";
 

@@ -9,7 +9,7 @@ import { parseStageConfig, StageConfig } from "../infra/config";
 import { pythonRuntimeFiles } from "../infra/etl/jobModules";
 import { etlJobPackage, ETL_SOURCES } from "../infra/layers/etl";
 import { DATA_LAYOUT } from "../infra/layers/storage";
-import { bucketName, BucketPurpose, glueName } from "../infra/naming";
+import { bucketName, BucketPurpose, glueName } from "../policies/conventions/naming";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION } from "../tools/synth/fakeCloud";
 import type { ManifestResource } from "../tools/synth/manifest";
 import { readStageConfigFile } from "../tools/synth/stageConfig";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsGlueConvention, glueName } from "../infra/naming";
-import { layerTags, missingRequiredTags, REQUIRED_TAG_KEYS } from "../infra/tags";
+import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsGlueConvention, glueName } from "../policies/conventions/naming";
+import { layerTags, missingRequiredTags, REQUIRED_TAG_KEYS } from "../policies/conventions/tags";
 
 describe("naming conventions", () => {
     const scope = { namePrefix: "spotify", stage: "dev", bucketSuffix: "111111111111" };

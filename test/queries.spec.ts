@@ -5,8 +5,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStageConfig, StageConfig } from "../infra/config";
 import { QueriesLayer, QUERIES_OUTPUTS } from "../infra/layers/queries";
-import { followsGlueConvention } from "../infra/naming";
-import { loadQueryCatalog, QueryCatalogError } from "../infra/queries/catalog";
+import { followsGlueConvention } from "../policies/conventions/naming";
+import { loadQueryCatalog, QueryCatalogError } from "../infra/athena/catalog";
 import type { Manifest, ManifestResource } from "../tools/synth/manifest";
 import { REPO_ROOT } from "../infra/repository";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
@@ -128,6 +128,19 @@ describe("query catalog loader", () => {
         declare("base");
         write("base.sql", "SELECT track_id FROM tracks;\n");
         fails(/base\.sql: a view's SQL must not end with ';'/);
+    });
+
+    it("fails naming the declaration of a bad kind, an empty description, no or twice-declared columns, a missing key", () => {
+        declare("base", { kind: "table" });
+        fails(/base\.schema\.json: kind: must be "view" or "query"/);
+        declare("base", { description: " " });
+        fails(/base\.schema\.json: description: must not be empty/);
+        declare("base", { columns: [] });
+        fails(/base\.schema\.json: columns: must list at least one column/);
+        declare("base", { columns: [{ name: "track_id", type: "varchar" }, { name: "track_id", type: "bigint" }] });
+        fails(/base\.schema\.json: column "track_id" is declared twice/);
+        write("base.schema.json", { name: "base", kind: "view", columns: [{ name: "track_id", type: "varchar" }] });
+        fails(/base\.schema\.json: description: /);
     });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { LAYERS, resolveStack } from "../infra/stacks";
+import { LAYERS, resolveStack } from "../policies/conventions/stacks";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
 

@@ -4,12 +4,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
+import { LAYERS } from "../policies/conventions/stacks";
 import { checkStage, existingStacks, listStacksCommand, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../tools/stage";
 import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stageConfig";
 
 const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stage}.json`];
-const ALL_STACKS = (stage: string) => JSON.stringify(["storage", "etl", "queries", "dashboards"].map((layer) => ({ name: `${stage}-${layer}`, current: false })));
+const ALL_STACKS = (stage: string) => JSON.stringify(LAYERS.map((layer) => ({ name: `${stage}-${layer}`, current: false })));
 
 /**
  * A `pulumi` on PATH that records every invocation (one line per call, arguments separated by
@@ -76,10 +77,9 @@ describe("stage driver", () => {
         it("up prod: creates or selects each layer stack, then ups it with the stage file and the policy pack, in order", () => {
             const run = stage(["up", "prod", "--", "--yes"]);
             assert.strictEqual(run.status, 0, run.stderr);
-            const layers = ["storage", "etl", "queries", "dashboards"];
             assert.deepStrictEqual(
                 run.calls,
-                layers.flatMap((layer) => [
+                LAYERS.flatMap((layer) => [
                     ["stack", "select", "--create", `prod-${layer}`],
                     ["up", "--stack", `prod-${layer}`, "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--yes"],
                 ]),
@@ -91,7 +91,7 @@ describe("stage driver", () => {
             assert.strictEqual(run.status, 0, run.stderr);
             assert.deepStrictEqual(run.calls, [
                 ["stack", "ls", "--json"],
-                ...["storage", "etl", "queries", "dashboards"].map((layer) => ["preview", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", ...POLICY("dev"), "--diff"]),
+                ...LAYERS.map((layer) => ["preview", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", ...POLICY("dev"), "--diff"]),
             ]);
         });
 
@@ -99,10 +99,10 @@ describe("stage driver", () => {
             const none = stage(["preview", "dev"]);
             assert.strictEqual(none.status, 0, none.stderr);
             assert.deepStrictEqual(none.calls, [["stack", "ls", "--json"]]);
-            assert.match(none.stdout, /dev-storage does not exist yet: `npm run stage -- up dev` creates it/);
-            const partial = stage(["preview", "dev"], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "acme/dev-storage" }, { name: "dev-queries" }]) });
+            assert.match(none.stdout, /dev-network does not exist yet: `npm run stage -- up dev` creates it/);
+            const partial = stage(["preview", "dev"], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-network" }, { name: "acme/dev-storage" }, { name: "dev-queries" }]) });
             assert.strictEqual(partial.status, 0, partial.stderr);
-            assert.deepStrictEqual(partial.calls.map((call) => call.slice(0, 3)), [["stack", "ls", "--json"], ["preview", "--stack", "dev-storage"]]);
+            assert.deepStrictEqual(partial.calls.map((call) => call.slice(0, 3)), [["stack", "ls", "--json"], ["preview", "--stack", "dev-network"], ["preview", "--stack", "dev-storage"]]);
             assert.match(partial.stdout, /dev-etl does not exist yet/);
             assert.match(partial.stdout, /dev-queries reads the outputs of dev-etl, which does not exist yet: skipped until it is deployed/);
         });
@@ -110,17 +110,15 @@ describe("stage driver", () => {
         it("refresh and destroy never create stacks; destroy goes in reverse order without the policy pack", () => {
             const refresh = stage(["refresh", "dev", "--", "--preview-only", "--expect-no-changes"], { FAKE_PULUMI_STACKS: ALL_STACKS("dev") });
             assert.strictEqual(refresh.status, 0, refresh.stderr);
-            assert.deepStrictEqual(refresh.calls.slice(1).map((call) => [call[0], call[2], ...call.slice(5)]), [
-                ["refresh", "dev-storage", "--preview-only", "--expect-no-changes"],
-                ["refresh", "dev-etl", "--preview-only", "--expect-no-changes"],
-                ["refresh", "dev-queries", "--preview-only", "--expect-no-changes"],
-                ["refresh", "dev-dashboards", "--preview-only", "--expect-no-changes"],
-            ]);
+            assert.deepStrictEqual(
+                refresh.calls.slice(1).map((call) => [call[0], call[2], ...call.slice(5)]),
+                LAYERS.map((layer) => ["refresh", `dev-${layer}`, "--preview-only", "--expect-no-changes"]),
+            );
             const destroy = stage(["destroy", "dev", "--", "--yes"], { FAKE_PULUMI_STACKS: ALL_STACKS("dev") });
             assert.strictEqual(destroy.status, 0, destroy.stderr);
             assert.deepStrictEqual(destroy.calls, [
                 ["stack", "ls", "--json"],
-                ...["dashboards", "queries", "etl", "storage"].map((layer) => ["destroy", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", "--yes"]),
+                ...[...LAYERS].reverse().map((layer) => ["destroy", "--stack", `dev-${layer}`, "--config-file", "Pulumi.dev.yaml", "--yes"]),
             ]);
             for (const run of [refresh, destroy]) assert.ok(!run.calls.some((call) => call.includes("--create") || call.includes("select")));
         });
@@ -135,18 +133,18 @@ describe("stage driver", () => {
             assert.deepStrictEqual(wrong.calls, []);
             const confirmed = stage(["destroy", "prod", "--confirm-destroy", "prod"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
             assert.strictEqual(confirmed.status, 0, confirmed.stderr);
-            assert.deepStrictEqual(confirmed.calls.slice(1).map((call) => call[2]), ["prod-dashboards", "prod-queries", "prod-etl", "prod-storage"]);
+            assert.deepStrictEqual(confirmed.calls.slice(1).map((call) => call[2]), ["prod-dashboards", "prod-queries", "prod-etl", "prod-storage", "prod-network"]);
         });
 
         it("stops at the first failing stack with its exit code, or runs them all with --keep-going", () => {
             const env = { FAKE_PULUMI_STACKS: ALL_STACKS("dev"), FAKE_PULUMI_FAIL: "dev-etl" };
             const stopped = stage(["preview", "dev"], env);
             assert.strictEqual(stopped.status, 3);
-            assert.deepStrictEqual(stopped.calls.slice(1).map((call) => call[2]), ["dev-storage", "dev-etl"]);
+            assert.deepStrictEqual(stopped.calls.slice(1).map((call) => call[2]), ["dev-network", "dev-storage", "dev-etl"]);
             assert.match(stopped.stderr, /failed with exit code 3; later stacks were not touched/);
             const all = stage(["preview", "dev", "--keep-going"], env);
             assert.strictEqual(all.status, 3);
-            assert.deepStrictEqual(all.calls.slice(1).map((call) => call[2]), ["dev-storage", "dev-etl", "dev-queries", "dev-dashboards"]);
+            assert.deepStrictEqual(all.calls.slice(1).map((call) => call[2]), ["dev-network", "dev-storage", "dev-etl", "dev-queries", "dev-dashboards"]);
         });
 
         it("saves and applies update plans per stack", () => {
@@ -154,14 +152,14 @@ describe("stage driver", () => {
             try {
                 const preview = stage(["preview", "prod", "--save-plan", plans], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
                 assert.strictEqual(preview.status, 0, preview.stderr);
-                assert.deepStrictEqual(preview.calls[1].slice(-2), ["--save-plan", path.join(plans, "prod-storage.plan.json")]);
+                assert.deepStrictEqual(preview.calls[1].slice(-2), ["--save-plan", path.join(plans, "prod-network.plan.json")]);
                 const missing = stage(["up", "prod", "--plan", plans]);
                 assert.strictEqual(missing.status, 2);
-                assert.match(missing.stderr, /no plan for prod-storage, prod-etl, prod-queries, prod-dashboards/);
-                for (const layer of ["storage", "etl", "queries", "dashboards"]) fs.writeFileSync(path.join(plans, `prod-${layer}.plan.json`), "{}");
+                assert.match(missing.stderr, /no plan for prod-network, prod-storage, prod-etl, prod-queries, prod-dashboards/);
+                for (const layer of LAYERS) fs.writeFileSync(path.join(plans, `prod-${layer}.plan.json`), "{}");
                 const up = stage(["up", "prod", "--plan", plans, "--", "--yes"]);
                 assert.strictEqual(up.status, 0, up.stderr);
-                assert.deepStrictEqual(up.calls[1], ["up", "--stack", "prod-storage", "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--plan", path.join(plans, "prod-storage.plan.json"), "--yes"]);
+                assert.deepStrictEqual(up.calls[1], ["up", "--stack", "prod-network", "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--plan", path.join(plans, "prod-network.plan.json"), "--yes"]);
             } finally {
                 fs.rmSync(plans, { recursive: true, force: true });
             }
@@ -170,13 +168,13 @@ describe("stage driver", () => {
         it("writes a report of each stack's preview: its output and the change summary of its engine events", () => {
             const report = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
             try {
-                const run = stage(["preview", "dev", "--report", report], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-storage" }]) });
+                const run = stage(["preview", "dev", "--report", report], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-network" }]) });
                 assert.strictEqual(run.status, 0, run.stderr);
-                assert.deepStrictEqual(run.calls[1].slice(-2), ["--event-log", path.join(report, "dev-storage.events.jsonl")]);
+                assert.deepStrictEqual(run.calls[1].slice(-2), ["--event-log", path.join(report, "dev-network.events.jsonl")]);
                 const summary = JSON.parse(fs.readFileSync(path.join(report, "summary.json"), "utf8"));
-                assert.deepStrictEqual(summary.stacks[0], { stack: "dev-storage", status: "ok", changeSummary: { same: 40, update: 2, replace: 1 }, policyViolations: 0 });
-                assert.deepStrictEqual(summary.stacks.slice(1).map((stack: { status: string }) => stack.status), ["skipped", "skipped", "skipped"]);
-                assert.strictEqual(fs.readFileSync(path.join(report, "dev-storage.txt"), "utf8"), "fake pulumi: dev-storage\n");
+                assert.deepStrictEqual(summary.stacks[0], { stack: "dev-network", status: "ok", changeSummary: { same: 40, update: 2, replace: 1 }, policyViolations: 0 });
+                assert.deepStrictEqual(summary.stacks.slice(1).map((stack: { status: string }) => stack.status), ["skipped", "skipped", "skipped", "skipped"]);
+                assert.strictEqual(fs.readFileSync(path.join(report, "dev-network.txt"), "utf8"), "fake pulumi: dev-network\n");
             } finally {
                 fs.rmSync(report, { recursive: true, force: true });
             }
@@ -229,8 +227,8 @@ describe("stage driver", () => {
             const { organization } = checkStage(args("up", "qa"), root);
             assert.strictEqual(organization, "acme");
             assert.deepStrictEqual(stageCommands("up", "qa", [], { organization }).slice(0, 2), [
-                ["pulumi", "stack", "select", "--create", "acme/qa-storage"],
-                ["pulumi", "up", "--stack", "acme/qa-storage", "--config-file", "Pulumi.qa.yaml", ...POLICY("qa")],
+                ["pulumi", "stack", "select", "--create", "acme/qa-network"],
+                ["pulumi", "up", "--stack", "acme/qa-network", "--config-file", "Pulumi.qa.yaml", ...POLICY("qa")],
             ]);
             assert.deepStrictEqual(listStacksCommand(organization), ["pulumi", "stack", "ls", "--json", "--organization", "acme"]);
             assert.deepStrictEqual([...existingStacks('[{"name":"acme/qa-storage"},{"name":"acme/spotify-pipeline/qa-etl"}]')], ["qa-storage", "qa-etl"]);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseStageConfig, StageConfig } from "../infra/config";
-import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../infra/naming";
+import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../policies/conventions/naming";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import type { ManifestResource } from "../tools/synth/manifest";
 import { stackTemplate } from "./support/synth";

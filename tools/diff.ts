@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { REPO_ROOT } from "../infra/repository";
-import { STAGE_PATTERN } from "../infra/stacks";
+import { STAGE_PATTERN } from "../policies/conventions/stacks";
 import { diffStage, StageDiff } from "./diff/manifestDiff";
 import { renderMarkdown, renderText } from "./diff/render";
 import { readManifests, resolveRef, SideError, stagesIn, synthesizeTree, withWorktree } from "./diff/sides";

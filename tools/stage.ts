@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { REPO_ROOT } from "../infra/repository";
-import { configFileFor, STAGE_PATTERN } from "../infra/stacks";
+import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { stageStacks } from "./synth/stage";
 import { readStageConfigFile } from "./synth/stageConfig";
 

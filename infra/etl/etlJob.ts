@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import { GlueServiceRole } from "../components/glueServiceRole";
 import type { StageConfig } from "../config";
-import { glueName } from "../naming";
+import { glueName } from "../../policies/conventions/naming";
 import { DATA_LAYOUT } from "../layers/storage";
 import type { EtlStorageInputs } from "../layers/etl";
 import type { GlueNetworkAccess } from "../layers/network";

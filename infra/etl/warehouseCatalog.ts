@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { glueName, NamingScope } from "../naming";
+import { glueName, NamingScope } from "../../policies/conventions/naming";
 import { splitChildOptions } from "./glueAccess";
 
 export interface WarehouseCatalogArgs {

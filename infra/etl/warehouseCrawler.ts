@@ -4,7 +4,7 @@ import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.
 import { GlueServiceRole } from "../components/glueServiceRole";
 import type { StageConfig } from "../config";
 import { DATA_LAYOUT } from "../layers/storage";
-import { glueName } from "../naming";
+import { glueName } from "../../policies/conventions/naming";
 import type { GlueNetworkAccess } from "../layers/network";
 import { arnIn, AwsLocation, databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
 

@@ -5,7 +5,7 @@ import type { StageConfig } from "../config";
 import { assertDashboardContract, Dashboard } from "../dashboards/definition";
 import { assetPermissions, QuickSightPrincipals } from "../dashboards/permissions";
 import { quicksightColumnType, quicksightDefinition } from "../dashboards/quicksight";
-import { quicksightId } from "../naming";
+import { quicksightId } from "../../policies/conventions/naming";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DeployedView, QUERIES_OUTPUTS } from "./queries";

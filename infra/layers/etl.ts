@@ -9,7 +9,7 @@ import { GlueSecurity } from "../etl/glueAccess";
 import { pythonRuntimeFiles } from "../etl/jobModules";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
 import { WarehouseCrawler } from "../etl/warehouseCrawler";
-import { glueName } from "../naming";
+import { glueName } from "../../policies/conventions/naming";
 import { REPO_ROOT } from "../repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { EtlNetworkInputs, glueNetworkAccess } from "./network";

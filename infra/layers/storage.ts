@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
 import type { StageConfig } from "../config";
-import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../naming";
+import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../policies/conventions/naming";
 import { OutputsOf, stringOutputs } from "../wiring";
+import { endpointOnlyStatements, StorageNetworkInputs } from "./network";
 
 /** Where data lives inside the buckets: the ETL reads and writes exactly these prefixes. */
 export const DATA_LAYOUT = {
@@ -39,6 +40,8 @@ export type StorageOutputs = OutputsOf<typeof STORAGE_OUTPUTS>;
 
 export interface StorageLayerArgs {
     config: StageConfig;
+    /** The network layer's outputs, with spotify:network "isolated": the data buckets admit only its S3 endpoint. */
+    network?: StorageNetworkInputs;
 }
 
 /**
@@ -130,8 +133,22 @@ export class StorageLayer extends pulumi.ComponentResource {
             noncurrentVersionExpiration: { noncurrentDays: config.noncurrentVersionRetentionDays },
         };
 
+        const network = args.network;
+        const endpointOnly = (purpose: BucketPurpose) =>
+            network === undefined
+                ? {}
+                : {
+                      policyStatements: endpointOnlyStatements({
+                          bucketArn: pulumi.interpolate`arn:${partition}:s3:::${bucketName(config, purpose)}`,
+                          s3EndpointId: network.s3EndpointId,
+                          scope: config,
+                          location: { partition, region: config.region, accountId },
+                      }),
+                  };
+
         const staging = bucket("staging", {
             ...accessLogsFor("staging"),
+            ...endpointOnly("staging"),
             lifecycleRules: [
                 noncurrentExpiry,
                 {
@@ -142,7 +159,7 @@ export class StorageLayer extends pulumi.ComponentResource {
                 },
             ],
         });
-        const warehouse = bucket("warehouse", { ...accessLogsFor("warehouse"), lifecycleRules: [noncurrentExpiry] });
+        const warehouse = bucket("warehouse", { ...accessLogsFor("warehouse"), ...endpointOnly("warehouse"), lifecycleRules: [noncurrentExpiry] });
         const athenaResults = bucket("athena-results", {
             lifecycleRules: [expireAfter("expire-query-results", config.athenaResultsRetentionDays)],
         });

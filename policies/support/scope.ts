@@ -1,6 +1,6 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../../infra/naming";
-import { STAGE_PATTERN } from "../../infra/stacks";
+import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../conventions/naming";
+import { STAGE_PATTERN } from "../conventions/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { at, isUnknown } from "./values";
 
@@ -81,9 +81,9 @@ export function glueNameProblem(what: string, name: unknown, scope: NamingScope)
 export function glueIdentifierGuardrail(rule: { name: string; what: string; types: readonly string[] }): ResourceValidationPolicy {
     return resourceGuardrail<ScopeConfig>({
         name: rule.name,
-        description: `${rule.what} names follow <prefix>_<stage>_<purpose> (infra/naming.ts).`,
+        description: `${rule.what} names follow <prefix>_<stage>_<purpose> (policies/conventions/naming.ts).`,
         severity: "medium",
-        remediation: `Name the ${rule.what} with glueName(config, purpose) from infra/naming.ts.`,
+        remediation: `Name the ${rule.what} with glueName(config, purpose) from policies/conventions/naming.ts.`,
         configSchema: scopedSchema(),
         appliesTo: rule.types,
         check: (resource, report, scope) => {

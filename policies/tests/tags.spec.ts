@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { layerTags } from "../../infra/tags";
+import { layerTags } from "../conventions/tags";
 import { TAGGABLE_TYPES } from "../rules/tags";
 import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
 

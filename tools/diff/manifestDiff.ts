@@ -1,5 +1,5 @@
 import diff from "microdiff";
-import { LAYERS, resolveStack } from "../../infra/stacks";
+import { LAYERS, resolveStack } from "../../policies/conventions/stacks";
 import type { Manifest, ManifestResource } from "../synth/manifest";
 import { replacementTriggers, REPLACEMENT_RULES } from "./replacements";
 

@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { configFileFor } from "../../infra/stacks";
+import { configFileFor } from "../../policies/conventions/stacks";
 import type { Manifest } from "../synth/manifest";
 
 /**

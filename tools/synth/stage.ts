@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { configFileFor, LAYERS, layerStackName } from "../../infra/stacks";
+import { configFileFor, LAYERS, layerStackName } from "../../policies/conventions/stacks";
 import { canonicalJson, Manifest } from "./manifest";
 import { REPO_ROOT } from "../../infra/repository";
 import { readStageConfigFile } from "./stageConfig";

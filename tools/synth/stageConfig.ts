@@ -3,7 +3,7 @@ import * as path from "path";
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from "yaml";
 import { StageConfigError } from "../../infra/config";
 import { REPO_ROOT } from "../../infra/repository";
-import { configFileFor } from "../../infra/stacks";
+import { configFileFor } from "../../policies/conventions/stacks";
 
 /** Placeholder for `secure:` values, which cannot be decrypted without the stack's secrets provider. */
 export const UNDECRYPTED_SECRET = "[secret: not decrypted offline]";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildStack } from "../../infra/program";
-import { resolveStack, StackTarget } from "../../infra/stacks";
+import { resolveStack, StackTarget } from "../../policies/conventions/stacks";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "./fakeCloud";
 import { mockMonitor, MonitorMethod, settledOutput, waitForRPCs } from "../sdkInternals";
 import { Manifest, ManifestResource, SECRET_MASK, UNKNOWN_MASK } from "./manifest";

@@ -1,6 +1,7 @@
 /**
  * Naming conventions, shared by the program (infra/) and the policy pack (policies/), so a name the
- * program generates is by construction a name the pack accepts.
+ * program generates is by construction a name the pack accepts. They live in the pack's folder so
+ * that `pulumi policy publish` (npm pack of policies/) ships them with the rules.
  */
 
 /** Buckets every stage owns, by purpose. "Data" buckets hold the pipeline's records. */
@@ -68,7 +69,7 @@ export function bucketPurposeOf(name: string, scope: NamingScope): BucketPurpose
 
 /**
  * The purpose a bucket name states by the convention <prefix>-<stage>-<purpose>-<suffix>, for any
- * prefix, stage (STAGE_PATTERN of infra/stacks.ts) and suffix; undefined when the name states none,
+ * prefix, stage (STAGE_PATTERN of stacks.ts) and suffix; undefined when the name states none,
  * or could be read as more than one.
  */
 export function purposeInBucketName(name: string): BucketPurpose | undefined {

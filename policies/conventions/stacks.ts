@@ -1,4 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
+/**
+ * Stack names, stages and layers: shared by the program (infra/) and the policy pack, which lives in
+ * this folder so that `pulumi policy publish` packs it. Nothing here imports a package: the program
+ * loads these modules too and must not pick up a second copy of @pulumi/pulumi from policies/node_modules.
+ */
 
 /**
  * The layers in dependency order: each may read the outputs of the ones before it. Every stage has
@@ -19,8 +23,13 @@ export interface StackTarget {
     topology: "layer" | "all-in-one";
 }
 
-/** A stack name the program cannot map to a stage and layer; raised before any resource exists. */
-export class StackNameError extends pulumi.RunError {}
+/**
+ * A stack name the program cannot map to a stage and layer; raised before any resource exists. The
+ * program reports it as a pulumi.RunError (infra/program.ts), which the CLI prints without a stack trace.
+ */
+export class StackNameError extends Error {
+    override name = "StackNameError";
+}
 
 function usage(stackName: string, problem: string): string {
     const givenStage = stackName.split("-")[0];
