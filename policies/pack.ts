@@ -4,6 +4,7 @@ import { gluePolicies } from "./rules/glue";
 import { iamPolicies } from "./rules/iam";
 import { kmsPolicies } from "./rules/kms";
 import { logsPolicies } from "./rules/logs";
+import { networkPolicies } from "./rules/network";
 import { protectionPolicies } from "./rules/protection";
 import { quicksightPolicies } from "./rules/quicksight";
 import { s3Policies } from "./rules/s3";
@@ -21,6 +22,7 @@ export const POLICIES: Policies = [
     ...s3Policies,
     ...kmsPolicies,
     ...gluePolicies,
+    ...networkPolicies,
     ...athenaPolicies,
     ...iamPolicies,
     ...logsPolicies,

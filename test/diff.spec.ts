@@ -33,6 +33,13 @@ function changesOf(stackDiffs: StackDiff[]): (ResourceChange & { stack: string }
     return stackDiffs.flatMap((stackDiff) => stackDiff.changes.map((change) => ({ ...change, stack: stackDiff.stack })));
 }
 
+/** The manifest of one stack of a stage. */
+function stackOf(manifests: Manifest[], stack: string): Manifest {
+    const manifest = manifests.find((candidate) => candidate.stack === stack);
+    if (manifest === undefined) throw new Error(`no stack ${stack} among ${manifests.map((candidate) => candidate.stack).join(", ")}`);
+    return manifest;
+}
+
 /** A manifest with one resource's inputs or options edited. */
 function editResource(manifest: Manifest, name: string, edit: (resource: ManifestResource) => void): Manifest {
     const copy = clone(manifest);
@@ -118,7 +125,7 @@ describe("reviewer diff", () => {
         });
 
         it("replaces what a replaced resource feeds a replace-on-change input, and marks the rest as recomputed", async () => {
-            const [storage] = await stageManifests("dev");
+            const storage = stackOf(await stageManifests("dev"), "dev-storage");
             const head = editResource(storage, "storage-data-key", (key) => (key.inputs.customerMasterKeySpec = "SYMMETRIC_DEFAULT"));
             const base = editResource(storage, "storage-data-key", (key) => (key.inputs.customerMasterKeySpec = "HMAC_256"));
             const stackDiff = diffManifests(base, head);
@@ -133,7 +140,7 @@ describe("reviewer diff", () => {
         });
 
         it("flags deleting a protected resource, dropping protection, and forceDestroy turned on in a protected stage", async () => {
-            const [storage] = await stageManifests("prod");
+            const storage = stackOf(await stageManifests("prod"), "prod-storage");
             const unprotected = editResource(storage, "storage-data-key", (key) => (key.protect = false));
             assert.deepStrictEqual(
                 diffManifests(storage, unprotected).changes.map((change) => change.warnings.map((warning) => warning.message)),
@@ -155,7 +162,7 @@ describe("reviewer diff", () => {
             const stageDiff = diffStage("dev", new Map(), byStack(manifests));
             assert.deepStrictEqual(
                 stageDiff.stacks.map((stackDiff) => stackDiff.stack),
-                ["dev-storage", "dev-etl", "dev-queries", "dev-dashboards", "dev"],
+                ["dev-network", "dev-storage", "dev-etl", "dev-queries", "dev-dashboards", "dev"],
             );
             assert.ok(stageDiff.stacks.every((stackDiff) => stackDiff.warnings.some((warning) => /new stack/.test(warning.message))));
         });
@@ -163,7 +170,7 @@ describe("reviewer diff", () => {
 
     describe("values in full", () => {
         it("shows an edited line of a view's SQL as that line, decoded from the Presto view text", async () => {
-            const [, , queries] = await stageManifests("dev");
+            const queries = stackOf(await stageManifests("dev"), "dev-queries");
             const view = queries.resources.find((resource) => resource.name === "queries-genre_summary-view")!;
             const definition = decodePrestoView(String(view.inputs.viewOriginalText)) as { originalSql: string };
             assert.match(definition.originalSql, /max\(hit_score\) AS max_hit_score,/);
@@ -182,7 +189,7 @@ describe("reviewer diff", () => {
         });
 
         it("pretty-prints a changed policy and diffs it line by line, without cutting long values", async () => {
-            const [storage] = await stageManifests("dev");
+            const storage = stackOf(await stageManifests("dev"), "dev-storage");
             const head = editResource(storage, "storage-staging-policy", (resource) => {
                 const policy = JSON.parse(String(resource.inputs.policy));
                 policy.Statement.push({ Sid: "AllowAnalytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" }, Action: "s3:GetObject", Resource: "*" });
@@ -295,7 +302,7 @@ describe("reviewer diff", () => {
                 assert.strictEqual(run.status, 0, run.stderr);
                 assert.match(run.stdout, /dev-etl: 4 to update/);
                 assert.match(run.stdout, /retentionInDays: 14 → 60/);
-                assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 2 \| `dev-etl` \| 0 \| 4 \| 0 \| 0 \| 0 \| 0 \|/);
+                assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 3 \| `dev-etl` \| 0 \| 4 \| 0 \| 0 \| 0 \| 0 \|/);
                 assert.strictEqual(JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")).stages[0].stage, "dev");
             } finally {
                 fs.rmSync(root, { recursive: true, force: true });
@@ -306,7 +313,7 @@ describe("reviewer diff", () => {
             const run = spawnSync(TSX, ["tools/diff.ts", "dev", "--base", "HEAD", "--markdown"], { cwd: REPO_ROOT, encoding: "utf8" });
             assert.strictEqual(run.status, 0, run.stderr);
             assert.match(run.stdout, /^### Stage `dev`: /m);
-            assert.match(run.stdout, /\| 1 \| `dev-storage` \|[\s\S]*\| 4 \| `dev-dashboards` \|/);
+            assert.match(run.stdout, /\| 1 \| `dev-network` \|[\s\S]*\| 2 \| `dev-storage` \|[\s\S]*\| 5 \| `dev-dashboards` \|/);
             assert.match(run.stderr, /base dependencies: /);
             const missing = spawnSync(TSX, ["tools/diff.ts", "dev", "--base", "no-such-ref-anywhere"], { cwd: REPO_ROOT, encoding: "utf8" });
             assert.strictEqual(missing.status, 2);

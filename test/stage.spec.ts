@@ -9,7 +9,7 @@ import { checkStage, existingStacks, listStacksCommand, parseStageArgs, ParsedAr
 import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stageConfig";
 
 const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
-const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stage}.json`];
+const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `out/policy-config/${stage}.json`];
 const ALL_STACKS = (stage: string) => JSON.stringify(LAYERS.map((layer) => ({ name: `${stage}-${layer}`, current: false })));
 
 /**
@@ -84,6 +84,9 @@ describe("stage driver", () => {
                     ["up", "--stack", `prod-${layer}`, "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--yes"],
                 ]),
             );
+            // The policy config it passed, derived from Pulumi.prod.yaml (test/policyConfig.spec.ts checks the derivation).
+            const written = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, POLICY("prod")[3]), "utf8")) as Record<string, { enforcementLevel: string; stage?: string }>;
+            assert.deepStrictEqual([written["data-protection"].enforcementLevel, written["s3-bucket-naming"].stage], ["mandatory", "prod"]);
         });
 
         it("preview never creates a stack, and lists the stacks first", () => {
@@ -203,7 +206,7 @@ describe("stage driver", () => {
             const dryRun = stage(["up", "dev", "--dry-run", "--", "--yes"]);
             assert.strictEqual(dryRun.status, 0);
             assert.deepStrictEqual(dryRun.calls, []);
-            assert.match(dryRun.stdout, /^\$ pulumi up --stack dev-storage --config-file Pulumi\.dev\.yaml --policy-pack policies --policy-pack-config policies\/config\/dev\.json --yes$/m);
+            assert.match(dryRun.stdout, /^\$ pulumi up --stack dev-storage --config-file Pulumi\.dev\.yaml --policy-pack policies --policy-pack-config out\/policy-config\/dev\.json --yes$/m);
         });
     });
 
@@ -211,19 +214,24 @@ describe("stage driver", () => {
         let root: string;
         beforeEach(() => {
             root = fs.mkdtempSync(path.join(os.tmpdir(), "stage-root-"));
-            fs.mkdirSync(path.join(root, "policies", "config"), { recursive: true });
         });
         afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
         const args = (operation: ParsedArgs["operation"], stageName: string): ParsedArgs => parseStageArgs([operation, stageName]) as ParsedArgs;
 
-        it("refuses a stage without its policy config, naming the file", () => {
-            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), "config:\n  spotify:protectData: false\n");
-            assert.throws(() => checkStage(args("preview", "qa"), root), (error: unknown) => error instanceof UsageError && /policies\/config\/qa\.json not found/.test(error.message));
+        /** Pulumi.dev.yaml as stage qa, with `extra` lines added to its config. */
+        const qaStage = (extra = "") =>
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8").replace("spotify:stage: dev", "spotify:stage: qa") + extra);
+
+        it("refuses to preview or up a stage whose file the program rejects (its policy config derives from it), naming file and key", () => {
+            qaStage("  spotify:network: open\n");
+            for (const operation of ["preview", "up"] as const) {
+                assert.throws(() => checkStage(args(operation, "qa"), root), (error: unknown) => error instanceof UsageError && /Pulumi\.qa\.yaml[\s\S]*spotify:network/.test(error.message));
+            }
+            assert.doesNotThrow(() => checkStage(args("refresh", "qa"), root));
         });
 
         it("honours spotify:stackReferenceOrg in every stack name and in the stack listing", () => {
-            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), "config:\n  spotify:stackReferenceOrg: acme\n  spotify:protectData: false\n");
-            fs.writeFileSync(path.join(root, "policies", "config", "qa.json"), "{}");
+            qaStage("  spotify:stackReferenceOrg: acme\n");
             const { organization } = checkStage(args("up", "qa"), root);
             assert.strictEqual(organization, "acme");
             assert.deepStrictEqual(stageCommands("up", "qa", [], { organization }).slice(0, 2), [

@@ -43,6 +43,7 @@ export const RESOURCE_WILDCARD_ALLOWED: Readonly<Record<string, string>> = {
     "ec2:DescribeNetworkInterfaces": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
     "ec2:DescribeVpcEndpoints": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
     "ec2:DescribeRouteTables": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
+    "ec2:DescribeVpcAttribute": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
 };
 const allowedOnAnyResource = new Set(Object.keys(RESOURCE_WILDCARD_ALLOWED).map((action) => action.toLowerCase()));
 
@@ -56,6 +57,15 @@ export const RESOURCE_KIND_WILDCARD_ALLOWED: Readonly<Record<string, { resource:
         resource: "dataQualityRuleset/*",
         reason: "A ruleset given inline to a job has no ARN; Glue authorizes its results against dataQualityRuleset/* of this account and region.",
     },
+    ...Object.fromEntries(
+        ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags"].map((action) => [
+            action,
+            {
+                resource: "network-interface/*",
+                reason: "Glue creates a run's network interfaces as the run's role, so their ids are unknown beforehand; scope them with an ec2:Vpc condition (the network layer's glueNetworkAccess does).",
+            },
+        ]),
+    ),
 };
 
 /** Whether `action` may use the wildcard `resource` (one already known to be a wildcard). */

@@ -145,6 +145,11 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
         properties: ["catalogId", REGIONAL],
         source: `${TF} internal/service/glue/data_catalog_encryption_settings.go: catalog_id ForceNew`,
     },
+    // internal/service/glue/connection.go: catalog_id, name ForceNew (the rest is updated with UpdateConnection).
+    "aws:glue/connection:Connection": {
+        properties: ["catalogId", "name", REGIONAL],
+        source: `${TF} internal/service/glue/connection.go: catalog_id, name ForceNew`,
+    },
     // internal/service/glue/crawler.go: name ForceNew.
     "aws:glue/crawler:Crawler": {
         properties: ["name", REGIONAL],
@@ -169,6 +174,49 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     "aws:glue/trigger:Trigger": {
         properties: ["name", "type", "workflowName", REGIONAL],
         source: `${TF} internal/service/glue/trigger.go: name, type, workflow_name ForceNew`,
+    },
+
+    // ── EC2 / VPC (network layer) ──────────────────────────────────────────────────────────────
+    // internal/service/ec2/vpc_flow_log.go: every argument but tags ForceNew (Update handles tags only).
+    "aws:ec2/flowLog:FlowLog": {
+        properties: [
+            "deliverCrossAccountRole",
+            "destinationOptions",
+            "eniId",
+            "iamRoleArn",
+            "logDestination",
+            "logDestinationType",
+            "logFormat",
+            "maxAggregationInterval",
+            "subnetId",
+            "trafficType",
+            "transitGatewayAttachmentId",
+            "transitGatewayId",
+            "vpcId",
+            REGIONAL,
+        ],
+        source: `${TF} internal/service/ec2/vpc_flow_log.go: every argument but tags ForceNew`,
+    },
+    // internal/service/ec2/vpc_security_group.go: description, name, name_prefix, vpc_id ForceNew.
+    "aws:ec2/securityGroup:SecurityGroup": {
+        properties: ["description", "name", "namePrefix", "vpcId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_security_group.go: description, name, name_prefix, vpc_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_endpoint.go: service_name, vpc_endpoint_type, vpc_id ForceNew (policy,
+    // subnets, security groups and route tables are modified in place).
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        properties: ["serviceName", "vpcEndpointType", "vpcId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_endpoint.go: service_name, vpc_endpoint_type, vpc_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_security_group_ingress_rule.go (framework, shared with the egress rule):
+    // security_group_id RequiresReplace; the rule itself is modified in place.
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+        properties: ["securityGroupId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go: security_group_id RequiresReplace`,
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        properties: ["securityGroupId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go: security_group_id RequiresReplace`,
     },
 
     // ── Athena ─────────────────────────────────────────────────────────────────────────────────

@@ -22,6 +22,72 @@ const QUICKSIGHT_ID_INPUTS: Record<string, { idInput: string; kind: string }> = 
     "aws-native:quicksight:Dashboard": { idInput: "dashboardId", kind: "dashboard" },
 };
 
+/**
+ * The outputs of an awsx.ec2.Vpc, which under the mock runtime creates none of its children (it is a
+ * remote component): the output shape of @pulumi/awsx's ec2/vpc.d.ts (schema.json's awsx:ec2:Vpc),
+ * derived from the inputs the way awsx lays out a VPC: per availability zone (the region's first
+ * ones unless named), one subnet and route table per subnet spec (default: one private, one public),
+ * an internet gateway always, NAT gateways and their EIPs only for public subnets unless the NAT
+ * strategy is None, a 0.0.0.0/0 route to the internet gateway from public subnets and to a NAT gateway
+ * from private ones, none from isolated ones. CIDR blocks are not derived. Resource-typed outputs
+ * (vpc, subnets, routeTables, ...) stand for resource references: objects with the id and the
+ * properties the program reads.
+ */
+function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+    const inputs = args.inputs as {
+        availabilityZoneNames?: string[];
+        numberOfAvailabilityZones?: number;
+        subnetSpecs?: { type: string; name?: string }[];
+        natGateways?: { strategy?: string };
+        vpcEndpointSpecs?: { serviceName: string }[];
+    };
+    const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(args.name, ...parts).slice(0, 17)}`;
+    const zones = inputs.availabilityZoneNames ?? "abcdef".slice(0, inputs.numberOfAvailabilityZones ?? 3).split("").map((letter) => `${region}${letter}`);
+    const specs = (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).filter((spec) => spec.type !== "Unused");
+    const natStrategy = inputs.natGateways?.strategy ?? "OnePerAz";
+    const vpcId = fakeId("vpc");
+    const internetGateway = { id: fakeId("igw"), vpcId };
+    const subnets = zones.flatMap((zone, zoneIndex) =>
+        specs.map((spec) => {
+            const subnetName = `${args.name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
+            return { id: fakeId("subnet", subnetName), availabilityZone: zone, vpcId, zoneIndex, type: spec.type, tags: { Name: subnetName, SubnetType: spec.type } };
+        }),
+    );
+    const publicSubnets = subnets.filter((subnet) => subnet.type === "Public");
+    const natSubnets = natStrategy === "None" || specs.every((spec) => spec.type !== "Private") ? [] : natStrategy === "Single" ? publicSubnets.slice(0, 1) : publicSubnets;
+    const eips = natSubnets.map((subnet) => ({ id: fakeId("eipalloc", subnet.id), allocationId: fakeId("eipalloc", subnet.id) }));
+    const natGateways = natSubnets.map((subnet, index) => ({ id: fakeId("nat", subnet.id), subnetId: subnet.id, allocationId: eips[index].allocationId, zoneIndex: subnet.zoneIndex }));
+    const routeTables = subnets.map((subnet) => ({ id: fakeId("rtb", subnet.id), vpcId }));
+    const routes = subnets.flatMap((subnet, index): Record<string, string>[] => {
+        const routeTableId = routeTables[index].id;
+        if (subnet.type === "Public") return [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }];
+        const nat = natGateways.find((candidate) => natStrategy === "Single" || candidate.zoneIndex === subnet.zoneIndex);
+        return subnet.type === "Private" && nat !== undefined ? [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] : [];
+    });
+    const idsOf = (type: string) => subnets.filter((subnet) => subnet.type === type).map((subnet) => subnet.id);
+    const subnetState = subnets.map(({ zoneIndex: _zone, type: _type, ...subnet }) => subnet);
+    const ofType = (type: string) => subnetState.filter((_, index) => subnets[index].type === type);
+    return {
+        vpc: { id: vpcId, enableDnsHostnames: args.inputs.enableDnsHostnames ?? false, enableDnsSupport: args.inputs.enableDnsSupport ?? true },
+        vpcId,
+        subnets: subnetState,
+        publicSubnets: ofType("Public"),
+        privateSubnets: ofType("Private"),
+        isolatedSubnets: ofType("Isolated"),
+        publicSubnetIds: idsOf("Public"),
+        privateSubnetIds: idsOf("Private"),
+        isolatedSubnetIds: idsOf("Isolated"),
+        routeTables,
+        routeTableAssociations: subnets.map((subnet, index) => ({ id: fakeId("rtbassoc", subnet.id), routeTableId: routeTables[index].id, subnetId: subnet.id })),
+        routes,
+        internetGateway,
+        natGateways: natGateways.map(({ zoneIndex: _zone, ...nat }) => nat),
+        eips,
+        vpcEndpoints: (inputs.vpcEndpointSpecs ?? []).map((spec) => ({ id: fakeId("vpce", spec.serviceName), serviceName: spec.serviceName, vpcId })),
+        subnetLayout: specs.map((spec) => ({ ...spec })),
+    };
+}
+
 /** Stack outputs of already-synthesized stacks, by fully qualified stack name. */
 export type UpstreamOutputs = ReadonlyMap<string, Record<string, unknown>>;
 
@@ -64,6 +130,19 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                 case "aws:iam/policy:Policy":
                     id = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:policy/${String(args.inputs.name ?? shortId)}`;
                     computed.arn = id;
+                    break;
+                case "aws:ec2/securityGroup:SecurityGroup":
+                    id = `sg-${digest(seed).slice(0, 17)}`;
+                    computed.arn = `arn:${FAKE_PARTITION}:ec2:${region}:${FAKE_ACCOUNT_ID}:security-group/${id}`;
+                    break;
+                case "aws:ec2/vpcEndpoint:VpcEndpoint":
+                    id = `vpce-${digest(seed).slice(0, 17)}`;
+                    computed.arn = `arn:${FAKE_PARTITION}:ec2:${region}:${FAKE_ACCOUNT_ID}:vpc-endpoint/${id}`;
+                    // A gateway endpoint's service is reached through its managed prefix list.
+                    if (args.inputs.vpcEndpointType === "Gateway") computed.prefixListId = `pl-${digest(seed, "prefix-list").slice(0, 8)}`;
+                    break;
+                case "awsx:ec2:Vpc":
+                    Object.assign(computed, fakeAwsxVpc(args, region));
                     break;
                 case "aws:athena/workgroup:Workgroup":
                     id = String(args.inputs.name);
