@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { athenaQueryUsd, glueRunCost, GlueSettings, parseScanCost, refreshCost, refreshQueryNames, renderCostModel, ScanCost } from "../tools/bench/cost";
 import { median, parseGnuTime } from "../tools/bench/measure";
 import { OfflineSection, parseEtlFigures, ratio, renderEtl, renderOffline, table } from "../tools/bench/report";
 import { generatedStageNames } from "../tools/bench/workspace";
@@ -8,6 +9,7 @@ const sample = (wallSeconds: number, cpuSeconds: number, peakRssMiB: number) => 
 
 const ETL_LINE = {
     tracks: 100000,
+    cores: 2,
     input_records: 206253,
     etl_seconds: 13,
     etl_session_seconds: 4.5,
@@ -61,6 +63,8 @@ describe("npm run bench: parsing and formatting", () => {
     it("formats ratios and tables, refusing a row of the wrong width", () => {
         assert.strictEqual(ratio(3, 2), "1.50×");
         assert.strictEqual(ratio(3, 0), "n/a");
+        assert.strictEqual(ratio(89_349, 27_920_982), "0.0032×");
+        assert.strictEqual(ratio(0, 5), "0.00×");
         assert.strictEqual(table(["a", "b"], ["l", "r"], [["1", "2"]]), "| a | b |\n| --- | ---: |\n| 1 | 2 |");
         assert.throws(() => table(["a", "b"], ["l", "r"], [["1"]]), /1 cells, header 2/);
     });
@@ -69,5 +73,68 @@ describe("npm run bench: parsing and formatting", () => {
         const names = generatedStageNames(16);
         assert.strictEqual(new Set(names).size, 16);
         for (const name of names) assert.match(name, STAGE_PATTERN);
+    });
+});
+
+const SCAN: ScanCost = {
+    layouts: { csv: { bytes: 30e6 }, parquet: { bytes: 3e6, files: 1, partitions: 0 }, partitioned: { bytes: 3.5e6, files: 60, partitions: 60 } },
+    queries: [
+        { name: "dataset tracks", columns: ["a", "b"], scans: 1, partitions_touched: 60, bytes: { csv: 30e6, parquet: 2e6, partitioned: 25e6 } },
+        { name: "visual kpi", columns: ["a"], scans: 1, partitions_touched: 60, bytes: { csv: 30e6, parquet: 0, partitioned: 12_000_001 } },
+    ],
+};
+
+describe("npm run bench: cost model", () => {
+    const settings: GlueSettings = { glueWorkerType: "G.2X", glueNumberOfWorkers: 4, glueExecutionClass: "STANDARD", glueTimeoutMinutes: 120, glueMaxRetries: 1 };
+    const run = { tracks: 1_000_000, etlSeconds: 320, sessionSeconds: 5, cores: 2 };
+
+    it("bills Glue per second with a one-minute minimum, at the worker type's DPUs and the execution class's price", () => {
+        // 4 × G.2X = 8 DPU = 32 vCPU: 5 s + 320 s × 2 / 32 = 25 s, billed 60 s.
+        const short = glueRunCost(settings, run);
+        assert.strictEqual(short.dpus, 8);
+        assert.strictEqual(short.modelledSeconds, 25);
+        assert.strictEqual(short.billedSeconds, 60);
+        assert.ok(Math.abs(short.usd - (8 * 60 * 0.44) / 3600) < 1e-12);
+        // Above the minimum, whole seconds: 5 s + 3200 s × 2 / 8 (2 × G.1X) = 805 s, at the Flex price.
+        const long = glueRunCost({ ...settings, glueWorkerType: "G.1X", glueNumberOfWorkers: 2, glueExecutionClass: "FLEX" }, { ...run, etlSeconds: 3200 });
+        assert.strictEqual(long.billedSeconds, 805);
+        assert.ok(Math.abs(long.dpuHours - (2 * 805) / 3600) < 1e-12);
+        assert.ok(Math.abs(long.usd - long.dpuHours * 0.29) < 1e-12);
+        // The ceiling: two attempts of 120 minutes on 8 DPU.
+        assert.ok(Math.abs(short.ceilingUsd - 8 * 2 * 2 * 0.44) < 1e-9);
+    });
+
+    it("bills Athena at least 10 MB per query, rounded up to the MB, at $5 per TB", () => {
+        assert.strictEqual(athenaQueryUsd(0), athenaQueryUsd(10_000_000));
+        assert.ok(Math.abs(athenaQueryUsd(10_000_000) - 5e-5) < 1e-15);
+        assert.strictEqual(athenaQueryUsd(12_000_001), athenaQueryUsd(13_000_000));
+        assert.ok(athenaQueryUsd(12_000_001) > athenaQueryUsd(12_000_000));
+    });
+
+    it("costs a refresh by import mode: SPICE imports the datasets, direct query runs the visuals", () => {
+        const refresh = { datasetImports: ["dataset tracks"], visuals: ["visual kpi"] };
+        assert.deepStrictEqual(refreshQueryNames("SPICE", refresh), ["dataset tracks"]);
+        assert.deepStrictEqual(refreshQueryNames("DIRECT_QUERY", refresh), ["visual kpi"]);
+        const both = refreshCost(["dataset tracks", "visual kpi"], SCAN);
+        assert.ok(Math.abs(both.parquet - 2 * athenaQueryUsd(10_000_000)) < 1e-15, "both parquet queries are under the minimum");
+        assert.ok(Math.abs(both.partitioned - (athenaQueryUsd(25e6) + athenaQueryUsd(13e6))) < 1e-15);
+        assert.throws(() => refreshCost(["visual gone"], SCAN), /no query "visual gone"/);
+    });
+
+    it("refuses scan-cost output that lacks a layout or a query's bytes", () => {
+        assert.deepStrictEqual(parseScanCost(JSON.stringify(SCAN), "scan"), SCAN);
+        const { partitioned: _dropped, ...twoLayouts } = SCAN.layouts;
+        assert.throws(() => parseScanCost(JSON.stringify({ ...SCAN, layouts: twoLayouts }), "scan"), /scan: "layouts" must give the bytes of csv, parquet, partitioned/);
+        const broken = { ...SCAN, queries: [{ ...SCAN.queries[0], bytes: { csv: 1, parquet: 2 } }] };
+        assert.throws(() => parseScanCost(JSON.stringify(broken), "scan"), /queries\[0\] needs/);
+        assert.throws(() => parseScanCost("{", "scan"), /scan: not JSON/);
+    });
+
+    it("writes the prices with their date and every stage's Glue and refresh cost", () => {
+        const stages = [{ stage: "dev", config: { ...settings, region: "eu-west-1", quicksightImportMode: "DIRECT_QUERY" as const } }];
+        const text = renderCostModel(stages, [run], SCAN, { datasetImports: ["dataset tracks"], visuals: ["visual kpi"] });
+        assert.match(text, /checked 2026-12-01 for us-east-1 and eu-west-1/);
+        assert.match(text, /\| dev \| eu-west-1 \| 4 × G\.2X, STANDARD \| 8 \| 1,000,000 \| 25\.00 \| 60 \|/);
+        assert.match(text, /\| dev \| DIRECT_QUERY \| 1 \|/);
     });
 });

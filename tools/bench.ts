@@ -3,10 +3,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { parseStageConfig } from "../infra/config";
+import { loadDashboard } from "../infra/dashboards/definition";
 import { REPO_ROOT } from "../infra/repository";
+import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
+import { LocalRun, parseScanCost, RefreshQueries, renderCostModel, renderScanCost, ScanCost } from "./bench/cost";
 import { Command, measure, median, Sample } from "./bench/measure";
-import { EtlFigures, OfflineRow, parseEtlFigures, renderDocument, renderEtl, renderHeader, renderOffline } from "./bench/report";
+import { EtlFigures, OfflineRow, parseEtlFigures, renderDocument, renderEtl, renderHeader, renderNotMeasured, renderOffline } from "./bench/report";
 import { createWorkspace, generatedStageNames, writeGeneratedStages } from "./bench/workspace";
+import { visualQueries } from "./dashboard/visualQueries";
+import { readStageConfigFile } from "./synth/stageConfig";
 
 const HELP = `Usage: npm run bench -- [--quick] [--out FILE] [--skip-etl]
 
@@ -16,12 +22,17 @@ figure beside its reference measured in the same run:
                   compiled tools, pack in process) of stage dev and of 1, 4 and 16 generated stages
                   in one process; reference: plain node loading @pulumi/pulumi and @pulumi/aws
   ETL             etl/spotify_etl/bench.py at 100k and 1M tracks; reference: the DuckDB version
+  query scan cost bytes Athena would scan for every query the dashboard runs, from the Parquet
+                  footers of the largest ETL run's output (athena_sql.scan_cost); references: the
+                  same input as raw CSV and as one unpartitioned Parquet table
+  cost model      Glue DPU-hours per run and the Athena cost of one dashboard refresh at every
+                  stage's settings (Pulumi.<stage>.yaml), with the prices and their date
 The offline checks run in a temporary copy of the working tree (generated stage files never
 touch the repository). Takes GNU time (/usr/bin/time) and the Python venv (tools/venv.sh).
 
   --quick         one run per figure instead of three, and no 1M-track ETL run (under 10 minutes)
   --out FILE      where to write (default: BENCHMARKS.md at the repository root)
-  --skip-etl      leave out the ETL section
+  --skip-etl      leave out the ETL section, and with it the scan cost and the cost model
   -h, --help      show this help`;
 
 const FLOOR_SCRIPT = 'require("@pulumi/pulumi"); require("@pulumi/aws")';
@@ -92,16 +103,95 @@ async function offlineChecks(runs: number): Promise<string> {
     }
 }
 
-function etl(trackCounts: number[]): string {
+const ETL_WORKDIR = path.join(os.tmpdir(), "spotify-bench");
+/** The ETL benchmark's generator seed, given explicitly so that its staging directory is known. */
+const ETL_SEED = 7;
+const PYTHON = path.join(REPO_ROOT, ".venv", "bin", "python");
+
+function etl(trackCounts: number[]): EtlFigures[] {
     execFileSync("bash", [path.join(REPO_ROOT, "tools", "venv.sh")], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
-    const workdir = path.join(os.tmpdir(), "spotify-bench");
-    const figures: EtlFigures[] = trackCounts.map((tracks) => {
+    return trackCounts.map((tracks) => {
         process.stderr.write(`bench: ETL at ${tracks} tracks\n`);
-        const argv = ["-m", "spotify_etl.bench", "--tracks", String(tracks), "--workdir", workdir];
-        const stdout = execFileSync(path.join(REPO_ROOT, ".venv", "bin", "python"), argv, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
+        const argv = ["-m", "spotify_etl.bench", "--tracks", String(tracks), "--workdir", ETL_WORKDIR, "--seed", String(ETL_SEED)];
+        const stdout = execFileSync(PYTHON, argv, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
         return parseEtlFigures(stdout, `python -m spotify_etl.bench --tracks ${tracks}`);
     });
-    return renderEtl(figures, `.venv/bin/python -m spotify_etl.bench --tracks N --workdir ${workdir}`);
+}
+
+/**
+ * The staging data an ETL benchmark run read: spotify_etl.bench names it after the tracks, the
+ * seed and its generator's version, and regenerates when the version changes, so the highest
+ * version present is the one it just used.
+ */
+function stagingOf(tracks: number): string {
+    const pattern = new RegExp(`^staging-${tracks}-seed${ETL_SEED}-v(\\d+)$`);
+    const versions = fs
+        .readdirSync(ETL_WORKDIR)
+        .map((name) => pattern.exec(name))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .sort((a, b) => Number(b[1]) - Number(a[1]));
+    if (versions.length === 0) throw new Error(`${ETL_WORKDIR}: no staging-${tracks}-seed${ETL_SEED}-v<N> directory after the ETL benchmark ran`);
+    return path.join(ETL_WORKDIR, versions[0][0]);
+}
+
+/** Every query one dashboard refresh can run, named for scan_cost: each dataset's import and each visual's query. */
+function dashboardQueries(): { sql: Record<string, string>; refresh: RefreshQueries; reads: Map<string, string> } {
+    const dashboard = loadDashboard();
+    const sql: Record<string, string> = {};
+    const reads = new Map<string, string>();
+    const refresh: RefreshQueries = { datasetImports: [], visuals: [] };
+    for (const [dataset, view] of Object.entries(dashboard.datasets)) {
+        const name = `dataset ${dataset}`;
+        // A SPICE import reads every column the dataset declares: all of the view's.
+        sql[name] = `SELECT * FROM "${view}"`;
+        reads.set(name, `view ${view}, dataset import`);
+        refresh.datasetImports.push(name);
+    }
+    const datasetOf = new Map(dashboard.sheets.flatMap((sheet) => sheet.visuals.map((visual) => [visual.id, visual.dataset] as const)));
+    for (const query of visualQueries(dashboard)) {
+        const name = `visual ${query.visualId}`;
+        sql[name] = query.sql;
+        reads.set(name, `view ${dashboard.datasets[datasetOf.get(query.visualId) ?? ""]}, visual`);
+        refresh.visuals.push(name);
+    }
+    return { sql, refresh, reads };
+}
+
+function scanCost(tracks: number, queries: Record<string, string>): ScanCost {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "bench-scan-cost-"));
+    try {
+        const file = path.join(directory, "queries.json");
+        fs.writeFileSync(file, JSON.stringify(queries, null, 2));
+        process.stderr.write(`bench: query scan cost of the ${tracks}-track ETL output\n`);
+        const argv = ["-m", "athena_sql.scan_cost", "--warehouse", path.join(ETL_WORKDIR, `out-${tracks}-etl`, "warehouse"), "--staging", stagingOf(tracks), "--queries", file];
+        const stdout = execFileSync(PYTHON, argv, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
+        return parseScanCost(stdout, "python -m athena_sql.scan_cost");
+    } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+    }
+}
+
+/** Every stage of the repository (a Pulumi.<stage>.yaml at its root), its config read and checked as the program reads it. */
+function stageConfigs() {
+    return fs
+        .readdirSync(REPO_ROOT)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((stage): stage is string => stage !== undefined && STAGE_PATTERN.test(stage))
+        .sort()
+        .map((stage) => ({ stage, config: parseStageConfig(readStageConfigFile(stage), stage, configFileFor(stage)) }));
+}
+
+function etlSections(trackCounts: number[]): string[] {
+    const figures = etl(trackCounts);
+    const largest = figures.reduce((a, b) => (b.tracks > a.tracks ? b : a));
+    const queries = dashboardQueries();
+    const scan = scanCost(largest.tracks, queries.sql);
+    const runs: LocalRun[] = figures.map((run) => ({ tracks: run.tracks, etlSeconds: run.etl_seconds, sessionSeconds: run.etl_session_seconds, cores: run.cores }));
+    return [
+        renderEtl(figures, `.venv/bin/python -m spotify_etl.bench --tracks N --workdir ${ETL_WORKDIR} --seed ${ETL_SEED}`),
+        renderScanCost(scan, (name) => queries.reads.get(name) ?? "", largest.tracks),
+        renderCostModel(stageConfigs(), runs, scan, queries.refresh),
+    ];
 }
 
 function loadAverage(): string {
@@ -135,7 +225,8 @@ async function main(): Promise<void> {
     const loadBefore = loadAverage();
     const started = new Date();
     const sections = [await offlineChecks(quick ? 1 : 3)];
-    if (!values["skip-etl"]) sections.push(etl(quick ? [100_000] : [100_000, 1_000_000]));
+    if (!values["skip-etl"]) sections.push(...etlSections(quick ? [100_000] : [100_000, 1_000_000]));
+    sections.push(renderNotMeasured());
     const header = renderHeader({
         date: started.toISOString().replace(/\.\d+Z$/, "Z"),
         commit: commit(),

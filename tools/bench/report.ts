@@ -32,6 +32,8 @@ export interface OfflineSection {
 /** The figures of etl/spotify_etl/bench.py (its last output line is this JSON object). */
 export interface EtlFigures {
     tracks: number;
+    /** Local Spark cores (and DuckDB threads) of the run. */
+    cores: number;
     input_records: number;
     etl_seconds: number;
     etl_session_seconds: number;
@@ -43,7 +45,7 @@ export interface EtlFigures {
     load_average_1m_before_after: string;
 }
 
-const ETL_NUMBERS = ["tracks", "input_records", "etl_seconds", "etl_session_seconds", "etl_peak_rss_mib", "reference_seconds", "reference_peak_rss_mib", "csv_bytes", "warehouse_parquet_bytes"] as const;
+const ETL_NUMBERS = ["tracks", "cores", "input_records", "etl_seconds", "etl_session_seconds", "etl_peak_rss_mib", "reference_seconds", "reference_peak_rss_mib", "csv_bytes", "warehouse_parquet_bytes"] as const;
 
 /** Reads the ETL benchmark's figures from its stdout: the JSON object on the last non-empty line. */
 export function parseEtlFigures(stdout: string, source: string): EtlFigures {
@@ -62,10 +64,11 @@ export function parseEtlFigures(stdout: string, source: string): EtlFigures {
     return figures as unknown as EtlFigures;
 }
 
-/** `value / reference` as "2.41×"; a reference of zero has no ratio. */
+/** `value / reference` as "2.41×", or to two significant digits below 0.1 ("0.0032×"); a reference of zero has no ratio. */
 export function ratio(value: number, reference: number): string {
     if (reference === 0) return "n/a";
-    return `${(value / reference).toFixed(2)}×`;
+    const quotient = value / reference;
+    return `${quotient !== 0 && Math.abs(quotient) < 0.1 ? quotient.toPrecision(2) : quotient.toFixed(2)}×`;
 }
 
 /** Seconds with two decimals, MiB whole, counts and bytes grouped. */
@@ -151,6 +154,19 @@ export function renderEtl(runs: EtlFigures[], command: string): string {
             ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
             rows,
         ),
+    ].join("\n");
+}
+
+/**
+ * Figures BENCHMARKS.md used to hold that no command measures beside a reference: named, with
+ * where to measure them by hand, so that the file claims nothing this run did not measure.
+ */
+export function renderNotMeasured(): string {
+    return [
+        "## Not measured here",
+        "",
+        "- Run times of the queries on the local DuckDB runner (`.venv/bin/python -m athena_sql.bench --rows N`) and of the Trino test engine's start and the Python suites (queries/README.md): " +
+            "they have no reference to be set against in the same run, and Athena bills bytes scanned, not time (see the query scan cost, written when the ETL runs). Measure them by hand with those commands when needed.",
     ].join("\n");
 }
 
