@@ -6,8 +6,9 @@ import type { StageConfig } from "../config";
 import { glueName } from "../../policies/conventions/naming";
 import { DATA_LAYOUT } from "../layers/storage";
 import type { EtlStorageInputs } from "../layers/etl";
-import type { GlueNetworkAccess } from "../layers/network";
-import { arnIn, AwsLocation, databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
+import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
+import { arnIn, AwsLocation } from "../awsLocation";
+import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
 
 /** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results: the job may publish to these only. */
 const GLUE_METRIC_NAMESPACES = ["Glue", "Glue Data Quality"];

@@ -1,17 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Where the stage's resources live, for building ARNs of resources named ahead of creation. */
-export interface AwsLocation {
-    partition: pulumi.Input<string>;
-    region: string;
-    accountId: pulumi.Input<string>;
-}
-
-/** `arn:<partition>:<service>:<region>:<account>:<resource>` in the stage's account and region. */
-export function arnIn(location: AwsLocation, service: string, resource: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${location.partition}:${service}:${location.region}:${location.accountId}:${resource}`;
-}
+import { arnIn, AwsLocation } from "../awsLocation";
 
 /** The objects under `prefix` of a bucket, as an IAM resource. */
 export function objectsUnder(bucketArn: pulumi.Input<string>, prefix: string): pulumi.Output<string> {

@@ -5,8 +5,9 @@ import { GlueServiceRole } from "../components/glueServiceRole";
 import type { StageConfig } from "../config";
 import { DATA_LAYOUT } from "../layers/storage";
 import { glueName } from "../../policies/conventions/naming";
-import type { GlueNetworkAccess } from "../layers/network";
-import { arnIn, AwsLocation, databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
+import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
+import { arnIn, AwsLocation } from "../awsLocation";
+import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
 
 export interface WarehouseCrawlerArgs {
     /** Names, crawler schedule and log retention of the stage. */

@@ -12,7 +12,8 @@ import { WarehouseCrawler } from "../etl/warehouseCrawler";
 import { glueName } from "../../policies/conventions/naming";
 import { REPO_ROOT } from "../repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
-import { EtlNetworkInputs, glueNetworkAccess } from "./network";
+import { glueNetworkAccess } from "../network/glueNetworkAccess";
+import type { EtlNetworkInputs } from "./network";
 import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */

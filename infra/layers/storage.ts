@@ -4,7 +4,8 @@ import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
 import type { StageConfig } from "../config";
 import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../policies/conventions/naming";
 import { OutputsOf, stringOutputs } from "../wiring";
-import { endpointOnlyStatements, StorageNetworkInputs } from "./network";
+import { endpointOnlyStatements } from "../network/bucketAccess";
+import type { StorageNetworkInputs } from "./network";
 
 /** Where data lives inside the buckets: the ETL reads and writes exactly these prefixes. */
 export const DATA_LAYOUT = {

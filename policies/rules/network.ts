@@ -115,7 +115,7 @@ export const networkPolicies: Policies = [
             'With spotify:network "isolated", nothing routes out of the VPC: no route to an internet gateway (gatewayId igw-*, or computed from an aws.ec2.InternetGateway) or a NAT gateway, and the awsx VPC declares only Isolated subnets and no NAT gateways.',
         severity: "critical",
         remediation:
-            'Remove the route; declare the awsx.ec2.Vpc with subnetSpecs of type "Isolated" only and natGateways: {strategy: "None"}, and reach AWS services through VPC endpoints (infra/layers/network.ts).',
+            'Remove the route; declare the awsx.ec2.Vpc with subnetSpecs of type "Isolated" only and natGateways: {strategy: "None"}, and reach AWS services through VPC endpoints (infra/network/).',
         configSchema: networkSchema(),
         check: (stack, report, config) => {
             if (config.network !== "isolated") return;
@@ -142,7 +142,7 @@ export const networkPolicies: Policies = [
             'Every VPC endpoint has a policy, and none of its statements allows every action (or every action of a service) or every resource to everyone ("*") without a condition limiting it to known accounts, organizations or sources.',
         severity: "high",
         remediation:
-            'Set policy on the aws.ec2.VpcEndpoint with the actions and resources the workload needs, and a Condition such as {StringEquals: {"aws:PrincipalAccount": <account>}} (infra/layers/network.ts does).',
+            'Set policy on the aws.ec2.VpcEndpoint with the actions and resources the workload needs, and a Condition such as {StringEquals: {"aws:PrincipalAccount": <account>}} (infra/network/vpcEndpoints.ts does).',
         appliesTo: VPC_ENDPOINT_TYPES,
         check: (endpoint, report) => {
             for (const problem of openEndpointProblems(endpoint)) report(`VPC endpoint ${endpoint.name} ${problem}.`);

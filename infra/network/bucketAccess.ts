@@ -1,0 +1,57 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsLocation } from "../awsLocation";
+import type { NamingScope } from "../../policies/conventions/naming";
+
+/**
+ * Roles that keep access to the data buckets from outside the VPC endpoint, created outside this
+ * program (README.md, "Network isolation"): the deploy role `pulumi up` runs as, which manages the
+ * buckets, the read-only role of previews and drift checks, which reads their configuration but no
+ * object (PreviewRoleReadsNoObjects), and the break-glass role for incidents.
+ */
+export function exemptRoleNames(scope: NamingScope): { deploy: string; preview: string; breakGlass: string } {
+    const head = `${scope.namePrefix}-${scope.stage}`;
+    return { deploy: `${head}-deploy`, preview: `${head}-preview`, breakGlass: `${head}-break-glass` };
+}
+
+/**
+ * The bucket-policy statements of a data bucket under network isolation. Statements in a bucket
+ * policy cannot name roles that may not exist yet as principals (S3 rejects the policy), so the
+ * exempt roles are matched by aws:PrincipalArn in conditions instead.
+ */
+export function endpointOnlyStatements(args: { bucketArn: pulumi.Input<string>; s3EndpointId: pulumi.Input<string>; scope: NamingScope; location: AwsLocation }): aws.iam.PolicyStatement[] {
+    const { partition, accountId } = args.location;
+    const roles = exemptRoleNames(args.scope);
+    const roleArn = (roleName: string) => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${roleName}`;
+    const bucketAndObjects = [args.bucketArn, pulumi.interpolate`${args.bucketArn}/*`];
+    return [
+        {
+            // Every condition must hold for the deny to apply: the request did not come through the
+            // stage's S3 endpoint, is not made by an exempt role, and is not Athena's. Athena reads
+            // S3 with the caller's own credentials from outside any VPC, with aws:CalledVia holding
+            // athena.amazonaws.com; that is how QuickSight (through its service role, SPICE imports
+            // included) and the queries layer's views read the warehouse, still limited by IAM.
+            // ForAllValues is true when aws:CalledVia is absent, so direct calls stay denied.
+            Sid: "DenyOutsideVpcEndpoint",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: bucketAndObjects,
+            Condition: {
+                StringNotEquals: { "aws:SourceVpce": args.s3EndpointId },
+                ArnNotEquals: { "aws:PrincipalArn": [roles.deploy, roles.preview, roles.breakGlass].map(roleArn) },
+                "ForAllValues:StringNotEquals": { "aws:CalledVia": ["athena.amazonaws.com"] },
+            },
+        },
+        {
+            // The preview role reads the buckets' configuration for previews and drift checks; its
+            // exemption above is not a way around the endpoint to the data.
+            Sid: "PreviewRoleReadsNoObjects",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+            Resource: pulumi.interpolate`${args.bucketArn}/*`,
+            Condition: { ArnEquals: { "aws:PrincipalArn": roleArn(roles.preview) } },
+        },
+    ];
+}

@@ -1,0 +1,148 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { arnIn, AwsLocation } from "../awsLocation";
+
+/** An interface endpoint, with the only actions its policy lets through. */
+interface InterfaceEndpoint {
+    service: string;
+    actions: string[];
+    resources: pulumi.Input<string>[];
+    condition?: Record<string, unknown>;
+}
+
+/** The AWS services the Glue job and crawler call besides S3, and what they call them for. */
+function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
+    return [
+        {
+            // The stage's catalog (the job reads the table, the crawler adds partitions) and the
+            // data-quality results the job publishes.
+            service: "glue",
+            actions: [
+                "glue:GetDatabase",
+                "glue:GetTable",
+                "glue:GetTables",
+                "glue:GetPartition",
+                "glue:GetPartitions",
+                "glue:BatchGetPartition",
+                "glue:CreatePartition",
+                "glue:BatchCreatePartition",
+                "glue:UpdatePartition",
+                "glue:BatchUpdatePartition",
+                "glue:GetSecurityConfiguration",
+                "glue:PublishDataQuality",
+            ],
+            resources: [arnIn(location, "glue", "*")],
+        },
+        {
+            service: "logs",
+            actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey", "logs:DescribeLogStreams"],
+            resources: [arnIn(location, "logs", "log-group:/aws-glue/*")],
+        },
+        {
+            // SSE-KMS objects, encrypted logs and job bookmarks (client-side) use the data key.
+            service: "kms",
+            actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            resources: [arnIn(location, "kms", "key/*")],
+        },
+        {
+            // The AWS SDKs in the job resolve their identity through STS.
+            service: "sts",
+            actions: ["sts:GetCallerIdentity"],
+            resources: ["*"],
+        },
+        {
+            // PutMetricData has no resource-level permissions: the namespace condition scopes it to
+            // Glue's job metrics ("Glue") and quality-gate metrics ("Glue Data Quality").
+            service: "monitoring",
+            actions: ["cloudwatch:PutMetricData"],
+            resources: ["*"],
+            condition: { StringLike: { "cloudwatch:namespace": "Glue*" } },
+        },
+    ];
+}
+
+export interface VpcEndpointsArgs {
+    vpcId: pulumi.Input<string>;
+    location: AwsLocation;
+    /** The partition's reverse DNS prefix (`com.amazonaws` in aws): service names are `<prefix>.<region>.<service>`. */
+    reverseDnsPrefix: pulumi.Input<string>;
+    /** The route tables the S3 gateway endpoint adds its route to. */
+    routeTableIds: pulumi.Input<string[]>;
+    /** The subnets the interface endpoints place their network interfaces in. */
+    subnetIds: pulumi.Input<string[]>;
+    /** The only buckets reachable through the S3 endpoint. */
+    s3BucketNames: string[];
+}
+
+/**
+ * The VPC endpoints through which an isolated VPC reaches AWS: an S3 gateway endpoint limited to
+ * the given buckets, and interface endpoints (private DNS) for the other services the Glue job and
+ * crawler call, each limited to this account and the actions they use. The interface endpoints'
+ * security group admits nothing by itself: each client adds an ingress rule for its own group.
+ * `name` prefixes its children's names (`<name>-s3`, `<name>-endpoints`, `<name>-glue`, …).
+ */
+export class VpcEndpoints extends pulumi.ComponentResource {
+    public readonly s3EndpointId: pulumi.Output<string>;
+    /** The prefix list of the S3 endpoint's routes, for clients' egress rules. */
+    public readonly s3PrefixListId: pulumi.Output<string>;
+    /** The interface endpoints' security group. */
+    public readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: VpcEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spotify:network:VpcEndpoints", name, {}, opts);
+        const { location } = args;
+        const serviceName = (service: string) => pulumi.interpolate`${args.reverseDnsPrefix}.${location.region}.${service}`;
+        // Endpoint policies admit this account's principals only, whatever the action.
+        const ownAccount = { StringEquals: { "aws:PrincipalAccount": location.accountId } };
+        // One statement that lets anyone in this account do these actions on these resources.
+        const policy = (sid: string, { Action, Resource, Condition }: { Action: string[]; Resource: pulumi.Input<string>[]; Condition: Record<string, unknown> }) =>
+            pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: "*", Action, Resource, Condition }] });
+
+        const buckets = args.s3BucketNames.map((bucket) => pulumi.interpolate`arn:${location.partition}:s3:::${bucket}`);
+        const s3Endpoint = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: args.vpcId,
+                serviceName: serviceName("s3"),
+                vpcEndpointType: "Gateway",
+                routeTableIds: args.routeTableIds,
+                // Only these buckets: from the VPC, data can go nowhere else in S3.
+                policy: policy("StageBucketsOnly", {
+                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket", "s3:GetBucketLocation"],
+                    Resource: buckets.flatMap((bucket) => [bucket, pulumi.interpolate`${bucket}/*`]),
+                    Condition: ownAccount,
+                }),
+            },
+            { parent: this },
+        );
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-endpoints`,
+            { vpcId: args.vpcId, description: "Interface VPC endpoints: HTTPS from the Glue network interfaces only" },
+            { parent: this },
+        );
+        for (const endpoint of glueWorkloadServices(location)) {
+            new aws.ec2.VpcEndpoint(
+                `${name}-${endpoint.service}`,
+                {
+                    vpcId: args.vpcId,
+                    serviceName: serviceName(endpoint.service),
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: args.subnetIds,
+                    securityGroupIds: [group.id],
+                    policy: policy("StageWorkloadOnly", {
+                        Action: endpoint.actions,
+                        Resource: endpoint.resources,
+                        Condition: { ...ownAccount, ...endpoint.condition },
+                    }),
+                },
+                { parent: this },
+            );
+        }
+
+        this.s3EndpointId = s3Endpoint.id;
+        this.s3PrefixListId = s3Endpoint.prefixListId;
+        this.securityGroupId = group.id;
+        this.registerOutputs({ s3EndpointId: this.s3EndpointId, s3PrefixListId: this.s3PrefixListId, securityGroupId: this.securityGroupId });
+    }
+}
