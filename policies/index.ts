@@ -5,7 +5,7 @@ import { PACK_NAME, POLICIES } from "./pack";
 // too (tools/policy.ts): it serves the analyzer protocol and prints its port. See README.md.
 new PolicyPack(PACK_NAME, {
     policies: POLICIES,
-    // Every rule is mandatory unless policies/config/<stage>.json says otherwise.
+    // Every rule is mandatory unless the stage's --policy-pack-config says otherwise (driver/stagePolicyConfig.ts derives it).
     enforcementLevel: "mandatory",
     description: "spotify-pipeline guardrails: encryption, naming, tagging and data-platform rules for S3, KMS, Glue, Athena, IAM, CloudWatch Logs and QuickSight.",
 });

@@ -1,7 +1,10 @@
 import * as assert from "assert";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
-import { mockMonitor, resolveSdkModule, SDK_MODULES, SdkInternalMissing, settledOutput, waitForRPCs } from "../tools/sdkInternals";
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN_VALUE } from "../policies/driver/analyzer";
+import { resolveSdkModule, SDK_MODULES, SdkInternalMissing } from "../policies/driver/sdkModules";
+import { mockMonitor, settledOutput, waitForRPCs } from "../tools/sdkInternals";
 import { synthesizeStack } from "../tools/synth/synthesize";
 
 /**
@@ -41,6 +44,10 @@ describe("SDK internals the offline tools rely on", () => {
         for (const call of ["analyze", "analyzeStack", "getAnalyzerInfo", "configure"]) {
             assert.ok(stubs.AnalyzerService?.[call] !== undefined, `pulumirpc.Analyzer.${call} is missing from ${SDK_MODULES.analyzerGrpc}`);
         }
+    });
+
+    it("the driver's unknown sentinel is the SDK's", () => {
+        assert.strictEqual(UNKNOWN_VALUE, pulumi.runtime.unknownValue);
     });
 
     it("a moved module is reported by name", () => {

@@ -174,9 +174,9 @@ describe("stage driver", () => {
                 const run = stage(["preview", "dev", "--report", report], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-network" }]) });
                 assert.strictEqual(run.status, 0, run.stderr);
                 assert.deepStrictEqual(run.calls[1].slice(-2), ["--event-log", path.join(report, "dev-network.events.jsonl")]);
-                const summary = JSON.parse(fs.readFileSync(path.join(report, "summary.json"), "utf8"));
+                const summary = JSON.parse(fs.readFileSync(path.join(report, "summary.json"), "utf8")) as { stacks: { status: string }[] };
                 assert.deepStrictEqual(summary.stacks[0], { stack: "dev-network", status: "ok", changeSummary: { same: 40, update: 2, replace: 1 }, policyViolations: 0 });
-                assert.deepStrictEqual(summary.stacks.slice(1).map((stack: { status: string }) => stack.status), ["skipped", "skipped", "skipped", "skipped"]);
+                assert.deepStrictEqual(summary.stacks.slice(1).map((stack) => stack.status), ["skipped", "skipped", "skipped", "skipped"]);
                 assert.strictEqual(fs.readFileSync(path.join(report, "dev-network.txt"), "utf8"), "fake pulumi: dev-network\n");
             } finally {
                 fs.rmSync(report, { recursive: true, force: true });

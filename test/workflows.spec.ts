@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { REPO_ROOT } from "../infra/repository";
 import { diffStage } from "../tools/diff/manifestDiff";
 import type { DiffRun } from "../tools/diff";
-import type { PolicyReport } from "../tools/policy/report";
+import type { PolicyReport } from "../policies/driver/report";
 import { buildComment, COMMENT_MARKER, CommentInputs, postComment } from "../tools/prComment";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { synthesizeStage } from "../tools/synth/stage";
@@ -43,7 +43,7 @@ describe("workflows", () => {
     });
 
     it("pin the Pulumi CLI to the SDK's version", () => {
-        const sdk = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+        const sdk = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
         const installs = [...workflows()].flatMap(([file, workflow]) => steps(workflow).filter(({ step }) => step.uses?.startsWith("pulumi/actions@")).map((entry) => ({ file, ...entry })));
         assert.ok(installs.length >= 4);
         for (const { file, job, step } of installs) {
@@ -117,7 +117,7 @@ describe("review comment", () => {
             stage: "dev",
             pack: { name: "spotify-guardrails", version: "0.1.0" },
             target: "program",
-            configFile: "policies/config/dev.json",
+            policyConfig: "derived from Pulumi.dev.yaml",
             stacks: [{ stack: "dev-storage", resources: 40, violations: [{ policy: "s3-access-logging", severity: "medium", enforcement: "advisory", message: "no access logging", urn: "urn:x", resourceType: "aws:s3/bucket:Bucket", resourceName: "storage-staging" }] }],
         };
         return {
@@ -144,8 +144,8 @@ describe("review comment", () => {
         assert.ok(body.startsWith(COMMENT_MARKER));
         assert.match(body, /✅ tests: success · ❌ policy: failure/);
         assert.match(body, /### ⚠️ \d+ warning\(s\)\n\n- 🛑 `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/);
-        assert.match(body, /## Stage `dev`\n\n\*\*Offline diff:\*\* \d+ to update, \d+ to replace in 4 of 4 stack\(s\)[\s\S]*\| 1 \| `dev-storage` \| 0 \| 0 \| 32 \| 0 \| 13 \| ⚠️ 5 \|/);
-        assert.match(body, /\*\*Policy pack\*\* `spotify-guardrails 0\.1\.0` \(`policies\/config\/dev\.json`\): ✅ passed, 0 mandatory and 1 advisory violation\(s\)\./);
+        assert.match(body, /## Stage `dev`\n\n\*\*Offline diff:\*\* \d+ to update, \d+ to replace in 4 of 5 stack\(s\)[\s\S]*\| 2 \| `dev-storage` \| 0 \| 0 \| 32 \| 0 \| 13 \| ⚠️ 5 \|/);
+        assert.match(body, /\*\*Policy pack\*\* `spotify-guardrails 0\.1\.0` \(policy config derived from Pulumi\.dev\.yaml\): ✅ passed, 0 mandatory and 1 advisory violation\(s\)\./);
         assert.match(body, /\| `dev-storage` \| ✅ \| 0 \| 0 \| 32 \| 0 \| – \|/);
         assert.match(body, /\+-aws:s3\/bucket:Bucket storage-staging replace/, "preview output, colours stripped");
         assert.match(body, /## Stage `prod`[\s\S]*No offline diff for `prod`[\s\S]*no report for `prod`: the policy job failed before writing one/);
@@ -172,12 +172,12 @@ describe("review comment", () => {
                 if (request.method === "GET" && request.url?.startsWith("/repos/acme/pipeline/issues/42/comments")) {
                     response.end(JSON.stringify(comments));
                 } else if (request.method === "POST" && request.url === "/repos/acme/pipeline/issues/42/comments") {
-                    const created = { id: 99, body: JSON.parse(data).body };
+                    const created = { id: 99, body: (JSON.parse(data) as { body: string }).body };
                     comments.push(created);
                     response.statusCode = 201;
                     response.end(JSON.stringify(created));
                 } else if (request.method === "PATCH" && request.url === "/repos/acme/pipeline/issues/comments/99") {
-                    comments.find((comment) => comment.id === 99)!.body = JSON.parse(data).body;
+                    comments.find((comment) => comment.id === 99)!.body = (JSON.parse(data) as { body: string }).body;
                     response.end(JSON.stringify({ id: 99 }));
                 } else {
                     response.statusCode = 404;

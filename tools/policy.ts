@@ -1,24 +1,30 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { PolicyCheck, stageManifestsToCheck } from "./policy/check";
-import { Launcher, LAUNCHER_NAMES } from "./policy/host";
-import { passed, renderMarkdown, renderText } from "./policy/report";
+import { PolicyCheck } from "../policies/driver/check";
+import { Launcher, LAUNCHER_NAMES } from "../policies/driver/host";
+import { passed, renderMarkdown, renderText } from "../policies/driver/report";
 import { REPO_ROOT } from "../infra/repository";
-import { readStageConfigFile } from "./synth/stageConfig";
+import { stageManifestsToCheck } from "./policy/check";
+import { stageCheckSettings, writeStagePackConfig } from "./policy/stageSettings";
 
 const HELP = `Usage: npm run policy -- <stage>... [--fixture NAME] [--launcher in-process|engine|tsx] [--out DIR]
+       npm run policy -- <stage> --write-pack-config FILE
 
 Runs the policy pack policies/ (spotify-guardrails) offline against each stage, the way
-\`pulumi preview --policy-pack policies --policy-pack-config policies/config/<stage>.json\` does:
+\`pulumi preview --policy-pack policies --policy-pack-config <the stage's config>\` does:
 the pack is started as the engine starts it and asked through the analyzer protocol
 (Analyze per resource, AnalyzeStack per stack). No cloud, no Pulumi CLI.
+
+The stage's policy config is derived from its Pulumi.<stage>.yaml (policies/README.md,
+"Config"): its stage, name prefix, network, QuickSight principals and workgroup, and, by
+spotify:protectData, its enforcement levels and minimums.
 
 The stage's stacks are always synthesized afresh, in process (every layer stack and the
 all-in-one stack; manifests are written to out/synth/<stage>/). Violations are printed per stack
 and resource with their enforcement level, and written to <DIR>/<stage>.json and .md.
 
-  <stage>...        dev, prod, ... (each needs Pulumi.<stage>.yaml and policies/config/<stage>.json);
+  <stage>...        dev, prod, ... (each needs its Pulumi.<stage>.yaml, nothing else);
                     several stages are checked in one process, by one running pack
   --fixture NAME    check the fixture program policies/fixtures/NAME.ts (stack "<stage>") instead
                     of the real program; reports go to <DIR>/<stage>-fixture-NAME.json and .md
@@ -27,6 +33,10 @@ and resource with their enforcement level, and written to <DIR>/<stage>.json and
                     engine: started the pulumi-analyzer-policy way, ts-node with type checking;
                     tsx: the same pack started as a process and loaded by tsx, without type checking
   --out DIR         report directory (default: out/policy)
+  --write-pack-config FILE
+                    write the stage's --policy-pack-config to FILE for the Pulumi CLI and exit,
+                    checking nothing (npm run stage -- preview|up writes it to
+                    out/policy-config/<stage>.json itself)
   -h, --help        show this help
 
 Exit status: 0 when there is no mandatory violation (advisory ones are reported), 1 when there is
@@ -39,6 +49,7 @@ async function main(): Promise<number> {
             fixture: { type: "string" },
             launcher: { type: "string", default: "in-process" },
             out: { type: "string", default: path.join(REPO_ROOT, "out", "policy") },
+            "write-pack-config": { type: "string" },
             help: { type: "boolean", short: "h", default: false },
         },
     });
@@ -54,12 +65,22 @@ async function main(): Promise<number> {
         console.error(`policy: --launcher must be ${LAUNCHER_NAMES.join(", ")}, got ${values.launcher}`);
         return 2;
     }
+    const packConfigFile = values["write-pack-config"];
+    if (packConfigFile !== undefined) {
+        if (positionals.length !== 1 || values.fixture !== undefined) {
+            console.error(`policy: --write-pack-config takes exactly one stage and no --fixture, got ${positionals.join(" ")}${values.fixture === undefined ? "" : " --fixture"}`);
+            return 2;
+        }
+        writeStagePackConfig(positionals[0], path.resolve(packConfigFile));
+        console.log(`Policy pack config of stage ${positionals[0]}: ${packConfigFile}`);
+        return 0;
+    }
     const fixture = values.fixture;
     const check = await PolicyCheck.start(values.launcher as Launcher);
     let allPassed = true;
     try {
         for (const stage of positionals) {
-            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), { stage, stageConfig: readStageConfigFile(stage), target: fixture === undefined ? "program" : `fixture ${fixture}` });
+            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), { ...stageCheckSettings(stage), target: fixture === undefined ? "program" : `fixture ${fixture}` });
             console.log(renderText(report));
             const base = path.join(path.resolve(values.out), fixture === undefined ? stage : `${stage}-fixture-${fixture}`);
             fs.mkdirSync(path.dirname(base), { recursive: true });

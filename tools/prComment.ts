@@ -4,7 +4,7 @@ import { parseArgs } from "util";
 import type { DiffRun } from "./diff";
 import { renderMarkdown, code, fenced } from "./diff/render";
 import { stageWarnings } from "./diff/manifestDiff";
-import { countByLevel, passed, PolicyReport } from "./policy/report";
+import { countByLevel, passed, PolicyReport } from "../policies/driver/report";
 import type { StageReport } from "./stage";
 
 /**
@@ -59,7 +59,7 @@ function policySection(stage: string, report: PolicyReport | undefined, detail: 
     if (report === undefined) return [`**Policy pack:** no report for ${code(stage)}: the policy job failed before writing one (see the run).`, ""];
     const mandatory = countByLevel(report, "mandatory");
     const advisory = countByLevel(report, "advisory");
-    const lines = [`**Policy pack** ${code(`${report.pack.name} ${report.pack.version}`)} (${code(report.configFile)}): ${passed(report) ? "✅ passed" : "❌ failed"}, ${mandatory} mandatory and ${advisory} advisory violation(s).`, ""];
+    const lines = [`**Policy pack** ${code(`${report.pack.name} ${report.pack.version}`)} (policy config ${report.policyConfig}): ${passed(report) ? "✅ passed" : "❌ failed"}, ${mandatory} mandatory and ${advisory} advisory violation(s).`, ""];
     const violations = report.stacks.flatMap((stack) => stack.violations.map((violation) => ({ stack: stack.stack, violation })));
     if (violations.length === 0 || !detail.details) return lines;
     const limit = detail.maxBlockLines ?? violations.length;

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SdkInternalMissing } from "../policies/driver/sdkModules";
 
 /**
  * The parts of @pulumi/pulumi that the offline tools use but the SDK does not promise: what an
  * upgrade may move. Each is checked by name (test/sdkInternals.spec.ts), so an upgrade that moves
  * one fails with the internal named, not with "undefined is not a function" deep in a synthesis.
- * README.md, "Upgrading Pulumi", says what to do when one moves.
+ * README.md, "Upgrading Pulumi", says what to do when one moves. The modules resolved by path for
+ * the policy pack driver are listed in policies/driver/sdkModules.ts.
  */
 
 type RequestCallback = (error: unknown, response: { getUrn(): string } | undefined) => void;
@@ -18,20 +20,6 @@ export interface MockMonitor<Register, Read> {
 
 /** The Output parts the synthesis settles stack outputs by. */
 export type SettledOutput = { isSecret: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
-
-/** An internal the tools need is missing from the installed SDK. */
-export class SdkInternalMissing extends Error {
-    constructor(internal: string) {
-        super(
-            `@pulumi/pulumi ${pulumiVersion()} no longer provides ${internal}, which the offline tools rely on. ` +
-                'See README.md, "Upgrading Pulumi", for what depends on it.',
-        );
-    }
-}
-
-function pulumiVersion(): string {
-    return (require("@pulumi/pulumi/package.json") as { version: string }).version;
-}
 
 const runtime = pulumi.runtime as unknown as Record<string, unknown>;
 
@@ -59,20 +47,4 @@ export function settledOutput(value: unknown): SettledOutput {
     if (!(output.isSecret instanceof Promise)) throw new SdkInternalMissing("Output#isSecret (a Promise)");
     if (typeof output.promise !== "function") throw new SdkInternalMissing("Output#promise(withUnknowns)");
     return output as SettledOutput;
-}
-
-/** Modules resolved by path inside @pulumi/pulumi: the policy runner the CLI starts, and the analyzer protocol stubs. */
-export const SDK_MODULES = {
-    runPolicyPack: "@pulumi/pulumi/cmd/run-policy-pack",
-    analyzerGrpc: "@pulumi/pulumi/proto/analyzer_grpc_pb",
-    analyzerMessages: "@pulumi/pulumi/proto/analyzer_pb",
-} as const;
-
-/** Resolves one of SDK_MODULES from `directory`, or fails naming it. */
-export function resolveSdkModule(module: keyof typeof SDK_MODULES, directory: string): string {
-    try {
-        return require.resolve(SDK_MODULES[module], { paths: [directory] });
-    } catch {
-        throw new SdkInternalMissing(`the module ${SDK_MODULES[module]} (resolved from ${directory})`);
-    }
 }

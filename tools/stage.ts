@@ -4,6 +4,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { REPO_ROOT } from "../infra/repository";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
+import { StageConfigError } from "../infra/config";
+import { packConfigPath, stageCheckSettings, writeStagePackConfig } from "./policy/stageSettings";
 import { stageStacks } from "./synth/stage";
 import { readStageConfigFile } from "./synth/stageConfig";
 
@@ -14,8 +16,10 @@ const HELP = `Usage: npm run stage -- <${OPERATIONS.join("|")}> <stage> [options
 
 Runs the real Pulumi CLI on every layer stack of a stage, in dependency order (reverse order for
 destroy), each with --config-file Pulumi.<stage>.yaml. preview and up also run the policy pack
-(policies/, configured by policies/config/<stage>.json, which must exist). Stops at the first stack
-that fails (unless --keep-going). Needs the Pulumi CLI, a backend login and AWS credentials.
+(policies/) with the stage's policy config, which they first derive from Pulumi.<stage>.yaml and
+write to ${packConfigPath("<stage>")} (also with --dry-run, so the printed commands run as shown).
+Stops at the first stack that fails (unless --keep-going). Needs the Pulumi CLI, a backend login
+and AWS credentials.
 
 Only up creates stacks (pulumi stack select --create). preview, refresh and destroy first list the
 stage's stacks (pulumi stack ls --json) and skip one that does not exist yet, with every later
@@ -72,11 +76,15 @@ function qualify(stack: string, organization: string | undefined): string {
     return organization === undefined || organization === "" ? stack : `${organization}/${stack}`;
 }
 
+function runsPolicyPack(operation: Operation): boolean {
+    return operation === "preview" || operation === "up";
+}
+
 /** The stacks of `stage` in the order `operation` visits them, each with its commands. */
 export function stageSteps(operation: Operation, stage: string, options: StageOptions = {}): StackStep[] {
     const stacks = stageStacks(stage, false);
     const ordered = operation === "destroy" ? [...stacks].reverse() : stacks;
-    const policy = operation === "preview" || operation === "up" ? ["--policy-pack", "policies", "--policy-pack-config", `policies/config/${stage}.json`] : [];
+    const policy = runsPolicyPack(operation) ? ["--policy-pack", "policies", "--policy-pack-config", packConfigPath(stage)] : [];
     const extra = options.extraArgs ?? [];
     let missingUpstream: string | undefined;
     return ordered.map((stack) => {
@@ -194,13 +202,20 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
     };
 }
 
-/** What a stage must have before the real CLI is run on it; throws a UsageError naming the missing file. */
+/**
+ * What a stage must have before the real CLI is run on it; throws a UsageError naming the missing
+ * file, or, for preview and up, whose policy config derives from it, the problems of its stage file.
+ */
 export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { organization?: string; protectData: boolean } {
     const stageFile = configFileFor(args.stage);
     if (!fs.existsSync(path.join(repoRoot, stageFile))) throw new UsageError(`${stageFile} not found: a stage is defined by its Pulumi.<stage>.yaml`);
-    const policyConfig = path.join("policies", "config", `${args.stage}.json`);
-    if (!fs.existsSync(path.join(repoRoot, policyConfig))) {
-        throw new UsageError(`${policyConfig} not found: every stage runs the policy pack with its own config (copy policies/config/dev.json and adjust it; policies/README.md)`);
+    if (runsPolicyPack(args.operation)) {
+        try {
+            stageCheckSettings(args.stage, repoRoot);
+        } catch (error) {
+            if (error instanceof StageConfigError) throw new UsageError(`the policy pack's config derives from ${stageFile}, which the program rejects: ${error.message}`);
+            throw error;
+        }
     }
     const config = readStageConfigFile(args.stage, repoRoot);
     const protectData = config["spotify:protectData"] === "true";
@@ -296,6 +311,10 @@ async function main(argv: readonly string[]): Promise<number> {
         throw error;
     }
     const { operation, stage } = args;
+    if (runsPolicyPack(operation)) {
+        writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
+        console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);
+    }
     let existing: Set<string> | undefined;
     if (operation !== "up") {
         const list = listStacksCommand(checked.organization);

@@ -71,7 +71,7 @@ export const quicksightPolicies: Policies = [
         name: "quicksight-approved-principals",
         description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightOwners and spotify:quicksightViewers).",
         severity: "high",
-        remediation: "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (and mirrored in policies/config/<stage>.json), or add the principal to both.",
+        remediation: "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (the policy config is derived from it), or add the principal to both.",
         configSchema: {
             properties: { principals: { type: "array", items: { type: "string" }, description: "spotify:quicksightOwners and spotify:quicksightViewers of Pulumi.<stage>.yaml." } },
             required: ["principals"],

@@ -6,9 +6,9 @@ import { at, isUnknown } from "./values";
 
 /**
  * The stage a rule is configured for. CrossGuard gives each policy only its own config, so every
- * rule that needs the stage's naming scope declares these two properties, and each
- * policies/config/<stage>.json repeats them per rule (a test keeps the copies equal to
- * Pulumi.<stage>.yaml, and the policy-config-matches-stage rule catches a config run on the wrong stage).
+ * rule that needs the stage's naming scope declares these two properties, and the stage's policy
+ * config, derived from its Pulumi.<stage>.yaml (driver/stagePolicyConfig.ts), gives them to each;
+ * the policy-config-matches-stage rule catches a config run on the wrong stage.
  */
 export type ScopeConfig = NamingScope;
 

@@ -1,13 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { startPolicyPack } from "../../tools/policy/host";
-import { REPO_ROOT } from "../../infra/repository";
+import { PACK_DIR, startPolicyPack } from "../driver/host";
 
 /** How the offline check reports a pack that does not start: with what the pack said. */
 describe("policies: starting a pack", function () {
-    // Under out/ (ignored by git) so the pack resolves the repository's node_modules, as policies/ does.
-    const packDir = path.join(REPO_ROOT, "out", "policy-tests", "bad-pack");
+    // Under the pack's out/ (ignored by git, not published) so it resolves the SDK the pack resolves.
+    const packDir = path.join(PACK_DIR, "out", "bad-pack");
     const pack = (code: string) => {
         fs.mkdirSync(packDir, { recursive: true });
         fs.writeFileSync(path.join(packDir, "package.json"), JSON.stringify({ name: "bad-pack", version: "0.0.1", main: "index.js" }));

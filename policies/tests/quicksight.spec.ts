@@ -1,6 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
 
 const ANALYST = "arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts";
@@ -13,15 +10,6 @@ const dashboards = (principals: string[], extra: Record<string, unknown> = {}): 
     { type: "aws:quicksight/dashboard:Dashboard", name: "aws-dashboard", inputs: { dashboardId: "d", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
     { type: "aws-native:quicksight:Dashboard", name: "native-dashboard", inputs: { dashboardId: "d2", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
 ];
-
-/** A copy of dev's policy config with the given QuickSight principals (dev lists none yet). */
-function configWithPrincipals(principals: string[]): string {
-    const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "dev.json"), "utf8")) as Record<string, unknown>;
-    config["quicksight-approved-principals"] = { principals };
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "dev.json");
-    fs.writeFileSync(file, JSON.stringify(config));
-    return file;
-}
 
 describe("policies: QuickSight", function () {
     describe("quicksight-no-public-sharing", () => {
@@ -44,7 +32,7 @@ describe("policies: QuickSight", function () {
 
     describe("quicksight-approved-principals", () => {
         it("accepts the principals of the stage's config", async () => {
-            await assertCompliant("quicksight-approved-principals", dashboards([ANALYST]), { configFile: configWithPrincipals([ANALYST]) });
+            await assertCompliant("quicksight-approved-principals", dashboards([ANALYST]), { settings: { quicksightPrincipals: [ANALYST] } });
         });
         it("rejects any other principal, including through link sharing", async () => {
             const resources = dashboards([ANALYST, STRANGER], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
@@ -57,7 +45,7 @@ describe("policies: QuickSight", function () {
                     { resource: "native-dashboard", message: /permissions grants access to .*stranger/ },
                     { resource: "native-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
                 ],
-                { configFile: configWithPrincipals([ANALYST]) },
+                { settings: { quicksightPrincipals: [ANALYST] } },
             );
         });
         it("rejects every principal while the stage lists none (the committed dev config)", async () => {

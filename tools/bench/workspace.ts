@@ -37,18 +37,12 @@ export function generatedStageNames(count: number): string[] {
 }
 
 /**
- * Writes Pulumi.<stage>.yaml and policies/config/<stage>.json for each generated stage, as copies
- * of the template stage's with the stage name replaced, into the workspace.
+ * Writes Pulumi.<stage>.yaml for each generated stage, a copy of the template stage's with the
+ * stage name replaced, into the workspace: a stage is its one file (its policy config derives from it).
  */
 export function writeGeneratedStages(workspace: string, stages: string[]): void {
     const stageFile = fs.readFileSync(path.join(workspace, configFileFor(TEMPLATE_STAGE)), "utf8");
     const stageKey = new RegExp(`^(\\s*spotify:stage:\\s*)${TEMPLATE_STAGE}\\s*$`, "m");
     if (!stageKey.test(stageFile)) throw new Error(`${configFileFor(TEMPLATE_STAGE)} has no "spotify:stage: ${TEMPLATE_STAGE}" line to generate stages from`);
-    const policyConfig = fs.readFileSync(path.join(workspace, "policies", "config", `${TEMPLATE_STAGE}.json`), "utf8");
-    for (const stage of stages) {
-        fs.writeFileSync(path.join(workspace, configFileFor(stage)), stageFile.replace(stageKey, `$1${stage}`));
-        // Policies whose config names the stage (naming rules, policy-config-matches-stage) get the new one.
-        const renamed = JSON.stringify(JSON.parse(policyConfig), (key, value: unknown) => (key === "stage" && value === TEMPLATE_STAGE ? stage : value), 2);
-        fs.writeFileSync(path.join(workspace, "policies", "config", `${stage}.json`), `${renamed}\n`);
-    }
+    for (const stage of stages) fs.writeFileSync(path.join(workspace, configFileFor(stage)), stageFile.replace(stageKey, `$1${stage}`));
 }

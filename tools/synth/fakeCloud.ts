@@ -40,6 +40,8 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
         subnetSpecs?: { type: string; name?: string }[];
         natGateways?: { strategy?: string };
         vpcEndpointSpecs?: { serviceName: string }[];
+        enableDnsHostnames?: boolean;
+        enableDnsSupport?: boolean;
     };
     const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(args.name, ...parts).slice(0, 17)}`;
     const zones = inputs.availabilityZoneNames ?? "abcdef".slice(0, inputs.numberOfAvailabilityZones ?? 3).split("").map((letter) => `${region}${letter}`);
@@ -68,7 +70,7 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     const subnetState = subnets.map(({ zoneIndex: _zone, type: _type, ...subnet }) => subnet);
     const ofType = (type: string) => subnetState.filter((_, index) => subnets[index].type === type);
     return {
-        vpc: { id: vpcId, enableDnsHostnames: args.inputs.enableDnsHostnames ?? false, enableDnsSupport: args.inputs.enableDnsSupport ?? true },
+        vpc: { id: vpcId, enableDnsHostnames: inputs.enableDnsHostnames ?? false, enableDnsSupport: inputs.enableDnsSupport ?? true },
         vpcId,
         subnets: subnetState,
         publicSubnets: ofType("Public"),
@@ -88,6 +90,14 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     };
 }
 
+/** The inputs newResource reads; which of them a resource has depends on its type. */
+interface ReadInputs {
+    name?: string;
+    bucket?: string;
+    vpcEndpointType?: string;
+    [input: string]: unknown;
+}
+
 /** Stack outputs of already-synthesized stacks, by fully qualified stack name. */
 export type UpstreamOutputs = ReadonlyMap<string, Record<string, unknown>>;
 
@@ -99,8 +109,9 @@ export type UpstreamOutputs = ReadonlyMap<string, Record<string, unknown>>;
 export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+            const inputs = args.inputs as ReadInputs;
             if (args.type === "pulumi:pulumi:StackReference") {
-                const stackName = String(args.inputs.name);
+                const stackName = String(inputs.name);
                 const outputs = upstream.get(stackName);
                 if (outputs === undefined) {
                     throw new Error(`StackReference to ${stackName}: that stack has not been synthesized in this run (synthesize upstream layers first).`);
@@ -114,7 +125,7 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
             let id = shortId;
             switch (args.type) {
                 case "aws:s3/bucket:Bucket":
-                    id = String(args.inputs.bucket);
+                    id = String(inputs.bucket);
                     computed.arn = `arn:${FAKE_PARTITION}:s3:::${id}`;
                     computed.bucketDomainName = `${id}.s3.amazonaws.com`;
                     break;
@@ -124,11 +135,11 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                     computed.arn = `arn:${FAKE_PARTITION}:kms:${region}:${FAKE_ACCOUNT_ID}:key/${id}`;
                     break;
                 case "aws:iam/role:Role":
-                    id = String(args.inputs.name ?? shortId);
+                    id = String(inputs.name ?? shortId);
                     computed.arn = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/${id}`;
                     break;
                 case "aws:iam/policy:Policy":
-                    id = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:policy/${String(args.inputs.name ?? shortId)}`;
+                    id = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:policy/${String(inputs.name ?? shortId)}`;
                     computed.arn = id;
                     break;
                 case "aws:ec2/securityGroup:SecurityGroup":
@@ -139,29 +150,29 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                     id = `vpce-${digest(seed).slice(0, 17)}`;
                     computed.arn = `arn:${FAKE_PARTITION}:ec2:${region}:${FAKE_ACCOUNT_ID}:vpc-endpoint/${id}`;
                     // A gateway endpoint's service is reached through its managed prefix list.
-                    if (args.inputs.vpcEndpointType === "Gateway") computed.prefixListId = `pl-${digest(seed, "prefix-list").slice(0, 8)}`;
+                    if (inputs.vpcEndpointType === "Gateway") computed.prefixListId = `pl-${digest(seed, "prefix-list").slice(0, 8)}`;
                     break;
                 case "awsx:ec2:Vpc":
                     Object.assign(computed, fakeAwsxVpc(args, region));
                     break;
                 case "aws:athena/workgroup:Workgroup":
-                    id = String(args.inputs.name);
+                    id = String(inputs.name);
                     computed.arn = `arn:${FAKE_PARTITION}:athena:${region}:${FAKE_ACCOUNT_ID}:workgroup/${id}`;
                     break;
                 default: {
                     // QuickSight ARNs name the asset kind and its id: arn:aws:quicksight:<region>:<account>:dataset/<dataSetId>.
                     const quicksight = QUICKSIGHT_ID_INPUTS[args.type];
                     if (quicksight !== undefined) {
-                        id = String(args.inputs[quicksight.idInput]);
+                        id = String(inputs[quicksight.idInput]);
                         computed.arn = `arn:${FAKE_PARTITION}:quicksight:${region}:${FAKE_ACCOUNT_ID}:${quicksight.kind}/${id}`;
                         break;
                     }
                     if (args.custom !== false && !args.type.startsWith("pulumi:")) {
-                        computed.arn = `arn:${FAKE_PARTITION}:${service}:${region}:${FAKE_ACCOUNT_ID}:${args.name}/${String(args.inputs.name ?? shortId)}`;
+                        computed.arn = `arn:${FAKE_PARTITION}:${service}:${region}:${FAKE_ACCOUNT_ID}:${args.name}/${String(inputs.name ?? shortId)}`;
                     }
                 }
             }
-            return { id, state: { ...args.inputs, ...computed } };
+            return { id, state: { ...inputs, ...computed } };
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
             switch (args.token) {

@@ -85,7 +85,7 @@ function toRuntimeString(node: unknown): string {
     if (isScalar(node)) {
         // A plain scalar without a tag is passed as written; quoted and tagged ones by their value.
         if (node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === "string") return node.source;
-        return node.value === null ? "" : String(node.value);
+        return node.value === null ? "" : node.toString();
     }
     if (isMap(node) && node.has("secure")) return UNDECRYPTED_SECRET;
     if (node === null || node === undefined) return "";

@@ -3,11 +3,10 @@ import { buildStack } from "../../infra/program";
 import { resolveStack, StackTarget } from "../../policies/conventions/stacks";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "./fakeCloud";
 import { mockMonitor, MonitorMethod, settledOutput, waitForRPCs } from "../sdkInternals";
-import { Manifest, ManifestResource, SECRET_MASK, UNKNOWN_MASK } from "./manifest";
+import { Manifest, ManifestResource, SECRET_MASK, SYNTH_ORGANIZATION, UNKNOWN_MASK } from "./manifest";
 
+export { SYNTH_ORGANIZATION };
 export const PROJECT = "spotify-pipeline";
-/** Organization the mock runtime reports; StackReferences of layer stacks are named with it. */
-export const SYNTH_ORGANIZATION = "organization";
 
 export interface SynthesizeOptions {
     stackName: string;
@@ -179,7 +178,7 @@ async function settle(outputs: Record<string, unknown>): Promise<Record<string, 
 
 /** Masks secrets and unknowns, and resolves assets to their (program-relative) path or text. */
 async function mask(value: unknown): Promise<unknown> {
-    if (value === pulumi.runtime.unknownValue || (pulumi.Output.isInstance(value as object) as boolean)) return UNKNOWN_MASK;
+    if (value === pulumi.runtime.unknownValue || pulumi.Output.isInstance(value)) return UNKNOWN_MASK;
     if (value instanceof Promise) return mask(await value);
     if (Array.isArray(value)) return Promise.all(value.map(mask));
     if (value !== null && typeof value === "object") {

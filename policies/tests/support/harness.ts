@@ -1,16 +1,53 @@
 import * as assert from "assert";
-import { PolicyCheck } from "../../../tools/policy/check";
-import type { PolicyReport, Violation } from "../../../tools/policy/report";
-import type { Manifest, ManifestResource } from "../../../tools/synth/manifest";
-import { UNKNOWN_MASK } from "../../../tools/synth/manifest";
-import { readStageConfigFile } from "../../../tools/synth/stageConfig";
-import { PROJECT } from "../../../tools/synth/synthesize";
+import { CheckSettings, PolicyCheck } from "../../driver/check";
+import { Manifest, ManifestResource, UNKNOWN_MASK } from "../../driver/manifest";
+import type { PolicyReport, Violation } from "../../driver/report";
+import type { StageSettings } from "../../driver/stagePolicyConfig";
 
 /**
  * Runs fixtures through the real pack, started as the engine starts it and asked over the analyzer
- * protocol: the same path as `npm run policy`. Starting the pack takes seconds, so every spec file
+ * protocol: the same driver as `npm run policy`. Starting the pack takes seconds, so every spec file
  * shares one, stopped after the whole run.
  */
+
+/** The project the fixture stacks belong to (the repository's Pulumi project). */
+export const PROJECT = "spotify-pipeline";
+
+/**
+ * The two stages the fixtures are written for, with the settings of the repository's dev (a
+ * sandbox) and prod (protects its data, isolated network): the policy config of each is derived
+ * from these as it is from a Pulumi.<stage>.yaml.
+ */
+export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
+    dev: {
+        stage: "dev",
+        namePrefix: "spotify",
+        network: "none",
+        protectData: false,
+        accessLogging: false,
+        quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform"],
+        athenaWorkgroup: "spotify_dev_analytics",
+    },
+    prod: {
+        stage: "prod",
+        namePrefix: "spotify",
+        network: "isolated",
+        protectData: true,
+        accessLogging: true,
+        quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform", "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts"],
+        athenaWorkgroup: "spotify_prod_analytics",
+    },
+};
+
+/** The check settings of a fixture stage, with some of its settings replaced. */
+export function fixtureCheckSettings(stage: string, overrides: Partial<StageSettings> = {}): CheckSettings {
+    const fixture = FIXTURE_STAGES[stage];
+    if (fixture === undefined) throw new Error(`no fixture stage ${stage} (there are: ${Object.keys(FIXTURE_STAGES).join(", ")})`);
+    const settings = { ...fixture, ...overrides };
+    // The raw config ConfigureStack and the default aws provider receive, as a stage file holds it.
+    const stageConfig = { "aws:region": "eu-west-1", "spotify:stage": settings.stage, "spotify:namePrefix": settings.namePrefix };
+    return { stageConfig, settings, source: `the fixture stage ${stage}` };
+}
 
 let shared: Promise<PolicyCheck> | undefined;
 
@@ -79,23 +116,19 @@ export function fixtureManifest(stack: string, resources: FixtureResource[]): Ma
 }
 
 export interface EvaluateOptions {
-    /** The stage whose policy config and Pulumi.<stage>.yaml apply; dev unless given. */
+    /** The fixture stage whose settings apply; dev unless given. */
     stage?: string;
     /** The stack the fixture belongs to; `<stage>-storage` unless given. */
     stack?: string;
-    /** Another policy config file than policies/config/<stage>.json. */
-    configFile?: string;
+    /** Settings that differ from the fixture stage's. */
+    settings?: Partial<StageSettings>;
 }
 
 /** The pack's report on one fixture stack. */
 export async function evaluate(resources: FixtureResource[], options: EvaluateOptions = {}): Promise<PolicyReport> {
     const stage = options.stage ?? "dev";
     const check = await sharedCheck();
-    return check.evaluate([fixtureManifest(options.stack ?? `${stage}-storage`, resources)], {
-        stage,
-        stageConfig: readStageConfigFile(stage),
-        ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
-    });
+    return check.evaluate([fixtureManifest(options.stack ?? `${stage}-storage`, resources)], fixtureCheckSettings(stage, options.settings));
 }
 
 export function violations(report: PolicyReport, policy?: string): Violation[] {

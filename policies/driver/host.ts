@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../infra/repository";
-import { resolveSdkModule } from "../sdkInternals";
+import { resolveSdkModule } from "./sdkModules";
 
 /**
  * Starts a policy pack the way the Pulumi engine's plugin host does: as a child process in the
@@ -11,6 +11,20 @@ import { resolveSdkModule } from "../sdkInternals";
  * engine's address and "." (the pack). That runner registers ts-node with type checking, using
  * the pack's tsconfig.json, and requires the pack.
  */
+
+/**
+ * The pack's source folder (PulumiPolicy.yaml, the TypeScript the engine launcher compiles): the one
+ * above this module, or, when this module runs compiled from build/policies/driver/, the one it was
+ * compiled from.
+ */
+export const PACK_DIR = packSourceDir(path.join(__dirname, ".."));
+
+function packSourceDir(above: string): string {
+    for (const candidate of [above, path.join(above, "..", "..", path.basename(above))]) {
+        if (fs.existsSync(path.join(candidate, "PulumiPolicy.yaml"))) return candidate;
+    }
+    throw new Error(`no policy pack (PulumiPolicy.yaml) in ${above} or the folder it was compiled from`);
+}
 
 export const LAUNCHERS = {
     /** Exactly what `pulumi preview --policy-pack` runs: run-policy-pack, ts-node, type checked. */
@@ -87,14 +101,19 @@ let inProcess: Promise<RunningPack> | undefined;
  * this process and prints the port with console.log, as it does for the engine. @pulumi/policy
  * serves one pack per process and offers no way to stop its server, so the pack is served once
  * and shared by every caller; its server keeps the process alive, so a command exits explicitly.
- * The module is resolved beside this one: the source pack under tsx, build/policies under node.
+ * The module is the pack this driver belongs to: build/policies when compiled, which resolves the
+ * SDK the compiled tools load (the repository's); the source pack under tsx, which resolves
+ * policies/node_modules when that is installed, a second SDK beside a caller's own (so tests that
+ * synthesize use the other launchers).
  */
 function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack> {
+    const name = path.basename(packDir);
+    if (path.resolve(packDir) !== PACK_DIR) return Promise.reject(new Error(`the in-process launcher serves only the pack this driver belongs to (${PACK_DIR}), not ${packDir}`));
     inProcess ??= new Promise<RunningPack>((resolve, reject) => {
         const log = console.log;
         const timer = setTimeout(() => {
             restore();
-            reject(new Error(`policy pack ${path.relative(REPO_ROOT, packDir)} (in-process launcher) printed no port within ${timeoutMs / 1000}s`));
+            reject(new Error(`policy pack ${name} (in-process launcher) printed no port within ${timeoutMs / 1000}s`));
         }, timeoutMs).unref();
         const restore = () => {
             clearTimeout(timer);
@@ -106,12 +125,12 @@ function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack
             restore();
             resolve({ address: `127.0.0.1:${port}`, stderr: () => "", stop: () => Promise.resolve() });
         };
-        const entry = path.join(__dirname, "..", "..", path.relative(REPO_ROOT, packDir));
+        const entry = path.join(__dirname, "..");
         try {
             require(entry);
         } catch (error) {
             restore();
-            reject(new Error(`policy pack ${path.relative(REPO_ROOT, packDir)} (in-process launcher) failed to load: ${error instanceof Error ? error.message : String(error)}`));
+            reject(new Error(`policy pack ${name} (in-process launcher) failed to load: ${error instanceof Error ? error.message : String(error)}`));
         }
     });
     return inProcess;

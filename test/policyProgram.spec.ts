@@ -3,14 +3,17 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stageManifests } from "../../test/support/synth";
-import { stageManifestsToCheck } from "../../tools/policy/check";
-import type { PolicyReport } from "../../tools/policy/report";
-import type { Manifest, ManifestResource } from "../../tools/synth/manifest";
-import { stageStacks } from "../../tools/synth/stage";
-import { REPO_ROOT } from "../../infra/repository";
-import { readStageConfigFile } from "../../tools/synth/stageConfig";
-import { sharedCheck, violations } from "./support/harness";
+import * as ts from "typescript";
+import { builtinModules } from "module";
+import { REPO_ROOT } from "../infra/repository";
+import type { PolicyReport } from "../policies/driver/report";
+import { TAGGABLE_TYPES } from "../policies/rules/tags";
+import { sharedCheck, violations } from "../policies/tests/support/harness";
+import { stageManifestsToCheck } from "../tools/policy/check";
+import { stageCheckSettings } from "../tools/policy/stageSettings";
+import type { Manifest, ManifestResource } from "../tools/synth/manifest";
+import { stageStacks } from "../tools/synth/stage";
+import { stageManifests } from "./support/synth";
 
 /** The real program and the broken fixture program, through the same check as `npm run policy`. */
 
@@ -25,14 +28,14 @@ describe("policies: the program", function () {
                 manifests.map((manifest) => manifest.stack),
                 [...stageStacks(stage, false), stage],
             );
-            const report = await (await sharedCheck()).evaluate(manifests, { stage, stageConfig: readStageConfigFile(stage) });
+            const report = await (await sharedCheck()).evaluate(manifests, stageCheckSettings(stage));
             const mandatory = violations(report).filter((violation) => violation.enforcement === "mandatory");
             assert.deepStrictEqual(mandatory.map(({ policy, resourceName, message }) => `${policy} ${resourceName}: ${message}`), []);
         });
     }
 
     it("prod: the broken fixture fails with mandatory violations of each broken rule, and of data protection", async () => {
-        const report = await (await sharedCheck()).evaluate(await stageManifestsToCheck("prod", "broken"), { stage: "prod", stageConfig: readStageConfigFile("prod") });
+        const report = await (await sharedCheck()).evaluate(await stageManifestsToCheck("prod", "broken"), stageCheckSettings("prod"));
         const mandatory = new Set(violations(report).filter((violation) => violation.enforcement === "mandatory").map((violation) => violation.policy));
         for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging", "s3-data-bucket-versioning", "kms-key-policy"]) assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
     });
@@ -49,7 +52,7 @@ describe("policies: the program", function () {
             return found;
         }
         async function assertCaught(manifest: Manifest, policy: string, resourceName: string) {
-            const report = await (await sharedCheck()).evaluate([manifest], { stage: "prod", stageConfig: readStageConfigFile("prod") });
+            const report = await (await sharedCheck()).evaluate([manifest], stageCheckSettings("prod"));
             const found = violations(report).map((violation) => `${violation.policy} ${violation.resourceName}`);
             assert.ok(found.includes(`${policy} ${resourceName}`), `expected ${policy} on ${resourceName}, got ${JSON.stringify(found)}`);
         }
@@ -149,7 +152,7 @@ describe("policies: the program", function () {
             resource.inputs[property] = JSON.stringify(document);
         }
         async function assertCaught(manifest: Manifest, expected: [policy: string, resourceName: string][]) {
-            const report = await (await sharedCheck()).evaluate([manifest], { stage: "prod", stageConfig: readStageConfigFile("prod") });
+            const report = await (await sharedCheck()).evaluate([manifest], stageCheckSettings("prod"));
             const found = violations(report).map((violation) => `${violation.policy} ${violation.resourceName}`);
             for (const [policy, resourceName] of expected) {
                 assert.ok(found.includes(`${policy} ${resourceName}`), `expected ${policy} on ${resourceName}, got ${JSON.stringify(found)}`);
@@ -318,10 +321,81 @@ describe("policies: the program", function () {
         });
     });
 
+    describe("the pack against the program's own providers and stacks", () => {
+        it("lists as taggable only aws types that really have a tags input", () => {
+            for (const token of TAGGABLE_TYPES.filter((type) => type.startsWith("aws:"))) {
+                const [, module, name] = /^aws:([a-z0-9]+)\/([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(token) ?? [];
+                const typings = path.join(require.resolve("@pulumi/aws/package.json"), "..", module, `${name}.d.ts`);
+                assert.ok(fs.existsSync(typings), `${token}: no ${typings}`);
+                const args = /export interface \w+Args \{[\s\S]*?\n\}/.exec(fs.readFileSync(typings, "utf8"))?.[0] ?? "";
+                assert.match(args, /\n {4}tags\?:/, `${token} has no tags input`);
+            }
+        });
+
+        it("fails prod's synthesized etl stack once its job loses the connections", async () => {
+            const manifest = (await stageManifests("prod")).find((candidate) => candidate.stack === "prod-etl");
+            assert.ok(manifest, "prod-etl was not synthesized");
+            const check = await sharedCheck();
+            const options = stageCheckSettings("prod");
+            assert.deepStrictEqual(violations(await check.evaluate([manifest], options), "glue-network-connection"), []);
+            const withoutConnections = {
+                ...manifest,
+                resources: manifest.resources.map((resource) => {
+                    if (resource.type !== "aws:glue/job:Job") return resource;
+                    const { connections: _dropped, ...inputs } = resource.inputs;
+                    return { ...resource, inputs };
+                }),
+            };
+            const found = violations(await check.evaluate([withoutConnections], options), "glue-network-connection");
+            assert.deepStrictEqual(found.map((violation) => violation.resourceName), ["etl-job"]);
+        });
+    });
+
+    describe("the pack folder stands alone (cd policies && npm ci && npm test)", () => {
+        const PACK = path.join(REPO_ROOT, "policies");
+        const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; files: string[] };
+        /** The pack's TypeScript files, without its installed packages, scratch output and the fixture programs (which the repository's tools run). */
+        function sources(directory = PACK): string[] {
+            return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+                const file = path.join(directory, entry.name);
+                if (entry.isDirectory()) return ["node_modules", "out", "fixtures"].includes(entry.name) && directory === PACK ? [] : sources(file);
+                return entry.name.endsWith(".ts") ? [file] : [];
+            });
+        }
+        const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+        it("imports nothing outside policies/, and only packages policies/package.json declares (published files: its dependencies)", () => {
+            const problems: string[] = [];
+            for (const file of sources()) {
+                const relative = path.relative(PACK, file);
+                const published = manifest.files.some((entry) => relative === entry || relative.startsWith(entry));
+                const declared = published ? manifest.dependencies : { ...manifest.dependencies, ...manifest.devDependencies };
+                for (const { fileName: specifier } of ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true).importedFiles) {
+                    if (specifier.startsWith(".")) {
+                        if (path.relative(PACK, path.resolve(path.dirname(file), specifier)).startsWith("..")) problems.push(`${relative}: ${specifier} is outside policies/`);
+                    } else if (!builtinModules.includes(specifier.replace(/^node:/, "")) && !(packageOf(specifier) in declared)) {
+                        problems.push(`${relative}: ${specifier} is not among policies/package.json's ${published ? "dependencies" : "dependencies or devDependencies"}`);
+                    }
+                }
+            }
+            assert.deepStrictEqual(problems, []);
+        });
+
+        it("pins its test tools to the repository's versions", () => {
+            const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+            const rootVersions: Record<string, string> = { ...root.dependencies, ...root.devDependencies };
+            for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
+                assert.strictEqual(version, rootVersions[name], `${name}: policies/package.json pins ${version}, package.json ${rootVersions[name]}`);
+            }
+        });
+    });
+
     describe("npm run policy", () => {
         const run = (...args: string[]) => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-out-"));
-            const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", ...args, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+            // The pack as its own process: under tsx an in-process pack would load the SDK from
+            // policies/node_modules beside the repository's, which the synthesis loads.
+            const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", ...args, "--launcher", "tsx", "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
             return { ...result, out };
         };
 

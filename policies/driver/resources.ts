@@ -1,7 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import type { Manifest, ManifestResource } from "../synth/manifest";
-import { UNKNOWN_MASK } from "../synth/manifest";
-import type { AnalyzedResource } from "./analyzer";
+import { AnalyzedResource, UNKNOWN_VALUE } from "./analyzer";
+import { Manifest, ManifestResource, UNKNOWN_MASK } from "./manifest";
 
 /**
  * Manifest resources as the engine would describe them to a policy pack during `pulumi preview`.
@@ -20,7 +18,7 @@ function providerUrn(reference: string): string {
 
 /** The engine's unknown sentinel wherever synthesis recorded an unknown value. */
 function withUnknowns(value: unknown): unknown {
-    if (value === UNKNOWN_MASK) return pulumi.runtime.unknownValue;
+    if (value === UNKNOWN_MASK) return UNKNOWN_VALUE;
     if (Array.isArray(value)) return value.map(withUnknowns);
     if (value !== null && typeof value === "object") {
         return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withUnknowns(inner)]));

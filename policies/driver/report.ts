@@ -24,7 +24,8 @@ export interface PolicyReport {
     pack: { name: string; version: string };
     /** "program" for the real program, "fixture <name>" for a fixture program. */
     target: string;
-    configFile: string;
+    /** Where the policy config came from: "derived from Pulumi.<stage>.yaml". */
+    policyConfig: string;
     stacks: StackResult[];
 }
 
@@ -55,7 +56,7 @@ function summary(report: PolicyReport): string {
 }
 
 function heading(report: PolicyReport): string {
-    return `Policy pack ${report.pack.name} ${report.pack.version} on stage ${report.stage} (${report.target}), config ${report.configFile}`;
+    return `Policy pack ${report.pack.name} ${report.pack.version} on stage ${report.stage} (${report.target}), policy config ${report.policyConfig}`;
 }
 
 function rule(violation: Violation): string {

@@ -1,45 +1,35 @@
 import Ajv, { type ValidateFunction } from "ajv";
-import * as fs from "fs";
-import * as path from "path";
-import { REPO_ROOT } from "../../infra/repository";
 import type { EnforcementLevel, PolicyConfig, PolicyInfo } from "./analyzer";
 
 /**
- * Policy pack config as the Pulumi CLI handles --policy-pack-config: parse the file, fill in each
+ * Policy pack config as the Pulumi CLI handles --policy-pack-config: parse the file's JSON, fill in each
  * policy's schema defaults and pack enforcement level, apply "all" and then the per-policy entries,
  * and validate each policy's properties against its schema (with Ajv, as the CLI does with a JSON
  * Schema validator). Stricter than the CLI in one way: an
  * entry naming no policy of the pack is an error here (the CLI ignores it), so typos surface.
  */
 
-export const PACK_DIR = path.join(REPO_ROOT, "policies");
-
-export function policyConfigFile(stage: string): string {
-    return path.join(PACK_DIR, "config", `${stage}.json`);
-}
-
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-interface GivenConfig {
+/** A --policy-pack-config file's content: `{"<policy>|all": "<level>" | {"enforcementLevel"?: "<level>", ...properties}}`. */
+export type PolicyConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export interface GivenConfig {
     enforcementLevel?: EnforcementLevel;
     properties: Record<string, unknown>;
 }
 
-/** Reads a --policy-pack-config file: `{"<policy>|all": "<level>" | {"enforcementLevel"?: "<level>", ...properties}}`. */
-export function readPolicyConfigFile(file: string): Record<string, GivenConfig> {
-    if (!fs.existsSync(file)) {
-        throw new Error(`${path.relative(REPO_ROOT, file)} not found: every stage needs its policy config (see policies/README.md).`);
-    }
-    const raw: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${file}: must be a JSON object keyed by policy name`);
+/** The entries of a --policy-pack-config file's parsed JSON; `source` names it in errors. */
+export function parsePolicyConfig(raw: unknown, source: string): Record<string, GivenConfig> {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`${source}: must be a JSON object keyed by policy name`);
     return Object.fromEntries(
         Object.entries(raw).map(([policy, value]) => {
             if (typeof value !== "string" && (value === null || typeof value !== "object" || Array.isArray(value))) {
-                throw new Error(`${file}: ${policy}: must be an enforcement level or an object of settings, got ${JSON.stringify(value)}`);
+                throw new Error(`${source}: ${policy}: must be an enforcement level or an object of settings, got ${JSON.stringify(value)}`);
             }
             const { enforcementLevel, ...properties } = typeof value === "string" ? { enforcementLevel: value } : (value as Record<string, unknown>);
             if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel as EnforcementLevel)) {
-                throw new Error(`${file}: ${policy}: ${JSON.stringify(enforcementLevel)} is not an enforcement level (${LEVELS.join(", ")})`);
+                throw new Error(`${source}: ${policy}: ${JSON.stringify(enforcementLevel)} is not an enforcement level (${LEVELS.join(", ")})`);
             }
             return [policy, { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties }];
         }),

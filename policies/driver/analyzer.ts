@@ -9,6 +9,13 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
  * the engine makes to a policy pack, with plain objects in and out.
  */
 
+/**
+ * How the analyzer protocol writes a value unknown during preview: the SDK's
+ * pulumi.runtime.unknownValue (test/sdkInternals.spec.ts checks they agree), written out here so the
+ * driver loads the protocol stubs only, never a second copy of the whole SDK.
+ */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "low" | "medium" | "high" | "critical";
 
