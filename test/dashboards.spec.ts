@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { parseStageConfig, StageConfig } from "../infra/config";
 import { assertDashboardContract, Dashboard, DASHBOARD_FILE, dashboardContractProblems, DashboardDefinitionError, loadDashboard } from "../infra/dashboards/definition";
-import { loadQueryCatalog, QUERIES_DIR } from "../infra/queries/catalog";
+import { loadQueryCatalog, QUERIES_DIR } from "../infra/athena/catalog";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { PROJECT, SynthesisError, SYNTH_ORGANIZATION, synthesizeStack } from "../tools/synth/synthesize";
 import { stackTemplate, stageManifests } from "./support/synth";
@@ -141,7 +141,7 @@ describe("dashboards: contract with the views' declared schemas", () => {
 
     it("fails a numeric aggregate or axis on a text column, a filter column some dataset lacks, and a sort the visual does not show", () => {
         const dashboard = loadDashboard();
-        const broken: Dashboard = JSON.parse(JSON.stringify(dashboard));
+        const broken = JSON.parse(JSON.stringify(dashboard)) as Dashboard;
         const visual = (id: string) => broken.sheets.flatMap((sheet) => sheet.visuals).find((candidate) => candidate.id === id)!;
         const kpi = visual("hit-score-kpi");
         if (kpi.type === "kpi") kpi.value = { column: "genre", aggregate: "average" };

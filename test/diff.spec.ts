@@ -191,7 +191,7 @@ describe("reviewer diff", () => {
         it("pretty-prints a changed policy and diffs it line by line, without cutting long values", async () => {
             const storage = stackOf(await stageManifests("dev"), "dev-storage");
             const head = editResource(storage, "storage-staging-policy", (resource) => {
-                const policy = JSON.parse(String(resource.inputs.policy));
+                const policy = JSON.parse(String(resource.inputs.policy)) as { Statement: unknown[] };
                 policy.Statement.push({ Sid: "AllowAnalytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" }, Action: "s3:GetObject", Resource: "*" });
                 resource.inputs.policy = JSON.stringify(policy);
             });
@@ -250,7 +250,7 @@ describe("reviewer diff", () => {
                 assert.ok(args !== undefined, `${type}: no ${name}Args in ${file}`);
                 for (const property of rule.properties) {
                     const top = property.split(".")[0];
-                    assert.match(args!, new RegExp(`\\n\\s+${top}\\??:`), `${type}: ${top} is not an input of ${name}Args`);
+                    assert.match(args, new RegExp(`\\n\\s+${top}\\??:`), `${type}: ${top} is not an input of ${name}Args`);
                 }
             }
         });
@@ -303,7 +303,7 @@ describe("reviewer diff", () => {
                 assert.match(run.stdout, /dev-etl: 4 to update/);
                 assert.match(run.stdout, /retentionInDays: 14 → 60/);
                 assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 3 \| `dev-etl` \| 0 \| 4 \| 0 \| 0 \| 0 \| 0 \|/);
-                assert.strictEqual(JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")).stages[0].stage, "dev");
+                assert.strictEqual((JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")) as { stages: { stage: string }[] }).stages[0].stage, "dev");
             } finally {
                 fs.rmSync(root, { recursive: true, force: true });
             }

@@ -36,7 +36,7 @@ function readQueryFiles(): QueryFile[] {
             return {
                 name,
                 sql: fs.readFileSync(path.join(directory, file), "utf8"),
-                schema: JSON.parse(fs.readFileSync(path.join(directory, `${name}.schema.json`), "utf8")),
+                schema: JSON.parse(fs.readFileSync(path.join(directory, `${name}.schema.json`), "utf8")) as QueryFile["schema"],
             };
         });
 }
@@ -51,7 +51,7 @@ function expectedHiveType(athenaType: string): string {
 function decodePrestoView(text: unknown): Record<string, unknown> {
     const match = /^\/\* Presto View: ([A-Za-z0-9+/]+={0,2}) \*\/$/.exec(String(text));
     assert.ok(match, `not a Presto view encoding: ${String(text).slice(0, 60)}`);
-    return JSON.parse(Buffer.from(match[1], "base64").toString("utf8"));
+    return JSON.parse(Buffer.from(match[1], "base64").toString("utf8")) as Record<string, unknown>;
 }
 
 const files = readQueryFiles();

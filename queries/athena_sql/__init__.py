@@ -1,9 +1,10 @@
 """Athena SQL of the spotify-pipeline: catalog, transpilation to DuckDB and local execution.
 
-Modules: ``catalog`` (load and validate ``*.sql`` + ``*.schema.json``), ``transpile``
+Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``infra/athena/catalog.ts``
+loads it, and the checks of each SQL's references), ``transpile``
 (sqlglot, athena -> duckdb), ``schemas`` (DuckDB and Trino types vs the declared Athena types,
 schema comparison), ``local`` (run everything on DuckDB over the local warehouse Parquet; CLI),
 ``glue_catalog`` (the Glue tables and named queries of synthesized manifests, written into a
 Trino file metastore), ``trino_engine`` (a local Trino server over that metastore; CLI).
-Import with ``queries/`` on ``sys.path`` (``PYTHONPATH=queries``); see ``queries/README.md``.
+Installed into ``.venv`` by ``tools/venv.sh`` (``queries/pyproject.toml``); see ``queries/README.md``.
 """

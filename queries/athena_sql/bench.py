@@ -1,6 +1,6 @@
 """Time the catalog on DuckDB over a synthetic warehouse of N rows (written to the contract).
 
-    PYTHONPATH=queries .venv/bin/python -m athena_sql.bench --rows 1000000
+    .venv/bin/python -m athena_sql.bench --rows 1000000
 
 Measures the local path only (transpile + DuckDB); Athena's cost is bytes scanned, not this.
 """
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection = connect(warehouse)
         create_views(connection, catalog)
         print(f"connect + contract check + create views: {time.perf_counter() - started:.2f}s")
-        print("| query | result rows | best of %d (s) |" % args.repeat)
+        print(f"| query | result rows | best of {args.repeat} (s) |")
         print("| --- | ---: | ---: |")
         for spec in catalog:
             timings = []

@@ -9,7 +9,7 @@ as null.
 
 CLI (from the repository root)::
 
-    PYTHONPATH=queries .venv/bin/python -m athena_sql.dashboard_data \\
+    .venv/bin/python -m athena_sql.dashboard_data \\
         --warehouse out/local/warehouse --queries visual-queries.json --out visual-data.json
 """
 

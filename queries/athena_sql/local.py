@@ -7,7 +7,7 @@ columns are checked against its ``*.schema.json``.
 
 CLI (from the repository root)::
 
-    PYTHONPATH=queries .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse
+    .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from athena_sql.catalog import CATALOG_TABLE, Catalog, CatalogError, QuerySpec, load_catalog
+from athena_sql.catalog import Catalog, CatalogError, QuerySpec, load_catalog
 from athena_sql.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
 from athena_sql.transpile import TranspileError, to_duckdb
 from spotify_etl.contract import parse_contract
@@ -42,7 +43,7 @@ class QueryResult:
     rows: list[tuple[object, ...]]
     mismatches: tuple[str, ...]
 
-    def records(self) -> list[dict[str, object]]:
+    def records(self) -> list[dict[str, Any]]:
         names = [column.name for column in self.columns]
         return [dict(zip(names, row, strict=True)) for row in self.rows]
 
@@ -71,10 +72,6 @@ def load_contract(path: Path = WAREHOUSE_CONTRACT) -> WarehouseContract:
         raise WarehouseError(str(error)) from error
     except KeyError as error:
         raise WarehouseError(f"{path}: contract type {error} has no DuckDB mapping") from error
-    if contract.table != CATALOG_TABLE:
-        raise WarehouseError(
-            f"{path}: the contract's table is {contract.table!r}, the SQL reads {CATALOG_TABLE!r}"
-        )
     return WarehouseContract(contract.table, columns, partition_keys)
 
 
@@ -102,11 +99,11 @@ def connect(
     )
     connection = duckdb.connect(":memory:")
     connection.execute(
-        f"CREATE VIEW {CATALOG_TABLE} AS SELECT * FROM read_parquet("
+        f"CREATE VIEW {contract.table} AS SELECT * FROM read_parquet("
         f"'{_quote(glob)}', hive_partitioning = true, union_by_name = true, "
         f"hive_types = {{{hive_types}}})"
     )
-    relation = connection.sql(f"SELECT * FROM {CATALOG_TABLE}")
+    relation = connection.sql(f"SELECT * FROM {contract.table}")
     actual = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     problems = [
         f"{name}: contract {kind}, Parquet {actual.get(name, 'missing')}"
@@ -131,6 +128,13 @@ def _quote(text: str) -> str:
 
 def create_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Create every view of the catalog, in dependency order, from its transpiled SQL."""
+    try:
+        connection.sql(f"SELECT * FROM {catalog.warehouse_table} LIMIT 0")
+    except duckdb.CatalogException as error:
+        raise WarehouseError(
+            f"the SQL reads the warehouse table {catalog.warehouse_table!r}, which the warehouse "
+            f"contract the connection was made with does not name: {error}"
+        ) from error
     for spec in catalog.views:
         sql = to_duckdb(spec.sql, spec.sql_path)
         try:

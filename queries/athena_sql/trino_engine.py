@@ -12,7 +12,7 @@ the Pulumi program declares.
 
 CLI, for a look by hand (the tests do the same)::
 
-    PYTHONPATH=queries .venv/bin/python -m athena_sql.trino_engine --manifests out/synth/dev \
+    .venv/bin/python -m athena_sql.trino_engine --manifests out/synth/dev \
         --warehouse out/trino/warehouse --sql 'SELECT * FROM genre_summary'
 """
 
@@ -35,6 +35,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import trino.dbapi
+import trino.exceptions
+
 from athena_sql.glue_catalog import (
     EXTERNAL_TABLE,
     DeclaredCatalog,
@@ -48,7 +51,7 @@ INSTALL_SCRIPT = REPO_ROOT / "tools" / "trino.sh"
 TRINO_VERSION = "476"
 CATALOG = "awsdatacatalog"
 """The Trino catalog name: Athena's name for the Glue Data Catalog (``PRESTO_VIEW_CATALOG`` in
-infra/queries/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
+infra/athena/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
 USER = "spotify-pipeline-tests"
 
 
@@ -175,7 +178,7 @@ class TrinoServer:
         if self._process is not None:
             raise TrinoError("the server is already running")
         self.port = free_port()
-        etc = self._write_config()
+        etc = self.write_config()
         self.metastore_dir.mkdir(parents=True, exist_ok=True)
         self._launched_at = time.monotonic()
         self._launched_wall = time.time()
@@ -227,7 +230,7 @@ class TrinoServer:
                 return max(0.0, stamp.timestamp() - self._launched_wall)
         return None
 
-    def _write_config(self) -> Path:
+    def write_config(self) -> Path:
         etc = self.workdir / "etc"
         (etc / "catalog").mkdir(parents=True, exist_ok=True)
         # Only the Hive plugin is loaded: a plugin directory of its own with a link to it.
@@ -371,9 +374,6 @@ class TrinoServer:
                 time.sleep(0.5)
 
     def _query_once(self, sql: str, schema: str | None) -> QueryOutput:
-        import trino.dbapi
-        import trino.exceptions
-
         connection = trino.dbapi.connect(
             host="127.0.0.1",
             port=self.port,

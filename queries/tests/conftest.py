@@ -17,33 +17,24 @@ from __future__ import annotations
 import json
 import random
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import duckdb
 import pytest
+
+from athena_sql.catalog import Catalog, load_catalog
+from athena_sql.glue_catalog import DeclaredCatalog, load_declared_catalog
+from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, connect, create_views, run_query
+from athena_sql.schemas import hive_to_duckdb
+from athena_sql.trino_engine import TrinoServer, install
+from spotify_etl.pipeline import run_pipeline
+from spotify_etl.session import local_session
 
 QUERIES_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = QUERIES_DIR.parent
-if str(QUERIES_DIR) not in sys.path:
-    sys.path.insert(0, str(QUERIES_DIR))
-
-import duckdb  # noqa: E402
-
-from athena_sql.catalog import Catalog, load_catalog  # noqa: E402
-from athena_sql.glue_catalog import DeclaredCatalog, load_declared_catalog  # noqa: E402
-from athena_sql.local import (  # noqa: E402
-    WAREHOUSE_CONTRACT,
-    QueryResult,
-    connect,
-    create_views,
-    run_query,
-)
-from athena_sql.schemas import hive_to_duckdb  # noqa: E402
-from athena_sql.trino_engine import TrinoServer, install  # noqa: E402
-
 ETL_SAMPLE = REPO_ROOT / "etl" / "sample"
 
 Row = dict[str, Any]
@@ -56,7 +47,7 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def contract() -> dict[str, Any]:
-    return json.loads(WAREHOUSE_CONTRACT.read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads(WAREHOUSE_CONTRACT.read_text(encoding="utf-8")))
 
 
 # --- warehouses -------------------------------------------------------------------------
@@ -65,12 +56,8 @@ def contract() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def etl_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run the real ETL on the committed sample into a tmp dir; return its warehouse dir."""
-    from spotify_etl.pipeline import run_pipeline  # type: ignore[import-not-found]
-
     assert (ETL_SAMPLE / "albums").is_dir(), f"{ETL_SAMPLE}: the committed sample is missing"
     # The ETL's own local settings: local[2], UI off, UTC, dynamic partition overwrite.
-    from spotify_etl.session import local_session  # type: ignore[import-not-found]
-
     spark = local_session("queries-tests", cores=2)
     output = tmp_path_factory.mktemp("etl_output")
     run_pipeline(spark, str(ETL_SAMPLE), str(output))
@@ -208,7 +195,7 @@ def edge_warehouse(tmp_path_factory: pytest.TempPathFactory, contract: dict[str,
 @pytest.fixture(scope="session", params=["etl_sample", "edge_cases"])
 def warehouse(request: pytest.FixtureRequest) -> Path:
     name = "etl_warehouse" if request.param == "etl_sample" else "edge_warehouse"
-    return request.getfixturevalue(name)
+    return cast(Path, request.getfixturevalue(name))
 
 
 # --- results ----------------------------------------------------------------------------

@@ -1,15 +1,17 @@
-"""The catalog loader: the declarations are complete and invalid ones fail naming the file."""
+"""The catalog as the Python side receives it from the program's loader (infra/athena/catalog.ts,
+whose own validation test/queries.spec.ts tests), and the SQL checks only a parser can make."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from athena_sql.catalog import Catalog, CatalogError, load_catalog
+from athena_sql.catalog import Catalog, CatalogError, QuerySpec, check_references, load_catalog, parse_catalog
+from spotify_etl.contract import load_contract
 
 QUERIES_DIR = Path(__file__).resolve().parents[1]
 
@@ -25,6 +27,19 @@ EXPECTED = {
 
 def test_catalog_has_every_required_query(catalog: Catalog) -> None:
     assert {spec.name: spec.kind for spec in catalog} == EXPECTED
+
+
+def test_the_warehouse_table_is_the_one_the_etl_contract_names(catalog: Catalog) -> None:
+    assert catalog.warehouse_table == load_contract().table
+
+
+def test_specs_hold_the_files_as_written(catalog: Catalog) -> None:
+    for spec in catalog:
+        assert spec.sql_path == QUERIES_DIR / f"{spec.name}.sql"
+        assert spec.sql == spec.sql_path.read_text(encoding="utf-8")
+        declared = json.loads(spec.schema_path.read_text(encoding="utf-8"))
+        assert [dataclasses.asdict(column) for column in spec.columns] == declared["columns"]
+        assert list(spec.depends_on) == declared.get("depends_on", [])
 
 
 def test_views_come_after_the_views_they_read(catalog: Catalog) -> None:
@@ -44,122 +59,75 @@ def test_hit_score_change_is_documented() -> None:
     assert "negative" in readme and "hit score" in readme
 
 
-@pytest.fixture
-def copy_queries(tmp_path: Path) -> Path:
-    for path in QUERIES_DIR.glob("*.sql"):
+def test_the_loaders_error_reaches_python_naming_the_file(tmp_path: Path) -> None:
+    for path in [*QUERIES_DIR.glob("*.sql"), *QUERIES_DIR.glob("*.schema.json")]:
         shutil.copy(path, tmp_path / path.name)
-    for path in QUERIES_DIR.glob("*.schema.json"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
+    schema = tmp_path / "genre_summary.schema.json"
+    declaration = json.loads(schema.read_text(encoding="utf-8"))
+    declaration["columns"][0]["type"] = "string"
+    schema.write_text(json.dumps(declaration), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"columns\.0\.type: \"string\" is not one of") as raised:
+        load_catalog(tmp_path)
+    assert str(schema) in str(raised.value)
 
 
-def edit_schema(directory: Path, name: str, change: Callable[[dict], None]) -> Path:
-    path = directory / f"{name}.schema.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
-def test_copy_loads(copy_queries: Path) -> None:
-    assert len(load_catalog(copy_queries)) == len(EXPECTED)
-
-
-SCHEMA_BREAKAGES: dict[str, tuple[str, Callable[[dict], None], str]] = {
-    "bad type": (
-        "genre_summary",
-        lambda d: d["columns"][0].update(type="string"),
-        "not an Athena type",
-    ),
-    "bad kind": ("genre_summary", lambda d: d.update(kind="table"), "kind 'table'"),
-    "wrong name": ("genre_summary", lambda d: d.update(name="other"), "must equal the file name"),
-    "no description": ("genre_summary", lambda d: d.update(description=" "), "description"),
-    "no columns": ("genre_summary", lambda d: d.update(columns=[]), "non-empty list"),
-    "duplicate column": (
-        "genre_summary",
-        lambda d: d["columns"].append(dict(d["columns"][0])),
-        "duplicate column",
-    ),
-    "unknown key": ("genre_summary", lambda d: d.update(owner="me"), "unknown key"),
-    "missing key": ("genre_summary", lambda d: d.pop("kind"), "missing key"),
-    "undeclared dependency": (
-        "genre_summary",
-        lambda d: d.pop("depends_on"),
-        r"reads \['hit_score_insights'\]; declare them in depends_on",
-    ),
-    "unused dependency": (
-        "track_vs_artist_popularity",
-        lambda d: d.update(depends_on=["hit_score_insights"]),
-        "does not read",
-    ),
-    "unknown dependency": (
-        "genre_summary",
-        lambda d: d.update(depends_on=["nope"]),
-        "no such query",
-    ),
-    "depends on a named query": (
-        "genre_summary",
-        lambda d: d.update(depends_on=["popularity_needs"]),
-        "only views can be read",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", sorted(SCHEMA_BREAKAGES))
-def test_invalid_schema_fails_naming_the_file(copy_queries: Path, case: str) -> None:
-    name, change, message = SCHEMA_BREAKAGES[case]
-    path = edit_schema(copy_queries, name, change)
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "printed invalid JSON"),
+        ('{"directory": "/q", "warehouse_table": "tracks", "queries": {}}', "queries must be a list"),
+        ('{"directory": "/q", "queries": []}', "warehouse_table must be a str"),
+        ('{"directory": "/q", "warehouse_table": "t", "queries": [{"name": "a", "kind": "table"}]}', r"queries\[0\]: kind 'table'"),
+    ],
+)
+def test_unexpected_loader_output_fails_naming_it(text: str, message: str) -> None:
     with pytest.raises(CatalogError, match=message) as raised:
-        load_catalog(copy_queries)
-    assert str(path) in str(raised.value)
+        parse_catalog(text, "exporter")
+    assert str(raised.value).startswith("exporter")
 
 
-def test_missing_schema_fails(copy_queries: Path) -> None:
-    (copy_queries / "genre_summary.schema.json").unlink()
-    with pytest.raises(CatalogError, match="genre_summary.sql: missing its schema declaration"):
-        load_catalog(copy_queries)
+def edited(catalog: Catalog, name: str, *, sql: str | None = None, depends_on: tuple[str, ...] | None = None) -> Catalog:
+    """``catalog`` with the SQL or the depends_on of the spec ``name`` replaced."""
+
+    def edit(spec: QuerySpec) -> QuerySpec:
+        return dataclasses.replace(
+            spec,
+            sql=spec.sql if sql is None else sql,
+            depends_on=spec.depends_on if depends_on is None else depends_on,
+        )
+
+    return dataclasses.replace(catalog, specs=tuple(edit(spec) if spec.name == name else spec for spec in catalog))
 
 
-def test_orphan_schema_fails(copy_queries: Path) -> None:
-    (copy_queries / "genre_summary.sql").unlink()
-    with pytest.raises(CatalogError, match="genre_summary.schema.json: declares a query without"):
-        load_catalog(copy_queries)
+def test_the_committed_sql_reads_what_it_declares(catalog: Catalog) -> None:
+    check_references(catalog)
 
 
-def test_qualified_table_fails(copy_queries: Path) -> None:
-    path = copy_queries / "track_vs_artist_popularity.sql"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("FROM tracks", "FROM spotify_dev_warehouse.tracks"),
-        encoding="utf-8",
-    )
+def test_undeclared_dependency_fails(catalog: Catalog) -> None:
+    broken = edited(catalog, "genre_summary", depends_on=())
+    with pytest.raises(CatalogError, match=r"genre_summary\.schema\.json: the SQL reads \['hit_score_insights'\]"):
+        check_references(broken)
+
+
+def test_unused_dependency_fails(catalog: Catalog) -> None:
+    broken = edited(catalog, "track_vs_artist_popularity", depends_on=("hit_score_insights",))
+    with pytest.raises(CatalogError, match=r"track_vs_artist_popularity\.schema\.json: depends_on .* does not read"):
+        check_references(broken)
+
+
+def test_qualified_table_fails(catalog: Catalog) -> None:
+    sql = catalog["track_vs_artist_popularity"].sql.replace("FROM tracks", "FROM spotify_dev_warehouse.tracks")
     with pytest.raises(CatalogError, match="reference tables and views unqualified"):
-        load_catalog(copy_queries)
+        check_references(edited(catalog, "track_vs_artist_popularity", sql=sql))
 
 
-def test_unknown_table_fails(copy_queries: Path) -> None:
-    path = copy_queries / "track_vs_artist_popularity.sql"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("FROM tracks", "FROM albums"), encoding="utf-8"
-    )
-    with pytest.raises(CatalogError, match="reads 'albums'"):
-        load_catalog(copy_queries)
+def test_unknown_table_fails(catalog: Catalog) -> None:
+    sql = catalog["track_vs_artist_popularity"].sql.replace("FROM tracks", "FROM albums")
+    with pytest.raises(CatalogError, match=r"track_vs_artist_popularity\.sql: reads 'albums'"):
+        check_references(edited(catalog, "track_vs_artist_popularity", sql=sql))
 
 
-def test_dependency_cycle_fails(copy_queries: Path) -> None:
-    sql = copy_queries / "hit_score_insights.sql"
-    sql.write_text(
-        sql.read_text(encoding="utf-8").replace(
-            "FROM tracks", "FROM tracks CROSS JOIN (SELECT 1 AS one FROM genre_summary) AS g"
-        ),
-        encoding="utf-8",
-    )
-    edit_schema(copy_queries, "hit_score_insights", lambda d: d.update(depends_on=["genre_summary"]))
-    with pytest.raises(CatalogError, match="cycle"):
-        load_catalog(copy_queries)
-
-
-def test_two_statements_fail(copy_queries: Path) -> None:
-    sql = copy_queries / "genre_summary.sql"
-    sql.write_text(sql.read_text(encoding="utf-8") + ";\nSELECT 1 AS one\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match="genre_summary.sql: expected exactly one SQL statement"):
-        load_catalog(copy_queries)
+def test_two_statements_fail(catalog: Catalog) -> None:
+    sql = catalog["genre_summary"].sql + ";\nSELECT 1 AS one\n"
+    with pytest.raises(CatalogError, match=r"genre_summary\.sql: expected exactly one SQL statement"):
+        check_references(edited(catalog, "genre_summary", sql=sql))

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from athena_sql.bench import main as bench
 from athena_sql.catalog import Catalog, Column
-from athena_sql.local import QueryResult, WarehouseError, connect, main, run_all
+from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, WarehouseError, connect, create_views, main, run_all
 from athena_sql.schemas import ActualColumn, duckdb_to_athena, schema_mismatches
 
 QUERIES_DIR = Path(__file__).resolve().parents[1]
@@ -179,6 +180,23 @@ def test_warehouse_off_contract_is_reported(edge_warehouse: Path, tmp_path: Path
     assert "label: in the Parquet but not in the contract" in str(raised.value)
 
 
+def test_a_contract_naming_another_table_fails_before_the_views(
+    edge_warehouse: Path, catalog: Catalog, tmp_path: Path
+) -> None:
+    contract = json.loads(WAREHOUSE_CONTRACT.read_text(encoding="utf-8"))
+    contract["table"] = "songs"
+    renamed = tmp_path / "contract.json"
+    renamed.write_text(json.dumps(contract), encoding="utf-8")
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "songs").symlink_to(edge_warehouse / "tracks", target_is_directory=True)
+    connection = connect(tmp_path / "warehouse", renamed)
+    try:
+        with pytest.raises(WarehouseError, match="the SQL reads the warehouse table 'tracks'"):
+            create_views(connection, catalog)
+    finally:
+        connection.close()
+
+
 # --- CLI -------------------------------------------------------------------------------
 
 
@@ -208,8 +226,6 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_bench_runs_on_a_small_synthetic_warehouse(capsys: pytest.CaptureFixture[str]) -> None:
-    from athena_sql.bench import main as bench
-
     assert bench(["--rows", "3000", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "| popularity_needs |" in out

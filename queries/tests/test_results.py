@@ -7,10 +7,12 @@ a hard-coded expected value.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -41,7 +43,7 @@ def ref_is_scored(row: Row) -> bool:
 def ref_hit_score(row: Row) -> float | None:
     if not ref_is_scored(row):
         return None
-    return (
+    return float(
         0.4 * row["track_popularity"]
         + 0.3 * row["artist_popularity"]
         + 0.2 * row["album_popularity"]
@@ -76,7 +78,9 @@ def same(actual: object, expected: object) -> bool:
         return actual is None and expected is None
     if isinstance(expected, float) or isinstance(actual, float):
         assert not (isinstance(actual, float) and math.isnan(actual)), "NaN leaked from SQL"
-        return math.isclose(float(actual), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)  # type: ignore[arg-type]
+        if not isinstance(actual, int | float | Decimal) or not isinstance(expected, int | float | Decimal):
+            return False
+        return math.isclose(float(actual), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
     return actual == expected
 
 
@@ -173,7 +177,7 @@ def test_genre_ranks_follow_scores_with_tie_breaks(
             better = sum(1 for other in rows if other["hit_score"] > row["hit_score"])
             assert row["genre_rank"] == better + 1, (genre, row["track_id"])
         # Monotone: walking down the positions, scores never rise and ranks never fall.
-        for upper, lower in zip(ordered, ordered[1:]):
+        for upper, lower in itertools.pairwise(ordered):
             assert upper["hit_score"] >= lower["hit_score"]
             assert upper["genre_rank"] <= lower["genre_rank"]
             assert (upper["genre_rank"] == lower["genre_rank"]) == (

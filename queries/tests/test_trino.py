@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -256,7 +257,7 @@ def test_trino_refuses_a_definer_view_without_an_owner(
 ) -> None:
     """The encoding the program used before: SECURITY DEFINER with no owner (views created by
     Athena's CREATE VIEW fail the same way in Trino, trinodb/trino#18573). A definer owner would
-    do for Trino; the program declares SECURITY INVOKER instead (infra/queries/prestoView.ts)."""
+    do for Trino; the program declares SECURITY INVOKER instead (infra/athena/prestoView.ts)."""
     table, definition = _view(trino_catalog, "genre_summary")
     definer = encode_presto_view({**definition, "runAsInvoker": False})
     name = probe(table, "probe_definer_view", view_original_text=definer)
@@ -324,7 +325,9 @@ def same(actual: object, expected: object) -> bool:
         if isinstance(actual, bool) or isinstance(expected, bool):
             return False
         assert not (isinstance(actual, float) and math.isnan(actual)), "NaN from Trino"
-        return math.isclose(float(actual), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)  # type: ignore[arg-type]
+        if not isinstance(actual, int | float | Decimal) or not isinstance(expected, int | float | Decimal):
+            return False
+        return math.isclose(float(actual), float(expected), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
     return type(actual) is type(expected) and actual == expected
 
 

@@ -51,7 +51,7 @@ def test_the_generated_configuration(tmp_path: Path) -> None:
     trino = fake_install(tmp_path, "exit 0\n")
     server = TrinoServer(trino, tmp_path / "work", tmp_path)
     server.port = free_port()
-    etc = server._write_config()
+    etc = server.write_config()
     catalog = (etc / "catalog" / "awsdatacatalog.properties").read_text(encoding="utf-8")
     assert "connector.name=hive\n" in catalog and "hive.metastore=file\n" in catalog
     assert "fs.native-local.enabled=true\n" in catalog

@@ -36,7 +36,6 @@ export function queryVisualData(queries: readonly VisualQuery[], options: QueryO
     fs.writeFileSync(options.queriesFile, `${JSON.stringify(Object.fromEntries(queries.map((query) => [query.visualId, query.sql])), null, 2)}\n`);
     const run = spawnSync(VENV_PYTHON, ["-m", "athena_sql.dashboard_data", "--warehouse", options.warehouse, "--queries", options.queriesFile, "--out", options.dataFile], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, "queries") },
         encoding: "utf8",
     });
     if (run.error !== undefined) throw new Error(`could not start ${VENV_PYTHON}: ${run.error.message}`);

@@ -8,9 +8,10 @@ import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
 
 /**
  * The query catalog: every queries/<name>.sql with its declared output, queries/<name>.schema.json
- * (format in queries/README.md). Loading validates both files before any resource is registered and
- * fails with a QueryCatalogError naming the file. queries/athena_sql/catalog.py validates the same
- * files for the SQL tests, and also checks depends_on against the parsed SQL, which needs a parser.
+ * (format in queries/README.md). This is the one loader of those files: loading validates both
+ * before any resource is registered and fails with a QueryCatalogError naming the file. The Python
+ * side reads what it loads through tools/queryCatalog.ts (queries/athena_sql/catalog.py), and
+ * checks there what needs a SQL parser: depends_on against the tables the SQL reads.
  */
 
 /** The repository's queries/ directory. */
@@ -147,7 +148,7 @@ function creationOrder(specs: QuerySpec[]): QuerySpec[] {
         done.add(spec.name);
         ordered.push(spec);
     };
-    // Code point order, as Python's sorted(): both loaders produce the same creation order.
+    // Code point order, not localeCompare: the creation order must not depend on the machine's locale.
     const byNameOrder = [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const spec of byNameOrder.filter((candidate) => candidate.kind === "view")) {
         visit(spec, []);
