@@ -4,7 +4,7 @@
 QuickSight resource of those manifests as the CloudFormation resource it is deployed as and lets
 cfn-lint validate it, so an enum value, pattern, required property or limit that AWS would reject
 fails here instead of at deploy. Run it by hand with
-``PYTHONPATH=dashboards .venv/bin/python -m cfn_check --manifests out/synth/dev``.
+``.venv/bin/python -m cfn_check --manifests out/synth/dev``.
 """
 
 from .check import (

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -113,6 +114,11 @@ def cfn_path_string(path: Sequence[str | int]) -> str:
     return "/".join(str(segment) for segment in path)
 
 
+def _error(stack: str, name: str, rule: str, resource_type: str, cfn_path: JsonPath, given: JsonPath, message: str) -> Finding:
+    """An error finding on the resource ``name`` of ``stack``."""
+    return Finding(stack, name, resource_type, rule, "error", cfn_path_string(cfn_path), format_path(given), message)
+
+
 def build_template(manifest: Mapping[str, Any], prefix: str = QUICKSIGHT_PREFIX) -> Template:
     """The manifest's checked resources as a CloudFormation template. A resource with a masked value
     or an unknown type is left out and reported instead: a mask is not linted."""
@@ -122,9 +128,7 @@ def build_template(manifest: Mapping[str, Any], prefix: str = QUICKSIGHT_PREFIX)
     findings: list[Finding] = []
     for resource in checked_resources(manifest, prefix):
         name, inputs = resource["name"], resource["inputs"]
-
-        def error(rule: str, resource_type: str, cfn_path: JsonPath, given: JsonPath, message: str) -> Finding:
-            return Finding(stack, name, resource_type, rule, "error", cfn_path_string(cfn_path), format_path(given), message)
+        error = partial(_error, stack, name)
 
         try:
             resource_type = cfn_type(resource["type"], region)

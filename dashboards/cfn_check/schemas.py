@@ -11,7 +11,7 @@ which were used.)
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ class UnknownResourceType(LookupError):
     """An aws-native type with no CloudFormation resource type in the region."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _types_by_lowercase(region: str) -> dict[str, str]:
     return {resource_type.lower(): resource_type for resource_type in PROVIDER_SCHEMA_MANAGER.get_resource_types(region)}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ import pytest
 
 DASHBOARDS_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = DASHBOARDS_DIR.parent
-if str(DASHBOARDS_DIR) not in sys.path:
-    sys.path.insert(0, str(DASHBOARDS_DIR))
 
 _SYNTH = 'source tools/node-runtime.sh >&2 && exec npx --no-install tsx tools/synth.ts "$@"'
 
@@ -51,7 +48,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pat
     return get
 
 
-@pytest.fixture()
+@pytest.fixture
 def dashboards_manifest(synthesized: Callable[[str], Path]) -> Callable[[str], dict[str, Any]]:
     """``dashboards_manifest(stage)``: a private copy of the stage's ``<stage>-dashboards`` manifest, free to mutate."""
 

@@ -23,15 +23,6 @@ ETL_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ETL_ROOT / "sample"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """tools/pytest.sh always names queries/tests; while that suite does not exist yet, drop
-    the path instead of failing the whole run with "file or directory not found"."""
-    base = Path(config.invocation_params.dir)
-    config.args[:] = [
-        arg for arg in config.args if not (arg.rstrip("/").endswith("queries/tests") and not (base / arg).exists())
-    ]
-
-
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     session = local_session("spotify-etl-tests", cores=2, shuffle_partitions=2, driver_memory="2g")
@@ -63,7 +54,7 @@ def sample_run(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) ->
 
 def local_bytes_read(spark: SparkSession) -> int:
     """Bytes read so far through Hadoop's ``file:`` file system, by every thread of the JVM."""
-    jvm = spark.sparkContext._jvm
+    jvm = spark.sparkContext._jvm  # noqa: SLF001 - Hadoop's statistics are only reachable through py4j
     assert jvm is not None
     statistics = jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics()
     return sum(int(entry.getBytesRead()) for entry in statistics if str(entry.getScheme()) == "file")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from spotify_etl.contract import conform, load_contract, load_ruleset, parse_contract
 from spotify_etl.errors import ContractError
@@ -16,8 +17,8 @@ CONTRACT_FILE = Path(__file__).resolve().parents[1] / "spotify_etl" / "contracts
 RULESET_FILE = CONTRACT_FILE.with_name("warehouse_ruleset.dqdl")
 
 
-def _raw() -> dict:
-    return json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
+def _raw() -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(CONTRACT_FILE.read_text(encoding="utf-8")))
 
 
 def test_struct_type_matches_the_json_file() -> None:
@@ -46,7 +47,7 @@ def test_invalid_contracts_fail_clearly(text: str, message: str) -> None:
         parse_contract(text, "test.json")
 
 
-def _one_row(spark: SparkSession, **overrides: object):
+def _one_row(spark: SparkSession, **overrides: object) -> DataFrame:
     contract = load_contract()
     values = {
         "string": "x", "int": 1, "bigint": 2, "double": 1.5, "boolean": True, "date": dt.date(2020, 1, 1),

@@ -14,9 +14,9 @@ from spotify_etl import local
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 
 
-def _snapshot(spark: SparkSession, root: Path) -> dict[str, list[tuple]]:
+def _snapshot(spark: SparkSession, root: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Rows of every Parquet file in file order, keyed by the file's directory."""
-    snapshot: dict[str, list[tuple]] = {}
+    snapshot: dict[str, list[tuple[Any, ...]]] = {}
     for path in sorted(root.rglob("*.parquet")):
         key = str(path.parent.relative_to(root))
         assert key not in snapshot, f"more than one file in {key}"

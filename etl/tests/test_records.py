@@ -32,9 +32,9 @@ def _field(rng: random.Random) -> str:
     return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 6)))
 
 
-def _row_text(values: list[str], quoting: int) -> str:
+def _row_text(values: list[str], quote_all: bool) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n", quoting=quoting).writerow(values)
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerow(values)
     return buffer.getvalue().removesuffix("\r\n")
 
 
@@ -45,12 +45,12 @@ def _valid_file(rng: random.Random) -> tuple[bytes, list[bytes], list[list[str]]
     for _ in range(rng.randint(0, 12)):
         row = [_field(rng) for _ in COLUMNS]
         if rng.random() < 0.3:
-            row[1] = f"intro\n{_row_text([_field(rng), 'fake', '7'], csv.QUOTE_MINIMAL)}\noutro"
-        if row == [""] * len(COLUMNS) or (len(COLUMNS) == 1 and row == [""]):
+            row[1] = f"intro\n{_row_text([_field(rng), 'fake', '7'], quote_all=False)}\noutro"
+        if row == [""] * len(COLUMNS):
             row[0] = "x"
         rows.append(row)
-    quoting = rng.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
-    records = [HEADER_LINE] + [_row_text(row, quoting).encode("utf-8") for row in rows]
+    quote_all = rng.choice([False, True])
+    records = [HEADER_LINE] + [_row_text(row, quote_all).encode("utf-8") for row in rows]
     terminator = rng.choice([b"\n", b"\r\n"])
     data = terminator.join(records) + (terminator if rng.random() < 0.8 else b"")
     return data, records, rows
