@@ -12,28 +12,32 @@ interface FieldSpec {
     names?: readonly string[];
     /** `?` is allowed (day-of-month, day-of-week only). */
     question?: boolean;
-    /** Checks the field's special forms (L, W, #) and says why one is wrong; undefined when `item` is none of them. */
-    special?: (item: string, field: FieldSpec) => string | "ok" | undefined;
+    /** Checks the field's special forms (L, W, #). */
+    special?: (item: string, field: FieldSpec) => SpecialForm;
 }
+
+/** What a special-form check says: VALID, why the form is wrong, or undefined when the item is none of the special forms. */
+const VALID = Symbol("a valid special form");
+type SpecialForm = typeof VALID | string | undefined;
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] as const;
 const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
 
-function dayOfMonthSpecial(item: string, field: FieldSpec): string | "ok" | undefined {
-    if (item === "L" || item === "LW") return "ok";
+function dayOfMonthSpecial(item: string, field: FieldSpec): SpecialForm {
+    if (item === "L" || item === "LW") return VALID;
     const weekday = /^(\d+)W$/.exec(item);
     if (weekday === null) return undefined;
-    return valueProblem(weekday[1], field) ?? "ok";
+    return valueProblem(weekday[1], field) ?? VALID;
 }
 
-function dayOfWeekSpecial(item: string, field: FieldSpec): string | "ok" | undefined {
-    if (item === "L") return "ok";
+function dayOfWeekSpecial(item: string, field: FieldSpec): SpecialForm {
+    if (item === "L") return VALID;
     const last = /^([^#L]+)L$/.exec(item);
-    if (last !== null) return valueProblem(last[1], field) ?? "ok";
+    if (last !== null) return valueProblem(last[1], field) ?? VALID;
     const nth = /^([^#]+)#([^#]*)$/.exec(item);
     if (nth === null) return undefined;
     if (!/^[1-5]$/.test(nth[2])) return `"${item}": the week after # must be 1-5`;
-    return valueProblem(nth[1], field) ?? "ok";
+    return valueProblem(nth[1], field) ?? VALID;
 }
 
 const FIELDS: readonly FieldSpec[] = [
@@ -67,7 +71,7 @@ function valueProblem(text: string, field: FieldSpec): string | undefined {
 /** Why one comma-separated item of a field is wrong, or undefined. */
 function itemProblem(item: string, field: FieldSpec): string | undefined {
     const special = field.special?.(item, field);
-    if (special === "ok") return undefined;
+    if (special === VALID) return undefined;
     if (special !== undefined) return special;
     const [base, step, ...rest] = item.split("/");
     if (rest.length > 0) return `"${item}" has more than one /`;

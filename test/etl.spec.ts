@@ -198,7 +198,7 @@ describe("etl layer (dev-etl)", () => {
             assert.strictEqual(group.inputs.kmsKeyId, dataKeyArn, String(group.inputs.name));
         }
         const jobGroups = groups.filter((group) => String(group.inputs.name).startsWith("/aws-glue/jobs/"));
-        for (const group of jobGroups) assert.ok(job().dependencies.includes(group.urn), `the job does not wait for ${group.inputs.name}`);
+        for (const group of jobGroups) assert.ok(job().dependencies.includes(group.urn), `the job does not wait for ${String(group.inputs.name)}`);
         const [permissions] = template.findResources(TYPES.rolePolicy, { role: jobRoleName() });
         assert.ok(job().dependencies.includes(permissions.urn), "the job does not wait for its role's permissions");
     });
@@ -304,7 +304,7 @@ describe("etl layer (dev-etl)", () => {
         it("lets only Glue assume the roles, which have no managed policies", () => {
             template.resourceCountIs("aws:iam/rolePolicyAttachment:RolePolicyAttachment", 0);
             for (const role of template.findResources(TYPES.role)) {
-                assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
+                assert.deepStrictEqual((JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: unknown }).Statement, [
                     { Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" },
                 ]);
             }
@@ -482,7 +482,7 @@ describe("etl layer (dev-etl)", () => {
             assert.deepStrictEqual(inputs.catalogTargets, [{ databaseName: glueName(config, "warehouse"), tables: [warehouseContract.table] }]);
             assert.strictEqual(inputs.s3Targets, undefined);
             assert.deepStrictEqual(inputs.schemaChangePolicy, { deleteBehavior: "LOG", updateBehavior: "LOG" });
-            const configuration = JSON.parse(String(inputs.configuration));
+            const configuration = JSON.parse(String(inputs.configuration)) as { CrawlerOutput: unknown; Version: unknown };
             assert.deepStrictEqual(configuration.CrawlerOutput, { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } });
             assert.strictEqual(configuration.Version, 1);
         });

@@ -208,7 +208,7 @@ describe("spotify:network", () => {
 describe("the awsx VPC mock (tools/synth/fakeCloud.ts)", () => {
     const mock = fakeCloud("eu-west-1", new Map());
     const outputsFor = (inputs: Record<string, unknown>) =>
-        (mock.newResource({ type: T.awsxVpc, name: "vpc", inputs, custom: false, provider: "", id: undefined } as never) as { state: Record<string, unknown> }).state;
+        (mock.newResource({ type: T.awsxVpc, name: "vpc", inputs, custom: false, provider: "", id: undefined }) as { state: Record<string, unknown> }).state;
 
     it("returns every output awsx's Vpc declares", () => {
         const declaration = fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/awsx/ec2/vpc.d.ts"), "utf8");

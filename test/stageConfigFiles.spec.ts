@@ -133,7 +133,7 @@ const CASES: Case[] = [
     // 5. YAML syntax, with file, line and column.
     { what: "an unclosed quote", mutate: set("spotify:owner", '"data-platform'), key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: Missing closing "quote/ },
     { what: "a tab as indentation", mutate: (text) => text.replace("  spotify:owner:", "\tspotify:owner:"), key: "spotify:owner", rule: /Pulumi\.dev\.yaml:10:1: Tabs are not allowed as indentation \(TAB_AS_INDENT\), in: "\\tspotify:owner: data-platform" \(and \d+ more errors after it\)$/ },
-    { what: "a duplicate key", mutate: (text) => `${text.trimEnd()}\n  spotify:owner: someone-else\n`, key: "spotify:owner", rule: /Pulumi\.dev\.yaml:\d+:3: Map keys must be unique \(DUPLICATE_KEY\), in: "  spotify:owner: someone-else"/ },
+    { what: "a duplicate key", mutate: (text) => `${text.trimEnd()}\n  spotify:owner: someone-else\n`, key: "spotify:owner", rule: /Pulumi\.dev\.yaml:\d+:3: Map keys must be unique \(DUPLICATE_KEY\), in: " {2}spotify:owner: someone-else"/ },
     { what: "an unclosed flow list", mutate: set("spotify:quicksightViewers", "[arn:aws:quicksight:eu-west-1:111111111111:group/default/x"), key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: .*(flow|collection)/i },
     { what: "two documents", mutate: (text) => `${text}---\nconfig: {}\n`, key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: .*MULTIPLE_DOCS/ },
     // 6. Messages that used to mislead.

@@ -18,6 +18,24 @@ const SIDECARS = {
 };
 const KMS_KEY = "aws:kms/key:Key";
 
+/** The parts of the sidecars' inputs (aws v7 shapes) and of a bucket policy that these tests read. */
+interface EncryptionRule {
+    applyServerSideEncryptionByDefault: { sseAlgorithm: string };
+    bucketKeyEnabled?: boolean;
+}
+interface LifecycleRule {
+    status: string;
+    abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
+    expiration?: { days: number };
+    noncurrentVersionExpiration?: { noncurrentDays: number };
+    transitions?: unknown;
+}
+interface PolicyStatement {
+    Effect: string;
+    Condition?: { Bool?: Record<string, string> };
+    Resource: unknown;
+}
+
 /** The aws v7 Bucket arguments that are not deprecated inline settings. */
 const ALLOWED_BUCKET_INPUTS = new Set(["bucket", "bucketPrefix", "forceDestroy", "objectLockEnabled", "tags", "region"]);
 
@@ -86,7 +104,7 @@ for (const stage of ["dev", "prod"]) {
             const key = template.findResources(KMS_KEY)[0];
             for (const bucket of buckets) {
                 const encryption = sidecar(template, bucket, SIDECARS.encryption)!;
-                const [rule] = encryption.inputs.rules as Array<Record<string, any>>;
+                const [rule] = encryption.inputs.rules as EncryptionRule[];
                 if (purposeOf(bucket) === "access-logs") {
                     assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
                 } else {
@@ -108,18 +126,19 @@ for (const stage of ["dev", "prod"]) {
                     }).some((block) => block.inputs.bucket === bucket.inputs.bucket),
                     bucket.name,
                 );
-                assert.strictEqual((sidecar(template, bucket, SIDECARS.ownership)!.inputs.rule as any).objectOwnership, "BucketOwnerEnforced");
-                const policy = JSON.parse(String(sidecar(template, bucket, SIDECARS.policy)!.inputs.policy));
-                const denyTls = policy.Statement.find((statement: any) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false");
+                assert.strictEqual((sidecar(template, bucket, SIDECARS.ownership)!.inputs.rule as { objectOwnership: string }).objectOwnership, "BucketOwnerEnforced");
+                const policy = JSON.parse(String(sidecar(template, bucket, SIDECARS.policy)!.inputs.policy)) as { Statement: PolicyStatement[] };
+                const denyTls = policy.Statement.find((statement) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false");
                 assert.ok(denyTls, `${bucket.name} policy does not deny insecure transport`);
-                assert.deepStrictEqual(denyTls.Resource, [`arn:aws:s3:::${bucket.inputs.bucket}`, `arn:aws:s3:::${bucket.inputs.bucket}/*`]);
+                const name = String(bucket.inputs.bucket);
+                assert.deepStrictEqual(denyTls.Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
             }
         });
 
         it("has the lifecycle rules the stage config asks for", () => {
             const rulesOf = (purpose: string) => {
                 const bucket = buckets.find((candidate) => purposeOf(candidate) === purpose)!;
-                return sidecar(template, bucket, SIDECARS.lifecycle)!.inputs.rules as Array<Record<string, any>>;
+                return sidecar(template, bucket, SIDECARS.lifecycle)!.inputs.rules as LifecycleRule[];
             };
             for (const purpose of BUCKET_PURPOSES) {
                 assert.ok(rulesOf(purpose).some((rule) => rule.status === "Enabled" && rule.abortIncompleteMultipartUpload?.daysAfterInitiation === 1), purpose);
@@ -172,7 +191,7 @@ for (const stage of ["dev", "prod"]) {
             for (const bucket of buckets) {
                 assert.ok(Object.values(outputs).includes(bucket.inputs.bucket), `${bucket.name} name not exported`);
             }
-            const warehouse = buckets.find((bucket) => purposeOf(bucket) === "warehouse")!.inputs.bucket;
+            const warehouse = String(buckets.find((bucket) => purposeOf(bucket) === "warehouse")!.inputs.bucket);
             assert.strictEqual(outputs.rejectedPrefix, `s3://${warehouse}/rejected/`);
             assert.strictEqual(outputs.warehousePrefix, `s3://${warehouse}/tracks/`);
             assert.match(String(outputs.dataKeyArn), /^arn:aws:kms:/);

@@ -77,7 +77,7 @@ describe("offline synthesis", () => {
         });
 
         it(`exports the same outputs from both topologies (${stage})`, async () => {
-            const layered = Object.assign({}, ...(await stageManifests(stage)).map((manifest) => manifest.outputs));
+            const layered = Object.assign({}, ...(await stageManifests(stage)).map((manifest) => manifest.outputs)) as Record<string, unknown>;
             const [allInOne] = await stageManifests(stage, true);
             assert.deepStrictEqual(layered, allInOne.outputs);
         });

@@ -125,7 +125,7 @@ export function listStacksCommand(organization: string | undefined): string[] {
 export function existingStacks(json: string): Set<string> {
     const parsed: unknown = JSON.parse(json);
     if (!Array.isArray(parsed)) throw new Error("pulumi stack ls --json did not print a list");
-    return new Set(parsed.map((entry) => String((entry as { name?: unknown }).name ?? "").split("/").pop() ?? ""));
+    return new Set(parsed.map((entry: { name?: unknown }) => (typeof entry.name === "string" ? entry.name : "").split("/").pop() ?? ""));
 }
 
 export interface ParsedArgs {
@@ -266,7 +266,7 @@ export function summarizeEvents(eventLog: string): { changeSummary?: Record<stri
         if (line.trim() === "") continue;
         let event: { summaryEvent?: { resourceChanges?: Record<string, number> }; policyEvent?: unknown; diagnosticEvent?: { severity?: string } };
         try {
-            event = JSON.parse(line);
+            event = JSON.parse(line) as typeof event;
         } catch {
             continue;
         }

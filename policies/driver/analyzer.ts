@@ -35,7 +35,7 @@ const SEVERITIES: Record<analyzer.PolicySeverity, Severity | undefined> = {
 function enforcementEnum(level: EnforcementLevel): analyzer.EnforcementLevel {
     const entry = Object.entries(ENFORCEMENT_LEVELS).find(([, name]) => name === level);
     if (entry === undefined) throw new Error(`unknown enforcement level ${level}`);
-    return Number(entry[0]) as analyzer.EnforcementLevel;
+    return Number(entry[0]);
 }
 
 export interface PolicyInfo {
@@ -96,11 +96,11 @@ export class AnalyzerClient {
     }
 
     private call<Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> {
-        return new Promise((resolve, reject) => method.call(this.client, request, (error, response) => (error ? reject(error) : resolve(response))));
+        return new Promise((resolve, reject) => method(request, (error, response) => (error ? reject(error) : resolve(response))));
     }
 
     async info(): Promise<PackInfo> {
-        const info = await this.call<Empty, analyzer.AnalyzerInfo>(this.client.getAnalyzerInfo, new Empty());
+        const info = await this.call<Empty, analyzer.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new Empty());
         return {
             name: info.getName(),
             version: info.getVersion(),
@@ -123,7 +123,7 @@ export class AnalyzerClient {
     async configureStack(stack: { stack: string; project: string; organization: string; config: Record<string, string> }): Promise<void> {
         const request = new analyzer.AnalyzerStackConfigureRequest().setStack(stack.stack).setProject(stack.project).setOrganization(stack.organization).setDryRun(true);
         for (const [key, value] of Object.entries(stack.config)) request.getConfigMap().set(key, value);
-        await this.call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(this.client.configureStack, request);
+        await this.call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(this.client.configureStack.bind(this.client), request);
     }
 
     /** The reconciled config of every policy (see packConfig.ts). */
@@ -134,7 +134,7 @@ export class AnalyzerClient {
                 .getPolicyconfigMap()
                 .set(name, new analyzer.PolicyConfig().setEnforcementlevel(enforcementEnum(policy.enforcementLevel)).setProperties(Struct.fromJavaScript(policy.properties as never)));
         }
-        await this.call<analyzer.ConfigureAnalyzerRequest, Empty>(this.client.configure, request);
+        await this.call<analyzer.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), request);
     }
 
     async analyze(resource: AnalyzedResource): Promise<Diagnostic[]> {
@@ -145,7 +145,7 @@ export class AnalyzerClient {
             .setProperties(Struct.fromJavaScript(resource.properties as never))
             .setOptions(options(resource));
         if (resource.provider !== undefined) request.setProvider(providerMessage(resource.provider));
-        return diagnostics(await this.call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(this.client.analyze, request));
+        return diagnostics(await this.call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(this.client.analyze.bind(this.client), request));
     }
 
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
@@ -166,7 +166,7 @@ export class AnalyzerClient {
                 return message;
             }),
         );
-        return diagnostics(await this.call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(this.client.analyzeStack, request));
+        return diagnostics(await this.call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), request));
     }
 
     close(): void {

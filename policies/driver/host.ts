@@ -127,6 +127,7 @@ function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack
         };
         const entry = path.join(__dirname, "..");
         try {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the pack by path, synchronously, while console.log is hooked
             require(entry);
         } catch (error) {
             restore();

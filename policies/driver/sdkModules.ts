@@ -15,6 +15,7 @@ export class SdkInternalMissing extends Error {
 
 function pulumiVersion(): string {
     try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- read only for this message, and the SDK may be missing too
         return (require("@pulumi/pulumi/package.json") as { version: string }).version;
     } catch {
         return "(not installed)";

@@ -1,7 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail } from "../support/guardrail";
 import { glueIdentifierGuardrail } from "../support/scope";
-import { at, isUnknown, nonEmptyString } from "../support/values";
+import { at, isUnknown, nonEmptyString, shown } from "../support/values";
 
 /** Athena workgroups: where every query of the pipeline runs, and what it may cost and reveal. */
 
@@ -38,7 +38,7 @@ export const athenaPolicies: Policies = [
             const option = setting(workgroup.props, "resultConfiguration", "encryptionConfiguration", "encryptionOption");
             if (isUnknown(option)) return;
             if (typeof option !== "string" || !ENCRYPTION_OPTIONS.includes(option)) {
-                report(`Athena workgroup encrypts query results with ${String(option ?? "nothing")}, not ${ENCRYPTION_OPTIONS.join(" or ")}.`);
+                report(`Athena workgroup encrypts query results with ${shown(option ?? "nothing")}, not ${ENCRYPTION_OPTIONS.join(" or ")}.`);
             } else if (nonEmptyString(setting(workgroup.props, "resultConfiguration", "encryptionConfiguration", "kmsKeyArn")) === undefined) {
                 report(`Athena workgroup encrypts query results with ${option} but names no kmsKeyArn.`);
             }
@@ -54,7 +54,7 @@ export const athenaPolicies: Policies = [
             const cutoff = setting(workgroup.props, "bytesScannedCutoffPerQuery");
             if (isUnknown(cutoff)) return;
             if (typeof cutoff !== "number" || cutoff < MINIMUM_BYTES_SCANNED_CUTOFF) {
-                report(`Athena workgroup has no valid bytes-scanned cutoff (bytesScannedCutoffPerQuery is ${String(cutoff ?? "absent")}).`);
+                report(`Athena workgroup has no valid bytes-scanned cutoff (bytesScannedCutoffPerQuery is ${shown(cutoff ?? "absent")}).`);
             }
         },
     }),
@@ -67,7 +67,7 @@ export const athenaPolicies: Policies = [
         check: (workgroup, report) => {
             const version = setting(workgroup.props, "engineVersion", "selectedEngineVersion");
             if (isUnknown(version)) return;
-            if (version !== ENGINE_VERSION) report(`Athena workgroup selects engine ${String(version ?? "absent (AUTO)")}, not "${ENGINE_VERSION}".`);
+            if (version !== ENGINE_VERSION) report(`Athena workgroup selects engine ${shown(version ?? "absent (AUTO)")}, not "${ENGINE_VERSION}".`);
         },
     }),
     glueIdentifierGuardrail({ name: "athena-workgroup-naming", what: "Athena workgroup", types: WORKGROUP_TYPES }),

@@ -1,7 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, ResourceView, stackGuardrail, StackResourceView } from "../support/guardrail";
 import { glueIdentifierGuardrail } from "../support/scope";
-import { at, isUnknown, nonEmptyString } from "../support/values";
+import { at, isUnknown, nonEmptyString, shown } from "../support/values";
 
 export const GLUE_JOB_TYPES = ["aws:glue/job:Job"] as const;
 export const GLUE_CRAWLER_TYPES = ["aws:glue/crawler:Crawler"] as const;
@@ -25,14 +25,14 @@ function catalogEncryptionProblems(settings: StackResourceView): string[] {
     const passwords = at(settings.props, "dataCatalogEncryptionSettings", "connectionPasswordEncryption");
     const mode = at(atRest, "catalogEncryptionMode");
     if (!isUnknown(mode) && (typeof mode !== "string" || !CATALOG_ENCRYPTION_MODES.includes(mode))) {
-        problems.push(`catalog metadata is not encrypted (catalogEncryptionMode is ${String(mode ?? "absent")}, not SSE-KMS)`);
+        problems.push(`catalog metadata is not encrypted (catalogEncryptionMode is ${shown(mode ?? "absent")}, not SSE-KMS)`);
     } else {
         const problem = customerKeyProblem(at(atRest, "sseAwsKmsKeyId"), "encryptionAtRest");
         if (problem !== undefined) problems.push(problem);
     }
     const returned = at(passwords, "returnConnectionPasswordEncrypted");
     if (!isUnknown(returned) && returned !== true) {
-        problems.push(`connection passwords are returned in clear text (returnConnectionPasswordEncrypted is ${String(returned ?? "absent")})`);
+        problems.push(`connection passwords are returned in clear text (returnConnectionPasswordEncrypted is ${shown(returned ?? "absent")})`);
     } else {
         const problem = customerKeyProblem(at(passwords, "awsKmsKeyId"), "connectionPasswordEncryption");
         if (problem !== undefined) problems.push(problem);
@@ -59,7 +59,7 @@ function encryptionProblems(securityConfiguration: StackResourceView): string[] 
         const actual = at(securityConfiguration.props, "encryptionConfiguration", part, mode);
         if (isUnknown(actual)) continue;
         if (actual !== expected) {
-            problems.push(`${what} are not encrypted with ${expected} (${part}.${mode} is ${String(actual ?? "absent")})`);
+            problems.push(`${what} are not encrypted with ${expected} (${part}.${mode} is ${shown(actual ?? "absent")})`);
         } else if (nonEmptyString(at(securityConfiguration.props, "encryptionConfiguration", part, "kmsKeyArn")) === undefined) {
             problems.push(`${part} names no kmsKeyArn`);
         }
@@ -102,7 +102,7 @@ export const gluePolicies: Policies = [
                 }
                 const configurations = stack.referencedBy(runner, "securityConfiguration", SECURITY_CONFIGURATION_TYPES, "name");
                 if (configurations.length === 0 && !isUnknown(name)) {
-                    report(runner.urn, `${kind} ${runner.name} uses security configuration "${String(name)}", which this stack does not declare, so its encryption cannot be checked.`);
+                    report(runner.urn, `${kind} ${runner.name} uses security configuration "${shown(name)}", which this stack does not declare, so its encryption cannot be checked.`);
                 }
                 for (const configuration of configurations.filter((candidate) => !checked.has(candidate.urn))) {
                     checked.add(configuration.urn);
@@ -128,7 +128,7 @@ export const gluePolicies: Policies = [
             const actual = parseVersion(version);
             const minimum = parseVersion(minimumVersion) ?? [0, 0];
             if (actual === undefined || actual[0] < minimum[0] || (actual[0] === minimum[0] && actual[1] < minimum[1])) {
-                report(`Glue job runs glueVersion ${String(version ?? "absent (AWS picks an old default)")}; at least ${minimumVersion} is required.`);
+                report(`Glue job runs glueVersion ${shown(version ?? "absent (AWS picks an old default)")}; at least ${minimumVersion} is required.`);
             }
         },
     }),
@@ -141,7 +141,7 @@ export const gluePolicies: Policies = [
         check: (job, report) => {
             const timeout = job.props.timeout;
             if (isUnknown(timeout)) return;
-            if (typeof timeout !== "number" || timeout <= 0) report(`Glue job has no timeout (timeout is ${String(timeout ?? "absent")}).`);
+            if (typeof timeout !== "number" || timeout <= 0) report(`Glue job has no timeout (timeout is ${shown(timeout ?? "absent")}).`);
         },
     }),
     resourceGuardrail({
@@ -155,7 +155,7 @@ export const gluePolicies: Policies = [
             const behavior = at(crawler.props, "schemaChangePolicy", "deleteBehavior");
             if (isUnknown(behavior)) return;
             if (behavior !== "LOG") {
-                report(`Glue crawler's deleteBehavior is ${String(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`);
+                report(`Glue crawler's deleteBehavior is ${shown(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`);
             }
         },
     }),
@@ -173,7 +173,7 @@ export const gluePolicies: Policies = [
             }
             if (settings.length > 0) return;
             for (const database of stack.ofType(DATABASE_TYPES)) {
-                report(database.urn, `Glue database ${String(database.props.name ?? database.name)} is declared in a stack that does not encrypt the Data Catalog (no aws.glue.DataCatalogEncryptionSettings), so its tables, partitions and connection passwords are stored without the data key.`);
+                report(database.urn, `Glue database ${shown(database.props.name ?? database.name)} is declared in a stack that does not encrypt the Data Catalog (no aws.glue.DataCatalogEncryptionSettings), so its tables, partitions and connection passwords are stored without the data key.`);
             }
         },
     }),

@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, stackGuardrail } from "../support/guardrail";
-import { isUnknown, nonEmptyString } from "../support/values";
+import { isUnknown, nonEmptyString, shown } from "../support/values";
 
 /**
  * KMS keys. Key policies are read with every other policy document (rules/iam.ts): no public
@@ -70,7 +70,7 @@ export const kmsPolicies: Policies = [
             // Absent means AWS's default, 30 days, the longest window there is.
             if (days === undefined || isUnknown(days)) return;
             if (typeof days !== "number" || days < minimumDays) {
-                report(`KMS key deletion window is ${String(days)} days; this stage requires at least ${minimumDays}.`);
+                report(`KMS key deletion window is ${shown(days)} days; this stage requires at least ${minimumDays}.`);
             }
         },
     }),

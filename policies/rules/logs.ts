@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail } from "../support/guardrail";
-import { isUnknown, nonEmptyString } from "../support/values";
+import { isUnknown, nonEmptyString, shown } from "../support/values";
 
 /** CloudWatch Logs: Glue writes job and crawler logs that can contain record samples. */
 
@@ -26,7 +26,7 @@ export const logsPolicies: Policies = [
             const days = logGroup.props.retentionInDays;
             if (isUnknown(days)) return;
             // 0, like absent, means "never expire": unbounded cost and exposure, so not a way to keep a year.
-            if (typeof days !== "number" || days <= 0) report(`Log group keeps its events forever (retentionInDays is ${String(days ?? "absent")}).`);
+            if (typeof days !== "number" || days <= 0) report(`Log group keeps its events forever (retentionInDays is ${shown(days ?? "absent")}).`);
             else if (days < minimumDays) report(`Log group keeps its events ${days} days; this stage requires at least ${minimumDays}.`);
         },
     }),

@@ -3,7 +3,7 @@ import { followsGlueConvention } from "../conventions/naming";
 import { resourceGuardrail, stackGuardrail, StackResourceView } from "../support/guardrail";
 import { limitingCondition, policyStatements, principalsOf, unconstrainedResource } from "../support/policyDocument";
 import { ScopeConfig, scopedSchema } from "../support/scope";
-import { asList, at, isUnknown } from "../support/values";
+import { asList, at, isUnknown, shown } from "../support/values";
 import { isBroadAction } from "../support/wildcards";
 import { GLUE_CRAWLER_TYPES, GLUE_JOB_TYPES } from "./glue";
 
@@ -55,7 +55,7 @@ function awsxVpcExits(vpc: StackResourceView): string[] {
     }
     const strategy = at(vpc.props, "natGateways", "strategy");
     if (!isUnknown(strategy) && strategy !== "None") {
-        problems.push(`has NAT gateway strategy ${String(strategy ?? "absent (awsx's default OnePerAz)")}; set natGateways: {strategy: "None"}`);
+        problems.push(`has NAT gateway strategy ${shown(strategy ?? "absent (awsx's default OnePerAz)")}; set natGateways: {strategy: "None"}`);
     }
     return problems;
 }

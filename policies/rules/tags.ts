@@ -63,9 +63,11 @@ export const TAGGABLE_TYPES: readonly string[] = [
  */
 function tagMap(tags: unknown, keepUnknown = false): Record<string, unknown> | Unknown {
     if (isUnknown(tags)) return UNKNOWN;
-    const entries = Array.isArray(tags) ? asList(tags).map((tag) => [at(tag, "key"), at(tag, "value")]) : Object.entries(isRecord(tags) ? tags : {});
+    const entries: [unknown, unknown][] = Array.isArray(tags) ? asList(tags).map((tag) => [at(tag, "key"), at(tag, "value")]) : Object.entries(isRecord(tags) ? tags : {});
     return Object.fromEntries(
-        entries.filter(([key]) => typeof key === "string").map(([key, value]) => [key, isUnknown(value) && !keepUnknown ? "(known after preview)" : value]),
+        entries
+            .filter((entry): entry is [string, unknown] => typeof entry[0] === "string")
+            .map(([key, value]) => [key, isUnknown(value) && !keepUnknown ? "(known after preview)" : value]),
     );
 }
 
@@ -139,7 +141,7 @@ export const tagPolicies: Policies = [
             if (isUnknown(own) || isUnknown(defaults)) return;
             const tags = { ...defaults, ...own };
             const problems = Object.entries(tags).flatMap(([key, value]) => tagFormatProblem(key, value) ?? []);
-            const known = (key: string) => (typeof tags[key] === "string" && tags[key] !== "" ? (tags[key] as string) : undefined);
+            const known = (key: string) => (typeof tags[key] === "string" && tags[key] !== "" ? tags[key] : undefined);
             const stageTag = known("stage");
             if (stageTag !== undefined && stageTag !== stage) problems.push(`tag stage is "${stageTag}", but this is stage ${stage}`);
             const layerTag = known("layer");

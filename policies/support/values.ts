@@ -85,3 +85,8 @@ export function nonEmptyString(value: unknown): string | Unknown | undefined {
     if (isUnknown(value)) return UNKNOWN;
     return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
+
+/** `value` in a message: objects and arrays as JSON (String would print "[object Object]"), anything else as String prints it. */
+export function shown(value: unknown): string {
+    return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}

@@ -86,7 +86,7 @@ export function measure(command: Command, log: string): Promise<Sample> {
             try {
                 resolve({ wallSeconds, cpuSeconds: parseGnuTime(fs.readFileSync(timeFile, "utf8")), peakRssMiB: peak / 2 ** 20 });
             } catch (error) {
-                reject(error);
+                reject(error instanceof Error ? error : new Error(String(error)));
             } finally {
                 fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
             }

@@ -94,7 +94,7 @@ const DATA_BEARING: Record<string, DataBearing> = {
     "aws:kms/key:Key": {
         holds: () => "the stage's encrypted data",
         fate: (_kind, inputs) =>
-            `the key is scheduled for deletion (${String(inputs.deletionWindowInDays ?? 30)}-day window): every object, table and log encrypted with it becomes unreadable once it is gone`,
+            `the key is scheduled for deletion (${(inputs.deletionWindowInDays as number | undefined) ?? 30}-day window): every object, table and log encrypted with it becomes unreadable once it is gone`,
     },
     "aws:glue/catalogDatabase:CatalogDatabase": {
         holds: () => "its tables",
@@ -121,8 +121,8 @@ function pathOf(segments: (string | number)[]): string {
 function leafChanges(before: object, after: object): InputChange[] {
     return diff(before as Record<string, unknown>, after as Record<string, unknown>).map((change) => ({
         path: pathOf(change.path),
-        ...(change.type !== "CREATE" ? { before: change.oldValue } : {}),
-        ...(change.type !== "REMOVE" ? { after: change.value } : {}),
+        ...(change.type !== "CREATE" ? { before: change.oldValue as unknown } : {}),
+        ...(change.type !== "REMOVE" ? { after: change.value as unknown } : {}),
     }));
 }
 
@@ -168,7 +168,7 @@ function dataWarnings(kind: "replace" | "delete", resource: ManifestResource): W
     const consequence = () =>
         resource.retainOnDelete
             ? `the old one stays in AWS with ${holds}, no longer managed (retainOnDelete: true)${kind === "replace" ? ", and the new one starts empty" : ""}`
-            : bearing!.fate(kind, resource.inputs);
+            : bearing.fate(kind, resource.inputs);
     if (resource.protect) {
         return [
             {

@@ -66,7 +66,9 @@ export function provideDependencies(repoRoot: string, worktree: string, log: (li
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
     for (const file of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(worktree, file), path.join(staging, file));
-    const install = run("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], staging);
+    // --ignore-scripts: the staging folder holds only package.json and its lockfile, so the project's "prepare"
+    // (npm run build) cannot run there; the worktree's tools run from its sources.
+    const install = run("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", "--ignore-scripts"], staging);
     if (install.error !== undefined || install.status !== 0) {
         fs.rmSync(staging, { recursive: true, force: true });
         throw new SideError(`npm ci for the base failed: ${(install.stderr || install.error?.message || "").trim()}`);

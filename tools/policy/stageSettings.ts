@@ -43,6 +43,7 @@ export function stageCheckSettings(stage: string, repoRoot: string = REPO_ROOT):
  * import this one only to check a stage, such as the stage driver's tests, should not load.
  */
 function packPolicies(): readonly DeclaredPolicy[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first used, as said above
     return (require("../../policies/pack") as typeof import("../../policies/pack")).POLICIES;
 }
 
