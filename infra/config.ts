@@ -48,8 +48,13 @@ function pattern(regex: RegExp, rule: string) {
 }
 /** AWS tag values: at most 256 Unicode letters, digits, spaces and _ . : / = + - @ (IAM user guide, "Tagging AWS resources"). */
 const AWS_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
-const tagValue = checked("an AWS tag value: a single string of 1-256 letters, digits, spaces and _ . : / = + - @, without leading or trailing spaces", (message) =>
-    z.string({ error: message }).regex(AWS_TAG_VALUE, message).refine((value) => value.trim() === value, message),
+const tagValue = checked(
+    "an AWS tag value: a single string of 1-256 letters, digits, spaces and _ . : / = + - @, without leading or trailing spaces",
+    (message) =>
+        z
+            .string({ error: message })
+            .regex(AWS_TAG_VALUE, message)
+            .refine((value) => value.trim() === value, message),
 );
 const schedule = checked(`"off" or an EventBridge ${CRON_RULE}`, (message) =>
     z.string({ error: message }).superRefine((value, context) => {
@@ -59,7 +64,10 @@ const schedule = checked(`"off" or an EventBridge ${CRON_RULE}`, (message) =>
 );
 const principalArn = z
     .string()
-    .regex(/^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[\w+=,.@/-]+$/, "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)");
+    .regex(
+        /^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[\w+=,.@/-]+$/,
+        "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)",
+    );
 /** Lists arrive as JSON text, the way `pulumi config` stores structured values. */
 function jsonText(raw: unknown): unknown {
     if (typeof raw !== "string") return raw;
@@ -71,8 +79,9 @@ function jsonText(raw: unknown): unknown {
 }
 function principalList(min: number) {
     const size = min === 0 ? "a YAML list, possibly empty, of" : `a YAML list of at least ${min}`;
-    return checked(`${size} QuickSight user or group ARN${min === 1 ? "" : "s"} (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)`, (message) =>
-        z.preprocess(jsonText, z.array(principalArn, { error: message }).min(min, message)),
+    return checked(
+        `${size} QuickSight user or group ARN${min === 1 ? "" : "s"} (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)`,
+        (message) => z.preprocess(jsonText, z.array(principalArn, { error: message }).min(min, message)),
     );
 }
 const region = checked(`an AWS region the AWS SDK knows (${AWS_REGIONS_SOURCE}), such as eu-west-1`, (message) =>
@@ -87,7 +96,12 @@ const retentionPeriod = checked(`one of CloudWatch Logs' retention periods in da
         .string({ error: message })
         .regex(DECIMAL, message)
         .transform(Number)
-        .pipe(z.union(CLOUDWATCH_RETENTION_DAYS.map((days) => z.literal(days)), { error: message })),
+        .pipe(
+            z.union(
+                CLOUDWATCH_RETENTION_DAYS.map((days) => z.literal(days)),
+                { error: message },
+            ),
+        ),
 );
 
 interface KeySpec extends Check {
@@ -100,7 +114,10 @@ interface KeySpec extends Check {
 export const CONFIG_KEYS = {
     "aws:region": { ...region, doc: "AWS region of every resource of the stage." },
     stage: { ...stageName, doc: "Stage name; must equal the stack name's stage (dev for dev-storage). Also the `stage` tag." },
-    namePrefix: { ...pattern(/^[a-z][a-z0-9]{1,15}$/, "2-16 lowercase letters and digits, starting with a letter"), doc: "First part of every bucket, Glue and Athena name." },
+    namePrefix: {
+        ...pattern(/^[a-z][a-z0-9]{1,15}$/, "2-16 lowercase letters and digits, starting with a letter"),
+        doc: "First part of every bucket, Glue and Athena name.",
+    },
     bucketSuffix: {
         ...pattern(/^[a-z0-9]([a-z0-9-]{0,22}[a-z0-9])?$/, "1-24 lowercase letters, digits and inner hyphens"),
         doc: "Last part of every bucket name, globally unique (for example the account id). With namePrefix and stage, every bucket name must fit S3's 63 characters.",
@@ -115,7 +132,11 @@ export const CONFIG_KEYS = {
     accessLogRetentionDays: { ...wholeNumber(1, 3650), default: "90", doc: "Days before access-log objects expire." },
     athenaResultsRetentionDays: { ...wholeNumber(1, 3650), default: "7", doc: "Days before Athena query results expire." },
     noncurrentVersionRetentionDays: { ...wholeNumber(1, 3650), default: "30", doc: "Days before noncurrent object versions expire in versioned buckets." },
-    stagingInfrequentAccessDays: { ...wholeNumber(30, 3650), default: "30", doc: "Days before staging objects move to S3 Standard-IA (S3 requires at least 30)." },
+    stagingInfrequentAccessDays: {
+        ...wholeNumber(30, 3650),
+        default: "30",
+        doc: "Days before staging objects move to S3 Standard-IA (S3 requires at least 30).",
+    },
     glueWorkerType: { ...oneOf(GLUE_WORKER_TYPES), default: "G.1X", doc: "Glue worker type." },
     glueNumberOfWorkers: { ...wholeNumber(2, 299), default: "2", doc: "Glue workers per run." },
     glueExecutionClass: { ...oneOf(["STANDARD", "FLEX"]), default: "FLEX", doc: "FLEX (spare capacity, cheaper; G.1X or G.2X only) or STANDARD." },
@@ -124,15 +145,27 @@ export const CONFIG_KEYS = {
     etlSchedule: { ...schedule, default: "off", doc: "When the ETL job runs on its own." },
     crawlerSchedule: { ...schedule, default: "off", doc: "When the crawler runs besides after each successful job." },
     logRetentionDays: { ...retentionPeriod, default: "30", doc: "CloudWatch Logs retention of the pipeline's log groups." },
-    athenaBytesScannedCutoff: { ...wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER), default: "1073741824", doc: "Bytes one Athena query may scan before it is cancelled (at least 10 MiB)." },
+    athenaBytesScannedCutoff: {
+        ...wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER),
+        default: "1073741824",
+        doc: "Bytes one Athena query may scan before it is cancelled (at least 10 MiB).",
+    },
     quicksightOwners: { ...principalList(1), doc: "QuickSight user/group ARNs that own the data source, datasets, analysis and dashboard." },
-    quicksightViewers: { ...principalList(0), default: "[]", doc: "QuickSight user/group ARNs that may view the dashboard (nothing else); none may also be an owner." },
+    quicksightViewers: {
+        ...principalList(0),
+        default: "[]",
+        doc: "QuickSight user/group ARNs that may view the dashboard (nothing else); none may also be an owner.",
+    },
     quicksightServiceRoleName: {
         ...pattern(/^[\w+=,.@-]{1,64}$/, "an IAM role name: 1-64 letters, digits and + = , . @ _ -"),
         default: "aws-quicksight-service-role-v0",
         doc: "The existing IAM role QuickSight uses for AWS resources; the dashboards layer attaches this stage's data access to it.",
     },
-    quicksightImportMode: { ...oneOf(["SPICE", "DIRECT_QUERY"]), default: "DIRECT_QUERY", doc: "SPICE (imported, refreshed daily) or DIRECT_QUERY (every view queries Athena)." },
+    quicksightImportMode: {
+        ...oneOf(["SPICE", "DIRECT_QUERY"]),
+        default: "DIRECT_QUERY",
+        doc: "SPICE (imported, refreshed daily) or DIRECT_QUERY (every view queries Athena).",
+    },
     quicksightRefreshTime: {
         ...pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day written "HH:MM" (00:00-23:59)'),
         default: "05:00",
@@ -334,7 +367,9 @@ function crossFieldProblems(config: StageConfig, stackStage: string, configFile:
     const ownerAndViewer = config.quicksightViewers.filter((principal) => config.quicksightOwners.includes(principal));
     if (ownerAndViewer.length > 0) {
         // QuickSight takes one permission entry per principal; an owner already sees the dashboard.
-        problems.push(`spotify:quicksightViewers: ${ownerAndViewer.join(", ")} ${ownerAndViewer.length === 1 ? "is" : "are"} already in spotify:quicksightOwners; list each principal once`);
+        problems.push(
+            `spotify:quicksightViewers: ${ownerAndViewer.join(", ")} ${ownerAndViewer.length === 1 ? "is" : "are"} already in spotify:quicksightOwners; list each principal once`,
+        );
     }
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);

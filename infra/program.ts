@@ -30,7 +30,11 @@ const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
     network: (config, _wiring, opts) => new NetworkLayer("network", { config }, opts).outputs,
     storage: (config, wiring, opts) => new StorageLayer("storage", { config, network: networkInputs(config, wiring, STORAGE_NETWORK_INPUTS) }, opts).outputs,
     etl: (config, wiring, opts) =>
-        new EtlLayer("etl", { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS), network: networkInputs(config, wiring, ETL_NETWORK_INPUTS) }, opts).outputs,
+        new EtlLayer(
+            "etl",
+            { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS), network: networkInputs(config, wiring, ETL_NETWORK_INPUTS) },
+            opts,
+        ).outputs,
     queries: (config, wiring, opts) =>
         new QueriesLayer(
             "queries",
@@ -41,7 +45,10 @@ const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
         // Checked against this commit's view declarations before any resource is registered; the
         // layer checks again against what the queries stack really exports.
         const dashboard = loadDashboard();
-        assertDashboardContract(dashboard, loadQueryCatalog().queries.filter((query) => query.kind === "view"));
+        assertDashboardContract(
+            dashboard,
+            loadQueryCatalog().queries.filter((query) => query.kind === "view"),
+        );
         return new DashboardsLayer(
             "dashboards",
             {

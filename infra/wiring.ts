@@ -35,7 +35,10 @@ export class LayerWiring {
     private readonly built = new Map<Layer, LayerOutputs>();
     private readonly references = new Map<Layer, pulumi.StackReference>();
 
-    constructor(private readonly target: StackTarget, private readonly config: StageConfig) {}
+    constructor(
+        private readonly target: StackTarget,
+        private readonly config: StageConfig,
+    ) {}
 
     /** Records the outputs of a layer built in this process. */
     provide(layer: Layer, outputs: LayerOutputs): void {
@@ -61,7 +64,9 @@ export class LayerWiring {
                     if (!parsed.success) {
                         const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join(".")}: ${issue.message}`).join("; ");
                         const upstream = layerStackName(this.target.stage, layer);
-                        throw new UpstreamOutputError(`Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.`);
+                        throw new UpstreamOutputError(
+                            `Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.`,
+                        );
                     }
                     return parsed.data;
                 }),

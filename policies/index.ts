@@ -7,5 +7,6 @@ new PolicyPack(PACK_NAME, {
     policies: POLICIES,
     // Every rule is mandatory unless the stage's --policy-pack-config says otherwise (driver/stagePolicyConfig.ts derives it).
     enforcementLevel: "mandatory",
-    description: "spotify-pipeline guardrails: encryption, naming, tagging and data-platform rules for S3, KMS, Glue, Athena, IAM, CloudWatch Logs and QuickSight.",
+    description:
+        "spotify-pipeline guardrails: encryption, naming, tagging and data-platform rules for S3, KMS, Glue, Athena, IAM, CloudWatch Logs and QuickSight.",
 });

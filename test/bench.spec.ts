@@ -52,7 +52,13 @@ describe("npm run bench: parsing and formatting", () => {
         const floor = { what: "floor", command: "node -e x", sample: sample(1, 0.5, 100) };
         const before = { what: "before", command: "tsx policy", sample: sample(8, 6, 600) };
         const after = { what: "after", command: "node policy", sample: sample(2, 1.5, 200) };
-        const section: OfflineSection = { reference: floor, headline: { before, after }, rows: [before, after], identical: { stages: ["dev", "prod"], differing: [] }, runs: 3 };
+        const section: OfflineSection = {
+            reference: floor,
+            headline: { before, after },
+            rows: [before, after],
+            identical: { stages: ["dev", "prod"], differing: [] },
+            runs: 3,
+        };
         const text = renderOffline(section);
         assert.match(text, /\| before \| `tsx policy` \| 8\.00× \| 12\.00× \|/);
         assert.match(text, /\| after \| `node policy` \| 2\.00× \| 3\.00× \|/);
@@ -85,7 +91,13 @@ const SCAN: ScanCost = {
 };
 
 describe("npm run bench: cost model", () => {
-    const settings: GlueSettings = { glueWorkerType: "G.2X", glueNumberOfWorkers: 4, glueExecutionClass: "STANDARD", glueTimeoutMinutes: 120, glueMaxRetries: 1 };
+    const settings: GlueSettings = {
+        glueWorkerType: "G.2X",
+        glueNumberOfWorkers: 4,
+        glueExecutionClass: "STANDARD",
+        glueTimeoutMinutes: 120,
+        glueMaxRetries: 1,
+    };
     const run = { tracks: 1_000_000, etlSeconds: 320, sessionSeconds: 5, cores: 2 };
 
     it("bills Glue per second with a one-minute minimum, at the worker type's DPUs and the execution class's price", () => {
@@ -124,7 +136,10 @@ describe("npm run bench: cost model", () => {
     it("refuses scan-cost output that lacks a layout or a query's bytes", () => {
         assert.deepStrictEqual(parseScanCost(JSON.stringify(SCAN), "scan"), SCAN);
         const { partitioned: _dropped, ...twoLayouts } = SCAN.layouts;
-        assert.throws(() => parseScanCost(JSON.stringify({ ...SCAN, layouts: twoLayouts }), "scan"), /scan: "layouts" must give the bytes of csv, parquet, partitioned/);
+        assert.throws(
+            () => parseScanCost(JSON.stringify({ ...SCAN, layouts: twoLayouts }), "scan"),
+            /scan: "layouts" must give the bytes of csv, parquet, partitioned/,
+        );
         const broken = { ...SCAN, queries: [{ ...SCAN.queries[0], bytes: { csv: 1, parquet: 2 } }] };
         assert.throws(() => parseScanCost(JSON.stringify(broken), "scan"), /queries\[0\] needs/);
         assert.throws(() => parseScanCost("{", "scan"), /scan: not JSON/);

@@ -41,7 +41,12 @@ describe("stage config validation", () => {
         ["unknown classification", { ...dev, "spotify:dataClassification": "secret" }, "spotify:dataClassification", /one of public/],
         ["protected data with teardown", { ...dev, "spotify:protectData": "true" }, "spotify:allowTeardown", /must be false/],
         ["viewer that is no ARN", { ...dev, "spotify:quicksightViewers": '["alice"]' }, "spotify:quicksightViewers", /QuickSight user or group ARN/],
-        ["no dashboard owner", { ...dev, "spotify:quicksightOwners": "[]" }, "spotify:quicksightOwners", /a YAML list of at least 1 QuickSight user or group ARN /],
+        [
+            "no dashboard owner",
+            { ...dev, "spotify:quicksightOwners": "[]" },
+            "spotify:quicksightOwners",
+            /a YAML list of at least 1 QuickSight user or group ARN /,
+        ],
         ["missing dashboard owners", without(dev, "spotify:quicksightOwners"), "spotify:quicksightOwners", /required key is missing/],
         [
             "a principal both owner and viewer",
@@ -51,9 +56,19 @@ describe("stage config validation", () => {
         ],
         ["unknown import mode", { ...dev, "spotify:quicksightImportMode": "CACHED" }, "spotify:quicksightImportMode", /one of SPICE, DIRECT_QUERY/],
         ["refresh time past midnight", { ...dev, "spotify:quicksightRefreshTime": "24:30" }, "spotify:quicksightRefreshTime", /HH:MM/],
-        ["service role that is no IAM name", { ...dev, "spotify:quicksightServiceRoleName": "role/quicksight" }, "spotify:quicksightServiceRoleName", /IAM role name/],
+        [
+            "service role that is no IAM name",
+            { ...dev, "spotify:quicksightServiceRoleName": "role/quicksight" },
+            "spotify:quicksightServiceRoleName",
+            /IAM role name/,
+        ],
         ["log retention CloudWatch lacks", { ...dev, "spotify:logRetentionDays": "45" }, "spotify:logRetentionDays", /retention periods/],
-        ["FLEX on a large worker", { ...dev, "spotify:glueExecutionClass": "FLEX", "spotify:glueWorkerType": "G.8X" }, "spotify:glueWorkerType", /FLEX runs only/],
+        [
+            "FLEX on a large worker",
+            { ...dev, "spotify:glueExecutionClass": "FLEX", "spotify:glueWorkerType": "G.8X" },
+            "spotify:glueWorkerType",
+            /FLEX runs only/,
+        ],
         ["misspelt key", { ...dev, "spotify:kmsDeletionWindow": "7" }, "spotify:kmsDeletionWindow", /unknown key/],
         ["malformed schedule", { ...dev, "spotify:etlSchedule": "daily" }, "spotify:etlSchedule", /cron/],
     ];
@@ -71,7 +86,10 @@ describe("stage config validation", () => {
 
     it("reports every problem at once", () => {
         const config = { ...without(dev, "spotify:owner"), "spotify:kmsDeletionWindowDays": "99" };
-        assert.throws(() => parseStageConfig(config, "dev"), (error: Error) => /spotify:owner/.test(error.message) && /spotify:kmsDeletionWindowDays/.test(error.message));
+        assert.throws(
+            () => parseStageConfig(config, "dev"),
+            (error: Error) => /spotify:owner/.test(error.message) && /spotify:kmsDeletionWindowDays/.test(error.message),
+        );
     });
 
     it("explains both causes when a layer stack gets no stage config: no --config-file, or nothing under config:", async () => {
@@ -121,7 +139,10 @@ describe("stage config validation", () => {
             if ("rule" in spec) {
                 // The rule in the table is the one a bad value's error message states.
                 const failure = spec.schema.safeParse("\u0000");
-                assert.ok(!failure.success && failure.error.issues[0].message.includes(`must be ${spec.rule}`), `${key}: the error does not state the table's rule`);
+                assert.ok(
+                    !failure.success && failure.error.issues[0].message.includes(`must be ${spec.rule}`),
+                    `${key}: the error does not state the table's rule`,
+                );
             }
         }
     });

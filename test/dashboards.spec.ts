@@ -4,7 +4,14 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { parseStageConfig, StageConfig } from "../infra/config";
-import { assertDashboardContract, Dashboard, DASHBOARD_FILE, dashboardContractProblems, DashboardDefinitionError, loadDashboard } from "../infra/dashboards/definition";
+import {
+    assertDashboardContract,
+    Dashboard,
+    DASHBOARD_FILE,
+    dashboardContractProblems,
+    DashboardDefinitionError,
+    loadDashboard,
+} from "../infra/dashboards/definition";
 import { loadQueryCatalog, QUERIES_DIR } from "../infra/athena/catalog";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { PROJECT, SynthesisError, SYNTH_ORGANIZATION, synthesizeStack } from "../tools/synth/synthesize";
@@ -65,7 +72,10 @@ function columnReferences(value: unknown, at = "definition"): { at: string; data
     if (Array.isArray(value)) return value.flatMap((item, index) => columnReferences(item, `${at}[${index}]`));
     if (value === null || typeof value !== "object") return [];
     const record = value as Record<string, unknown>;
-    const own = typeof record.dataSetIdentifier === "string" && typeof record.columnName === "string" ? [{ at, dataset: record.dataSetIdentifier, column: record.columnName }] : [];
+    const own =
+        typeof record.dataSetIdentifier === "string" && typeof record.columnName === "string"
+            ? [{ at, dataset: record.dataSetIdentifier, column: record.columnName }]
+            : [];
     return [...own, ...Object.entries(record).flatMap(([key, inner]) => columnReferences(inner, `${at}.${key}`))];
 }
 
@@ -79,18 +89,43 @@ describe("dashboards: the definition file", () => {
             sheet("overview").visuals.map((visual) => visual.type),
             ["kpi", "kpi", "kpi", "table"],
         );
-        assert.deepStrictEqual(sheet("hit-score-distribution").visuals.map((visual) => visual.type), ["histogram"]);
-        assert.deepStrictEqual(sheet("genres").visuals.map((visual) => visual.type), ["bar", "table"]);
+        assert.deepStrictEqual(
+            sheet("hit-score-distribution").visuals.map((visual) => visual.type),
+            ["histogram"],
+        );
+        assert.deepStrictEqual(
+            sheet("genres").visuals.map((visual) => visual.type),
+            ["bar", "table"],
+        );
         const trend = sheet("popularity-trends").visuals[0];
-        assert.ok(trend.type === "line" && trend.category.column === "release_year" && trend.value.column === "track_popularity" && trend.value.aggregate === "average");
+        assert.ok(
+            trend.type === "line" &&
+                trend.category.column === "release_year" &&
+                trend.value.column === "track_popularity" &&
+                trend.value.aggregate === "average",
+        );
         const scatter = sheet("track-vs-artist").visuals[0];
-        assert.ok(scatter.type === "scatter" && scatter.x.column === "artist_popularity" && scatter.y.column === "track_popularity" && scatter.color.column === "genre");
-        assert.deepStrictEqual(dashboard.filters.map((filter) => [filter.column, filter.type]), [["genre", "category"], ["release_year", "range"]]);
+        assert.ok(
+            scatter.type === "scatter" &&
+                scatter.x.column === "artist_popularity" &&
+                scatter.y.column === "track_popularity" &&
+                scatter.color.column === "genre",
+        );
+        assert.deepStrictEqual(
+            dashboard.filters.map((filter) => [filter.column, filter.type]),
+            [
+                ["genre", "category"],
+                ["release_year", "range"],
+            ],
+        );
     });
 
     it("names the file, line and column of a YAML syntax error", () => {
         const file = writeDashboard(committed.replace("name: Spotify hits", 'name: "Spotify hits'));
-        assert.throws(() => loadDashboard(file), (error: Error) => error instanceof DashboardDefinitionError && /broken\.yaml:\d+:\d+: /.test(error.message));
+        assert.throws(
+            () => loadDashboard(file),
+            (error: Error) => error instanceof DashboardDefinitionError && /broken\.yaml:\d+:\d+: /.test(error.message),
+        );
     });
 
     it("names the path and line of a value that breaks the format", () => {
@@ -98,20 +133,37 @@ describe("dashboards: the definition file", () => {
         const line = committed.split("\n").findIndex((text) => text.includes("type: histogram")) + 1;
         assert.throws(
             () => loadDashboard(file),
-            (error: Error) => new RegExp(`broken\\.yaml:${line}: sheets\\.1\\.visuals\\.0\\.type: type must be one of kpi, table, histogram`).test(error.message),
+            (error: Error) =>
+                new RegExp(`broken\\.yaml:${line}: sheets\\.1\\.visuals\\.0\\.type: type must be one of kpi, table, histogram`).test(error.message),
         );
     });
 
     it("refuses a duplicate id, an undeclared dataset and overlapping visuals, naming them", () => {
         const cases: [string, string, RegExp][] = [
             ["id: artists-kpi", "id: tracks-kpi", /visual id "tracks-kpi" is already used by a visual/],
-            ["dataset: track-vs-artist\n        x:", "dataset: artists\n        x:", /visual "track-vs-artist-scatter" \(sheet "track-vs-artist"\) reads dataset "artists", which is not declared/],
-            ["layout: { column: 12, row: 0, width: 12, height: 5 }", "layout: { column: 10, row: 0, width: 12, height: 5 }", /visual "artists-kpi" \(sheet "overview"\) overlaps visual "tracks-kpi"/],
-            ["layout: { column: 16, row: 0, width: 20, height: 16 }", "layout: { column: 16, row: 0, width: 30, height: 16 }", /"genre-rank-table".*passes the grid's 36 columns/],
+            [
+                "dataset: track-vs-artist\n        x:",
+                "dataset: artists\n        x:",
+                /visual "track-vs-artist-scatter" \(sheet "track-vs-artist"\) reads dataset "artists", which is not declared/,
+            ],
+            [
+                "layout: { column: 12, row: 0, width: 12, height: 5 }",
+                "layout: { column: 10, row: 0, width: 12, height: 5 }",
+                /visual "artists-kpi" \(sheet "overview"\) overlaps visual "tracks-kpi"/,
+            ],
+            [
+                "layout: { column: 16, row: 0, width: 20, height: 16 }",
+                "layout: { column: 16, row: 0, width: 30, height: 16 }",
+                /"genre-rank-table".*passes the grid's 36 columns/,
+            ],
         ];
         for (const [from, to, expected] of cases) {
             assert.ok(committed.includes(from), from);
-            assert.throws(() => loadDashboard(writeDashboard(committed.replace(from, to))), (error: Error) => expected.test(error.message), to);
+            assert.throws(
+                () => loadDashboard(writeDashboard(committed.replace(from, to))),
+                (error: Error) => expected.test(error.message),
+                to,
+            );
         }
     });
 });
@@ -132,7 +184,12 @@ describe("dashboards: contract with the views' declared schemas", () => {
             () => assertDashboardContract(loadDashboard(), renamed),
             (error: Error) => {
                 for (const visual of ["hit-score-kpi", "top-tracks", "hit-score-histogram", "genre-hit-score"]) {
-                    assert.match(error.message, new RegExp(`visual "${visual}" .* uses column "hit_score" of dataset "tracks" \\(view hit_score_insights\\), which the view does not declare`));
+                    assert.match(
+                        error.message,
+                        new RegExp(
+                            `visual "${visual}" .* uses column "hit_score" of dataset "tracks" \\(view hit_score_insights\\), which the view does not declare`,
+                        ),
+                    );
                 }
                 return true;
             },
@@ -160,7 +217,12 @@ describe("dashboards: contract with the views' declared schemas", () => {
     it("stops the dashboards stack when the deployed queries stack exports views without a column the dashboard uses", async () => {
         const config = readStageConfigFile("dev");
         const manifests = await stageManifests("dev");
-        const upstream = new Map(manifests.map((manifest) => [`${SYNTH_ORGANIZATION}/${PROJECT}/${manifest.stack}`, JSON.parse(JSON.stringify(manifest.outputs)) as Record<string, unknown>]));
+        const upstream = new Map(
+            manifests.map((manifest) => [
+                `${SYNTH_ORGANIZATION}/${PROJECT}/${manifest.stack}`,
+                JSON.parse(JSON.stringify(manifest.outputs)) as Record<string, unknown>,
+            ]),
+        );
         const queries = upstream.get(`${SYNTH_ORGANIZATION}/${PROJECT}/dev-queries`)!;
         for (const view of queries.views as { name: string; columns: { name: string }[] }[]) {
             if (view.name === "track_vs_artist_popularity") view.columns = view.columns.filter((column) => column.name !== "artist_popularity");
@@ -168,7 +230,10 @@ describe("dashboards: contract with the views' declared schemas", () => {
         await assert.rejects(
             synthesizeStack({ stackName: "dev-dashboards", config, upstream }),
             (error: unknown) =>
-                error instanceof SynthesisError && /visual "track-vs-artist-scatter" \(sheet "track-vs-artist"\) x uses column "artist_popularity" of dataset "track-vs-artist"/.test(error.message),
+                error instanceof SynthesisError &&
+                /visual "track-vs-artist-scatter" \(sheet "track-vs-artist"\) x uses column "artist_popularity" of dataset "track-vs-artist"/.test(
+                    error.message,
+                ),
         );
     });
 
@@ -180,7 +245,9 @@ describe("dashboards: contract with the views' declared schemas", () => {
         upstream.get(`${SYNTH_ORGANIZATION}/${PROJECT}/dev-queries`)!.views = '["hit_score_insights"]';
         await assert.rejects(
             synthesizeStack({ stackName: "dev-dashboards", config, upstream }),
-            (error: unknown) => error instanceof SynthesisError && /Stack dev-queries exports an unexpected views \(views: .*\); deploy dev-queries from this commit first/.test(error.message),
+            (error: unknown) =>
+                error instanceof SynthesisError &&
+                /Stack dev-queries exports an unexpected views \(views: .*\); deploy dev-queries from this commit first/.test(error.message),
         );
     });
 });
@@ -247,7 +314,11 @@ for (const stage of ["dev", "prod"]) {
             for (const dataSet of dataSets) {
                 const schedule = template.referencing(dataSet, TYPES.refresh, "dataSetId");
                 assert.strictEqual(schedule.length, 1, `${dataSet.name} has one refresh schedule`);
-                assert.deepStrictEqual((schedule[0].inputs.schedule as Record<string, unknown>).scheduleFrequency, { interval: "DAILY", timeOfTheDay: config.quicksightRefreshTime, timeZone: "UTC" });
+                assert.deepStrictEqual((schedule[0].inputs.schedule as Record<string, unknown>).scheduleFrequency, {
+                    interval: "DAILY",
+                    timeOfTheDay: config.quicksightRefreshTime,
+                    timeZone: "UTC",
+                });
             }
         });
 
@@ -256,7 +327,11 @@ for (const stage of ["dev", "prod"]) {
             const dashboard = only(TYPES.dashboard);
             assert.deepStrictEqual(analysis.inputs.definition, dashboard.inputs.definition);
             const definition = dashboard.inputs.definition as {
-                sheets: { sheetId: string; visuals: Record<string, { visualId: string }>[]; layouts: { configuration: { gridLayout: { elements: { elementId: string }[] } } }[] }[];
+                sheets: {
+                    sheetId: string;
+                    visuals: Record<string, { visualId: string }>[];
+                    layouts: { configuration: { gridLayout: { elements: { elementId: string }[] } } }[];
+                }[];
                 dataSetIdentifierDeclarations: { identifier: string }[];
             };
             for (const sheet of source.sheets) {
@@ -264,12 +339,22 @@ for (const stage of ["dev", "prod"]) {
                 assert.ok(rendered, `sheet ${sheet.id}`);
                 const visualIds = rendered.visuals.map((visual) => Object.values(visual)[0].visualId);
                 const placed = rendered.layouts.flatMap((layout) => layout.configuration.gridLayout.elements.map((element) => element.elementId));
-                assert.deepStrictEqual(visualIds, sheet.visuals.map((visual) => visual.id), `${sheet.id}: visuals`);
+                assert.deepStrictEqual(
+                    visualIds,
+                    sheet.visuals.map((visual) => visual.id),
+                    `${sheet.id}: visuals`,
+                );
                 assert.deepStrictEqual([...placed].sort(), [...visualIds].sort(), `${sheet.id}: each visual placed once`);
             }
-            assert.deepStrictEqual(definition.dataSetIdentifierDeclarations.map((declaration) => declaration.identifier).sort(), Object.keys(source.datasets).sort());
+            assert.deepStrictEqual(
+                definition.dataSetIdentifierDeclarations.map((declaration) => declaration.identifier).sort(),
+                Object.keys(source.datasets).sort(),
+            );
             // The declarations hold the datasets' ARNs: the definition is computed from every dataset.
-            const dataSetUrns = template.findResources(TYPES.dataSet).map((dataSet) => dataSet.urn).sort();
+            const dataSetUrns = template
+                .findResources(TYPES.dataSet)
+                .map((dataSet) => dataSet.urn)
+                .sort();
             for (const resource of [analysis, dashboard]) {
                 assert.deepStrictEqual(resource.propertyDependencies.definition.filter((urn) => urn.includes("DataSet")).sort(), dataSetUrns);
             }
@@ -277,7 +362,9 @@ for (const stage of ["dev", "prod"]) {
 
         it("references only columns its datasets' views declare, wherever the definition names a column", () => {
             const references = columnReferences(only(TYPES.dashboard).inputs.definition);
-            const visualsWithFields = new Set(references.map((reference) => /sheets\[(\d+)\]\.visuals\[(\d+)\]/.exec(reference.at)?.slice(1).join(".")).filter((key) => key !== undefined));
+            const visualsWithFields = new Set(
+                references.map((reference) => /sheets\[(\d+)\]\.visuals\[(\d+)\]/.exec(reference.at)?.slice(1).join(".")).filter((key) => key !== undefined),
+            );
             assert.strictEqual(visualsWithFields.size, sourceVisuals.length, "every visual names at least one column");
             for (const reference of references) {
                 const view = source.datasets[reference.dataset];
@@ -291,7 +378,11 @@ for (const stage of ["dev", "prod"]) {
 
         it("applies every filter to every sheet and dataset, with a control on each sheet", () => {
             const definition = only(TYPES.dashboard).inputs.definition as {
-                filterGroups: { crossDataset: string; scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: { sheetId: string; scope: string }[] } }; filters: Record<string, { filterId: string }>[] }[];
+                filterGroups: {
+                    crossDataset: string;
+                    scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: { sheetId: string; scope: string }[] } };
+                    filters: Record<string, { filterId: string }>[];
+                }[];
                 sheets: { sheetId: string; filterControls: Record<string, { sourceFilterId: string }>[] }[];
             };
             assert.strictEqual(definition.filterGroups.length, source.filters.length);
@@ -303,7 +394,11 @@ for (const stage of ["dev", "prod"]) {
                 );
             }
             for (const sheet of definition.sheets) {
-                assert.deepStrictEqual(sheet.filterControls.map((control) => Object.values(control)[0].sourceFilterId), source.filters.map((filter) => filter.id), sheet.sheetId);
+                assert.deepStrictEqual(
+                    sheet.filterControls.map((control) => Object.values(control)[0].sourceFilterId),
+                    source.filters.map((filter) => filter.id),
+                    sheet.sheetId,
+                );
             }
         });
 
@@ -334,13 +429,27 @@ for (const stage of ["dev", "prod"]) {
             assert.deepStrictEqual(template.follow(attachment, "policyArn"), [policy]);
             const statements = (JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] }).Statement;
             const resources = statements.flatMap((statement) => statement.Resource);
-            assert.ok(resources.every((resource) => resource !== "*" && !resource.endsWith(":*")), `no account-wide resource: ${resources.join(", ")}`);
-            const glue = statements.filter((statement) => statement.Action.some((action) => action.startsWith("glue:"))).flatMap((statement) => statement.Resource);
-            assert.ok(glue.filter((resource) => !resource.endsWith(":catalog")).every((resource) => resource.includes(`/${String(databaseName)}`)), `glue limited to ${String(databaseName)}: ${glue.join(", ")}`);
+            assert.ok(
+                resources.every((resource) => resource !== "*" && !resource.endsWith(":*")),
+                `no account-wide resource: ${resources.join(", ")}`,
+            );
+            const glue = statements
+                .filter((statement) => statement.Action.some((action) => action.startsWith("glue:")))
+                .flatMap((statement) => statement.Resource);
+            assert.ok(
+                glue.filter((resource) => !resource.endsWith(":catalog")).every((resource) => resource.includes(`/${String(databaseName)}`)),
+                `glue limited to ${String(databaseName)}: ${glue.join(", ")}`,
+            );
             const athena = statements.filter((statement) => statement.Action.some((action) => action.startsWith("athena:Start")));
-            assert.deepStrictEqual(athena.flatMap((statement) => statement.Resource).map((arn) => arn.split("/").pop()), [workgroupName]);
+            assert.deepStrictEqual(
+                athena.flatMap((statement) => statement.Resource).map((arn) => arn.split("/").pop()),
+                [workgroupName],
+            );
             for (const purpose of ["warehouse", "athena-results"]) {
-                assert.ok(resources.some((resource) => resource.includes(`-${stage}-${purpose}-`)), `reaches the ${purpose} bucket`);
+                assert.ok(
+                    resources.some((resource) => resource.includes(`-${stage}-${purpose}-`)),
+                    `reaches the ${purpose} bucket`,
+                );
             }
             assert.ok(!resources.some((resource) => /-(staging|glue-assets|access-logs)-/.test(resource)), "reaches no other bucket");
         });

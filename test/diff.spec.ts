@@ -67,12 +67,25 @@ describe("reviewer diff", () => {
             const base = await stageManifests("prod");
             const head = await stageWith("prod", { "spotify:stagingInfrequentAccessDays": "60" });
             const stageDiff = diffStage("prod", byStack(base), byStack(head));
-            const changed = changesOf(stageDiff.stacks).map((change) => ({ stack: change.stack, name: change.name, kind: change.kind, changes: change.properties.flatMap((property) => property.changes) }));
+            const changed = changesOf(stageDiff.stacks).map((change) => ({
+                stack: change.stack,
+                name: change.name,
+                kind: change.kind,
+                changes: change.properties.flatMap((property) => property.changes),
+            }));
             assert.deepStrictEqual(changed, [
-                { stack: "prod-storage", name: "storage-staging-lifecycle", kind: "update", changes: [{ path: "rules[2].transitions[0].days", before: 30, after: 60 }] },
+                {
+                    stack: "prod-storage",
+                    name: "storage-staging-lifecycle",
+                    kind: "update",
+                    changes: [{ path: "rules[2].transitions[0].days", before: 30, after: 60 }],
+                },
             ]);
             const text = renderText([stageDiff]);
-            assert.match(text, /~ {2}aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration {2}storage-staging-lifecycle\n {7}rules\[2\]\.transitions\[0\]\.days: 30 → 60\n/);
+            assert.match(
+                text,
+                /~ {2}aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration {2}storage-staging-lifecycle\n {7}rules\[2\]\.transitions\[0\]\.days: 30 → 60\n/,
+            );
             assert.doesNotMatch(text, /WARNINGS/);
         });
 
@@ -89,10 +102,20 @@ describe("reviewer diff", () => {
                 assert.match(bucket.warnings.map((warning) => warning.message).join(), /deleted with it \(forceDestroy: true\): the data is lost/);
             }
             // Everything keyed by the bucket name goes with it; the objects uploaded to glue-assets too.
-            for (const type of ["bucketPolicy:BucketPolicy", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketObjectv2:BucketObjectv2"]) {
-                assert.ok(changes.filter((change) => change.type === `aws:s3/${type}`).every((change) => change.kind === "replace"), type);
+            for (const type of [
+                "bucketPolicy:BucketPolicy",
+                "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "bucketObjectv2:BucketObjectv2",
+            ]) {
+                assert.ok(
+                    changes.filter((change) => change.type === `aws:s3/${type}`).every((change) => change.kind === "replace"),
+                    type,
+                );
             }
-            assert.ok(!changes.some((change) => change.kind === "update" && change.type.startsWith("aws:s3/bucket")), "no bucket-keyed resource is shown as an in-place update");
+            assert.ok(
+                !changes.some((change) => change.kind === "update" && change.type.startsWith("aws:s3/bucket")),
+                "no bucket-keyed resource is shown as an in-place update",
+            );
             const text = renderText([stageDiff]);
             assert.match(text, /^WARNINGS \(\d+\)\n {2}!! dev-storage storage-access-logs \(aws:s3\/bucket:Bucket\), replace: /m);
             assert.match(text, /^dev-storage: 32 to replace, 13 output\(s\) changed {2}\[5 warnings\]$/m);
@@ -103,7 +126,11 @@ describe("reviewer diff", () => {
             const base = await stageManifests("prod");
             const head = await stageWith("prod", { "spotify:bucketSuffix": "333333333333" });
             const buckets = changesOf(diffStage("prod", byStack(base), byStack(head)).stacks).filter((change) => change.type === "aws:s3/bucket:Bucket");
-            const warning = (name: string) => buckets.find((bucket) => bucket.name === name)!.warnings.map((entry) => entry.message).join();
+            const warning = (name: string) =>
+                buckets
+                    .find((bucket) => bucket.name === name)!
+                    .warnings.map((entry) => entry.message)
+                    .join();
             assert.match(warning("storage-staging"), /deploy is blocked \(protect: true\)/);
             assert.match(warning("storage-warehouse"), /deploy is blocked \(protect: true\)/);
             assert.match(warning("storage-athena-results"), /cannot be deleted while it holds objects \(forceDestroy: false\)/);
@@ -153,7 +180,10 @@ describe("reviewer diff", () => {
             assert.match(deletion[0].warnings[0].message, /deleting a protected resource that holds the stage's encrypted data: the deploy is blocked/);
             const forceDestroy = editResource(storage, "storage-athena-results", (bucket) => (bucket.inputs.forceDestroy = true));
             const warnings = diffManifests(storage, forceDestroy).changes.flatMap((change) => change.warnings);
-            assert.deepStrictEqual(warnings.map((warning) => warning.level), ["danger"]);
+            assert.deepStrictEqual(
+                warnings.map((warning) => warning.level),
+                ["danger"],
+            );
             assert.match(warnings[0].message, /turns forceDestroy on in a stage that protects its data/);
         });
 
@@ -175,7 +205,10 @@ describe("reviewer diff", () => {
             const definition = decodePrestoView(String(view.inputs.viewOriginalText)) as { originalSql: string };
             assert.match(definition.originalSql, /max\(hit_score\) AS max_hit_score,/);
             // The same view with one line of its SQL edited, encoded as Athena stores it (infra/athena/prestoView.ts).
-            const edited = { ...definition, originalSql: definition.originalSql.replace("max(hit_score) AS max_hit_score,", "max(hit_score) AS top_hit_score,") };
+            const edited = {
+                ...definition,
+                originalSql: definition.originalSql.replace("max(hit_score) AS max_hit_score,", "max(hit_score) AS top_hit_score,"),
+            };
             const head = editResource(queries, view.name, (resource) => {
                 resource.inputs.viewOriginalText = `/* Presto View: ${Buffer.from(JSON.stringify(edited), "utf8").toString("base64")} */`;
             });
@@ -192,7 +225,13 @@ describe("reviewer diff", () => {
             const storage = stackOf(await stageManifests("dev"), "dev-storage");
             const head = editResource(storage, "storage-staging-policy", (resource) => {
                 const policy = JSON.parse(String(resource.inputs.policy)) as { Statement: unknown[] };
-                policy.Statement.push({ Sid: "AllowAnalytics", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" }, Action: "s3:GetObject", Resource: "*" });
+                policy.Statement.push({
+                    Sid: "AllowAnalytics",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::123456789012:role/analytics" },
+                    Action: "s3:GetObject",
+                    Resource: "*",
+                });
                 resource.inputs.policy = JSON.stringify(policy);
             });
             const text = renderText([{ stage: "dev", protectedStage: false, stacks: [diffManifests(storage, head)] }]);
@@ -209,7 +248,20 @@ describe("reviewer diff", () => {
         it("keeps secrets masked", () => {
             assert.deepStrictEqual(showValue("[secret]"), { kind: "inline", text: "[secret]" });
             const base = { resources: [] } as unknown as Manifest;
-            const resource = { urn: "urn:x", type: "aws:kms/alias:Alias", name: "a", custom: true, read: false, parent: null, provider: null, protect: false, retainOnDelete: false, dependencies: [], propertyDependencies: {}, inputs: { name: "[secret]" } };
+            const resource = {
+                urn: "urn:x",
+                type: "aws:kms/alias:Alias",
+                name: "a",
+                custom: true,
+                read: false,
+                parent: null,
+                provider: null,
+                protect: false,
+                retainOnDelete: false,
+                dependencies: [],
+                propertyDependencies: {},
+                inputs: { name: "[secret]" },
+            };
             const head = { ...base, stack: "dev-storage", resources: [resource] } as unknown as Manifest;
             const before = { ...head, resources: [{ ...resource, inputs: { name: "alias/plain" } }] } as Manifest;
             const text = renderText([{ stage: "dev", protectedStage: false, stacks: [diffManifests(before, head)] }]);
@@ -217,7 +269,16 @@ describe("reviewer diff", () => {
         });
 
         it("renders JSON with multi-line strings one line per line", () => {
-            assert.deepStrictEqual(prettyLines({ sql: "SELECT 1\nFROM t", n: [1] }), ["{", '  "sql": |', "      SELECT 1", "      FROM t", '  "n": [', "    1", "  ]", "}"]);
+            assert.deepStrictEqual(prettyLines({ sql: "SELECT 1\nFROM t", n: [1] }), [
+                "{",
+                '  "sql": |',
+                "      SELECT 1",
+                "      FROM t",
+                '  "n": [',
+                "    1",
+                "  ]",
+                "}",
+            ]);
             assert.deepStrictEqual(unifiedDiff("a\nb\nc", "a\nB\nc"), ["@@ -1,3 +1,3 @@", " a", "-b", "+B", " c"]);
             assert.deepStrictEqual(unifiedDiff("same", "same"), []);
         });
@@ -287,7 +348,10 @@ describe("reviewer diff", () => {
                 fs.mkdirSync(path.join(root, "tools"));
                 fs.writeFileSync(path.join(root, "tools", "synth.ts"), 'console.error("synth: boom"); process.exit(1);\n');
                 fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
-                assert.throws(() => synthesizeTree(root, ["dev"], path.join(root, "out"), "the base"), (error: unknown) => error instanceof SideError && /synthesis of stage dev at the base failed[\s\S]*synth: boom/.test(error.message));
+                assert.throws(
+                    () => synthesizeTree(root, ["dev"], path.join(root, "out"), "the base"),
+                    (error: unknown) => error instanceof SideError && /synthesis of stage dev at the base failed[\s\S]*synth: boom/.test(error.message),
+                );
             } finally {
                 fs.rmSync(root, { recursive: true, force: true });
             }
@@ -297,13 +361,32 @@ describe("reviewer diff", () => {
             const root = fs.mkdtempSync(path.join(os.tmpdir(), "diff-dirs-"));
             try {
                 await synthesizeStage({ stage: "dev", outDir: path.join(root, "base") });
-                await synthesizeStage({ stage: "dev", config: { ...readStageConfigFile("dev"), "spotify:logRetentionDays": "60" }, outDir: path.join(root, "head") });
-                const run = spawnSync(TSX, ["tools/diff.ts", path.join(root, "base"), path.join(root, "head"), "--json", path.join(root, "diff.json"), "--out", path.join(root, "diff.md")], { cwd: REPO_ROOT, encoding: "utf8" });
+                await synthesizeStage({
+                    stage: "dev",
+                    config: { ...readStageConfigFile("dev"), "spotify:logRetentionDays": "60" },
+                    outDir: path.join(root, "head"),
+                });
+                const run = spawnSync(
+                    TSX,
+                    [
+                        "tools/diff.ts",
+                        path.join(root, "base"),
+                        path.join(root, "head"),
+                        "--json",
+                        path.join(root, "diff.json"),
+                        "--out",
+                        path.join(root, "diff.md"),
+                    ],
+                    { cwd: REPO_ROOT, encoding: "utf8" },
+                );
                 assert.strictEqual(run.status, 0, run.stderr);
                 assert.match(run.stdout, /dev-etl: 4 to update/);
                 assert.match(run.stdout, /retentionInDays: 14 → 60/);
                 assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 3 \| `dev-etl` \| 0 \| 4 \| 0 \| 0 \| 0 \| 0 \|/);
-                assert.strictEqual((JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")) as { stages: { stage: string }[] }).stages[0].stage, "dev");
+                assert.strictEqual(
+                    (JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")) as { stages: { stage: string }[] }).stages[0].stage,
+                    "dev",
+                );
             } finally {
                 fs.rmSync(root, { recursive: true, force: true });
             }

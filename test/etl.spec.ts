@@ -86,7 +86,10 @@ function statementsOf(template: Template, roleName: string): Statement[] {
 }
 
 function glob(pattern: string, value: string, ignoreCase = false): boolean {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const source = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
 }
 
@@ -214,7 +217,9 @@ describe("etl layer (dev-etl)", () => {
                 s3("warehouse"),
                 s3("glue-assets"),
                 ...DATA_LAYOUT.stagingSources.map((prefix) => s3("staging", `${prefix}*`)),
-                ...[DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) => s3("warehouse", `${prefix}*`)),
+                ...[DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) =>
+                    s3("warehouse", `${prefix}*`),
+                ),
                 s3("glue-assets", `${DATA_LAYOUT.glueScripts}*`),
                 s3("glue-assets", `${DATA_LAYOUT.glueTemp}*`),
                 ...catalogArns(),
@@ -247,7 +252,11 @@ describe("etl layer (dev-etl)", () => {
                         if (resource === "*") continue;
                         assert.ok(allowed.includes(resource), `${roleName}/${statement.Sid}: ${resource} is outside the layer's scope`);
                         if (/^arn:[^:]+:s3:::[^/]+$/.test(resource)) {
-                            assert.deepStrictEqual(list(statement.Action), ["s3:ListBucket"], `${roleName}/${statement.Sid}: bucket-level ARNs only for listing`);
+                            assert.deepStrictEqual(
+                                list(statement.Action),
+                                ["s3:ListBucket"],
+                                `${roleName}/${statement.Sid}: bucket-level ARNs only for listing`,
+                            );
                         }
                     }
                 }
@@ -260,7 +269,13 @@ describe("etl layer (dev-etl)", () => {
             );
             assert.deepStrictEqual(
                 wildcards.map((statement) => ({ Action: list(statement.Action), Resource: statement.Resource, Condition: statement.Condition })),
-                [{ Action: ["cloudwatch:PutMetricData"], Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } } }],
+                [
+                    {
+                        Action: ["cloudwatch:PutMetricData"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } },
+                    },
+                ],
             );
         });
 
@@ -268,12 +283,14 @@ describe("etl layer (dev-etl)", () => {
             const job = statementsOf(template, jobRoleName());
             for (const source of DATA_LAYOUT.stagingSources) assert.ok(allows(job, "s3:GetObject", s3("staging", `${source}2024/part-1.csv`)), source);
             for (const prefix of [DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries]) {
-                for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) assert.ok(allows(job, action, s3("warehouse", `${prefix}x/part-0.parquet`)), `${action} ${prefix}`);
+                for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+                    assert.ok(allows(job, action, s3("warehouse", `${prefix}x/part-0.parquet`)), `${action} ${prefix}`);
             }
             assert.ok(allows(job, "s3:GetObject", s3("glue-assets", `${DATA_LAYOUT.glueScripts}0123/spotify_etl.zip`)));
             assert.ok(allows(job, "s3:PutObject", s3("glue-assets", `${DATA_LAYOUT.glueTemp}run-1/x`)));
             for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) assert.ok(allows(job, action, dataKeyArn), action);
-            for (const namespace of ["Glue", "Glue Data Quality"]) assert.ok(allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": namespace }), namespace);
+            for (const namespace of ["Glue", "Glue Data Quality"])
+                assert.ok(allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": namespace }), namespace);
             assert.ok(allows(job, "glue:PublishDataQuality", regional("glue", "dataQualityRuleset/any")), "the quality gate publishes its results");
 
             assert.ok(!allows(job, "s3:PutObject", s3("staging", "tracks/x.csv")), "staging is read-only");
@@ -328,7 +345,11 @@ describe("etl layer (dev-etl)", () => {
             const requirements = fs.readFileSync(path.join(REPO_ROOT, "etl/requirements-dev.txt"), "utf8");
             const pinned = /^pyspark==(\S+)$/m.exec(requirements)?.[1];
             assert.strictEqual(job().inputs.glueVersion, runtime.glueVersion);
-            assert.strictEqual(pinned, runtime.spark, `etl/requirements-dev.txt pins pyspark ${pinned}; Glue ${runtime.glueVersion} runs Spark ${runtime.spark} (etl/glue_runtime.json)`);
+            assert.strictEqual(
+                pinned,
+                runtime.spark,
+                `etl/requirements-dev.txt pins pyspark ${pinned}; Glue ${runtime.glueVersion} runs Spark ${runtime.spark} (etl/glue_runtime.json)`,
+            );
         });
 
         it("provides every argument the entry script reads, and no argument it does not", () => {
@@ -435,7 +456,7 @@ describe("etl layer (dev-etl)", () => {
             write("job.py", "import sys\nfrom pkg.a import (\n    run,\n)\n");
             write("pkg/__init__.py", "");
             write("pkg/a.py", "from pkg import b, CONSTANT\ndef run():\n    from pkg.sub.c import go  # lazy\n    return go()\n");
-            write("pkg/b.py", "from importlib import resources\nTEXT = resources.files(\"pkg.data\").joinpath(\"x.json\")\n");
+            write("pkg/b.py", 'from importlib import resources\nTEXT = resources.files("pkg.data").joinpath("x.json")\n');
             write("pkg/sub/__init__.py", "");
             write("pkg/sub/c.py", "import os\n");
             write("pkg/data/__init__.py", "");
@@ -453,8 +474,14 @@ describe("etl layer (dev-etl)", () => {
         });
 
         it("refuses a package upload naming a file outside the package or missing", () => {
-            assert.throws(() => uploadEntries({ package: ETL_SOURCES.package, files: [ETL_SOURCES.entryScript] }), /etl\/jobs\/spotify_etl_job\.py is not below the package etl\/spotify_etl/);
-            assert.throws(() => uploadEntries({ package: ETL_SOURCES.package, files: [`${ETL_SOURCES.package}/gone.py`] }), /etl\/spotify_etl\/gone\.py \(uploaded with etl\/spotify_etl\) is not a file/);
+            assert.throws(
+                () => uploadEntries({ package: ETL_SOURCES.package, files: [ETL_SOURCES.entryScript] }),
+                /etl\/jobs\/spotify_etl_job\.py is not below the package etl\/spotify_etl/,
+            );
+            assert.throws(
+                () => uploadEntries({ package: ETL_SOURCES.package, files: [`${ETL_SOURCES.package}/gone.py`] }),
+                /etl\/spotify_etl\/gone\.py \(uploaded with etl\/spotify_etl\) is not a file/,
+            );
         });
 
         it("leaves no absolute path of this machine in the manifest", () => {
@@ -473,7 +500,9 @@ describe("etl layer (dev-etl)", () => {
             assert.strictEqual(inputs.storageDescriptor.location, s3Uri("warehouse", DATA_LAYOUT.warehouseTable));
             assert.strictEqual(warehouseContract.format, "parquet");
             assert.match(String((inputs.storageDescriptor.serDeInfo as Record<string, unknown>).serializationLibrary), /ParquetHiveSerDe$/);
-            template.hasResourceProperties(TYPES.table, { parameters: { classification: "parquet", "parquet.compression": warehouseContract.compression.toUpperCase() } });
+            template.hasResourceProperties(TYPES.table, {
+                parameters: { classification: "parquet", "parquet.compression": warehouseContract.compression.toUpperCase() },
+            });
         });
 
         it("crawls only the declared table, adds partitions with its schema, and never deletes or changes it", () => {

@@ -39,7 +39,14 @@ const T = {
 };
 const INTERFACE_SERVICES = ["glue", "logs", "kms", "sts", "monitoring"];
 
-type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+    Sid?: string;
+    Effect: string;
+    Principal?: unknown;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+};
 const statementsOf = (document: unknown): Statement[] => (JSON.parse(String(document)) as { Statement: Statement[] }).Statement;
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
@@ -82,24 +89,42 @@ describe("network layer (prod: spotify:network isolated)", () => {
         const subnets = outputs.jobSubnetIds as string[];
         assert.strictEqual(new Set(subnets).size, JOB_AVAILABILITY_ZONES);
         const connections = network.findResources(T.connection);
-        assert.deepStrictEqual(connections.map((connection) => connection.inputs.connectionType), ["NETWORK", "NETWORK"]);
-        assert.deepStrictEqual(connections.map((connection) => (connection.inputs.physicalConnectionRequirements as { subnetId: string }).subnetId).sort(), [...subnets].sort());
-        assert.strictEqual(new Set(connections.map((connection) => (connection.inputs.physicalConnectionRequirements as { availabilityZone: string }).availabilityZone)).size, JOB_AVAILABILITY_ZONES);
+        assert.deepStrictEqual(
+            connections.map((connection) => connection.inputs.connectionType),
+            ["NETWORK", "NETWORK"],
+        );
+        assert.deepStrictEqual(
+            connections.map((connection) => (connection.inputs.physicalConnectionRequirements as { subnetId: string }).subnetId).sort(),
+            [...subnets].sort(),
+        );
+        assert.strictEqual(
+            new Set(connections.map((connection) => (connection.inputs.physicalConnectionRequirements as { availabilityZone: string }).availabilityZone)).size,
+            JOB_AVAILABILITY_ZONES,
+        );
         for (const service of INTERFACE_SERVICES) {
             const endpoint = network.resource(T.endpoint, `network-${service}`);
             assert.deepStrictEqual(endpoint.inputs.subnetIds, subnets, service);
         }
-        assert.deepStrictEqual(outputs.glueConnectionNames, connections.map((connection) => connection.inputs.name));
+        assert.deepStrictEqual(
+            outputs.glueConnectionNames,
+            connections.map((connection) => connection.inputs.name),
+        );
     });
 
     it("declares an S3 gateway endpoint on the VPC's route tables, restricted to this stage's buckets", () => {
         const s3 = network.resource(T.endpoint, "network-s3");
         assert.strictEqual(s3.inputs.vpcEndpointType, "Gateway");
         assert.strictEqual(s3.inputs.serviceName, `com.amazonaws.${config.region}.s3`);
-        assert.deepStrictEqual(network.follow(s3, "routeTableIds").map((resource) => resource.type), [T.awsxVpc]);
+        assert.deepStrictEqual(
+            network.follow(s3, "routeTableIds").map((resource) => resource.type),
+            [T.awsxVpc],
+        );
         const [statement, ...others] = statementsOf(s3.inputs.policy);
         assert.deepStrictEqual(others, []);
-        const buckets = ENDPOINT_BUCKETS.flatMap((purpose: BucketPurpose) => [`arn:aws:s3:::${bucketName(config, purpose)}`, `arn:aws:s3:::${bucketName(config, purpose)}/*`]);
+        const buckets = ENDPOINT_BUCKETS.flatMap((purpose: BucketPurpose) => [
+            `arn:aws:s3:::${bucketName(config, purpose)}`,
+            `arn:aws:s3:::${bucketName(config, purpose)}/*`,
+        ]);
         assert.deepStrictEqual(list(statement.Resource), buckets);
         assert.ok(!list(statement.Action).some((action) => String(action).includes("*")), JSON.stringify(statement.Action));
     });
@@ -121,7 +146,8 @@ describe("network layer (prod: spotify:network isolated)", () => {
         const endpointGroup = network.resource(T.securityGroup, "network-endpoints");
         const s3 = network.resource(T.endpoint, "network-s3");
         const rulesOf = (type: string, group: ManifestResource) => network.referencing(group, type, "securityGroupId");
-        const targets = (rule: ManifestResource) => [...network.follow(rule, "referencedSecurityGroupId"), ...network.follow(rule, "prefixListId")].map((resource) => resource.name);
+        const targets = (rule: ManifestResource) =>
+            [...network.follow(rule, "referencedSecurityGroupId"), ...network.follow(rule, "prefixListId")].map((resource) => resource.name);
         assert.deepStrictEqual(rulesOf(T.ingress, glue).map(targets), [["network-glue"]]);
         assert.deepStrictEqual(rulesOf(T.egress, glue).map(targets).sort(), [["network-endpoints"], ["network-glue"], [s3.name]].sort());
         assert.deepStrictEqual(rulesOf(T.ingress, endpointGroup).map(targets), [["network-glue"]]);
@@ -130,17 +156,27 @@ describe("network layer (prod: spotify:network isolated)", () => {
             assert.strictEqual(rule.inputs.cidrIpv4, undefined, rule.name);
             assert.strictEqual(rule.inputs.cidrIpv6, undefined, rule.name);
         }
-        for (const connection of network.findResources(T.connection)) assert.deepStrictEqual(network.follow(connection, "physicalConnectionRequirements").filter((resource) => resource.type === T.securityGroup), [glue]);
+        for (const connection of network.findResources(T.connection))
+            assert.deepStrictEqual(
+                network.follow(connection, "physicalConnectionRequirements").filter((resource) => resource.type === T.securityGroup),
+                [glue],
+            );
     });
 
     it("sends all VPC flow logs to a log group encrypted with the layer's key, kept as long as the stage's logs", () => {
         const flowLog = network.findResources(T.flowLog)[0];
         assert.strictEqual(flowLog.inputs.trafficType, "ALL");
-        assert.deepStrictEqual(network.follow(flowLog, "vpcId").map((resource) => resource.type), [T.awsxVpc]);
+        assert.deepStrictEqual(
+            network.follow(flowLog, "vpcId").map((resource) => resource.type),
+            [T.awsxVpc],
+        );
         const [group] = network.follow(flowLog, "logDestination");
         assert.strictEqual(group.type, T.logGroup);
         assert.strictEqual(group.inputs.retentionInDays, config.logRetentionDays);
-        assert.deepStrictEqual(network.follow(group, "kmsKeyId").map((resource) => resource.name), ["network-key"]);
+        assert.deepStrictEqual(
+            network.follow(group, "kmsKeyId").map((resource) => resource.name),
+            ["network-key"],
+        );
         assert.strictEqual(network.resource(T.key, "network-key").protect, config.protectData);
     });
 
@@ -152,14 +188,20 @@ describe("network layer (prod: spotify:network isolated)", () => {
         for (const role of ["etl-job-role-permissions", "etl-crawler-role-permissions"]) {
             const manage = statementsOf(etl.resource(T.rolePolicy, role).inputs.policy).find((statement) => statement.Sid === "ManageJobNetworkInterfaces");
             assert.ok(manage, role);
-            assert.deepStrictEqual(manage.Condition, { ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${config.region}:${etl.manifest.fakeCloud.account}:vpc/${String(outputs.vpcId)}` } }, role);
+            assert.deepStrictEqual(
+                manage.Condition,
+                { ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${config.region}:${etl.manifest.fakeCloud.account}:vpc/${String(outputs.vpcId)}` } },
+                role,
+            );
         }
     });
 
     it("makes staging and warehouse deny access from outside the S3 endpoint, except the exempt roles and Athena", () => {
         const roles = exemptRoleNames(config);
         for (const purpose of ["staging", "warehouse", "athena-results", "glue-assets", "access-logs"]) {
-            const deny = statementsOf(storage.resource(T.bucketPolicy, `storage-${purpose}-policy`).inputs.policy).find((statement) => statement.Sid === "DenyOutsideVpcEndpoint");
+            const deny = statementsOf(storage.resource(T.bucketPolicy, `storage-${purpose}-policy`).inputs.policy).find(
+                (statement) => statement.Sid === "DenyOutsideVpcEndpoint",
+            );
             if (!["staging", "warehouse"].includes(purpose)) {
                 assert.strictEqual(deny, undefined, purpose);
                 continue;
@@ -169,7 +211,10 @@ describe("network layer (prod: spotify:network isolated)", () => {
             assert.strictEqual(deny.Action, "s3:*");
             assert.strictEqual(deny.Condition?.StringNotEquals?.["aws:SourceVpce"], outputs.s3EndpointId, purpose);
             const account = storage.manifest.fakeCloud.account;
-            assert.deepStrictEqual(deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"], [roles.deploy, roles.preview, roles.breakGlass].map((role) => `arn:aws:iam::${account}:role/${role}`));
+            assert.deepStrictEqual(
+                deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"],
+                [roles.deploy, roles.preview, roles.breakGlass].map((role) => `arn:aws:iam::${account}:role/${role}`),
+            );
             assert.deepStrictEqual(deny.Condition?.["ForAllValues:StringNotEquals"]?.["aws:CalledVia"], ["athena.amazonaws.com"]);
         }
     });
@@ -182,8 +227,14 @@ describe("network layer (dev: spotify:network none)", () => {
         assert.ok(network);
         assert.deepStrictEqual([network.resources, network.outputs], [[], {}]);
         const resources = manifests.flatMap((manifest) => manifest.resources);
-        assert.deepStrictEqual(resources.filter((resource) => resource.type === T.stackReference && resource.name === "dev-network"), []);
-        assert.deepStrictEqual(resources.filter((resource) => [T.awsxVpc, T.endpoint, T.connection, T.securityGroup].includes(resource.type)), []);
+        assert.deepStrictEqual(
+            resources.filter((resource) => resource.type === T.stackReference && resource.name === "dev-network"),
+            [],
+        );
+        assert.deepStrictEqual(
+            resources.filter((resource) => [T.awsxVpc, T.endpoint, T.connection, T.securityGroup].includes(resource.type)),
+            [],
+        );
         assert.strictEqual(resources.find((resource) => resource.type === T.job)?.inputs.connections, undefined);
         assert.ok(!resources.filter((resource) => resource.type === T.bucketPolicy).some((policy) => String(policy.inputs.policy).includes("aws:SourceVpce")));
     });
@@ -215,15 +266,27 @@ describe("the awsx VPC mock (tools/synth/fakeCloud.ts)", () => {
         const declared = [...declaration.matchAll(/readonly (\w+): pulumi\.Output</g)].map((match) => match[1]).sort();
         assert.ok(declared.length > 10, "vpc.d.ts no longer declares outputs as expected");
         const mocked = outputsFor({ subnetSpecs: [{ type: "Isolated" }] });
-        assert.deepStrictEqual(declared.filter((output) => !(output in mocked)), []);
+        assert.deepStrictEqual(
+            declared.filter((output) => !(output in mocked)),
+            [],
+        );
     });
 
     it("lays out subnets, NAT gateways and routes as awsx does for its inputs", () => {
         const isolated = outputsFor({ numberOfAvailabilityZones: 2, subnetSpecs: [{ type: "Isolated", name: "jobs" }], natGateways: { strategy: "None" } });
-        assert.deepStrictEqual([(isolated.isolatedSubnetIds as string[]).length, (isolated.publicSubnetIds as string[]).length, isolated.natGateways, isolated.routes], [2, 0, [], []]);
+        assert.deepStrictEqual(
+            [(isolated.isolatedSubnetIds as string[]).length, (isolated.publicSubnetIds as string[]).length, isolated.natGateways, isolated.routes],
+            [2, 0, [], []],
+        );
         const defaults = outputsFor({});
-        assert.deepStrictEqual([(defaults.privateSubnetIds as string[]).length, (defaults.publicSubnetIds as string[]).length, (defaults.natGateways as unknown[]).length], [3, 3, 3]);
+        assert.deepStrictEqual(
+            [(defaults.privateSubnetIds as string[]).length, (defaults.publicSubnetIds as string[]).length, (defaults.natGateways as unknown[]).length],
+            [3, 3, 3],
+        );
         const routes = defaults.routes as { gatewayId?: string; natGatewayId?: string }[];
-        assert.deepStrictEqual([routes.filter((route) => route.gatewayId !== undefined).length, routes.filter((route) => route.natGatewayId !== undefined).length], [3, 3]);
+        assert.deepStrictEqual(
+            [routes.filter((route) => route.gatewayId !== undefined).length, routes.filter((route) => route.natGatewayId !== undefined).length],
+            [3, 3],
+        );
     });
 });

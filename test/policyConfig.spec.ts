@@ -40,13 +40,21 @@ describe("policy config derived from the stage files", function () {
             it("gives minimums the stage itself meets: log retention and key deletion window", async () => {
                 const stageConfig = parseStageConfig(readStageConfigFile(stage), stage);
                 const { config } = await reconciled(stage);
-                assert.ok(Number(config["logs-retention"].properties.minimumDays) <= stageConfig.logRetentionDays, "spotify:logRetentionDays is below logs-retention.minimumDays");
-                assert.ok(Number(config["kms-deletion-window"].properties.minimumDays) <= stageConfig.kmsDeletionWindowDays, "spotify:kmsDeletionWindowDays is below kms-deletion-window.minimumDays");
+                assert.ok(
+                    Number(config["logs-retention"].properties.minimumDays) <= stageConfig.logRetentionDays,
+                    "spotify:logRetentionDays is below logs-retention.minimumDays",
+                );
+                assert.ok(
+                    Number(config["kms-deletion-window"].properties.minimumDays) <= stageConfig.kmsDeletionWindowDays,
+                    "spotify:kmsDeletionWindowDays is below kms-deletion-window.minimumDays",
+                );
             });
 
             it("names the queries layer's workgroup as the QuickSight data sources' workgroup", async () => {
                 const { config } = await reconciled(stage);
-                const workgroups = (await stageManifests(stage)).flatMap((manifest) => manifest.resources).filter((resource) => resource.type === "aws:athena/workgroup:Workgroup");
+                const workgroups = (await stageManifests(stage))
+                    .flatMap((manifest) => manifest.resources)
+                    .filter((resource) => resource.type === "aws:athena/workgroup:Workgroup");
                 assert.deepStrictEqual(
                     workgroups.map((workgroup) => workgroup.inputs.name),
                     [config["quicksight-athena-workgroup"].properties.workgroup],
@@ -89,7 +97,9 @@ describe("policy config derived from the stage files", function () {
         });
 
         it("spotify:protectData false turns prod's every-rule-mandatory profile into the sandbox one", async () => {
-            copy("prod", (text) => text.replace(/^(\s*spotify:protectData:\s*)true\s*$/m, "$1false").replace(/^(\s*spotify:allowTeardown:\s*)false\s*$/m, "$1true"));
+            copy("prod", (text) =>
+                text.replace(/^(\s*spotify:protectData:\s*)true\s*$/m, "$1false").replace(/^(\s*spotify:allowTeardown:\s*)false\s*$/m, "$1true"),
+            );
             const { info, config } = await reconciled("prod", root);
             const advisory = info.policies.filter((policy) => config[policy.name].enforcementLevel === "advisory");
             assert.ok(advisory.length > 10, `${advisory.length} advisory rules`);
@@ -108,7 +118,10 @@ describe("policy config derived from the stage files", function () {
 
     it("npm run policy -- <stage> --write-pack-config FILE writes what the check derives", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-config-")), "prod.json");
-        const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", "prod", "--write-pack-config", file], { cwd: REPO_ROOT, encoding: "utf8" });
+        const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", "prod", "--write-pack-config", file], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+        });
         assert.strictEqual(result.status, 0, result.stderr);
         const { file: derived } = await reconciled("prod");
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(file, "utf8")), derived);
@@ -124,7 +137,12 @@ describe("policy config derived from the stage files", function () {
             readme
                 .split("\n")
                 .filter((line) => /^\| `[a-z0-9-]+` \| (low|medium|high|critical) \|/.test(line))
-                .map((line) => line.slice(2, -2).split(" | ").map((cell) => cell.replace(/\\</g, "<")))
+                .map((line) =>
+                    line
+                        .slice(2, -2)
+                        .split(" | ")
+                        .map((cell) => cell.replace(/\\</g, "<")),
+                )
                 .map(([name, ...cells]) => [name.replace(/`/g, ""), cells]),
         );
         assert.deepStrictEqual([...rows.keys()].sort(), dev.info.policies.map((policy) => policy.name).sort());

@@ -30,14 +30,22 @@ describe("policies: the program", function () {
             );
             const report = await (await sharedCheck()).evaluate(manifests, stageCheckSettings(stage));
             const mandatory = violations(report).filter((violation) => violation.enforcement === "mandatory");
-            assert.deepStrictEqual(mandatory.map(({ policy, resourceName, message }) => `${policy} ${resourceName}: ${message}`), []);
+            assert.deepStrictEqual(
+                mandatory.map(({ policy, resourceName, message }) => `${policy} ${resourceName}: ${message}`),
+                [],
+            );
         });
     }
 
     it("prod: the broken fixture fails with mandatory violations of each broken rule, and of data protection", async () => {
         const report = await (await sharedCheck()).evaluate(await stageManifestsToCheck("prod", "broken"), stageCheckSettings("prod"));
-        const mandatory = new Set(violations(report).filter((violation) => violation.enforcement === "mandatory").map((violation) => violation.policy));
-        for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging", "s3-data-bucket-versioning", "kms-key-policy"]) assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
+        const mandatory = new Set(
+            violations(report)
+                .filter((violation) => violation.enforcement === "mandatory")
+                .map((violation) => violation.policy),
+        );
+        for (const rule of [...BROKEN_RULES, "data-protection", "s3-access-logging", "s3-data-bucket-versioning", "kms-key-policy"])
+            assert.ok(mandatory.has(rule), `${rule} in ${[...mandatory].join(", ")}`);
     });
 
     describe("each rule engages with the real manifests: one mistake injected into prod's all-in-one stack", () => {
@@ -59,13 +67,20 @@ describe("policies: the program", function () {
 
         it("s3-bucket-encryption: the staging bucket's encryption sidecar dropped", async () => {
             const manifest = await prodCopy();
-            const sidecar = find(manifest, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "storage-staging-encryption");
+            const sidecar = find(
+                manifest,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "storage-staging-encryption",
+            );
             manifest.resources = manifest.resources.filter((resource) => resource !== sidecar);
             await assertCaught(manifest, "s3-bucket-encryption", "storage-staging");
         });
         it("glue-security-configuration: CloudWatch encryption of the job's security configuration turned off", async () => {
             const manifest = await prodCopy();
-            const encryption = find(manifest, "aws:glue/securityConfiguration:SecurityConfiguration", "etl-security").inputs.encryptionConfiguration as Record<string, unknown>;
+            const encryption = find(manifest, "aws:glue/securityConfiguration:SecurityConfiguration", "etl-security").inputs.encryptionConfiguration as Record<
+                string,
+                unknown
+            >;
             encryption.cloudwatchEncryption = { cloudwatchEncryptionMode: "DISABLED" };
             await assertCaught(manifest, "glue-security-configuration", "etl-security");
         });
@@ -85,13 +100,18 @@ describe("policies: the program", function () {
         it("quicksight-no-public-sharing: the real dashboard shared with the whole account by link", async () => {
             const manifest = await prodCopy();
             const dashboard = find(manifest, "aws-native:quicksight:Dashboard", "dashboards-spotify-hits");
-            dashboard.inputs.linkSharingConfiguration = { permissions: [{ principal: "arn:aws:quicksight:eu-west-1:123456789012:namespace/default", actions: ["quicksight:QueryDashboard"] }] };
+            dashboard.inputs.linkSharingConfiguration = {
+                permissions: [{ principal: "arn:aws:quicksight:eu-west-1:123456789012:namespace/default", actions: ["quicksight:QueryDashboard"] }],
+            };
             await assertCaught(manifest, "quicksight-no-public-sharing", "dashboards-spotify-hits");
         });
         it("quicksight-approved-principals: a real dataset granted to a user the stage does not list", async () => {
             const manifest = await prodCopy();
             const dataSet = find(manifest, "aws-native:quicksight:DataSet", "dashboards-tracks");
-            (dataSet.inputs.permissions as unknown[]).push({ principal: "arn:aws:quicksight:eu-west-1:222222222222:user/default/mallory", actions: ["quicksight:DescribeDataSet"] });
+            (dataSet.inputs.permissions as unknown[]).push({
+                principal: "arn:aws:quicksight:eu-west-1:222222222222:user/default/mallory",
+                actions: ["quicksight:DescribeDataSet"],
+            });
             await assertCaught(manifest, "quicksight-approved-principals", "dashboards-tracks");
         });
         it("quicksight-athena-workgroup: the real data source moved to the primary workgroup", async () => {
@@ -128,9 +148,18 @@ describe("policies: the program", function () {
             return found;
         }
         /** A new resource beside `sibling` (same parent and provider), its inputs computed from `from` (property -> resources). */
-        function add(manifest: Manifest, sibling: ManifestResource, type: string, name: string, inputs: Record<string, unknown>, from: Record<string, ManifestResource[]> = {}): ManifestResource {
+        function add(
+            manifest: Manifest,
+            sibling: ManifestResource,
+            type: string,
+            name: string,
+            inputs: Record<string, unknown>,
+            from: Record<string, ManifestResource[]> = {},
+        ): ManifestResource {
             const parentType = sibling.urn.split("::")[2].split("$").slice(0, -1).join("$");
-            const propertyDependencies = Object.fromEntries(Object.entries(from).map(([property, resources]) => [property, resources.map((resource) => resource.urn)]));
+            const propertyDependencies = Object.fromEntries(
+                Object.entries(from).map(([property, resources]) => [property, resources.map((resource) => resource.urn)]),
+            );
             const resource: ManifestResource = {
                 ...sibling,
                 urn: `urn:pulumi:${manifest.stack}::${manifest.project}::${parentType === "" ? "" : `${parentType}$`}${type}::${name}`,
@@ -172,31 +201,56 @@ describe("policies: the program", function () {
         describe("1. every policy document is read", () => {
             it("a role trust policy opened to everyone", async () => {
                 const manifest = await prodCopy();
-                editDocument(find(manifest, T.role, "etl-job-role"), "assumeRolePolicy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }));
-                await assertCaught(manifest, [["policy-no-public-principal", "etl-job-role"], ["iam-role-trust-scoped", "etl-job-role"]]);
+                editDocument(find(manifest, T.role, "etl-job-role"), "assumeRolePolicy", (document) =>
+                    document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }),
+                );
+                await assertCaught(manifest, [
+                    ["policy-no-public-principal", "etl-job-role"],
+                    ["iam-role-trust-scoped", "etl-job-role"],
+                ]);
             });
             it("a role trust policy opened to a whole account", async () => {
                 const manifest = await prodCopy();
-                editDocument(find(manifest, T.role, "etl-crawler-role"), "assumeRolePolicy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }));
+                editDocument(find(manifest, T.role, "etl-crawler-role"), "assumeRolePolicy", (document) =>
+                    document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }),
+                );
                 await assertCaught(manifest, [["iam-role-trust-scoped", "etl-crawler-role"]]);
             });
             it("AdministratorAccess attached to the job role, IAMFullAccess in the crawler role's managed policies", async () => {
                 const manifest = await prodCopy();
                 const jobRole = find(manifest, T.role, "etl-job-role");
-                add(manifest, jobRole, T.attachment, "etl-job-role-admin", { role: jobRole.inputs.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { role: [jobRole] });
+                add(
+                    manifest,
+                    jobRole,
+                    T.attachment,
+                    "etl-job-role-admin",
+                    { role: jobRole.inputs.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                    { role: [jobRole] },
+                );
                 find(manifest, T.role, "etl-crawler-role").inputs.managedPolicyArns = ["arn:aws:iam::aws:policy/IAMFullAccess"];
-                await assertCaught(manifest, [["iam-managed-policies", "etl-job-role-admin"], ["iam-managed-policies", "etl-crawler-role"]]);
+                await assertCaught(manifest, [
+                    ["iam-managed-policies", "etl-job-role-admin"],
+                    ["iam-managed-policies", "etl-crawler-role"],
+                ]);
             });
             it("the staging bucket policy allows everyone to read", async () => {
                 const manifest = await prodCopy();
                 editDocument(find(manifest, T.bucketPolicy, "storage-staging-policy"), "policy", (document) =>
-                    document.Statement.push({ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" }),
+                    document.Statement.push({
+                        Sid: "PublicRead",
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "s3:GetObject",
+                        Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*",
+                    }),
                 );
                 await assertCaught(manifest, [["policy-no-public-principal", "storage-staging-policy"]]);
             });
             it("the data key's policy opened to every account, or dropped", async () => {
                 const manifest = await prodCopy();
-                editDocument(find(manifest, T.key, "storage-data-key"), "policy", (document) => document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Decrypt"], Resource: "*" }));
+                editDocument(find(manifest, T.key, "storage-data-key"), "policy", (document) =>
+                    document.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Decrypt"], Resource: "*" }),
+                );
                 await assertCaught(manifest, [["policy-no-public-principal", "storage-data-key"]]);
                 const dropped = await prodCopy();
                 delete find(dropped, T.key, "storage-data-key").inputs.policy;
@@ -211,16 +265,29 @@ describe("policies: the program", function () {
                     document.Statement.push({ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::123456789012:role/spotify_prod_crawler_role" }),
                 );
                 editDocument(find(manifest, T.bucketPolicy, "storage-warehouse-policy"), "policy", (document) =>
-                    document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:*", Resource: "arn:aws:s3:::spotify-prod-warehouse-222222222222/*" }),
+                    document.Statement.push({
+                        Effect: "Allow",
+                        Principal: { AWS: "arn:aws:iam::999999999999:root" },
+                        Action: "s3:*",
+                        Resource: "arn:aws:s3:::spotify-prod-warehouse-222222222222/*",
+                    }),
                 );
-                await assertCaught(manifest, [["iam-no-wildcard-actions", "etl-crawler-role-permissions"], ["iam-no-wildcard-actions", "storage-warehouse-policy"]]);
+                await assertCaught(manifest, [
+                    ["iam-no-wildcard-actions", "etl-crawler-role-permissions"],
+                    ["iam-no-wildcard-actions", "storage-warehouse-policy"],
+                ]);
             });
             it("ARN patterns that match every bucket and every role", async () => {
                 const manifest = await prodCopy();
                 editDocument(jobPermissions(manifest), "policy", (document) => {
                     document.Statement.push({ Sid: "ReadEveryBucket", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" });
                     document.Statement.push({ Sid: "PassEveryRole", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/*" });
-                    document.Statement.push({ Sid: "MakeJobs", Effect: "Allow", Action: ["glue:CreateJob", "glue:StartJobRun"], Resource: "arn:aws:glue:eu-west-1:123456789012:job/*" });
+                    document.Statement.push({
+                        Sid: "MakeJobs",
+                        Effect: "Allow",
+                        Action: ["glue:CreateJob", "glue:StartJobRun"],
+                        Resource: "arn:aws:glue:eu-west-1:123456789012:job/*",
+                    });
                 });
                 await assertCaught(manifest, [
                     ["iam-no-wildcard-resources", "etl-job-role-permissions"],
@@ -234,9 +301,19 @@ describe("policies: the program", function () {
             it("a public-read ACL on a separate BucketAcl, and inline on a bucket", async () => {
                 const manifest = await prodCopy();
                 const warehouse = find(manifest, T.bucket, "storage-warehouse");
-                add(manifest, warehouse, "aws:s3/bucketAcl:BucketAcl", "storage-warehouse-acl", { bucket: warehouse.inputs.bucket, acl: "public-read" }, { bucket: [warehouse] });
+                add(
+                    manifest,
+                    warehouse,
+                    "aws:s3/bucketAcl:BucketAcl",
+                    "storage-warehouse-acl",
+                    { bucket: warehouse.inputs.bucket, acl: "public-read" },
+                    { bucket: [warehouse] },
+                );
                 find(manifest, T.bucket, "storage-athena-results").inputs.acl = "public-read-write";
-                await assertCaught(manifest, [["s3-no-public-acls", "storage-warehouse-acl"], ["s3-no-public-acls", "storage-athena-results"]]);
+                await assertCaught(manifest, [
+                    ["s3-no-public-acls", "storage-warehouse-acl"],
+                    ["s3-no-public-acls", "storage-athena-results"],
+                ]);
             });
         });
 
@@ -265,7 +342,11 @@ describe("policies: the program", function () {
 
         describe("5. tag values, not only keys", () => {
             it("another stage, an unknown layer and an over-long value in the etl provider's defaultTags", async () => {
-                for (const [tag, value] of [["stage", "dev"], ["layer", "ingest"], ["owner", "x".repeat(300)]]) {
+                for (const [tag, value] of [
+                    ["stage", "dev"],
+                    ["layer", "ingest"],
+                    ["owner", "x".repeat(300)],
+                ]) {
                     const manifest = await prodCopy();
                     const provider = find(manifest, T.provider, "etl-aws");
                     const defaults = JSON.parse(String(provider.inputs.defaultTags)) as { tags: Record<string, string> };
@@ -285,7 +366,10 @@ describe("policies: the program", function () {
                 const settings = find(disabled, "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings", "etl-catalog-encryption");
                 (settings.inputs.dataCatalogEncryptionSettings as Record<string, unknown>).encryptionAtRest = { catalogEncryptionMode: "DISABLED" };
                 settings.protect = false;
-                await assertCaught(disabled, [["glue-data-catalog-encryption", "etl-catalog-encryption"], ["data-protection", "etl-catalog-encryption"]]);
+                await assertCaught(disabled, [
+                    ["glue-data-catalog-encryption", "etl-catalog-encryption"],
+                    ["data-protection", "etl-catalog-encryption"],
+                ]);
             });
         });
 
@@ -316,7 +400,10 @@ describe("policies: the program", function () {
                 const jobRole = find(manifest, T.role, "etl-job-role");
                 const user = add(manifest, jobRole, "aws:iam/user:User", "etl-loader", { name: "loader" });
                 add(manifest, jobRole, "aws:iam/accessKey:AccessKey", "etl-loader-key", { user: "loader" }, { user: [user] });
-                await assertCaught(manifest, [["iam-no-users", "etl-loader"], ["iam-no-users", "etl-loader-key"]]);
+                await assertCaught(manifest, [
+                    ["iam-no-users", "etl-loader"],
+                    ["iam-no-users", "etl-loader-key"],
+                ]);
             });
         });
     });
@@ -347,13 +434,20 @@ describe("policies: the program", function () {
                 }),
             };
             const found = violations(await check.evaluate([withoutConnections], options), "glue-network-connection");
-            assert.deepStrictEqual(found.map((violation) => violation.resourceName), ["etl-job"]);
+            assert.deepStrictEqual(
+                found.map((violation) => violation.resourceName),
+                ["etl-job"],
+            );
         });
     });
 
     describe("the pack folder stands alone (cd policies && npm ci && npm test)", () => {
         const PACK = path.join(REPO_ROOT, "policies");
-        const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; files: string[] };
+        const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as {
+            dependencies: Record<string, string>;
+            devDependencies: Record<string, string>;
+            files: string[];
+        };
         /** The pack's TypeScript files, without its installed packages, scratch output and the fixture programs (which the repository's tools run). */
         function sources(directory = PACK): string[] {
             return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -362,7 +456,11 @@ describe("policies: the program", function () {
                 return entry.name.endsWith(".ts") ? [file] : [];
             });
         }
-        const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+        const packageOf = (specifier: string) =>
+            specifier
+                .split("/")
+                .slice(0, specifier.startsWith("@") ? 2 : 1)
+                .join("/");
 
         it("imports nothing outside policies/, and only packages policies/package.json declares (published files: its dependencies)", () => {
             const problems: string[] = [];
@@ -372,9 +470,12 @@ describe("policies: the program", function () {
                 const declared = published ? manifest.dependencies : { ...manifest.dependencies, ...manifest.devDependencies };
                 for (const { fileName: specifier } of ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true).importedFiles) {
                     if (specifier.startsWith(".")) {
-                        if (path.relative(PACK, path.resolve(path.dirname(file), specifier)).startsWith("..")) problems.push(`${relative}: ${specifier} is outside policies/`);
+                        if (path.relative(PACK, path.resolve(path.dirname(file), specifier)).startsWith(".."))
+                            problems.push(`${relative}: ${specifier} is outside policies/`);
                     } else if (!builtinModules.includes(specifier.replace(/^node:/, "")) && !(packageOf(specifier) in declared)) {
-                        problems.push(`${relative}: ${specifier} is not among policies/package.json's ${published ? "dependencies" : "dependencies or devDependencies"}`);
+                        problems.push(
+                            `${relative}: ${specifier} is not among policies/package.json's ${published ? "dependencies" : "dependencies or devDependencies"}`,
+                        );
                     }
                 }
             }
@@ -382,7 +483,10 @@ describe("policies: the program", function () {
         });
 
         it("pins its test tools to the repository's versions", () => {
-            const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+            const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+                dependencies: Record<string, string>;
+                devDependencies: Record<string, string>;
+            };
             const rootVersions: Record<string, string> = { ...root.dependencies, ...root.devDependencies };
             for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
                 assert.strictEqual(version, rootVersions[name], `${name}: policies/package.json pins ${version}, package.json ${rootVersions[name]}`);
@@ -395,7 +499,10 @@ describe("policies: the program", function () {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-out-"));
             // The pack as its own process: under tsx an in-process pack would load the SDK from
             // policies/node_modules beside the repository's, which the synthesis loads.
-            const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", ...args, "--launcher", "tsx", "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+            const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", ...args, "--launcher", "tsx", "--out", out], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            });
             return { ...result, out };
         };
 

@@ -78,7 +78,10 @@ describe("query catalog loader", () => {
 
     it("loads queries/ with each view after the views it reads, then the named queries", () => {
         const catalog = loadQueryCatalog();
-        assert.deepStrictEqual(catalog.queries.map((query) => query.name).sort(), files.map((file) => file.name));
+        assert.deepStrictEqual(
+            catalog.queries.map((query) => query.name).sort(),
+            files.map((file) => file.name),
+        );
         const position = new Map(catalog.queries.map((query, index) => [query.name, index]));
         for (const query of catalog.queries) {
             for (const dependency of query.dependsOn) {
@@ -86,7 +89,10 @@ describe("query catalog loader", () => {
             }
         }
         const kinds = catalog.queries.map((query) => query.kind);
-        assert.deepStrictEqual(kinds, [...kinds].sort((a, b) => (a === b ? 0 : a === "view" ? -1 : 1)));
+        assert.deepStrictEqual(
+            kinds,
+            [...kinds].sort((a, b) => (a === b ? 0 : a === "view" ? -1 : 1)),
+        );
     });
 
     it("fails naming the SQL file whose schema declaration is missing", () => {
@@ -137,7 +143,12 @@ describe("query catalog loader", () => {
         fails(/base\.schema\.json: description: must not be empty/);
         declare("base", { columns: [] });
         fails(/base\.schema\.json: columns: must list at least one column/);
-        declare("base", { columns: [{ name: "track_id", type: "varchar" }, { name: "track_id", type: "bigint" }] });
+        declare("base", {
+            columns: [
+                { name: "track_id", type: "varchar" },
+                { name: "track_id", type: "bigint" },
+            ],
+        });
         fails(/base\.schema\.json: column "track_id" is declared twice/);
         write("base.schema.json", { name: "base", kind: "view", columns: [{ name: "track_id", type: "varchar" }] });
         fails(/base\.schema\.json: description: /);
@@ -155,7 +166,10 @@ describe("queries layer wiring", () => {
                 storage: { athenaResultsBucketName: pulumi.output("results-bucket"), dataKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/k") },
                 etl: { glueDatabaseName: pulumi.output("spotify_dev_warehouse"), warehouseTableName: pulumi.output("songs") },
             }).outputs;
-        await assert.rejects(synthesizeStack({ stackName: "dev", config: raw, program }), /warehouse table is "spotify_dev_warehouse\.songs", but queries\/\*\.sql read it as "tracks"/);
+        await assert.rejects(
+            synthesizeStack({ stackName: "dev", config: raw, program }),
+            /warehouse table is "spotify_dev_warehouse\.songs", but queries\/\*\.sql read it as "tracks"/,
+        );
     });
 });
 
@@ -207,7 +221,10 @@ for (const stage of ["dev", "prod"]) {
 
         it("saves one named query per SQL file, holding exactly the file's SQL, in the warehouse database and the workgroup", () => {
             const queries = template.findResources(NAMED_QUERY);
-            assert.deepStrictEqual(queries.map((query) => query.inputs.name).sort(), files.map((file) => file.name));
+            assert.deepStrictEqual(
+                queries.map((query) => query.inputs.name).sort(),
+                files.map((file) => file.name),
+            );
             for (const file of files) {
                 const [query] = template.findResources(NAMED_QUERY, { name: file.name });
                 assert.strictEqual(query.inputs.query, file.sql, `${file.name}: the named query differs from ${file.name}.sql`);
@@ -219,7 +236,13 @@ for (const stage of ["dev", "prod"]) {
         });
 
         it("creates each view as a Presto-encoded Glue VIRTUAL_VIEW that decodes to the file's SQL, declared columns and description", () => {
-            assert.deepStrictEqual(template.findResources(TABLE).map((table) => table.inputs.name).sort(), views.map((view) => view.name));
+            assert.deepStrictEqual(
+                template
+                    .findResources(TABLE)
+                    .map((table) => table.inputs.name)
+                    .sort(),
+                views.map((view) => view.name),
+            );
             for (const view of views) {
                 const table = tableOf(view.name);
                 assert.strictEqual(table.inputs.databaseName, database);
@@ -261,7 +284,10 @@ for (const stage of ["dev", "prod"]) {
                     view.name,
                 );
                 // An all-empty SerDe block is dropped before Glue is called, and Athena then fails on the view.
-                assert.ok(Object.values(descriptor.serDeInfo ?? {}).some((value) => typeof value === "string" && value !== ""), `${view.name}: empty serDeInfo`);
+                assert.ok(
+                    Object.values(descriptor.serDeInfo ?? {}).some((value) => typeof value === "string" && value !== ""),
+                    `${view.name}: empty serDeInfo`,
+                );
             }
         });
 
@@ -283,9 +309,15 @@ for (const stage of ["dev", "prod"]) {
             const exported = outputs.views as { name: string; columns: { name: string; type: string }[] }[];
             assert.deepStrictEqual(
                 [...exported].sort((a, b) => a.name.localeCompare(b.name)),
-                views.map((view) => ({ name: view.name, columns: view.schema.columns.map(({ name, type }: { name: string; type: string }) => ({ name, type })) })),
+                views.map((view) => ({
+                    name: view.name,
+                    columns: view.schema.columns.map(({ name, type }: { name: string; type: string }) => ({ name, type })),
+                })),
             );
-            assert.deepStrictEqual(Object.keys(outputs.namedQueryIds as Record<string, string>).sort(), files.map((file) => file.name));
+            assert.deepStrictEqual(
+                Object.keys(outputs.namedQueryIds as Record<string, string>).sort(),
+                files.map((file) => file.name),
+            );
         });
 
         it("declares the same queries resources in the all-in-one stack, wired to the storage and etl resources", async () => {
@@ -298,7 +330,10 @@ for (const stage of ["dev", "prod"]) {
                     .sort();
             assert.deepStrictEqual(queriesLayer(allInOne), queriesLayer(template.manifest));
             const inProcess = whole.findResources(WORKGROUP)[0];
-            const sources = whole.follow(inProcess, "configuration").map((resource) => resource.name).sort();
+            const sources = whole
+                .follow(inProcess, "configuration")
+                .map((resource) => resource.name)
+                .sort();
             assert.deepStrictEqual(sources, ["storage-athena-results", "storage-data-key"]);
             // Views and named queries wait for the warehouse database and table they read.
             for (const resource of [...whole.findResources(TABLE, { tableType: "VIRTUAL_VIEW" }), ...whole.findResources(NAMED_QUERY)]) {

@@ -52,6 +52,9 @@ describe("SDK internals the offline tools rely on", () => {
     });
 
     it("a moved module is reported by name", () => {
-        assert.throws(() => resolveSdkModule("runPolicyPack", "/"), (error: unknown) => error instanceof SdkInternalMissing && /cmd\/run-policy-pack/.test(error.message));
+        assert.throws(
+            () => resolveSdkModule("runPolicyPack", "/"),
+            (error: unknown) => error instanceof SdkInternalMissing && /cmd\/run-policy-pack/.test(error.message),
+        );
     });
 });

@@ -85,7 +85,10 @@ describe("stage driver", () => {
                 ]),
             );
             // The policy config it passed, derived from Pulumi.prod.yaml (test/policyConfig.spec.ts checks the derivation).
-            const written = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, POLICY("prod")[3]), "utf8")) as Record<string, { enforcementLevel: string; stage?: string }>;
+            const written = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, POLICY("prod")[3]), "utf8")) as Record<
+                string,
+                { enforcementLevel: string; stage?: string }
+            >;
             assert.deepStrictEqual([written["data-protection"].enforcementLevel, written["s3-bucket-naming"].stage], ["mandatory", "prod"]);
         });
 
@@ -103,9 +106,18 @@ describe("stage driver", () => {
             assert.strictEqual(none.status, 0, none.stderr);
             assert.deepStrictEqual(none.calls, [["stack", "ls", "--json"]]);
             assert.match(none.stdout, /dev-network does not exist yet: `npm run stage -- up dev` creates it/);
-            const partial = stage(["preview", "dev"], { FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-network" }, { name: "acme/dev-storage" }, { name: "dev-queries" }]) });
+            const partial = stage(["preview", "dev"], {
+                FAKE_PULUMI_STACKS: JSON.stringify([{ name: "dev-network" }, { name: "acme/dev-storage" }, { name: "dev-queries" }]),
+            });
             assert.strictEqual(partial.status, 0, partial.stderr);
-            assert.deepStrictEqual(partial.calls.map((call) => call.slice(0, 3)), [["stack", "ls", "--json"], ["preview", "--stack", "dev-network"], ["preview", "--stack", "dev-storage"]]);
+            assert.deepStrictEqual(
+                partial.calls.map((call) => call.slice(0, 3)),
+                [
+                    ["stack", "ls", "--json"],
+                    ["preview", "--stack", "dev-network"],
+                    ["preview", "--stack", "dev-storage"],
+                ],
+            );
             assert.match(partial.stdout, /dev-etl does not exist yet/);
             assert.match(partial.stdout, /dev-queries reads the outputs of dev-etl, which does not exist yet: skipped until it is deployed/);
         });
@@ -130,24 +142,36 @@ describe("stage driver", () => {
             const refused = stage(["destroy", "prod"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
             assert.strictEqual(refused.status, 2);
             assert.deepStrictEqual(refused.calls, []);
-            assert.match(refused.stderr, /stage prod protects its data \(spotify:protectData: true in Pulumi\.prod\.yaml\): destroying it needs --confirm-destroy prod/);
+            assert.match(
+                refused.stderr,
+                /stage prod protects its data \(spotify:protectData: true in Pulumi\.prod\.yaml\): destroying it needs --confirm-destroy prod/,
+            );
             const wrong = stage(["destroy", "prod", "--confirm-destroy", "dev"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
             assert.strictEqual(wrong.status, 2);
             assert.deepStrictEqual(wrong.calls, []);
             const confirmed = stage(["destroy", "prod", "--confirm-destroy", "prod"], { FAKE_PULUMI_STACKS: ALL_STACKS("prod") });
             assert.strictEqual(confirmed.status, 0, confirmed.stderr);
-            assert.deepStrictEqual(confirmed.calls.slice(1).map((call) => call[2]), ["prod-dashboards", "prod-queries", "prod-etl", "prod-storage", "prod-network"]);
+            assert.deepStrictEqual(
+                confirmed.calls.slice(1).map((call) => call[2]),
+                ["prod-dashboards", "prod-queries", "prod-etl", "prod-storage", "prod-network"],
+            );
         });
 
         it("stops at the first failing stack with its exit code, or runs them all with --keep-going", () => {
             const env = { FAKE_PULUMI_STACKS: ALL_STACKS("dev"), FAKE_PULUMI_FAIL: "dev-etl" };
             const stopped = stage(["preview", "dev"], env);
             assert.strictEqual(stopped.status, 3);
-            assert.deepStrictEqual(stopped.calls.slice(1).map((call) => call[2]), ["dev-network", "dev-storage", "dev-etl"]);
+            assert.deepStrictEqual(
+                stopped.calls.slice(1).map((call) => call[2]),
+                ["dev-network", "dev-storage", "dev-etl"],
+            );
             assert.match(stopped.stderr, /failed with exit code 3; later stacks were not touched/);
             const all = stage(["preview", "dev", "--keep-going"], env);
             assert.strictEqual(all.status, 3);
-            assert.deepStrictEqual(all.calls.slice(1).map((call) => call[2]), ["dev-network", "dev-storage", "dev-etl", "dev-queries", "dev-dashboards"]);
+            assert.deepStrictEqual(
+                all.calls.slice(1).map((call) => call[2]),
+                ["dev-network", "dev-storage", "dev-etl", "dev-queries", "dev-dashboards"],
+            );
         });
 
         it("saves and applies update plans per stack", () => {
@@ -162,7 +186,17 @@ describe("stage driver", () => {
                 for (const layer of LAYERS) fs.writeFileSync(path.join(plans, `prod-${layer}.plan.json`), "{}");
                 const up = stage(["up", "prod", "--plan", plans, "--", "--yes"]);
                 assert.strictEqual(up.status, 0, up.stderr);
-                assert.deepStrictEqual(up.calls[1], ["up", "--stack", "prod-network", "--config-file", "Pulumi.prod.yaml", ...POLICY("prod"), "--plan", path.join(plans, "prod-network.plan.json"), "--yes"]);
+                assert.deepStrictEqual(up.calls[1], [
+                    "up",
+                    "--stack",
+                    "prod-network",
+                    "--config-file",
+                    "Pulumi.prod.yaml",
+                    ...POLICY("prod"),
+                    "--plan",
+                    path.join(plans, "prod-network.plan.json"),
+                    "--yes",
+                ]);
             } finally {
                 fs.rmSync(plans, { recursive: true, force: true });
             }
@@ -175,8 +209,16 @@ describe("stage driver", () => {
                 assert.strictEqual(run.status, 0, run.stderr);
                 assert.deepStrictEqual(run.calls[1].slice(-2), ["--event-log", path.join(report, "dev-network.events.jsonl")]);
                 const summary = JSON.parse(fs.readFileSync(path.join(report, "summary.json"), "utf8")) as { stacks: { status: string }[] };
-                assert.deepStrictEqual(summary.stacks[0], { stack: "dev-network", status: "ok", changeSummary: { same: 40, update: 2, replace: 1 }, policyViolations: 0 });
-                assert.deepStrictEqual(summary.stacks.slice(1).map((stack) => stack.status), ["skipped", "skipped", "skipped", "skipped"]);
+                assert.deepStrictEqual(summary.stacks[0], {
+                    stack: "dev-network",
+                    status: "ok",
+                    changeSummary: { same: 40, update: 2, replace: 1 },
+                    policyViolations: 0,
+                });
+                assert.deepStrictEqual(
+                    summary.stacks.slice(1).map((stack) => stack.status),
+                    ["skipped", "skipped", "skipped", "skipped"],
+                );
                 assert.strictEqual(fs.readFileSync(path.join(report, "dev-network.txt"), "utf8"), "fake pulumi: dev-network\n");
             } finally {
                 fs.rmSync(report, { recursive: true, force: true });
@@ -192,11 +234,18 @@ describe("stage driver", () => {
                 [["up", "dev", "--save-plan", "x"], /--save-plan belongs to preview/],
                 [["up", "dev", "extra"], /unexpected argument\(s\) extra/],
             ] as [string[], RegExp][]) {
-                assert.throws(() => parseStageArgs(args), (error: unknown) => error instanceof UsageError && message.test(error.message), args.join(" "));
+                assert.throws(
+                    () => parseStageArgs(args),
+                    (error: unknown) => error instanceof UsageError && message.test(error.message),
+                    args.join(" "),
+                );
             }
             assert.throws(() => checkStage(parseStageArgs(["up", "nosuchstage"]) as ParsedArgs), /Pulumi\.nosuchstage\.yaml not found/);
             // The command line: exit status 2, the message, no stack trace, pulumi never run.
-            for (const args of [["preview", "dev", "--diff"], ["preview", "dev", "--", "--dry-run"]]) {
+            for (const args of [
+                ["preview", "dev", "--diff"],
+                ["preview", "dev", "--", "--dry-run"],
+            ]) {
                 const run = stage(args);
                 assert.strictEqual(run.status, 2, args.join(" "));
                 assert.match(run.stderr, /^stage: .*\n\nRun npm run stage -- --help for the usage\.\n$/);
@@ -206,7 +255,10 @@ describe("stage driver", () => {
             const dryRun = stage(["up", "dev", "--dry-run", "--", "--yes"]);
             assert.strictEqual(dryRun.status, 0);
             assert.deepStrictEqual(dryRun.calls, []);
-            assert.match(dryRun.stdout, /^\$ pulumi up --stack dev-storage --config-file Pulumi\.dev\.yaml --policy-pack policies --policy-pack-config out\/policy-config\/dev\.json --yes$/m);
+            assert.match(
+                dryRun.stdout,
+                /^\$ pulumi up --stack dev-storage --config-file Pulumi\.dev\.yaml --policy-pack policies --policy-pack-config out\/policy-config\/dev\.json --yes$/m,
+            );
         });
     });
 
@@ -220,12 +272,18 @@ describe("stage driver", () => {
 
         /** Pulumi.dev.yaml as stage qa, with `extra` lines added to its config. */
         const qaStage = (extra = "") =>
-            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8").replace("spotify:stage: dev", "spotify:stage: qa") + extra);
+            fs.writeFileSync(
+                path.join(root, "Pulumi.qa.yaml"),
+                fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8").replace("spotify:stage: dev", "spotify:stage: qa") + extra,
+            );
 
         it("refuses to preview or up a stage whose file the program rejects (its policy config derives from it), naming file and key", () => {
             qaStage("  spotify:network: open\n");
             for (const operation of ["preview", "up"] as const) {
-                assert.throws(() => checkStage(args(operation, "qa"), root), (error: unknown) => error instanceof UsageError && /Pulumi\.qa\.yaml[\s\S]*spotify:network/.test(error.message));
+                assert.throws(
+                    () => checkStage(args(operation, "qa"), root),
+                    (error: unknown) => error instanceof UsageError && /Pulumi\.qa\.yaml[\s\S]*spotify:network/.test(error.message),
+                );
             }
             assert.doesNotThrow(() => checkStage(args("refresh", "qa"), root));
         });

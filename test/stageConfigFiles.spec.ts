@@ -53,7 +53,11 @@ const CASES: Case[] = [
     {
         what: "bucket names over 63 characters",
         stage: "sandbox12345",
-        mutate: both(set("spotify:stage", "sandbox12345"), set("spotify:namePrefix", "spotifyanalytics"), set("spotify:bucketSuffix", '"111111111111-eu-west-1"')),
+        mutate: both(
+            set("spotify:stage", "sandbox12345"),
+            set("spotify:namePrefix", "spotifyanalytics"),
+            set("spotify:bucketSuffix", '"111111111111-eu-west-1"'),
+        ),
         key: "spotify:bucketSuffix",
         rule: /athena-results bucket: .*must be 3-63 characters long, is 67.*spotify:namePrefix "spotifyanalytics" 16 \+ spotify:stage "sandbox12345" 12 \+ purpose "athena-results" 14 \+ spotify:bucketSuffix "111111111111-eu-west-1" 22 \+ 3 hyphens; shorten .* by 4 characters/,
     },
@@ -74,11 +78,36 @@ const CASES: Case[] = [
     { what: "a hex worker count", mutate: set("spotify:glueNumberOfWorkers", "0x2"), key: "spotify:glueNumberOfWorkers", rule: /decimal digits/ },
     { what: "a timeout over two days", mutate: set("spotify:glueTimeoutMinutes", "2881"), key: "spotify:glueTimeoutMinutes", rule: /from 1 to 2880/ },
     { what: "a zero retention", mutate: set("spotify:accessLogRetentionDays", "0"), key: "spotify:accessLogRetentionDays", rule: /from 1 to 3650/ },
-    { what: "a transition S3 refuses", mutate: set("spotify:stagingInfrequentAccessDays", "29"), key: "spotify:stagingInfrequentAccessDays", rule: /from 30 to 3650/ },
-    { what: "a scan cutoff in exponent form", mutate: set("spotify:athenaBytesScannedCutoff", "1e10"), key: "spotify:athenaBytesScannedCutoff", rule: /decimal digits/ },
-    { what: "a scan cutoff under 10 MiB", mutate: set("spotify:athenaBytesScannedCutoff", "10485759"), key: "spotify:athenaBytesScannedCutoff", rule: /from 10485760/ },
-    { what: "a scan cutoff past safe integers", mutate: set("spotify:athenaBytesScannedCutoff", "99999999999999999999"), key: "spotify:athenaBytesScannedCutoff", rule: /to 9007199254740991/ },
-    { what: "a retention CloudWatch lacks", mutate: set("spotify:logRetentionDays", "45"), key: "spotify:logRetentionDays", rule: /CloudWatch Logs' retention periods/ },
+    {
+        what: "a transition S3 refuses",
+        mutate: set("spotify:stagingInfrequentAccessDays", "29"),
+        key: "spotify:stagingInfrequentAccessDays",
+        rule: /from 30 to 3650/,
+    },
+    {
+        what: "a scan cutoff in exponent form",
+        mutate: set("spotify:athenaBytesScannedCutoff", "1e10"),
+        key: "spotify:athenaBytesScannedCutoff",
+        rule: /decimal digits/,
+    },
+    {
+        what: "a scan cutoff under 10 MiB",
+        mutate: set("spotify:athenaBytesScannedCutoff", "10485759"),
+        key: "spotify:athenaBytesScannedCutoff",
+        rule: /from 10485760/,
+    },
+    {
+        what: "a scan cutoff past safe integers",
+        mutate: set("spotify:athenaBytesScannedCutoff", "99999999999999999999"),
+        key: "spotify:athenaBytesScannedCutoff",
+        rule: /to 9007199254740991/,
+    },
+    {
+        what: "a retention CloudWatch lacks",
+        mutate: set("spotify:logRetentionDays", "45"),
+        key: "spotify:logRetentionDays",
+        rule: /CloudWatch Logs' retention periods/,
+    },
     { what: "a hex log retention", mutate: set("spotify:logRetentionDays", "0x0e"), key: "spotify:logRetentionDays", rule: /retention periods.*got "0x0e"/ },
     { what: "a fractional log retention", mutate: set("spotify:logRetentionDays", "14.0"), key: "spotify:logRetentionDays", rule: /retention periods/ },
     // Flags.
@@ -96,10 +125,20 @@ const CASES: Case[] = [
     { what: "a day of week range past SAT", mutate: cron("cron(0 2 ? * 2-9 *)"), key: "spotify:etlSchedule", rule: /day-of-week: 9 is out of range/ },
     { what: "year 1969", mutate: cron("cron(0 2 * * ? 1969)"), key: "spotify:etlSchedule", rule: /year: 1969 is out of range \(1970-2199\)/ },
     { what: "year 2200", mutate: cron("cron(0 2 * * ? 2200)"), key: "spotify:etlSchedule", rule: /year: 2200 is out of range/ },
-    { what: "no ? at all", mutate: cron("cron(0 2 * * * *)"), key: "spotify:etlSchedule", rule: /exactly one of day-of-month and day-of-week must be \?, neither is/ },
+    {
+        what: "no ? at all",
+        mutate: cron("cron(0 2 * * * *)"),
+        key: "spotify:etlSchedule",
+        rule: /exactly one of day-of-month and day-of-week must be \?, neither is/,
+    },
     { what: "a day of week with a * day of month", mutate: cron("cron(0 2 * * MON *)"), key: "spotify:etlSchedule", rule: /neither is/ },
     { what: "? in both day fields", mutate: cron("cron(0 2 ? * ? *)"), key: "spotify:etlSchedule", rule: /both are/ },
-    { what: "? in the hours", mutate: cron("cron(0 ? * * ? *)"), key: "spotify:etlSchedule", rule: /hours: \? is allowed only in day-of-month and day-of-week/ },
+    {
+        what: "? in the hours",
+        mutate: cron("cron(0 ? * * ? *)"),
+        key: "spotify:etlSchedule",
+        rule: /hours: \? is allowed only in day-of-month and day-of-week/,
+    },
     { what: "five fields", mutate: cron("cron(0 2 * * ?)"), key: "spotify:etlSchedule", rule: /exactly 6 fields/ },
     { what: "a step of zero", mutate: cron("cron(0/0 2 * * ? *)"), key: "spotify:etlSchedule", rule: /step after \/ must be a whole number from 1 to 59/ },
     { what: "a backwards range", mutate: cron("cron(0 5-2 * * ? *)"), key: "spotify:etlSchedule", rule: /range "5-2" runs backwards/ },
@@ -107,7 +146,12 @@ const CASES: Case[] = [
     { what: "W on a day past 31", mutate: cron("cron(0 2 32W * ? *)"), key: "spotify:etlSchedule", rule: /day-of-month: 32 is out of range/ },
     { what: "an empty list item", mutate: cron("cron(0 2,,4 * * ? *)"), key: "spotify:etlSchedule", rule: /hours: empty list item/ },
     { what: "a rate expression", mutate: cron("rate(1 day)"), key: "spotify:etlSchedule", rule: /must be written cron\(\.\.\.\)/ },
-    { what: "a crawler schedule short of a field", mutate: set("spotify:crawlerSchedule", '"cron(0 4 ? * SUN)"'), key: "spotify:crawlerSchedule", rule: /exactly 6 fields/ },
+    {
+        what: "a crawler schedule short of a field",
+        mutate: set("spotify:crawlerSchedule", '"cron(0 4 ? * SUN)"'),
+        key: "spotify:crawlerSchedule",
+        rule: /exactly 6 fields/,
+    },
     // Region, against the regions the AWS SDK knows.
     { what: "a region that does not exist", mutate: set("aws:region", "eu-west-9"), key: "aws:region", rule: /AWS region the AWS SDK knows/ },
     { what: "a region by its name", mutate: set("aws:region", "Europe"), key: "aws:region", rule: /AWS region the AWS SDK knows/ },
@@ -119,46 +163,165 @@ const CASES: Case[] = [
     { what: "an owner as a list", mutate: set("spotify:owner", "[data, platform]"), key: "spotify:owner", rule: /a single string/ },
     { what: "an owner as a map", mutate: set("spotify:owner", "{team: data}"), key: "spotify:owner", rule: /a single string/ },
     { what: "an empty owner", mutate: set("spotify:owner", '""'), key: "spotify:owner", rule: /AWS tag value/ },
-    { what: "an owner with a leading space", mutate: set("spotify:owner", '" data-platform"'), key: "spotify:owner", rule: /without leading or trailing spaces/ },
+    {
+        what: "an owner with a leading space",
+        mutate: set("spotify:owner", '" data-platform"'),
+        key: "spotify:owner",
+        rule: /without leading or trailing spaces/,
+    },
     { what: "a cost center with #", mutate: set("spotify:costCenter", '"cc#1234"'), key: "spotify:costCenter", rule: /AWS tag value/ },
     { what: "a cost center with a comma", mutate: set("spotify:costCenter", '"cc,1234"'), key: "spotify:costCenter", rule: /AWS tag value/ },
-    { what: "an unknown data classification", mutate: set("spotify:dataClassification", "secret"), key: "spotify:dataClassification", rule: /one of public, internal, confidential, restricted/ },
+    {
+        what: "an unknown data classification",
+        mutate: set("spotify:dataClassification", "secret"),
+        key: "spotify:dataClassification",
+        rule: /one of public, internal, confidential, restricted/,
+    },
     // 4. Namespaces and keys.
-    { what: "a misspelled namespace", mutate: set("spotfy:glueNumberOfWorkers", "4"), key: "spotfy:glueNumberOfWorkers", rule: /unknown namespace "spotfy".*did you mean spotify:glueNumberOfWorkers\?/ },
-    { what: "a capitalised namespace", mutate: set("Spotify:owner", "x"), key: "Spotify:owner", rule: /unknown namespace "Spotify".*did you mean spotify:owner\?/ },
-    { what: "an unrelated namespace", mutate: set("acme:owner", "x"), key: "acme:owner", rule: /unknown namespace "acme" \(this program reads spotify, aws, aws-native, pulumi\); did you mean spotify:owner\?/ },
-    { what: "a misspelled key", mutate: set("spotify:kmsDeletionWindow", "7"), key: "spotify:kmsDeletionWindow", rule: /unknown key .*did you mean spotify:kmsDeletionWindowDays\?/ },
-    { what: "a misspelled provider key", mutate: set("aws:regoin", "eu-west-1"), key: "aws:regoin", rule: /unknown aws provider key; did you mean aws:region\?/ },
+    {
+        what: "a misspelled namespace",
+        mutate: set("spotfy:glueNumberOfWorkers", "4"),
+        key: "spotfy:glueNumberOfWorkers",
+        rule: /unknown namespace "spotfy".*did you mean spotify:glueNumberOfWorkers\?/,
+    },
+    {
+        what: "a capitalised namespace",
+        mutate: set("Spotify:owner", "x"),
+        key: "Spotify:owner",
+        rule: /unknown namespace "Spotify".*did you mean spotify:owner\?/,
+    },
+    {
+        what: "an unrelated namespace",
+        mutate: set("acme:owner", "x"),
+        key: "acme:owner",
+        rule: /unknown namespace "acme" \(this program reads spotify, aws, aws-native, pulumi\); did you mean spotify:owner\?/,
+    },
+    {
+        what: "a misspelled key",
+        mutate: set("spotify:kmsDeletionWindow", "7"),
+        key: "spotify:kmsDeletionWindow",
+        rule: /unknown key .*did you mean spotify:kmsDeletionWindowDays\?/,
+    },
+    {
+        what: "a misspelled provider key",
+        mutate: set("aws:regoin", "eu-west-1"),
+        key: "aws:regoin",
+        rule: /unknown aws provider key; did you mean aws:region\?/,
+    },
     { what: "a key without a namespace", mutate: set("owner", "x"), key: "owner", rule: /needs a namespace, such as spotify:owner/ },
     // 5. YAML syntax, with file, line and column.
-    { what: "an unclosed quote", mutate: set("spotify:owner", '"data-platform'), key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: Missing closing "quote/ },
-    { what: "a tab as indentation", mutate: (text) => text.replace("  spotify:owner:", "\tspotify:owner:"), key: "spotify:owner", rule: /Pulumi\.dev\.yaml:10:1: Tabs are not allowed as indentation \(TAB_AS_INDENT\), in: "\\tspotify:owner: data-platform" \(and \d+ more errors after it\)$/ },
-    { what: "a duplicate key", mutate: (text) => `${text.trimEnd()}\n  spotify:owner: someone-else\n`, key: "spotify:owner", rule: /Pulumi\.dev\.yaml:\d+:3: Map keys must be unique \(DUPLICATE_KEY\), in: " {2}spotify:owner: someone-else"/ },
-    { what: "an unclosed flow list", mutate: set("spotify:quicksightViewers", "[arn:aws:quicksight:eu-west-1:111111111111:group/default/x"), key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: .*(flow|collection)/i },
+    {
+        what: "an unclosed quote",
+        mutate: set("spotify:owner", '"data-platform'),
+        key: "Pulumi.dev.yaml:",
+        rule: /Pulumi\.dev\.yaml:\d+:\d+: Missing closing "quote/,
+    },
+    {
+        what: "a tab as indentation",
+        mutate: (text) => text.replace("  spotify:owner:", "\tspotify:owner:"),
+        key: "spotify:owner",
+        rule: /Pulumi\.dev\.yaml:10:1: Tabs are not allowed as indentation \(TAB_AS_INDENT\), in: "\\tspotify:owner: data-platform" \(and \d+ more errors after it\)$/,
+    },
+    {
+        what: "a duplicate key",
+        mutate: (text) => `${text.trimEnd()}\n  spotify:owner: someone-else\n`,
+        key: "spotify:owner",
+        rule: /Pulumi\.dev\.yaml:\d+:3: Map keys must be unique \(DUPLICATE_KEY\), in: " {2}spotify:owner: someone-else"/,
+    },
+    {
+        what: "an unclosed flow list",
+        mutate: set("spotify:quicksightViewers", "[arn:aws:quicksight:eu-west-1:111111111111:group/default/x"),
+        key: "Pulumi.dev.yaml:",
+        rule: /Pulumi\.dev\.yaml:\d+:\d+: .*(flow|collection)/i,
+    },
     { what: "two documents", mutate: (text) => `${text}---\nconfig: {}\n`, key: "Pulumi.dev.yaml:", rule: /Pulumi\.dev\.yaml:\d+:\d+: .*MULTIPLE_DOCS/ },
     // 6. Messages that used to mislead.
     { what: "an empty file", mutate: () => "", key: "config:", rule: /Pulumi\.dev\.yaml is empty: .*under a top-level "config:" map/ },
-    { what: "a file of comments only", mutate: (text) => text.split("\n").filter((line) => line.startsWith("#")).join("\n"), key: "config:", rule: /is empty/ },
-    { what: "keys without config:", mutate: (text) => text.replace("config:\n", "").replace(/^ {2}/gm, ""), key: "spotify:owner", rule: /has no "config:" map: .*spotify:owner.* are at the top level; indent them under "config:"/ },
-    { what: "config: written as a list", mutate: (text) => text.replace(/^ {2}(\w+:\w+:)/gm, "  - $1"), key: "config:", rule: /"config:" is written as a list/ },
+    {
+        what: "a file of comments only",
+        mutate: (text) =>
+            text
+                .split("\n")
+                .filter((line) => line.startsWith("#"))
+                .join("\n"),
+        key: "config:",
+        rule: /is empty/,
+    },
+    {
+        what: "keys without config:",
+        mutate: (text) => text.replace("config:\n", "").replace(/^ {2}/gm, ""),
+        key: "spotify:owner",
+        rule: /has no "config:" map: .*spotify:owner.* are at the top level; indent them under "config:"/,
+    },
+    {
+        what: "config: written as a list",
+        mutate: (text) => text.replace(/^ {2}(\w+:\w+:)/gm, "  - $1"),
+        key: "config:",
+        rule: /"config:" is written as a list/,
+    },
     { what: "config: with nothing under it", mutate: () => "config:\n", key: "config:", rule: /"config:" must be a map/ },
-    { what: "config: with only a provider key", mutate: () => "config:\n  aws:region: eu-west-1\n", key: "config:", rule: /gives stage dev no spotify:\* settings/ },
-    { what: "a stage with a hyphen", mutate: set("spotify:stage", "my-dev"), key: "spotify:stage", rule: /without hyphens \(a hyphen separates stage and layer/ },
-    { what: "another stage's name", mutate: set("spotify:stage", "prod"), key: "spotify:stage", rule: /is "prod" but Pulumi\.dev\.yaml belongs to stage "dev".*set spotify:stage: dev/ },
-    { what: "environment as a single name", mutate: (text) => `environment: spotify-pipeline/dev\n${text}`, key: "environment", rule: /must be a list of Pulumi ESC environments/ },
+    {
+        what: "config: with only a provider key",
+        mutate: () => "config:\n  aws:region: eu-west-1\n",
+        key: "config:",
+        rule: /gives stage dev no spotify:\* settings/,
+    },
+    {
+        what: "a stage with a hyphen",
+        mutate: set("spotify:stage", "my-dev"),
+        key: "spotify:stage",
+        rule: /without hyphens \(a hyphen separates stage and layer/,
+    },
+    {
+        what: "another stage's name",
+        mutate: set("spotify:stage", "prod"),
+        key: "spotify:stage",
+        rule: /is "prod" but Pulumi\.dev\.yaml belongs to stage "dev".*set spotify:stage: dev/,
+    },
+    {
+        what: "environment as a single name",
+        mutate: (text) => `environment: spotify-pipeline/dev\n${text}`,
+        key: "environment",
+        rule: /must be a list of Pulumi ESC environments/,
+    },
     // Other keys and cross-key rules.
     { what: "a missing owner", mutate: remove("spotify:owner"), key: "spotify:owner", rule: /required key is missing/ },
     { what: "a missing region", mutate: remove("aws:region"), key: "aws:region", rule: /required key is missing/ },
     { what: "missing dashboard owners", mutate: remove("spotify:quicksightOwners"), key: "spotify:quicksightOwners", rule: /required key is missing/ },
     { what: "a prefix with a hyphen", mutate: set("spotify:namePrefix", "spot-ify"), key: "spotify:namePrefix", rule: /2-16 lowercase letters and digits/ },
     { what: "an uppercase bucket suffix", mutate: set("spotify:bucketSuffix", "Acme"), key: "spotify:bucketSuffix", rule: /1-24 lowercase letters/ },
-    { what: "protected data with teardown", mutate: set("spotify:protectData", "true"), key: "spotify:allowTeardown", rule: /must be false when spotify:protectData is true/ },
+    {
+        what: "protected data with teardown",
+        mutate: set("spotify:protectData", "true"),
+        key: "spotify:allowTeardown",
+        rule: /must be false when spotify:protectData is true/,
+    },
     { what: "FLEX on a large worker", mutate: set("spotify:glueWorkerType", "G.8X"), key: "spotify:glueWorkerType", rule: /FLEX runs only on G\.1X or G\.2X/ },
-    { what: "an owner ARN that is no ARN", mutate: set("spotify:quicksightOwners", "[alice]"), key: "spotify:quicksightOwners", rule: /QuickSight user or group ARN/ },
+    {
+        what: "an owner ARN that is no ARN",
+        mutate: set("spotify:quicksightOwners", "[alice]"),
+        key: "spotify:quicksightOwners",
+        rule: /QuickSight user or group ARN/,
+    },
     { what: "a refresh time past midnight", mutate: set("spotify:quicksightRefreshTime", '"24:00"'), key: "spotify:quicksightRefreshTime", rule: /HH:MM/ },
-    { what: "an unknown import mode", mutate: set("spotify:quicksightImportMode", "CACHED"), key: "spotify:quicksightImportMode", rule: /one of SPICE, DIRECT_QUERY/ },
-    { what: "an organization starting with a hyphen", mutate: set("spotify:stackReferenceOrg", "-acme"), key: "spotify:stackReferenceOrg", rule: /Pulumi organization name/ },
-    { what: "a service role name over 64 characters", mutate: set("spotify:quicksightServiceRoleName", "r".repeat(65)), key: "spotify:quicksightServiceRoleName", rule: /IAM role name: 1-64/ },
+    {
+        what: "an unknown import mode",
+        mutate: set("spotify:quicksightImportMode", "CACHED"),
+        key: "spotify:quicksightImportMode",
+        rule: /one of SPICE, DIRECT_QUERY/,
+    },
+    {
+        what: "an organization starting with a hyphen",
+        mutate: set("spotify:stackReferenceOrg", "-acme"),
+        key: "spotify:stackReferenceOrg",
+        rule: /Pulumi organization name/,
+    },
+    {
+        what: "a service role name over 64 characters",
+        mutate: set("spotify:quicksightServiceRoleName", "r".repeat(65)),
+        key: "spotify:quicksightServiceRoleName",
+        rule: /IAM role name: 1-64/,
+    },
 ];
 
 /** Writes `text` as the stage's file into a fresh repository root. */
@@ -270,17 +433,27 @@ describe("synthesis with a Pulumi organization set", () => {
         for (const reference of references) assert.match(String(reference.inputs.name), /^acme\/spotify-pipeline\/dev-[a-z]+$/);
         const plain = await synthesizeStage({ stage: "dev", repoRoot: stageRoot("dev", DEV_FILE) });
         const withoutReferences = (list: typeof manifests) =>
-            JSON.stringify(list.map((manifest) => manifest.resources.filter((resource) => resource.type !== "pulumi:pulumi:StackReference").map((resource) => ({ ...resource, dependencies: [], propertyDependencies: {} }))));
+            JSON.stringify(
+                list.map((manifest) =>
+                    manifest.resources
+                        .filter((resource) => resource.type !== "pulumi:pulumi:StackReference")
+                        .map((resource) => ({ ...resource, dependencies: [], propertyDependencies: {} })),
+                ),
+            );
         assert.strictEqual(withoutReferences(manifests), withoutReferences(plain));
     });
 });
 
 describe("npm run synth arguments", () => {
     function synth(...args: string[]): { status: number | null; stderr: string } {
-        const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(REPO_ROOT, "tools", "synth.ts"), ...args, "--out", fs.mkdtempSync(path.join(os.tmpdir(), "synth-args-"))], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-        });
+        const result = spawnSync(
+            process.execPath,
+            [require.resolve("tsx/cli"), path.join(REPO_ROOT, "tools", "synth.ts"), ...args, "--out", fs.mkdtempSync(path.join(os.tmpdir(), "synth-args-"))],
+            {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            },
+        );
         return { status: result.status, stderr: result.stderr };
     }
 

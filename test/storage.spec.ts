@@ -110,7 +110,10 @@ for (const stage of ["dev", "prod"]) {
                 } else {
                     assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
                     assert.strictEqual(rule.bucketKeyEnabled, true);
-                    assert.deepStrictEqual(template.follow(encryption, "rules").map((dependency) => dependency.urn), [key.urn]);
+                    assert.deepStrictEqual(
+                        template.follow(encryption, "rules").map((dependency) => dependency.urn),
+                        [key.urn],
+                    );
                 }
             }
         });
@@ -118,17 +121,24 @@ for (const stage of ["dev", "prod"]) {
         it("blocks public access, enforces bucket ownership and denies requests without TLS", () => {
             for (const bucket of buckets) {
                 assert.ok(
-                    template.findResources(SIDECARS.publicAccessBlock, {
-                        blockPublicAcls: true,
-                        blockPublicPolicy: true,
-                        ignorePublicAcls: true,
-                        restrictPublicBuckets: true,
-                    }).some((block) => block.inputs.bucket === bucket.inputs.bucket),
+                    template
+                        .findResources(SIDECARS.publicAccessBlock, {
+                            blockPublicAcls: true,
+                            blockPublicPolicy: true,
+                            ignorePublicAcls: true,
+                            restrictPublicBuckets: true,
+                        })
+                        .some((block) => block.inputs.bucket === bucket.inputs.bucket),
                     bucket.name,
                 );
-                assert.strictEqual((sidecar(template, bucket, SIDECARS.ownership)!.inputs.rule as { objectOwnership: string }).objectOwnership, "BucketOwnerEnforced");
+                assert.strictEqual(
+                    (sidecar(template, bucket, SIDECARS.ownership)!.inputs.rule as { objectOwnership: string }).objectOwnership,
+                    "BucketOwnerEnforced",
+                );
                 const policy = JSON.parse(String(sidecar(template, bucket, SIDECARS.policy)!.inputs.policy)) as { Statement: PolicyStatement[] };
-                const denyTls = policy.Statement.find((statement) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false");
+                const denyTls = policy.Statement.find(
+                    (statement) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false",
+                );
                 assert.ok(denyTls, `${bucket.name} policy does not deny insecure transport`);
                 const name = String(bucket.inputs.bucket);
                 assert.deepStrictEqual(denyTls.Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
@@ -141,14 +151,22 @@ for (const stage of ["dev", "prod"]) {
                 return sidecar(template, bucket, SIDECARS.lifecycle)!.inputs.rules as LifecycleRule[];
             };
             for (const purpose of BUCKET_PURPOSES) {
-                assert.ok(rulesOf(purpose).some((rule) => rule.status === "Enabled" && rule.abortIncompleteMultipartUpload?.daysAfterInitiation === 1), purpose);
+                assert.ok(
+                    rulesOf(purpose).some((rule) => rule.status === "Enabled" && rule.abortIncompleteMultipartUpload?.daysAfterInitiation === 1),
+                    purpose,
+                );
             }
             assert.ok(rulesOf("athena-results").some((rule) => rule.expiration?.days === config.athenaResultsRetentionDays));
             for (const purpose of DATA_BUCKET_PURPOSES) {
-                assert.ok(rulesOf(purpose).some((rule) => rule.noncurrentVersionExpiration?.noncurrentDays === config.noncurrentVersionRetentionDays), purpose);
+                assert.ok(
+                    rulesOf(purpose).some((rule) => rule.noncurrentVersionExpiration?.noncurrentDays === config.noncurrentVersionRetentionDays),
+                    purpose,
+                );
             }
             assert.ok(
-                rulesOf("staging").some((rule) => Match.arrayWith({ days: config.stagingInfrequentAccessDays, storageClass: "STANDARD_IA" }).test(rule.transitions)),
+                rulesOf("staging").some((rule) =>
+                    Match.arrayWith({ days: config.stagingInfrequentAccessDays, storageClass: "STANDARD_IA" }).test(rule.transitions),
+                ),
             );
         });
 
@@ -166,7 +184,10 @@ for (const stage of ["dev", "prod"]) {
             assert.deepStrictEqual(logged.map(purposeOf).sort(), config.accessLogging ? [...DATA_BUCKET_PURPOSES].sort() : []);
             for (const bucket of logged) {
                 const logging = sidecar(template, bucket, SIDECARS.logging)!;
-                assert.deepStrictEqual(template.follow(logging, "targetBucket").map((dependency) => dependency.urn), [accessLogs.urn]);
+                assert.deepStrictEqual(
+                    template.follow(logging, "targetBucket").map((dependency) => dependency.urn),
+                    [accessLogs.urn],
+                );
             }
         });
 

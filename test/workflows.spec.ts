@@ -18,7 +18,12 @@ const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
 type Job = { permissions?: Record<string, string>; steps?: Step[]; if?: string; environment?: string; needs?: string | string[]; strategy?: unknown };
-type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; concurrency?: { group: string; "cancel-in-progress": unknown }; jobs: Record<string, Job> };
+type Workflow = {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    concurrency?: { group: string; "cancel-in-progress": unknown };
+    jobs: Record<string, Job>;
+};
 
 function workflows(): Map<string, Workflow> {
     return new Map(
@@ -43,8 +48,14 @@ describe("workflows", () => {
     });
 
     it("pin the Pulumi CLI to the SDK's version", () => {
-        const sdk = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
-        const installs = [...workflows()].flatMap(([file, workflow]) => steps(workflow).filter(({ step }) => step.uses?.startsWith("pulumi/actions@")).map((entry) => ({ file, ...entry })));
+        const sdk = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies[
+            "@pulumi/pulumi"
+        ];
+        const installs = [...workflows()].flatMap(([file, workflow]) =>
+            steps(workflow)
+                .filter(({ step }) => step.uses?.startsWith("pulumi/actions@"))
+                .map((entry) => ({ file, ...entry })),
+        );
         assert.ok(installs.length >= 4);
         for (const { file, job, step } of installs) {
             assert.strictEqual(String(step.with?.["pulumi-version"]), sdk, `${file} ${job}: pulumi-version must be ${sdk}`);
@@ -112,13 +123,32 @@ describe("review comment", () => {
     async function inputs(): Promise<CommentInputs> {
         const base = await stageManifests("dev");
         const head = await synthesizeStage({ stage: "dev", config: { ...readStageConfigFile("dev"), "spotify:bucketSuffix": "333333333333" } });
-        const diff: DiffRun = { title: "main (0123456789ab) → working tree", stages: [diffStage("dev", new Map(base.map((m) => [m.stack, m])), new Map(head.map((m) => [m.stack, m])))] };
+        const diff: DiffRun = {
+            title: "main (0123456789ab) → working tree",
+            stages: [diffStage("dev", new Map(base.map((m) => [m.stack, m])), new Map(head.map((m) => [m.stack, m])))],
+        };
         const policy: PolicyReport = {
             stage: "dev",
             pack: { name: "spotify-guardrails", version: "0.1.0" },
             target: "program",
             policyConfig: "derived from Pulumi.dev.yaml",
-            stacks: [{ stack: "dev-storage", resources: 40, violations: [{ policy: "s3-access-logging", severity: "medium", enforcement: "advisory", message: "no access logging", urn: "urn:x", resourceType: "aws:s3/bucket:Bucket", resourceName: "storage-staging" }] }],
+            stacks: [
+                {
+                    stack: "dev-storage",
+                    resources: 40,
+                    violations: [
+                        {
+                            policy: "s3-access-logging",
+                            severity: "medium",
+                            enforcement: "advisory",
+                            message: "no access logging",
+                            urn: "urn:x",
+                            resourceType: "aws:s3/bucket:Bucket",
+                            resourceName: "storage-staging",
+                        },
+                    ],
+                },
+            ],
         };
         return {
             stages: ["dev", "prod"],
@@ -128,12 +158,22 @@ describe("review comment", () => {
                 [
                     "dev",
                     {
-                        report: { operation: "preview", stage: "dev", stacks: [{ stack: "dev-storage", status: "ok", changeSummary: { same: 3, replace: 32 } }, { stack: "dev-etl", status: "skipped", reason: "dev-etl does not exist yet" }] },
+                        report: {
+                            operation: "preview",
+                            stage: "dev",
+                            stacks: [
+                                { stack: "dev-storage", status: "ok", changeSummary: { same: 3, replace: 32 } },
+                                { stack: "dev-etl", status: "skipped", reason: "dev-etl does not exist yet" },
+                            ],
+                        },
                         outputs: new Map([["dev-storage", "\u001b[1m+-aws:s3/bucket:Bucket storage-staging replace\u001b[0m\n"]]),
                     },
                 ],
             ]),
-            jobs: [["tests", "success"], ["policy", "failure"]],
+            jobs: [
+                ["tests", "success"],
+                ["policy", "failure"],
+            ],
             runUrl: "https://github.example/runs/1",
             commit: "0123456789abcdef",
         };
@@ -143,9 +183,18 @@ describe("review comment", () => {
         const body = buildComment(await inputs());
         assert.ok(body.startsWith(COMMENT_MARKER));
         assert.match(body, /✅ tests: success · ❌ policy: failure/);
-        assert.match(body, /### ⚠️ \d+ warning\(s\)\n\n- 🛑 `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/);
-        assert.match(body, /## Stage `dev`\n\n\*\*Offline diff:\*\* \d+ to update, \d+ to replace in 4 of 5 stack\(s\)[\s\S]*\| 2 \| `dev-storage` \| 0 \| 0 \| 32 \| 0 \| 13 \| ⚠️ 5 \|/);
-        assert.match(body, /\*\*Policy pack\*\* `spotify-guardrails 0\.1\.0` \(policy config derived from Pulumi\.dev\.yaml\): ✅ passed, 0 mandatory and 1 advisory violation\(s\)\./);
+        assert.match(
+            body,
+            /### ⚠️ \d+ warning\(s\)\n\n- 🛑 `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/,
+        );
+        assert.match(
+            body,
+            /## Stage `dev`\n\n\*\*Offline diff:\*\* \d+ to update, \d+ to replace in 4 of 5 stack\(s\)[\s\S]*\| 2 \| `dev-storage` \| 0 \| 0 \| 32 \| 0 \| 13 \| ⚠️ 5 \|/,
+        );
+        assert.match(
+            body,
+            /\*\*Policy pack\*\* `spotify-guardrails 0\.1\.0` \(policy config derived from Pulumi\.dev\.yaml\): ✅ passed, 0 mandatory and 1 advisory violation\(s\)\./,
+        );
         assert.match(body, /\| `dev-storage` \| ✅ \| 0 \| 0 \| 32 \| 0 \| – \|/);
         assert.match(body, /\+-aws:s3\/bucket:Bucket storage-staging replace/, "preview output, colours stripped");
         assert.match(body, /## Stage `prod`[\s\S]*No offline diff for `prod`[\s\S]*no report for `prod`: the policy job failed before writing one/);
@@ -190,7 +239,10 @@ describe("review comment", () => {
             const target = { api: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, repository: "acme/pipeline", pullRequest: 42, token: "t0ken" };
             assert.deepStrictEqual(await postComment(target, `${COMMENT_MARKER}\nfirst`), { action: "created", id: 99 });
             assert.deepStrictEqual(await postComment(target, `${COMMENT_MARKER}\nsecond`), { action: "updated", id: 99 });
-            assert.deepStrictEqual(comments.map((comment) => comment.body), ["an unrelated comment", `${COMMENT_MARKER}\nsecond`]);
+            assert.deepStrictEqual(
+                comments.map((comment) => comment.body),
+                ["an unrelated comment", `${COMMENT_MARKER}\nsecond`],
+            );
             assert.deepStrictEqual(requests, [
                 "GET /repos/acme/pipeline/issues/42/comments?per_page=100&page=1 Bearer t0ken",
                 "POST /repos/acme/pipeline/issues/42/comments Bearer t0ken",

@@ -51,7 +51,8 @@ async function sampleOf(command: Command, runs: number, logDir: string, label: s
 
 /** Files under `left` and `right` that differ or exist on one side only, relative to them. */
 function differingFiles(left: string, right: string): string[] {
-    const list = (root: string) => (fs.existsSync(root) ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(root, file)).isFile()) : []);
+    const list = (root: string) =>
+        fs.existsSync(root) ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(root, file)).isFile()) : [];
     const files = [...new Set([...list(left), ...list(right)])].sort();
     return files.filter((file) => {
         const [a, b] = [path.join(left, file), path.join(right, file)];
@@ -71,26 +72,60 @@ async function offlineChecks(runs: number): Promise<string> {
         writeGeneratedStages(root, stages);
         const node = (...argv: string[]): Command => ({ argv: [process.execPath, ...argv], cwd: root });
         const tsx = path.join("node_modules", ".bin", "tsx");
-        const row = async (what: string, shown: string, command: Command): Promise<OfflineRow> => ({ what, command: shown, sample: await sampleOf(command, runs, logs, what) });
+        const row = async (what: string, shown: string, command: Command): Promise<OfflineRow> => ({
+            what,
+            command: shown,
+            sample: await sampleOf(command, runs, logs, what),
+        });
 
         const reference = await row("floor: plain node loading @pulumi/pulumi and @pulumi/aws", `node -e '${FLOOR_SCRIPT}'`, node("-e", FLOOR_SCRIPT));
-        const synthBefore = await row("synth dev, before (tsx)", "tsx tools/synth.ts dev --quiet", node(tsx, "tools/synth.ts", "dev", "--quiet", "--out", "out/tsx"));
-        const synthAfter = await row("synth dev, after (compiled)", "npm run synth -- dev --quiet", node("build/tools/synth.js", "dev", "--quiet", "--out", "out/compiled"));
-        const policyBefore = await row("synth + policy check dev, before (tsx, pack by ts-node as the engine starts it)", "tsx tools/policy.ts dev --launcher engine", node(tsx, "tools/policy.ts", "dev", "--launcher", "engine"));
-        const policyAfter = await row("synth + policy check dev, after (compiled, pack in process)", "npm run policy -- dev", node("build/tools/policy.js", "dev"));
+        const synthBefore = await row(
+            "synth dev, before (tsx)",
+            "tsx tools/synth.ts dev --quiet",
+            node(tsx, "tools/synth.ts", "dev", "--quiet", "--out", "out/tsx"),
+        );
+        const synthAfter = await row(
+            "synth dev, after (compiled)",
+            "npm run synth -- dev --quiet",
+            node("build/tools/synth.js", "dev", "--quiet", "--out", "out/compiled"),
+        );
+        const policyBefore = await row(
+            "synth + policy check dev, before (tsx, pack by ts-node as the engine starts it)",
+            "tsx tools/policy.ts dev --launcher engine",
+            node(tsx, "tools/policy.ts", "dev", "--launcher", "engine"),
+        );
+        const policyAfter = await row(
+            "synth + policy check dev, after (compiled, pack in process)",
+            "npm run policy -- dev",
+            node("build/tools/policy.js", "dev"),
+        );
         const growth: OfflineRow[] = [];
         for (const stageCount of STAGE_COUNTS) {
             const selected = stages.slice(0, stageCount);
             const shown = stageCount === 1 ? selected[0] : `${selected[0]} … ${selected[stageCount - 1]}`;
-            growth.push(await row(`synth of ${stageCount} generated stage(s), one process`, `npm run synth -- ${shown} --quiet`, node("build/tools/synth.js", ...selected, "--quiet", "--out", "out/generated")));
-            growth.push(await row(`synth + policy check of ${stageCount} generated stage(s), one process`, `npm run policy -- ${shown}`, node("build/tools/policy.js", ...selected)));
+            growth.push(
+                await row(
+                    `synth of ${stageCount} generated stage(s), one process`,
+                    `npm run synth -- ${shown} --quiet`,
+                    node("build/tools/synth.js", ...selected, "--quiet", "--out", "out/generated"),
+                ),
+            );
+            growth.push(
+                await row(
+                    `synth + policy check of ${stageCount} generated stage(s), one process`,
+                    `npm run policy -- ${shown}`,
+                    node("build/tools/policy.js", ...selected),
+                ),
+            );
         }
 
         for (const stage of IDENTITY_STAGES.filter((stage) => stage !== "dev")) {
             execFileSync(process.execPath, [tsx, "tools/synth.ts", stage, "--quiet", "--out", "out/tsx"], { cwd: root, stdio: "ignore" });
             execFileSync(process.execPath, ["build/tools/synth.js", stage, "--quiet", "--out", "out/compiled"], { cwd: root, stdio: "ignore" });
         }
-        const differing = IDENTITY_STAGES.filter((stage) => differingFiles(path.join(root, "out", "tsx", stage), path.join(root, "out", "compiled", stage)).length > 0);
+        const differing = IDENTITY_STAGES.filter(
+            (stage) => differingFiles(path.join(root, "out", "tsx", stage), path.join(root, "out", "compiled", stage)).length > 0,
+        );
         return renderOffline({
             reference,
             headline: { before: policyBefore, after: policyAfter },
@@ -163,7 +198,16 @@ function scanCost(tracks: number, queries: Record<string, string>): ScanCost {
         const file = path.join(directory, "queries.json");
         fs.writeFileSync(file, JSON.stringify(queries, null, 2));
         process.stderr.write(`bench: query scan cost of the ${tracks}-track ETL output\n`);
-        const argv = ["-m", "athena_sql.scan_cost", "--warehouse", path.join(ETL_WORKDIR, `out-${tracks}-etl`, "warehouse"), "--staging", stagingOf(tracks), "--queries", file];
+        const argv = [
+            "-m",
+            "athena_sql.scan_cost",
+            "--warehouse",
+            path.join(ETL_WORKDIR, `out-${tracks}-etl`, "warehouse"),
+            "--staging",
+            stagingOf(tracks),
+            "--queries",
+            file,
+        ];
         const stdout = execFileSync(PYTHON, argv, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
         return parseScanCost(stdout, "python -m athena_sql.scan_cost");
     } finally {
@@ -186,7 +230,12 @@ function etlSections(trackCounts: number[]): string[] {
     const largest = figures.reduce((a, b) => (b.tracks > a.tracks ? b : a));
     const queries = dashboardQueries();
     const scan = scanCost(largest.tracks, queries.sql);
-    const runs: LocalRun[] = figures.map((run) => ({ tracks: run.tracks, etlSeconds: run.etl_seconds, sessionSeconds: run.etl_session_seconds, cores: run.cores }));
+    const runs: LocalRun[] = figures.map((run) => ({
+        tracks: run.tracks,
+        etlSeconds: run.etl_seconds,
+        sessionSeconds: run.etl_session_seconds,
+        cores: run.cores,
+    }));
     return [
         renderEtl(figures, `.venv/bin/python -m spotify_etl.bench --tracks N --workdir ${ETL_WORKDIR} --seed ${ETL_SEED}`),
         renderScanCost(scan, (name) => queries.reads.get(name) ?? "", largest.tracks),

@@ -65,7 +65,9 @@ function build(reason) {
     if (!fs.existsSync(tsc)) fail("typescript is not installed: run npm ci first");
     const result = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
     if (result.status !== 0) {
-        fail(`the build failed (tsc exit ${result.status ?? result.signal}); fix the errors above, or run the TypeScript directly with npx tsx tools/<tool>.ts`);
+        fail(
+            `the build failed (tsc exit ${result.status ?? result.signal}); fix the errors above, or run the TypeScript directly with npx tsx tools/<tool>.ts`,
+        );
     }
     fs.writeFileSync(STAMP, "");
     fs.utimesSync(STAMP, started, started);

@@ -54,7 +54,11 @@ function diffDirectories(base: string, head: string, stages: readonly string[]):
 }
 
 /** The stage form: synthesize `stages` at `ref` and in the working tree, then compare. */
-export function diffAgainstRef(stages: readonly string[], ref: string, options: { repoRoot?: string; manifestsDir?: string; log?: (line: string) => void } = {}): DiffRun {
+export function diffAgainstRef(
+    stages: readonly string[],
+    ref: string,
+    options: { repoRoot?: string; manifestsDir?: string; log?: (line: string) => void } = {},
+): DiffRun {
     const repoRoot = options.repoRoot ?? REPO_ROOT;
     const commit = resolveRef(repoRoot, ref);
     const keep = options.manifestsDir !== undefined;
@@ -114,9 +118,13 @@ function main(): number {
     let run: DiffRun;
     try {
         if (directoryForm) {
-            if (values.base !== undefined || values.manifests !== undefined) throw new SideError("--base and --manifests belong to the stage form (npm run diff -- <stage> --base <ref>)");
+            if (values.base !== undefined || values.manifests !== undefined)
+                throw new SideError("--base and --manifests belong to the stage form (npm run diff -- <stage> --base <ref>)");
             const [base, head] = positionals.map((directory) => path.resolve(directory));
-            run = { title: `${path.relative(process.cwd(), base) || base} → ${path.relative(process.cwd(), head) || head}`, stages: diffDirectories(base, head, values.stage !== undefined ? [values.stage] : stagesIn(base, head)) };
+            run = {
+                title: `${path.relative(process.cwd(), base) || base} → ${path.relative(process.cwd(), head) || head}`,
+                stages: diffDirectories(base, head, values.stage !== undefined ? [values.stage] : stagesIn(base, head)),
+            };
         } else {
             if (positionals.length === 0) throw new SideError("expected a stage (or a base and a head directory)");
             const invalid = positionals.filter((stage) => !STAGE_PATTERN.test(stage));

@@ -68,7 +68,9 @@ async function main(): Promise<number> {
     const packConfigFile = values["write-pack-config"];
     if (packConfigFile !== undefined) {
         if (positionals.length !== 1 || values.fixture !== undefined) {
-            console.error(`policy: --write-pack-config takes exactly one stage and no --fixture, got ${positionals.join(" ")}${values.fixture === undefined ? "" : " --fixture"}`);
+            console.error(
+                `policy: --write-pack-config takes exactly one stage and no --fixture, got ${positionals.join(" ")}${values.fixture === undefined ? "" : " --fixture"}`,
+            );
             return 2;
         }
         writeStagePackConfig(positionals[0], path.resolve(packConfigFile));
@@ -80,7 +82,10 @@ async function main(): Promise<number> {
     let allPassed = true;
     try {
         for (const stage of positionals) {
-            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), { ...stageCheckSettings(stage), target: fixture === undefined ? "program" : `fixture ${fixture}` });
+            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), {
+                ...stageCheckSettings(stage),
+                target: fixture === undefined ? "program" : `fixture ${fixture}`,
+            });
             console.log(renderText(report));
             const base = path.join(path.resolve(values.out), fixture === undefined ? stage : `${stage}-fixture-${fixture}`);
             fs.mkdirSync(path.dirname(base), { recursive: true });

@@ -59,7 +59,10 @@ function policySection(stage: string, report: PolicyReport | undefined, detail: 
     if (report === undefined) return [`**Policy pack:** no report for ${code(stage)}: the policy job failed before writing one (see the run).`, ""];
     const mandatory = countByLevel(report, "mandatory");
     const advisory = countByLevel(report, "advisory");
-    const lines = [`**Policy pack** ${code(`${report.pack.name} ${report.pack.version}`)} (policy config ${report.policyConfig}): ${passed(report) ? "✅ passed" : "❌ failed"}, ${mandatory} mandatory and ${advisory} advisory violation(s).`, ""];
+    const lines = [
+        `**Policy pack** ${code(`${report.pack.name} ${report.pack.version}`)} (policy config ${report.policyConfig}): ${passed(report) ? "✅ passed" : "❌ failed"}, ${mandatory} mandatory and ${advisory} advisory violation(s).`,
+        "",
+    ];
     const violations = report.stacks.flatMap((stack) => stack.violations.map((violation) => ({ stack: stack.stack, violation })));
     if (violations.length === 0 || !detail.details) return lines;
     const limit = detail.maxBlockLines ?? violations.length;
@@ -78,7 +81,12 @@ function previewSection(stage: string, inputs: CommentInputs, detail: Detail): s
     if (preview === undefined) {
         return [`**\`pulumi preview\`:** not run for ${code(stage)}${inputs.previewNote === undefined ? "" : `: ${inputs.previewNote}`}.`, ""];
     }
-    const lines = ["**`pulumi preview --diff`** (the real CLI against the deployed stacks):", "", "| stack | result | create | update | replace | delete | policy events |", "| --- | --- | --- | --- | --- | --- | --- |"];
+    const lines = [
+        "**`pulumi preview --diff`** (the real CLI against the deployed stacks):",
+        "",
+        "| stack | result | create | update | replace | delete | policy events |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ];
     for (const stack of preview.report.stacks) {
         const changes = stack.changeSummary ?? {};
         const count = (...ops: string[]) => String(ops.reduce((sum, op) => sum + (changes[op] ?? 0), 0));
@@ -105,7 +113,10 @@ function previewSection(stage: string, inputs: CommentInputs, detail: Detail): s
 /** The comment body at one level of detail. */
 function render(inputs: CommentInputs, detail: Detail): string {
     const lines = [COMMENT_MARKER, "## Review: what this pull request changes", ""];
-    const meta = [inputs.commit === undefined ? undefined : `commit ${code(inputs.commit.slice(0, 12))}`, inputs.runUrl === undefined ? undefined : `[workflow run](${inputs.runUrl})`].filter(Boolean);
+    const meta = [
+        inputs.commit === undefined ? undefined : `commit ${code(inputs.commit.slice(0, 12))}`,
+        inputs.runUrl === undefined ? undefined : `[workflow run](${inputs.runUrl})`,
+    ].filter(Boolean);
     if (meta.length > 0) lines.push(`${meta.join(" · ")} — updated on every push.`, "");
     if (inputs.jobs.length > 0) {
         lines.push(inputs.jobs.map(([job, result]) => `${JOB_ICON[result] ?? "❔"} ${job}: ${result}`).join(" · "), "");
@@ -115,7 +126,9 @@ function render(inputs: CommentInputs, detail: Detail): string {
     if (warnings.length > 0) {
         lines.push(`### ⚠️ ${warnings.length} warning(s)`, "");
         for (const { stage, stack, resource, warning } of warnings) {
-            lines.push(`- ${warning.level === "danger" ? "🛑" : "⚠️"} ${code(stage)} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${resource.kind})`}: ${warning.message}`);
+            lines.push(
+                `- ${warning.level === "danger" ? "🛑" : "⚠️"} ${code(stage)} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${resource.kind})`}: ${warning.message}`,
+            );
         }
         lines.push("");
     }
@@ -142,7 +155,12 @@ function render(inputs: CommentInputs, detail: Detail): string {
         lines.push(...previewSection(stage, inputs, detail));
     }
     if (!detail.details || detail.maxBlockLines !== undefined) {
-        lines.push("---", "", `_Shortened to fit a comment: the full diff, policy reports and previews are in the run's artifacts${inputs.runUrl === undefined ? "" : ` ([run](${inputs.runUrl}))`}._`, "");
+        lines.push(
+            "---",
+            "",
+            `_Shortened to fit a comment: the full diff, policy reports and previews are in the run's artifacts${inputs.runUrl === undefined ? "" : ` ([run](${inputs.runUrl}))`}._`,
+            "",
+        );
     }
     return lines.join("\n");
 }
@@ -165,7 +183,16 @@ export function buildComment(inputs: CommentInputs, budget = COMMENT_BUDGET): st
 }
 
 /** Reads what the CI jobs left behind; anything missing stays missing and is said so in the comment. */
-export function readInputs(options: { stages: string[]; diff?: string; policy?: string; preview?: string; previewNote?: string; jobs?: string; runUrl?: string; commit?: string }): CommentInputs {
+export function readInputs(options: {
+    stages: string[];
+    diff?: string;
+    policy?: string;
+    preview?: string;
+    previewNote?: string;
+    jobs?: string;
+    runUrl?: string;
+    commit?: string;
+}): CommentInputs {
     const readJson = <T>(file: string): T | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : undefined);
     const policy = new Map<string, PolicyReport>();
     const previews = new Map<string, { report: StageReport; outputs: Map<string, string> }>();
@@ -175,7 +202,12 @@ export function readInputs(options: { stages: string[]; diff?: string; policy?: 
         const previewDir = options.preview === undefined ? undefined : path.join(options.preview, stage);
         const summary = previewDir === undefined ? undefined : readJson<StageReport>(path.join(previewDir, "summary.json"));
         if (summary !== undefined && previewDir !== undefined) {
-            const outputs = new Map(summary.stacks.map((stack) => [stack.stack, fs.existsSync(path.join(previewDir, `${stack.stack}.txt`)) ? fs.readFileSync(path.join(previewDir, `${stack.stack}.txt`), "utf8") : ""]));
+            const outputs = new Map(
+                summary.stacks.map((stack) => [
+                    stack.stack,
+                    fs.existsSync(path.join(previewDir, `${stack.stack}.txt`)) ? fs.readFileSync(path.join(previewDir, `${stack.stack}.txt`), "utf8") : "",
+                ]),
+            );
             previews.set(stage, { report: summary, outputs });
         }
     }
@@ -276,7 +308,10 @@ async function main(): Promise<number> {
         return 2;
     }
     const inputs = readInputs({
-        stages: values.stages.split(",").map((stage) => stage.trim()).filter(Boolean),
+        stages: values.stages
+            .split(",")
+            .map((stage) => stage.trim())
+            .filter(Boolean),
         diff: values.diff,
         policy: values.policy,
         preview: values.preview,

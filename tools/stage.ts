@@ -112,7 +112,12 @@ export function stageSteps(operation: Operation, stage: string, options: StageOp
 }
 
 /** The pulumi invocations that apply `operation` to every layer stack of `stage`, in order. */
-export function stageCommands(operation: Operation, stage: string, extraArgs: readonly string[] = [], options: Omit<StageOptions, "extraArgs"> = {}): string[][] {
+export function stageCommands(
+    operation: Operation,
+    stage: string,
+    extraArgs: readonly string[] = [],
+    options: Omit<StageOptions, "extraArgs"> = {},
+): string[][] {
     return stageSteps(operation, stage, { ...options, extraArgs }).flatMap((step) => step.commands);
 }
 
@@ -164,14 +169,20 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
     } catch (error) {
         const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, "") : String(error);
         const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
-        throw new UsageError(unknown !== undefined ? `unknown option ${unknown} (an option for pulumi goes after "--": npm run stage -- <operation> <stage> -- ${unknown})` : message);
+        throw new UsageError(
+            unknown !== undefined
+                ? `unknown option ${unknown} (an option for pulumi goes after "--": npm run stage -- <operation> <stage> -- ${unknown})`
+                : message,
+        );
     }
     const { values, positionals } = parsed;
     if (values.help) return "help";
     const [operation, stage, ...rest] = positionals;
-    if (!(OPERATIONS as readonly string[]).includes(operation ?? "")) throw new UsageError(`expected an operation (${OPERATIONS.join(", ")}), got ${operation === undefined ? "none" : `"${operation}"`}`);
+    if (!(OPERATIONS as readonly string[]).includes(operation ?? ""))
+        throw new UsageError(`expected an operation (${OPERATIONS.join(", ")}), got ${operation === undefined ? "none" : `"${operation}"`}`);
     if (stage === undefined) throw new UsageError(`expected a stage after ${operation}`);
-    if (!STAGE_PATTERN.test(stage)) throw new UsageError(`"${stage}" is not a stage name (lowercase letters and digits, 2-12 characters, starting with a letter)`);
+    if (!STAGE_PATTERN.test(stage))
+        throw new UsageError(`"${stage}" is not a stage name (lowercase letters and digits, 2-12 characters, starting with a letter)`);
     if (rest.length > 0) throw new UsageError(`unexpected argument(s) ${rest.join(" ")} (arguments for pulumi go after "--")`);
     for (const argument of extraArgs) {
         const name = argument.split("=")[0];
@@ -213,7 +224,8 @@ export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { or
         try {
             stageCheckSettings(args.stage, repoRoot);
         } catch (error) {
-            if (error instanceof StageConfigError) throw new UsageError(`the policy pack's config derives from ${stageFile}, which the program rejects: ${error.message}`);
+            if (error instanceof StageConfigError)
+                throw new UsageError(`the policy pack's config derives from ${stageFile}, which the program rejects: ${error.message}`);
             throw error;
         }
     }
@@ -228,7 +240,8 @@ export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { or
     }
     if (args.planDir !== undefined) {
         const missing = stageStacks(args.stage, false).filter((stack) => !fs.existsSync(path.resolve(repoRoot, args.planDir!, `${stack}.plan.json`)));
-        if (missing.length > 0 && !args.dryRun) throw new UsageError(`--plan ${args.planDir}: no plan for ${missing.join(", ")} (make them with preview --save-plan ${args.planDir})`);
+        if (missing.length > 0 && !args.dryRun)
+            throw new UsageError(`--plan ${args.planDir}: no plan for ${missing.join(", ")} (make them with preview --save-plan ${args.planDir})`);
     }
     const organization = config["spotify:stackReferenceOrg"]?.trim();
     return { organization: organization === "" ? undefined : organization, protectData };

@@ -32,7 +32,10 @@ function stageArgument(given: string): string {
         );
     }
     const joined = given.replace(/-/g, "");
-    const hint = given.includes("-") && STAGE_PATTERN.test(joined) ? ` Stage names have no hyphens (a hyphen separates stage and layer in stack names): "${joined}"?` : "";
+    const hint =
+        given.includes("-") && STAGE_PATTERN.test(joined)
+            ? ` Stage names have no hyphens (a hyphen separates stage and layer in stack names): "${joined}"?`
+            : "";
     throw new Error(`"${given}" is not a stage name: 2-12 lowercase letters and digits, starting with a letter.${hint}\n\n${HELP}`);
 }
 

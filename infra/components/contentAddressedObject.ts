@@ -5,7 +5,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../repository";
 
-
 /** One file of an upload: its name in the object (the archive path for a package) and its repository-relative path. */
 export interface UploadEntry {
     name: string;
@@ -32,7 +31,8 @@ export function uploadEntries(source: UploadSource, root: string = REPO_ROOT): U
     }
     const entries = source.files.map((file) => {
         if (!file.startsWith(`${source.package}/`)) throw new Error(`${file} is not below the package ${source.package} it is uploaded with.`);
-        if (!fs.statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) throw new Error(`${file} (uploaded with ${source.package}) is not a file.`);
+        if (!fs.statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile())
+            throw new Error(`${file} (uploaded with ${source.package}) is not a file.`);
         return { name: path.posix.relative(path.posix.dirname(source.package), file), source: file };
     });
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

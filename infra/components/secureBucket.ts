@@ -79,11 +79,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             { bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             { parent: this },
         );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-ownership`,
-            { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            { parent: this },
-        );
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
         new aws.s3.BucketPolicy(
             `${name}-policy`,
             {
@@ -109,11 +105,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             { parent: this, dependsOn: [publicAccessBlock] },
         );
         if (args.versioned ?? false) {
-            new aws.s3.BucketVersioning(
-                `${name}-versioning`,
-                { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
-                { parent: this },
-            );
+            new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketId, versioningConfiguration: { status: "Enabled" } }, { parent: this });
         }
         if (args.accessLogs !== undefined) {
             new aws.s3.BucketLogging(

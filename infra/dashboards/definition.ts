@@ -25,7 +25,12 @@ const COLUMN = /^[a-z][a-z0-9_]*$/;
 const id = z.string().regex(ID, "must be lowercase letters, digits and hyphens, starting with a letter (a stable QuickSight id)");
 const title = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
 const column = z.string().regex(COLUMN, "must be a column name (lowercase snake_case)");
-const count = (min: number, max: number) => z.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
+const count = (min: number, max: number) =>
+    z
+        .number()
+        .int(`must be a whole number from ${min} to ${max}`)
+        .min(min, `must be a whole number from ${min} to ${max}`)
+        .max(max, `must be a whole number from ${min} to ${max}`);
 
 export const AGGREGATES = ["sum", "average", "min", "max", "median", "count", "distinct_count"] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
@@ -47,7 +52,13 @@ const visual = z.discriminatedUnion(
     "type",
     [
         z.strictObject({ ...visualBase, type: z.literal("kpi"), value: measure }),
-        z.strictObject({ ...visualBase, type: z.literal("table"), columns: z.array(column).min(1, "must list at least one column"), sort, rows: count(1, 1000) }),
+        z.strictObject({
+            ...visualBase,
+            type: z.literal("table"),
+            columns: z.array(column).min(1, "must list at least one column"),
+            sort,
+            rows: count(1, 1000),
+        }),
         z.strictObject({ ...visualBase, type: z.literal("histogram"), value: dimension, bins: count(2, 1000) }),
         z.strictObject({ ...visualBase, type: z.literal("bar"), category: dimension, value: measure, sort, limit: count(1, 1000) }),
         z.strictObject({ ...visualBase, type: z.literal("line"), category: dimension, value: measure }),
@@ -98,15 +109,29 @@ export function visualFields(visual: Visual): VisualField[] {
         case "kpi":
             return [{ role: "value", ...visual.value }];
         case "table":
-            return [...visual.columns.map((name): VisualField => ({ role: "column", column: name })), ...visual.sort.map(({ column: name }): VisualField => ({ role: "sort", column: name }))];
+            return [
+                ...visual.columns.map((name): VisualField => ({ role: "column", column: name })),
+                ...visual.sort.map(({ column: name }): VisualField => ({ role: "sort", column: name })),
+            ];
         case "histogram":
             return [{ role: "value", ...visual.value }];
         case "bar":
-            return [{ role: "category", ...visual.category }, { role: "value", ...visual.value }, ...visual.sort.map(({ column: name }): VisualField => ({ role: "sort", column: name }))];
+            return [
+                { role: "category", ...visual.category },
+                { role: "value", ...visual.value },
+                ...visual.sort.map(({ column: name }): VisualField => ({ role: "sort", column: name })),
+            ];
         case "line":
-            return [{ role: "category", ...visual.category }, { role: "value", ...visual.value }];
+            return [
+                { role: "category", ...visual.category },
+                { role: "value", ...visual.value },
+            ];
         case "scatter":
-            return [{ role: "x", ...visual.x }, { role: "y", ...visual.y }, { role: "color", ...visual.color }];
+            return [
+                { role: "x", ...visual.x },
+                { role: "y", ...visual.y },
+                { role: "color", ...visual.color },
+            ];
     }
 }
 
@@ -157,7 +182,10 @@ function structureProblems(dashboard: Dashboard): string[] {
         seen.set(value, kind);
     };
     const declared = (owner: string, dataset: string) => {
-        if (!(dataset in dashboard.datasets)) problems.push(`${owner} reads dataset "${dataset}", which is not declared under datasets (declared: ${Object.keys(dashboard.datasets).join(", ")})`);
+        if (!(dataset in dashboard.datasets))
+            problems.push(
+                `${owner} reads dataset "${dataset}", which is not declared under datasets (declared: ${Object.keys(dashboard.datasets).join(", ")})`,
+            );
     };
     for (const item of dashboard.filters) {
         unique("filter", item.id);
@@ -171,7 +199,8 @@ function structureProblems(dashboard: Dashboard): string[] {
             unique("visual", item.id);
             declared(`visual "${item.id}" (sheet "${page.id}")`, item.dataset);
             const { column: left, row: top, width, height } = item.layout;
-            if (left + width > GRID_COLUMNS) problems.push(`visual "${item.id}" (sheet "${page.id}"): layout column ${left} + width ${width} passes the grid's ${GRID_COLUMNS} columns`);
+            if (left + width > GRID_COLUMNS)
+                problems.push(`visual "${item.id}" (sheet "${page.id}"): layout column ${left} + width ${width} passes the grid's ${GRID_COLUMNS} columns`);
             for (let row = top; row < top + height; row++) {
                 for (let col = left; col < Math.min(left + width, GRID_COLUMNS); col++) {
                     const other = cells.get(`${row},${col}`);
@@ -212,7 +241,10 @@ export function dashboardContractProblems(dashboard: Dashboard, views: readonly 
     const problems: string[] = [];
     const columnsOf = (dataset: string) => byName.get(dashboard.datasets[dataset]);
     for (const [dataset, view] of Object.entries(dashboard.datasets)) {
-        if (!byName.has(view)) problems.push(`${dashboard.file}: dataset "${dataset}" reads view "${view}", which is not a deployed view (views: ${[...byName.keys()].join(", ")})`);
+        if (!byName.has(view))
+            problems.push(
+                `${dashboard.file}: dataset "${dataset}" reads view "${view}", which is not a deployed view (views: ${[...byName.keys()].join(", ")})`,
+            );
     }
     const check = (owner: string, dataset: string, field: VisualField, numeric: boolean) => {
         const view = columnsOf(dataset);
@@ -231,9 +263,14 @@ export function dashboardContractProblems(dashboard: Dashboard, views: readonly 
                 check(`visual "${item.id}" (sheet "${page.id}") ${field.role}`, item.dataset, field, NUMERIC_ROLES[item.type]?.includes(field.role) ?? false);
             }
             if (item.type === "table" || item.type === "bar") {
-                const shown = new Set(visualFields(item).filter((field) => field.role !== "sort").map((field) => field.column));
+                const shown = new Set(
+                    visualFields(item)
+                        .filter((field) => field.role !== "sort")
+                        .map((field) => field.column),
+                );
                 for (const { column: sorted } of item.sort) {
-                    if (!shown.has(sorted)) problems.push(`${dashboard.file}: visual "${item.id}" (sheet "${page.id}") sorts by "${sorted}", which it does not show`);
+                    if (!shown.has(sorted))
+                        problems.push(`${dashboard.file}: visual "${item.id}" (sheet "${page.id}") sorts by "${sorted}", which it does not show`);
                 }
             }
         }

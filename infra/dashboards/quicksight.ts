@@ -1,5 +1,17 @@
 import type * as awsNative from "@pulumi/aws-native";
-import { Aggregate, Dashboard, DashboardFilter, DatasetColumns, GRID_COLUMNS, isNumericType, NON_NUMERIC_AGGREGATES, Sheet, Visual, visualFields, VisualField } from "./definition";
+import {
+    Aggregate,
+    Dashboard,
+    DashboardFilter,
+    DatasetColumns,
+    GRID_COLUMNS,
+    isNumericType,
+    NON_NUMERIC_AGGREGATES,
+    Sheet,
+    Visual,
+    visualFields,
+    VisualField,
+} from "./definition";
 
 /**
  * Renders a dashboard definition (dashboards/*.yaml) as the `definition` of an aws-native QuickSight
@@ -33,7 +45,10 @@ export function quicksightColumnType(declared: string): { type: "STRING" | "INTE
  */
 export function quicksightDefinition(dashboard: Dashboard, views: readonly DatasetColumns[], dataSetArns: Readonly<Record<string, string>>): Definition {
     const columnTypes: ColumnTypes = new Map(
-        Object.entries(dashboard.datasets).map(([dataset, view]) => [dataset, new Map(views.find((candidate) => candidate.name === view)?.columns.map((column) => [column.name, column.type]) ?? [])]),
+        Object.entries(dashboard.datasets).map(([dataset, view]) => [
+            dataset,
+            new Map(views.find((candidate) => candidate.name === view)?.columns.map((column) => [column.name, column.type]) ?? []),
+        ]),
     );
     return {
         dataSetIdentifierDeclarations: Object.keys(dashboard.datasets).map((identifier) => ({ identifier, dataSetArn: dataSetArns[identifier] })),
@@ -54,7 +69,13 @@ export function quicksightDefinition(dashboard: Dashboard, views: readonly Datas
 function filterDefinition(filter: DashboardFilter): awsNative.types.input.quicksight.AnalysisFilterArgs {
     const column = { dataSetIdentifier: filter.dataset, columnName: filter.column };
     if (filter.type === "category") {
-        return { categoryFilter: { filterId: filter.id, column, configuration: { filterListConfiguration: { matchOperator: "CONTAINS", selectAllOptions: "FILTER_ALL_VALUES" } } } };
+        return {
+            categoryFilter: {
+                filterId: filter.id,
+                column,
+                configuration: { filterListConfiguration: { matchOperator: "CONTAINS", selectAllOptions: "FILTER_ALL_VALUES" } },
+            },
+        };
     }
     return {
         numericRangeFilter: {
@@ -69,7 +90,11 @@ function filterDefinition(filter: DashboardFilter): awsNative.types.input.quicks
     };
 }
 
-function sheetDefinition(sheet: Sheet, filters: readonly DashboardFilter[], columnTypes: ColumnTypes): awsNative.types.input.quicksight.AnalysisSheetDefinitionArgs {
+function sheetDefinition(
+    sheet: Sheet,
+    filters: readonly DashboardFilter[],
+    columnTypes: ColumnTypes,
+): awsNative.types.input.quicksight.AnalysisSheetDefinitionArgs {
     return {
         sheetId: sheet.id,
         name: sheet.title,
@@ -134,7 +159,12 @@ function visualDefinition(visual: Visual, columns: ReadonlyMap<string, string>):
             const aggregate = item.aggregate !== undefined && NON_NUMERIC_AGGREGATES.includes(item.aggregate) ? item.aggregate : "count";
             return { categoricalMeasureField: { ...common, aggregationFunction: aggregate === "count" ? "COUNT" : "DISTINCT_COUNT" } };
         }
-        return { numericalMeasureField: { ...common, ...(item.aggregate === undefined ? {} : { aggregationFunction: { simpleNumericalAggregation: SIMPLE_AGGREGATION[item.aggregate] } }) } };
+        return {
+            numericalMeasureField: {
+                ...common,
+                ...(item.aggregate === undefined ? {} : { aggregationFunction: { simpleNumericalAggregation: SIMPLE_AGGREGATION[item.aggregate] } }),
+            },
+        };
     };
     // A sort names a column the visual shows; it sorts by that column's field.
     const sortedBy = (sort: readonly { column: string; order: "asc" | "desc" }[]): FieldSortOptions[] =>
@@ -152,7 +182,9 @@ function visualDefinition(visual: Visual, columns: ReadonlyMap<string, string>):
                 tableVisual: {
                     ...common,
                     chartConfiguration: {
-                        fieldWells: { tableUnaggregatedFieldWells: { values: field("column").map((item) => ({ fieldId: fieldId(item), column: columnOf(item) })) } },
+                        fieldWells: {
+                            tableUnaggregatedFieldWells: { values: field("column").map((item) => ({ fieldId: fieldId(item), column: columnOf(item) })) },
+                        },
                         sortConfiguration: { rowSort: sortedBy(visual.sort), paginationConfiguration: { pageSize: visual.rows, pageNumber: 1 } },
                     },
                 },
@@ -175,7 +207,10 @@ function visualDefinition(visual: Visual, columns: ReadonlyMap<string, string>):
                         orientation: "HORIZONTAL",
                         barsArrangement: "CLUSTERED",
                         fieldWells: { barChartAggregatedFieldWells: { category: field("category").map(dimension), values: field("value").map(measure) } },
-                        sortConfiguration: { categorySort: sortedBy(visual.sort), categoryItemsLimit: { itemsLimit: visual.limit, otherCategories: "EXCLUDE" } },
+                        sortConfiguration: {
+                            categorySort: sortedBy(visual.sort),
+                            categoryItemsLimit: { itemsLimit: visual.limit, otherCategories: "EXCLUDE" },
+                        },
                     },
                 },
             };
@@ -196,7 +231,11 @@ function visualDefinition(visual: Visual, columns: ReadonlyMap<string, string>):
                     ...common,
                     chartConfiguration: {
                         fieldWells: {
-                            scatterPlotUnaggregatedFieldWells: { xAxis: field("x").map(dimension), yAxis: field("y").map(dimension), category: field("color").map(dimension) },
+                            scatterPlotUnaggregatedFieldWells: {
+                                xAxis: field("x").map(dimension),
+                                yAxis: field("y").map(dimension),
+                                category: field("color").map(dimension),
+                            },
                         },
                     },
                 },

@@ -117,7 +117,9 @@ export class DashboardsLayer extends pulumi.ComponentResource {
                                 catalog: ATHENA_CATALOG,
                                 schema: etl.glueDatabaseName,
                                 name: view.name,
-                                inputColumns: view.columns.apply((columns) => columns.map((column) => ({ name: column.name, ...quicksightColumnType(column.type) }))),
+                                inputColumns: view.columns.apply((columns) =>
+                                    columns.map((column) => ({ name: column.name, ...quicksightColumnType(column.type) })),
+                                ),
                             },
                         },
                     },
@@ -202,7 +204,14 @@ function serviceRoleStatements(scope: ServiceRoleScope): aws.iam.PolicyStatement
         {
             Sid: "QueryThroughTheStageWorkgroup",
             Effect: "Allow",
-            Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetQueryResultsStream", "athena:GetWorkGroup"],
+            Action: [
+                "athena:StartQueryExecution",
+                "athena:StopQueryExecution",
+                "athena:GetQueryExecution",
+                "athena:GetQueryResults",
+                "athena:GetQueryResultsStream",
+                "athena:GetWorkGroup",
+            ],
             Resource: [scope.workgroupArn],
         },
         { Sid: "ReadTheDataCatalog", Effect: "Allow", Action: ["athena:GetDataCatalog"], Resource: [scope.athenaCatalogArn] },
@@ -210,10 +219,19 @@ function serviceRoleStatements(scope: ServiceRoleScope): aws.iam.PolicyStatement
             Sid: "ReadTheWarehouseDatabaseOnly",
             Effect: "Allow",
             Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
-            Resource: [scope.glueArn("catalog"), scope.glueArn(pulumi.interpolate`database/${scope.database}`), scope.glueArn(pulumi.interpolate`table/${scope.database}/*`)],
+            Resource: [
+                scope.glueArn("catalog"),
+                scope.glueArn(pulumi.interpolate`database/${scope.database}`),
+                scope.glueArn(pulumi.interpolate`table/${scope.database}/*`),
+            ],
         },
         { Sid: "ListTheWarehouse", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [scope.warehouseBucketArn] },
-        { Sid: "ReadTheWarehouse", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${scope.warehouseBucketArn}/${DATA_LAYOUT.warehouseTable}*`] },
+        {
+            Sid: "ReadTheWarehouse",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: [pulumi.interpolate`${scope.warehouseBucketArn}/${DATA_LAYOUT.warehouseTable}*`],
+        },
         {
             Sid: "ListQueryResults",
             Effect: "Allow",
@@ -226,7 +244,7 @@ function serviceRoleStatements(scope: ServiceRoleScope): aws.iam.PolicyStatement
             Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
             Resource: [pulumi.interpolate`${scope.athenaResultsBucketArn}/${DATA_LAYOUT.athenaResults}*`],
         },
-                // The catalog is encrypted with the data key too; AWS asks Encrypt of every catalog reader.
+        // The catalog is encrypted with the data key too; AWS asks Encrypt of every catalog reader.
         { Sid: "UseTheDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"], Resource: [scope.dataKeyArn] },
     ];
 }

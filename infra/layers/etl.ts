@@ -77,7 +77,9 @@ export class EtlLayer extends pulumi.ComponentResource {
         const { config, storage } = args;
         const missing = Object.values(ETL_SOURCES).filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
         if (missing.length > 0) {
-            throw new pulumi.RunError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
+            throw new pulumi.RunError(
+                `The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`,
+            );
         }
         const location = {
             partition: aws.getPartitionOutput({}, { parent: this }).partition,
@@ -117,7 +119,11 @@ export class EtlLayer extends pulumi.ComponentResource {
         };
 
         const upload = (purpose: string, source: UploadSource) =>
-            new ContentAddressedObject(`${name}-${purpose}`, { bucket: storage.glueAssetsBucketName, prefix: DATA_LAYOUT.glueScripts, source }, { parent: this });
+            new ContentAddressedObject(
+                `${name}-${purpose}`,
+                { bucket: storage.glueAssetsBucketName, prefix: DATA_LAYOUT.glueScripts, source },
+                { parent: this },
+            );
         const job = new EtlJob(
             name,
             {

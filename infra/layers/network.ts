@@ -56,7 +56,11 @@ export class NetworkLayer extends pulumi.ComponentResource {
         super("spotify:layers:Network", name, {}, opts);
         const { config } = args;
         const partition = aws.getPartitionOutput({}, { parent: this });
-        const location: AwsLocation = { partition: partition.partition, region: config.region, accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId };
+        const location: AwsLocation = {
+            partition: partition.partition,
+            region: config.region,
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+        };
 
         const vpc = new IsolatedVpc(
             name,

@@ -121,7 +121,9 @@ export class QueriesLayer extends pulumi.ComponentResource {
             viewDatabaseName: databaseName,
             views: pulumi.all(
                 viewSources.map((view) =>
-                    views.get(view.name)!.name.apply((deployedName): DeployedView => ({ name: deployedName, columns: view.columns.map(({ name, type }) => ({ name, type })) })),
+                    views
+                        .get(view.name)!
+                        .name.apply((deployedName): DeployedView => ({ name: deployedName, columns: view.columns.map(({ name, type }) => ({ name, type })) })),
                 ),
             ),
             namedQueryIds: pulumi.all(Object.fromEntries(namedQueries.map(([queryName, query]) => [queryName, query.id]))),

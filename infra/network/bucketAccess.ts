@@ -19,7 +19,12 @@ export function exemptRoleNames(scope: NamingScope): { deploy: string; preview: 
  * policy cannot name roles that may not exist yet as principals (S3 rejects the policy), so the
  * exempt roles are matched by aws:PrincipalArn in conditions instead.
  */
-export function endpointOnlyStatements(args: { bucketArn: pulumi.Input<string>; s3EndpointId: pulumi.Input<string>; scope: NamingScope; location: AwsLocation }): aws.iam.PolicyStatement[] {
+export function endpointOnlyStatements(args: {
+    bucketArn: pulumi.Input<string>;
+    s3EndpointId: pulumi.Input<string>;
+    scope: NamingScope;
+    location: AwsLocation;
+}): aws.iam.PolicyStatement[] {
     const { partition, accountId } = args.location;
     const roles = exemptRoleNames(args.scope);
     const roleArn = (roleName: string) => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${roleName}`;

@@ -45,17 +45,38 @@ export class GlueNetwork extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-glue-to-s3`,
-            { securityGroupId: group.id, prefixListId: endpoints.s3PrefixListId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "S3 through the gateway endpoint" },
+            {
+                securityGroupId: group.id,
+                prefixListId: endpoints.s3PrefixListId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "S3 through the gateway endpoint",
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-glue-to-endpoints`,
-            { securityGroupId: group.id, referencedSecurityGroupId: endpoints.securityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "The interface endpoints" },
+            {
+                securityGroupId: group.id,
+                referencedSecurityGroupId: endpoints.securityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "The interface endpoints",
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-endpoints-from-glue`,
-            { securityGroupId: endpoints.securityGroupId, referencedSecurityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS from Glue" },
+            {
+                securityGroupId: endpoints.securityGroupId,
+                referencedSecurityGroupId: group.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "HTTPS from Glue",
+            },
             { parent: this },
         );
         const connections = args.subnets.map(

@@ -53,7 +53,9 @@ function glueNetworkStatements(network: JobNetwork, location: AwsLocation): aws.
             Resource: pulumi
                 .all([network.jobSubnetIds, network.glueSecurityGroupId, location.partition, location.accountId])
                 .apply(([subnetIds, groupId, partition, accountId]) =>
-                    [...subnetIds.map((id) => `subnet/${id}`), `security-group/${groupId}`].map((resource) => `arn:${partition}:ec2:${location.region}:${accountId}:${resource}`),
+                    [...subnetIds.map((id) => `subnet/${id}`), `security-group/${groupId}`].map(
+                        (resource) => `arn:${partition}:ec2:${location.region}:${accountId}:${resource}`,
+                    ),
                 ),
         },
         {

@@ -65,7 +65,10 @@ export class IsolatedVpc extends pulumi.ComponentResource {
             { parent: this },
         );
         const jobSubnets = pulumi
-            .all([vpc.isolatedSubnetIds, vpc.subnets.apply((subnets) => pulumi.all(subnets.map((subnet) => ({ id: subnet.id, zone: subnet.availabilityZone }))))])
+            .all([
+                vpc.isolatedSubnetIds,
+                vpc.subnets.apply((subnets) => pulumi.all(subnets.map((subnet) => ({ id: subnet.id, zone: subnet.availabilityZone })))),
+            ])
             .apply(([ids, subnets]) => {
                 if (ids.length !== zones) throw new Error(`awsx.ec2.Vpc ${name}-vpc has ${ids.length} isolated subnets, expected ${zones}`);
                 return ids.map((id) => {
@@ -161,6 +164,11 @@ export class IsolatedVpc extends pulumi.ComponentResource {
         this.jobSubnetIds = jobSubnets.apply((subnets) => subnets.map((subnet) => subnet.id));
         this.routeTableIds = vpc.routeTables.apply((tables) => pulumi.all(tables.map((table) => table.id)));
         this.flowLogGroupName = flowLogGroup.name;
-        this.registerOutputs({ vpcId: this.vpcId, jobSubnetIds: this.jobSubnetIds, routeTableIds: this.routeTableIds, flowLogGroupName: this.flowLogGroupName });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            jobSubnetIds: this.jobSubnetIds,
+            routeTableIds: this.routeTableIds,
+            flowLogGroupName: this.flowLogGroupName,
+        });
     }
 }

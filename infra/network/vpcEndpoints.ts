@@ -95,8 +95,10 @@ export class VpcEndpoints extends pulumi.ComponentResource {
         // Endpoint policies admit this account's principals only, whatever the action.
         const ownAccount = { StringEquals: { "aws:PrincipalAccount": location.accountId } };
         // One statement that lets anyone in this account do these actions on these resources.
-        const policy = (sid: string, { Action, Resource, Condition }: { Action: string[]; Resource: pulumi.Input<string>[]; Condition: Record<string, unknown> }) =>
-            pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: "*", Action, Resource, Condition }] });
+        const policy = (
+            sid: string,
+            { Action, Resource, Condition }: { Action: string[]; Resource: pulumi.Input<string>[]; Condition: Record<string, unknown> },
+        ) => pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: "*", Action, Resource, Condition }] });
 
         const buckets = args.s3BucketNames.map((bucket) => pulumi.interpolate`arn:${location.partition}:s3:::${bucket}`);
         const s3Endpoint = new aws.ec2.VpcEndpoint(

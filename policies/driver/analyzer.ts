@@ -113,7 +113,8 @@ export class AnalyzerClient {
                     severity: SEVERITIES[policy.getSeverity()],
                     remediation: policy.getRemediationSteps(),
                     type: policy.getPolicyType() === analyzer.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
-                    configSchema: schema === undefined ? undefined : { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() },
+                    configSchema:
+                        schema === undefined ? undefined : { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() },
                 };
             }),
         };
@@ -121,7 +122,11 @@ export class AnalyzerClient {
 
     /** What the engine sends once per stack before analyzing it. */
     async configureStack(stack: { stack: string; project: string; organization: string; config: Record<string, string> }): Promise<void> {
-        const request = new analyzer.AnalyzerStackConfigureRequest().setStack(stack.stack).setProject(stack.project).setOrganization(stack.organization).setDryRun(true);
+        const request = new analyzer.AnalyzerStackConfigureRequest()
+            .setStack(stack.stack)
+            .setProject(stack.project)
+            .setOrganization(stack.organization)
+            .setDryRun(true);
         for (const [key, value] of Object.entries(stack.config)) request.getConfigMap().set(key, value);
         await this.call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(this.client.configureStack.bind(this.client), request);
     }
@@ -132,7 +137,12 @@ export class AnalyzerClient {
         for (const [name, policy] of Object.entries(config)) {
             request
                 .getPolicyconfigMap()
-                .set(name, new analyzer.PolicyConfig().setEnforcementlevel(enforcementEnum(policy.enforcementLevel)).setProperties(Struct.fromJavaScript(policy.properties as never)));
+                .set(
+                    name,
+                    new analyzer.PolicyConfig()
+                        .setEnforcementlevel(enforcementEnum(policy.enforcementLevel))
+                        .setProperties(Struct.fromJavaScript(policy.properties as never)),
+                );
         }
         await this.call<analyzer.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), request);
     }

@@ -59,7 +59,12 @@ export class PolicyCheck {
         await this.client.configure(reconcilePolicyConfig(this.info.policies, given));
         const stacks: StackResult[] = [];
         for (const manifest of manifests) {
-            await this.client.configureStack({ stack: manifest.stack, project: manifest.project, organization: SYNTH_ORGANIZATION, config: settings.stageConfig });
+            await this.client.configureStack({
+                stack: manifest.stack,
+                project: manifest.project,
+                organization: SYNTH_ORGANIZATION,
+                config: settings.stageConfig,
+            });
             const resources = stackResources(manifest, settings.stageConfig);
             const diagnostics: Diagnostic[] = [];
             for (const resource of resources.registered) {
@@ -67,7 +72,11 @@ export class PolicyCheck {
                 diagnostics.push(...(await this.client.analyze(resource)).map((diagnostic) => ({ ...diagnostic, urn: diagnostic.urn ?? resource.urn })));
             }
             diagnostics.push(...(await this.client.analyzeStack(resources.all)));
-            stacks.push({ stack: manifest.stack, resources: manifest.resources.length, violations: diagnostics.map((diagnostic) => violation(diagnostic, manifest)) });
+            stacks.push({
+                stack: manifest.stack,
+                resources: manifest.resources.length,
+                violations: diagnostics.map((diagnostic) => violation(diagnostic, manifest)),
+            });
         }
         return {
             stage: settings.settings.stage,

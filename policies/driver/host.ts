@@ -108,7 +108,8 @@ let inProcess: Promise<RunningPack> | undefined;
  */
 function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack> {
     const name = path.basename(packDir);
-    if (path.resolve(packDir) !== PACK_DIR) return Promise.reject(new Error(`the in-process launcher serves only the pack this driver belongs to (${PACK_DIR}), not ${packDir}`));
+    if (path.resolve(packDir) !== PACK_DIR)
+        return Promise.reject(new Error(`the in-process launcher serves only the pack this driver belongs to (${PACK_DIR}), not ${packDir}`));
     inProcess ??= new Promise<RunningPack>((resolve, reject) => {
         const log = console.log;
         const timer = setTimeout(() => {

@@ -46,13 +46,21 @@ export function reconcilePolicyConfig(policies: PolicyInfo[], given: Record<stri
     const result: Record<string, PolicyConfig> = {};
     for (const policy of policies) {
         const defaults = Object.fromEntries(
-            Object.entries(policy.configSchema?.properties ?? {}).flatMap(([key, schema]) => (isSchema(schema) && schema.default !== undefined ? [[key, schema.default]] : [])),
+            Object.entries(policy.configSchema?.properties ?? {}).flatMap(([key, schema]) =>
+                isSchema(schema) && schema.default !== undefined ? [[key, schema.default]] : [],
+            ),
         );
         const own = given[policy.name];
         const properties = { ...defaults, ...own?.properties };
         result[policy.name] = { enforcementLevel: own?.enforcementLevel ?? all ?? policy.enforcementLevel, properties };
         if (policy.configSchema !== undefined) {
-            problems.push(...schemaProblems(policy.name, { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required ?? [] }, properties));
+            problems.push(
+                ...schemaProblems(
+                    policy.name,
+                    { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required ?? [] },
+                    properties,
+                ),
+            );
         }
     }
     if (problems.length > 0) throw new Error(`invalid policy config:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);

@@ -51,7 +51,9 @@ function summary(report: PolicyReport): string {
     const mandatory = countByLevel(report, "mandatory");
     const advisory = countByLevel(report, "advisory");
     const failing = report.stacks.filter((stack) => stack.violations.some((violation) => violation.enforcement === "mandatory")).length;
-    const verdict = passed(report) ? "PASSED" : `FAILED: ${failing} of ${report.stacks.length} stack(s) have mandatory violations, which block pulumi preview and up`;
+    const verdict = passed(report)
+        ? "PASSED"
+        : `FAILED: ${failing} of ${report.stacks.length} stack(s) have mandatory violations, which block pulumi preview and up`;
     return `${mandatory} mandatory and ${advisory} advisory violation(s). ${verdict}.`;
 }
 

@@ -65,7 +65,9 @@ function defaultProvider(manifest: Manifest, pkg: string, stackConfig: Record<st
         retainOnDelete: false,
         dependencies: [],
         propertyDependencies: {},
-        inputs: Object.fromEntries(Object.entries(stackConfig).flatMap(([key, value]) => (key.startsWith(`${pkg}:`) ? [[key.slice(pkg.length + 1), value]] : []))),
+        inputs: Object.fromEntries(
+            Object.entries(stackConfig).flatMap(([key, value]) => (key.startsWith(`${pkg}:`) ? [[key.slice(pkg.length + 1), value]] : [])),
+        ),
     };
 }
 

@@ -9,7 +9,9 @@
 /** An internal of @pulumi/pulumi that the offline tools or this driver rely on is missing. */
 export class SdkInternalMissing extends Error {
     constructor(internal: string) {
-        super(`@pulumi/pulumi ${pulumiVersion()} no longer provides ${internal}, which the offline tools rely on. See README.md, "Upgrading Pulumi", for what depends on it.`);
+        super(
+            `@pulumi/pulumi ${pulumiVersion()} no longer provides ${internal}, which the offline tools rely on. See README.md, "Upgrading Pulumi", for what depends on it.`,
+        );
     }
 }
 

@@ -86,7 +86,9 @@ export function stagePolicyConfig(settings: StageSettings, policies: readonly De
     return Object.fromEntries(
         policies.map((policy) => {
             const declared = Object.keys(policy.configSchema?.properties ?? {});
-            const properties = Object.fromEntries(declared.flatMap((property) => (Object.hasOwn(STAGE_PROPERTIES, property) ? [[property, STAGE_PROPERTIES[property](settings)]] : [])));
+            const properties = Object.fromEntries(
+                declared.flatMap((property) => (Object.hasOwn(STAGE_PROPERTIES, property) ? [[property, STAGE_PROPERTIES[property](settings)]] : [])),
+            );
             if (declared.includes("minimumDays") && Object.hasOwn(minimumDays, policy.name)) properties.minimumDays = minimumDays[policy.name];
             return [policy.name, { enforcementLevel: enforcementLevel(policy, settings), ...properties }];
         }),

@@ -97,12 +97,18 @@ export const gluePolicies: Policies = [
                 const kind = GLUE_JOB_TYPES.some((type) => type === runner.type) ? "Glue job" : "Glue crawler";
                 const name = runner.props.securityConfiguration;
                 if (name === undefined) {
-                    report(runner.urn, `${kind} ${runner.name} has no securityConfiguration, so Glue writes its data, logs and bookmarks unencrypted by the stage's key.`);
+                    report(
+                        runner.urn,
+                        `${kind} ${runner.name} has no securityConfiguration, so Glue writes its data, logs and bookmarks unencrypted by the stage's key.`,
+                    );
                     continue;
                 }
                 const configurations = stack.referencedBy(runner, "securityConfiguration", SECURITY_CONFIGURATION_TYPES, "name");
                 if (configurations.length === 0 && !isUnknown(name)) {
-                    report(runner.urn, `${kind} ${runner.name} uses security configuration "${shown(name)}", which this stack does not declare, so its encryption cannot be checked.`);
+                    report(
+                        runner.urn,
+                        `${kind} ${runner.name} uses security configuration "${shown(name)}", which this stack does not declare, so its encryption cannot be checked.`,
+                    );
                 }
                 for (const configuration of configurations.filter((candidate) => !checked.has(candidate.urn))) {
                     checked.add(configuration.urn);
@@ -155,7 +161,9 @@ export const gluePolicies: Policies = [
             const behavior = at(crawler.props, "schemaChangePolicy", "deleteBehavior");
             if (isUnknown(behavior)) return;
             if (behavior !== "LOG") {
-                report(`Glue crawler's deleteBehavior is ${shown(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`);
+                report(
+                    `Glue crawler's deleteBehavior is ${shown(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`,
+                );
             }
         },
     }),
@@ -173,7 +181,10 @@ export const gluePolicies: Policies = [
             }
             if (settings.length > 0) return;
             for (const database of stack.ofType(DATABASE_TYPES)) {
-                report(database.urn, `Glue database ${shown(database.props.name ?? database.name)} is declared in a stack that does not encrypt the Data Catalog (no aws.glue.DataCatalogEncryptionSettings), so its tables, partitions and connection passwords are stored without the data key.`);
+                report(
+                    database.urn,
+                    `Glue database ${shown(database.props.name ?? database.name)} is declared in a stack that does not encrypt the Data Catalog (no aws.glue.DataCatalogEncryptionSettings), so its tables, partitions and connection passwords are stored without the data key.`,
+                );
             }
         },
     }),

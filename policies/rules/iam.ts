@@ -85,7 +85,8 @@ function isKeyAdministration(located: LocatedStatement): boolean {
     const { statement, document } = located;
     if (document.service !== "kms" || statement.notAction || statement.notPrincipal) return false;
     const principals = principalsOf(statement);
-    const accountRoots = principals.aws.length > 0 && principals.aws.every((principal) => /^arn:[^:]+:iam::\d{12}:root$/.test(principal) || /^\d{12}$/.test(principal));
+    const accountRoots =
+        principals.aws.length > 0 && principals.aws.every((principal) => /^arn:[^:]+:iam::\d{12}:root$/.test(principal) || /^\d{12}$/.test(principal));
     const others = principals.service.length + principals.federated.length + principals.canonicalUser.length;
     return accountRoots && others === 0 && !principals.everyone && statement.actions.every((action) => action.toLowerCase() === "kms:*");
 }
@@ -245,13 +246,21 @@ function permissionsManagementActions(statement: Statement): string[] {
     const shaped = statement.notAction
         ? []
         : statement.actions.filter(
-              (action) => actionWildcard(action) === undefined && !NOT_PERMISSIONS.test(action) && PERMISSIONS_MANAGEMENT_SHAPES.some((shape) => shape.test(action)),
+              (action) =>
+                  actionWildcard(action) === undefined && !NOT_PERMISSIONS.test(action) && PERMISSIONS_MANAGEMENT_SHAPES.some((shape) => shape.test(action)),
           );
     return [...new Set([...listed, ...shaped.filter((action) => !listed.some((known) => known.toLowerCase() === action.toLowerCase()))])];
 }
 
 /** A rule over identity policies: for each Allow statement on an unconstrained resource, the listed actions it grants there. */
-function unconstrainedActionsRule(rule: { name: string; description: string; severity: "high" | "critical"; remediation: string; actions: (statement: Statement) => string[]; consequence: string }) {
+function unconstrainedActionsRule(rule: {
+    name: string;
+    description: string;
+    severity: "high" | "critical";
+    remediation: string;
+    actions: (statement: Statement) => string[];
+    consequence: string;
+}) {
     return resourceGuardrail({
         name: rule.name,
         description: rule.description,
@@ -264,7 +273,11 @@ function unconstrainedActionsRule(rule: { name: string; description: string; sev
                 if (on === undefined) continue;
                 const actions = rule.actions(statement);
                 if (actions.length === 0) continue;
-                const through = statement.notAction ? ` (through NotAction ${statement.actions.join(", ")})` : statement.actions.some((action) => actionWildcard(action) !== undefined) ? ` (through ${statement.actions.filter((action) => actionWildcard(action) !== undefined).join(", ")})` : "";
+                const through = statement.notAction
+                    ? ` (through NotAction ${statement.actions.join(", ")})`
+                    : statement.actions.some((action) => actionWildcard(action) !== undefined)
+                      ? ` (through ${statement.actions.filter((action) => actionWildcard(action) !== undefined).join(", ")})`
+                      : "";
                 report(`${where} allows ${listActions(actions)}${through} on ${on}: ${rule.consequence}`);
             }
         },
@@ -316,7 +329,14 @@ function attachmentProblem(arn: string, attachment: StackResourceView, property:
 /** Principals a trust policy may name for an account as a whole: only with a condition on aws:PrincipalArn. */
 const WHOLE_ACCOUNT = /^(\d{12}|arn:[^:]+:iam::\d{12}:root)$/;
 /** What a trust policy may allow: assuming the role, and the session details that go with it. */
-const TRUST_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"].map((action) => action.toLowerCase());
+const TRUST_ACTIONS = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+].map((action) => action.toLowerCase());
 
 function trustProblems({ statement }: LocatedStatement): string[] {
     const problems: string[] = [];
@@ -325,7 +345,8 @@ function trustProblems({ statement }: LocatedStatement): string[] {
     else if (principals.everyone) problems.push('lets any principal ("*") assume the role, whatever its conditions');
     const condition = limitingCondition(statement);
     for (const principal of principals.aws.filter((value) => WHOLE_ACCOUNT.test(value))) {
-        if (condition?.toLowerCase() !== "aws:principalarn") problems.push(`lets every principal of account ${principal} assume the role, with no aws:PrincipalArn condition naming which`);
+        if (condition?.toLowerCase() !== "aws:principalarn")
+            problems.push(`lets every principal of account ${principal} assume the role, with no aws:PrincipalArn condition naming which`);
     }
     if (principals.federated.length > 0 && Object.keys(statement.condition).length === 0) {
         problems.push(`lets every identity of ${principals.federated.join(", ")} assume the role, with no condition on its audience or subject`);
@@ -383,11 +404,15 @@ export const iamPolicies: Policies = [
         check: (resource, report) => {
             for (const { statement, where } of statementsOf(resource, ["identity"])) {
                 if (statement.notResource) {
-                    report(`${where} allows ${describeActions(statement)} on every resource but ${statement.resources.join(", ")}; only actions without resource-level permissions may use a wildcard resource.`);
+                    report(
+                        `${where} allows ${describeActions(statement)} on every resource but ${statement.resources.join(", ")}; only actions without resource-level permissions may use a wildcard resource.`,
+                    );
                     continue;
                 }
                 for (const wildcard of statement.resources.filter((candidate) => resourceWildcard(candidate) !== undefined)) {
-                    const scopable = statement.notAction ? [describeActions(statement)] : statement.actions.filter((action) => !wildcardAllowed(action, wildcard));
+                    const scopable = statement.notAction
+                        ? [describeActions(statement)]
+                        : statement.actions.filter((action) => !wildcardAllowed(action, wildcard));
                     if (scopable.length > 0) {
                         const on = wildcard === "*" ? '"*"' : `"${wildcard}" (${resourceWildcard(wildcard)})`;
                         report(`${where} allows ${scopable.join(", ")} on ${on}; only actions without resource-level permissions may use a wildcard resource.`);
@@ -425,7 +450,8 @@ export const iamPolicies: Policies = [
         name: "iam-no-credentials-exposure",
         description: `Identity policies allow no action that returns credentials (${CREDENTIALS_EXPOSURE_ACTIONS.slice(0, 6).join(", ")}, ...) on a wildcard resource.`,
         severity: "high",
-        remediation: "Scope the statement's Resource to the exact roles (sts:AssumeRole) or resources whose credentials the principal needs, or remove the action.",
+        remediation:
+            "Scope the statement's Resource to the exact roles (sts:AssumeRole) or resources whose credentials the principal needs, or remove the action.",
         actions: (statement) => CREDENTIALS_EXPOSURE_ACTIONS.filter((action) => coversAction(statement, action)),
         consequence: "the principal could obtain credentials of whatever matches.",
     }),
@@ -442,7 +468,8 @@ export const iamPolicies: Policies = [
         description:
             "Identity policies allow no permissions-management action (resource policies, ACLs, grants, IAM policies: PERMISSIONS_MANAGEMENT_ACTIONS in policies/rules/iam.ts, and actions of that shape) on a wildcard resource.",
         severity: "high",
-        remediation: "Remove the action: the program manages permissions through Pulumi, not the pipeline's roles; if a role truly needs it, scope Resource to the exact ARNs.",
+        remediation:
+            "Remove the action: the program manages permissions through Pulumi, not the pipeline's roles; if a role truly needs it, scope Resource to the exact ARNs.",
         actions: permissionsManagementActions,
         consequence: "the principal could change who may access whatever matches, or expose it.",
     }),
@@ -485,8 +512,11 @@ export const iamPolicies: Policies = [
         name: "iam-no-users",
         description: "The program grants permissions to roles only: no IAM users, user policies or attachments, access keys or console passwords.",
         severity: "medium",
-        remediation: "Give the permissions to a role that people or services assume (through SSO or a service principal) instead of an IAM user with long-lived credentials.",
-        appliesTo: (resource: ResourceView) => USER_TYPES[resource.type] !== undefined || (resource.type === "aws:iam/policyAttachment:PolicyAttachment" && asList(resource.props.users).length > 0),
+        remediation:
+            "Give the permissions to a role that people or services assume (through SSO or a service principal) instead of an IAM user with long-lived credentials.",
+        appliesTo: (resource: ResourceView) =>
+            USER_TYPES[resource.type] !== undefined ||
+            (resource.type === "aws:iam/policyAttachment:PolicyAttachment" && asList(resource.props.users).length > 0),
         check: (resource, report) => {
             report(`${resource.name} is ${USER_TYPES[resource.type] ?? "a managed policy attached to IAM users"}.`);
         },
@@ -504,7 +534,9 @@ export const iamPolicies: Policies = [
                 if (statement.notPrincipal) {
                     report(`${where} allows ${describeActions(statement)} to everyone but ${JSON.stringify(statement.principal)} (Allow with NotPrincipal).`);
                 } else if (principalsOf(statement).everyone && limitingCondition(statement) === undefined) {
-                    report(`${where} allows ${describeActions(statement)} to everyone ("*") with no condition limiting it to known accounts, organizations, source ARNs or VPC endpoints.`);
+                    report(
+                        `${where} allows ${describeActions(statement)} to everyone ("*") with no condition limiting it to known accounts, organizations, source ARNs or VPC endpoints.`,
+                    );
                 }
             }
         },

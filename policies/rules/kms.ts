@@ -28,7 +28,7 @@ export const kmsPolicies: Policies = [
             "Every KMS key declares its key policy in the program (its policy input or an aws.kms.KeyPolicy), so who may use it is reviewed rather than AWS's default, and never bypasses the policy lockout safety check.",
         severity: "high",
         remediation:
-            'Set policy on the aws.kms.Key (as the storage layer does: the account root statement plus one statement per service that uses the key), and leave bypassPolicyLockoutSafetyCheck unset.',
+            "Set policy on the aws.kms.Key (as the storage layer does: the account root statement plus one statement per service that uses the key), and leave bypassPolicyLockoutSafetyCheck unset.",
         check: (stack, report) => {
             for (const key of stack.ofType(KMS_KEY_TYPES)) {
                 const keyPolicies = stack.referencing(key, KEY_POLICY_TYPES, "keyId", "keyId");
@@ -37,7 +37,10 @@ export const kmsPolicies: Policies = [
                 }
                 for (const declared of [key, ...keyPolicies]) {
                     if (declared.props.bypassPolicyLockoutSafetyCheck === true) {
-                        report(declared.urn, `${declared.type.split(":").pop()} ${declared.name} bypasses the policy lockout safety check: a policy that locks everyone out of the key would be accepted.`);
+                        report(
+                            declared.urn,
+                            `${declared.type.split(":").pop()} ${declared.name} bypasses the policy lockout safety check: a policy that locks everyone out of the key would be accepted.`,
+                        );
                     }
                 }
             }

@@ -13,7 +13,8 @@ export interface RetentionConfig {
 export const logsPolicies: Policies = [
     resourceGuardrail<RetentionConfig>({
         name: "logs-retention",
-        description: "Every log group expires its events after a set retention period, at least the stage's minimum (365 days in prod, for a year of audit history).",
+        description:
+            "Every log group expires its events after a set retention period, at least the stage's minimum (365 days in prod, for a year of audit history).",
         severity: "medium",
         remediation: "Set retentionInDays on the aws.cloudwatch.LogGroup to at least the configured minimum (spotify:logRetentionDays in Pulumi.<stage>.yaml).",
         configSchema: {

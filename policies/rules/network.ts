@@ -84,10 +84,10 @@ export const networkPolicies: Policies = [
     stackGuardrail<NetworkConfig>({
         name: "glue-network-connection",
         description:
-            'With spotify:network "isolated", every Glue job and crawler runs in the stage\'s network: a job lists the stage\'s Glue NETWORK connections, a crawler names one on its targets.',
+            "With spotify:network \"isolated\", every Glue job and crawler runs in the stage's network: a job lists the stage's Glue NETWORK connections, a crawler names one on its targets.",
         severity: "high",
         remediation:
-            "Pass the network layer's glueNetworkAccess to the job (connections: its jobConnectionNames) and to the crawler (catalogTargets[].connectionName: its crawlerConnectionName), as the etl layer does when spotify:network is \"isolated\".",
+            'Pass the network layer\'s glueNetworkAccess to the job (connections: its jobConnectionNames) and to the crawler (catalogTargets[].connectionName: its crawlerConnectionName), as the etl layer does when spotify:network is "isolated".',
         configSchema: networkSchema(),
         check: (stack, report, config) => {
             if (config.network !== "isolated") return;
@@ -97,15 +97,24 @@ export const networkPolicies: Policies = [
                 const connections = job.props.connections;
                 if (isUnknown(connections)) continue;
                 const names = asList(connections);
-                if (names.length === 0) report(job.urn, `Glue job ${job.name} has no connections, so it runs outside the stage's VPC with AWS's own network access.`);
-                else if (!names.some(stageConnection)) report(job.urn, `Glue job ${job.name} runs only in connections ${JSON.stringify(names)}, none of them ${expected}.`);
+                if (names.length === 0)
+                    report(job.urn, `Glue job ${job.name} has no connections, so it runs outside the stage's VPC with AWS's own network access.`);
+                else if (!names.some(stageConnection))
+                    report(job.urn, `Glue job ${job.name} runs only in connections ${JSON.stringify(names)}, none of them ${expected}.`);
             }
             for (const crawler of stack.ofType(GLUE_CRAWLER_TYPES)) {
-                const targets = [...asList(crawler.props.catalogTargets), ...asList(crawler.props.s3Targets), ...asList(crawler.props.jdbcTargets), ...asList(crawler.props.deltaTargets)];
+                const targets = [
+                    ...asList(crawler.props.catalogTargets),
+                    ...asList(crawler.props.s3Targets),
+                    ...asList(crawler.props.jdbcTargets),
+                    ...asList(crawler.props.deltaTargets),
+                ];
                 const names = targets.map((target) => at(target, "connectionName")).filter((name) => name !== undefined);
                 if (names.some(isUnknown)) continue;
-                if (names.length === 0) report(crawler.urn, `Glue crawler ${crawler.name} names no connection on its targets, so it crawls outside the stage's VPC.`);
-                else if (!names.some(stageConnection)) report(crawler.urn, `Glue crawler ${crawler.name} crawls through ${JSON.stringify(names)}, none of them ${expected}.`);
+                if (names.length === 0)
+                    report(crawler.urn, `Glue crawler ${crawler.name} names no connection on its targets, so it crawls outside the stage's VPC.`);
+                else if (!names.some(stageConnection))
+                    report(crawler.urn, `Glue crawler ${crawler.name} crawls through ${JSON.stringify(names)}, none of them ${expected}.`);
             }
         },
     }),
@@ -121,14 +130,18 @@ export const networkPolicies: Policies = [
             if (config.network !== "isolated") return;
             const gateways = new Set(stack.ofType(INTERNET_GATEWAY_TYPES).map((gateway) => gateway.urn));
             for (const route of stack.ofType(ROUTE_TYPES)) {
-                const exit = exitOf(route.props, (route.propertyDependencies.gatewayId ?? []).some((urn) => gateways.has(urn)));
+                const exit = exitOf(
+                    route.props,
+                    (route.propertyDependencies.gatewayId ?? []).some((urn) => gateways.has(urn)),
+                );
                 if (exit !== undefined) report(route.urn, `Route ${route.name} leads to ${exit}: the job subnets would reach the internet.`);
             }
             for (const table of stack.ofType(ROUTE_TABLE_TYPES)) {
                 const fromGateway = (table.propertyDependencies.routes ?? []).some((urn) => gateways.has(urn));
                 asList(table.props.routes).forEach((route, index) => {
                     const exit = exitOf(route, fromGateway && at(route, "gatewayId") !== undefined);
-                    if (exit !== undefined) report(table.urn, `Route table ${table.name}'s route #${index + 1} leads to ${exit}: the job subnets would reach the internet.`);
+                    if (exit !== undefined)
+                        report(table.urn, `Route table ${table.name}'s route #${index + 1} leads to ${exit}: the job subnets would reach the internet.`);
                 });
             }
             for (const vpc of stack.ofType(AWSX_VPC_TYPES)) {

@@ -15,7 +15,10 @@ import { BUCKET_TYPES } from "./s3";
  */
 
 /** QuickSight assets whose loss viewers would notice: the dashboard and what it reads. */
-const QUICKSIGHT_KEPT_TYPES = ["DataSource", "DataSet", "Dashboard"].flatMap((kind) => [`aws:quicksight/${kind[0].toLowerCase()}${kind.slice(1)}:${kind}`, `aws-native:quicksight:${kind}`]);
+const QUICKSIGHT_KEPT_TYPES = ["DataSource", "DataSet", "Dashboard"].flatMap((kind) => [
+    `aws:quicksight/${kind[0].toLowerCase()}${kind.slice(1)}:${kind}`,
+    `aws-native:quicksight:${kind}`,
+]);
 /** Deleting it writes empty settings: Data Catalog encryption off for the whole account and region. */
 const CATALOG_ENCRYPTION_TYPES = ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"];
 export const protectionPolicies: Policies = [

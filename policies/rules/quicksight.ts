@@ -26,7 +26,10 @@ interface Grant {
 
 function grants(resource: ResourceView): Grant[] {
     const from = (via: string, permissions: unknown) => asList(permissions).map((permission) => ({ principal: at(permission, "principal"), via }));
-    return [...from("permissions", resource.props.permissions), ...from("linkSharingConfiguration", at(resource.props, "linkSharingConfiguration", "permissions"))];
+    return [
+        ...from("permissions", resource.props.permissions),
+        ...from("linkSharingConfiguration", at(resource.props, "linkSharingConfiguration", "permissions")),
+    ];
 }
 
 /** Why a grant reaches more people than named principals, or undefined. */
@@ -56,9 +59,11 @@ export interface WorkgroupConfig extends ScopeConfig {
 export const quicksightPolicies: Policies = [
     resourceGuardrail({
         name: "quicksight-no-public-sharing",
-        description: "QuickSight assets are shared only with named users and groups: no link sharing with the whole account, no namespace-wide or \"*\" principals.",
+        description:
+            'QuickSight assets are shared only with named users and groups: no link sharing with the whole account, no namespace-wide or "*" principals.',
         severity: "critical",
-        remediation: "Remove linkSharingConfiguration and grant permissions only to the user and group ARNs listed in spotify:quicksightOwners and spotify:quicksightViewers.",
+        remediation:
+            "Remove linkSharingConfiguration and grant permissions only to the user and group ARNs listed in spotify:quicksightOwners and spotify:quicksightViewers.",
         appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
         check: (resource, report) => {
             for (const grant of grants(resource)) {
@@ -71,9 +76,16 @@ export const quicksightPolicies: Policies = [
         name: "quicksight-approved-principals",
         description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightOwners and spotify:quicksightViewers).",
         severity: "high",
-        remediation: "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (the policy config is derived from it), or add the principal to both.",
+        remediation:
+            "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (the policy config is derived from it), or add the principal to both.",
         configSchema: {
-            properties: { principals: { type: "array", items: { type: "string" }, description: "spotify:quicksightOwners and spotify:quicksightViewers of Pulumi.<stage>.yaml." } },
+            properties: {
+                principals: {
+                    type: "array",
+                    items: { type: "string" },
+                    description: "spotify:quicksightOwners and spotify:quicksightViewers of Pulumi.<stage>.yaml.",
+                },
+            },
             required: ["principals"],
         },
         appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
@@ -86,7 +98,8 @@ export const quicksightPolicies: Policies = [
     }),
     resourceGuardrail<WorkgroupConfig>({
         name: "quicksight-athena-workgroup",
-        description: "Athena data sources query through the project's workgroup (a <prefix>_<stage>_<purpose> workgroup; the configured one when set), never the default \"primary\".",
+        description:
+            'Athena data sources query through the project\'s workgroup (a <prefix>_<stage>_<purpose> workgroup; the configured one when set), never the default "primary".',
         severity: "medium",
         remediation: "Set the data source's Athena workGroup to the queries layer's workgroup name (an output of that layer).",
         configSchema: scopedSchema({ properties: { workgroup: { type: "string", description: "The one workgroup Athena data sources may use." } } }),

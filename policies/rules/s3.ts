@@ -158,7 +158,12 @@ function publicAclProblems(resource: ResourceView): string[] {
  * "*"...): after it, only the account's root user can change or delete the policy (CKV_AWS_93).
  */
 function locksOutPolicy(statement: Statement): boolean {
-    return !statement.notPrincipal && principalsOf(statement).everyone && Object.keys(statement.condition).length === 0 && coversAction(statement, "s3:PutBucketPolicy");
+    return (
+        !statement.notPrincipal &&
+        principalsOf(statement).everyone &&
+        Object.keys(statement.condition).length === 0 &&
+        coversAction(statement, "s3:PutBucketPolicy")
+    );
 }
 
 /** Inline Bucket arguments aws v7 deprecates, and the resource that replaces each. */
@@ -184,7 +189,7 @@ export const s3Policies: Policies = [
         description: `Every bucket declares default encryption; data buckets (${DATA_ROLES}, or role unknown) use SSE-KMS with a customer-managed key and an S3 bucket key.`,
         severity: "critical",
         remediation:
-            "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm \"aws:kms\" with kmsMasterKeyId = the stage's data key ARN and bucketKeyEnabled: true (infra/components/secureBucket.ts does this for encryption kind \"kms\").",
+            'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm "aws:kms" with kmsMasterKeyId = the stage\'s data key ARN and bucketKeyEnabled: true (infra/components/secureBucket.ts does this for encryption kind "kms").',
         configSchema: scopedSchema(),
         what: "default-encryption configuration (aws.s3.BucketServerSideEncryptionConfiguration)",
         sidecarTypes: SIDECARS.encryption,
@@ -195,7 +200,8 @@ export const s3Policies: Policies = [
         name: "s3-public-access-block",
         description: "Every bucket has a public access block with all four flags set.",
         severity: "critical",
-        remediation: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+        remediation:
+            "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
         what: "public access block (aws.s3.BucketPublicAccessBlock)",
         sidecarTypes: SIDECARS.publicAccessBlock,
         problems: (sidecar) => {
@@ -207,7 +213,7 @@ export const s3Policies: Policies = [
         name: "s3-ownership-enforced",
         description: "Every bucket enforces bucket-owner object ownership, which disables ACLs.",
         severity: "high",
-        remediation: "Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership \"BucketOwnerEnforced\".",
+        remediation: 'Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership "BucketOwnerEnforced".',
         what: "ownership controls (aws.s3.BucketOwnershipControls)",
         sidecarTypes: SIDECARS.ownership,
         problems: (sidecar) => {
@@ -219,7 +225,7 @@ export const s3Policies: Policies = [
         name: "s3-data-bucket-versioning",
         description: `Data buckets (${DATA_ROLES}, or role unknown) keep object versions.`,
         severity: "high",
-        remediation: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\" (SecureBucket's versioned: true).",
+        remediation: 'Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status "Enabled" (SecureBucket\'s versioned: true).',
         configSchema: scopedSchema(),
         what: "versioning (aws.s3.BucketVersioning)",
         sidecarTypes: SIDECARS.versioning,
@@ -241,14 +247,17 @@ export const s3Policies: Policies = [
         problems: (sidecar) => {
             const statements = policyStatements(sidecar.props.policy);
             if (isUnknown(statements)) return [];
-            return statements?.some(deniesInsecureTransport) ? [] : ['bucket policy has no statement denying s3:* to everyone when aws:SecureTransport is "false".'];
+            return statements?.some(deniesInsecureTransport)
+                ? []
+                : ['bucket policy has no statement denying s3:* to everyone when aws:SecureTransport is "false".'];
         },
     }),
     sidecarGuardrail<ScopeConfig>({
         name: "s3-access-logging",
         description: `Data buckets (${DATA_ROLES}, or role unknown) write S3 server access logs (required in prod).`,
         severity: "medium",
-        remediation: "Add an aws.s3.BucketLogging for the bucket targeting the stage's access-logs bucket (set spotify:accessLogging: true in Pulumi.<stage>.yaml).",
+        remediation:
+            "Add an aws.s3.BucketLogging for the bucket targeting the stage's access-logs bucket (set spotify:accessLogging: true in Pulumi.<stage>.yaml).",
         configSchema: scopedSchema(),
         what: "server access logging (aws.s3.BucketLogging)",
         sidecarTypes: SIDECARS.logging,
@@ -276,7 +285,8 @@ export const s3Policies: Policies = [
         name: "s3-no-inline-bucket-arguments",
         description: "Buckets use aws v7's separate S3 resources, none of the deprecated inline Bucket arguments.",
         severity: "medium",
-        remediation: "Remove the inline argument from the Bucket and declare the resource that replaces it (listed in the message), as infra/components/secureBucket.ts does.",
+        remediation:
+            "Remove the inline argument from the Bucket and declare the resource that replaces it (listed in the message), as infra/components/secureBucket.ts does.",
         appliesTo: BUCKET_TYPES,
         check: (bucket, report) => {
             for (const [argument, replacement] of Object.entries(DEPRECATED_BUCKET_ARGUMENTS)) {
@@ -288,9 +298,11 @@ export const s3Policies: Policies = [
     }),
     resourceGuardrail({
         name: "s3-no-public-acls",
-        description: "No bucket or object is made public by an ACL: no public canned ACL (public-read, public-read-write, authenticated-read) and no grant to AllUsers or AuthenticatedUsers, inline or on an aws.s3.BucketAcl.",
+        description:
+            "No bucket or object is made public by an ACL: no public canned ACL (public-read, public-read-write, authenticated-read) and no grant to AllUsers or AuthenticatedUsers, inline or on an aws.s3.BucketAcl.",
         severity: "critical",
-        remediation: 'Remove the ACL (and the aws.s3.BucketAcl): buckets enforce BucketOwnerEnforced ownership, which disables ACLs; share data through IAM roles and the bucket policy instead.',
+        remediation:
+            "Remove the ACL (and the aws.s3.BucketAcl): buckets enforce BucketOwnerEnforced ownership, which disables ACLs; share data through IAM roles and the bucket policy instead.",
         appliesTo: ACL_TYPES,
         check: (resource, report) => {
             for (const problem of publicAclProblems(resource)) report(`${resource.type.split(":").pop()} ${resource.name} makes data public with ${problem}.`);
@@ -298,13 +310,18 @@ export const s3Policies: Policies = [
     }),
     resourceGuardrail({
         name: "s3-bucket-policy-lockout",
-        description: "No bucket policy denies s3:PutBucketPolicy (in any form, such as s3:* or s3:Put*) to everyone without a condition, which would leave only the root user able to change it.",
+        description:
+            "No bucket policy denies s3:PutBucketPolicy (in any form, such as s3:* or s3:Put*) to everyone without a condition, which would leave only the root user able to change it.",
         severity: "medium",
-        remediation: 'Give the Deny statement a Condition (such as {Bool: {"aws:SecureTransport": "false"}}) or narrow its actions to what must be denied, leaving s3:PutBucketPolicy to the account\'s roles.',
+        remediation:
+            'Give the Deny statement a Condition (such as {Bool: {"aws:SecureTransport": "false"}}) or narrow its actions to what must be denied, leaving s3:PutBucketPolicy to the account\'s roles.',
         appliesTo: [...SIDECARS.policy, ...BUCKET_TYPES],
         check: (resource, report) => {
             for (const { statement, where } of statementsOf(resource, ["resource"], "Deny")) {
-                if (locksOutPolicy(statement)) report(`${where} denies ${statement.notAction ? `everything but ${statement.actions.join(", ")}` : statement.actions.join(", ")} to everyone without a condition: only the root user could change the bucket policy again.`);
+                if (locksOutPolicy(statement))
+                    report(
+                        `${where} denies ${statement.notAction ? `everything but ${statement.actions.join(", ")}` : statement.actions.join(", ")} to everyone without a condition: only the root user could change the bucket policy again.`,
+                    );
             }
         },
     }),
@@ -345,10 +362,17 @@ export const s3Policies: Policies = [
             const label = typeof bucket.props.bucket === "string" ? `Bucket "${bucket.props.bucket}"` : `Bucket ${bucket.name}`;
             if (role.declared === "unknown") return;
             if (role.declared === undefined) {
-                const tag = role.tagValue === undefined ? `has no ${BUCKET_ROLE_TAG} tag` : `has ${BUCKET_ROLE_TAG} ${JSON.stringify(role.tagValue)}, which is not one of ${BUCKET_PURPOSES.join(", ")}`;
-                report(`${label} ${tag}, so its role cannot be told: it is held to every data-bucket rule (encryption, versioning, access logging, protection).`);
+                const tag =
+                    role.tagValue === undefined
+                        ? `has no ${BUCKET_ROLE_TAG} tag`
+                        : `has ${BUCKET_ROLE_TAG} ${JSON.stringify(role.tagValue)}, which is not one of ${BUCKET_PURPOSES.join(", ")}`;
+                report(
+                    `${label} ${tag}, so its role cannot be told: it is held to every data-bucket rule (encryption, versioning, access logging, protection).`,
+                );
             } else if (role.named !== undefined && role.named !== role.declared) {
-                report(`${label} is tagged ${BUCKET_ROLE_TAG} "${role.declared}" but its name says ${role.named}${role.isData ? ": it is held to the data-bucket rules until the two agree" : ""}.`);
+                report(
+                    `${label} is tagged ${BUCKET_ROLE_TAG} "${role.declared}" but its name says ${role.named}${role.isData ? ": it is held to the data-bucket rules until the two agree" : ""}.`,
+                );
             }
         },
     }),

@@ -12,7 +12,8 @@ export const stagePolicies: Policies = [
         name: "policy-config-matches-stage",
         description: "The policy config passed with --policy-pack-config is the one for the stack's stage.",
         severity: "critical",
-        remediation: "Run with the --policy-pack-config derived from the stack's own Pulumi.<stage>.yaml (npm run stage -- preview <stage> writes and passes it; npm run policy -- <stage> --write-pack-config FILE writes it).",
+        remediation:
+            "Run with the --policy-pack-config derived from the stack's own Pulumi.<stage>.yaml (npm run stage -- preview <stage> writes and passes it; npm run policy -- <stage> --write-pack-config FILE writes it).",
         configSchema: scopedSchema(),
         check: (stack, report, { stage }) => {
             const stackName = stack.stackName;

@@ -63,7 +63,9 @@ export const TAGGABLE_TYPES: readonly string[] = [
  */
 function tagMap(tags: unknown, keepUnknown = false): Record<string, unknown> | Unknown {
     if (isUnknown(tags)) return UNKNOWN;
-    const entries: [unknown, unknown][] = Array.isArray(tags) ? asList(tags).map((tag) => [at(tag, "key"), at(tag, "value")]) : Object.entries(isRecord(tags) ? tags : {});
+    const entries: [unknown, unknown][] = Array.isArray(tags)
+        ? asList(tags).map((tag) => [at(tag, "key"), at(tag, "value")])
+        : Object.entries(isRecord(tags) ? tags : {});
     return Object.fromEntries(
         entries
             .filter((entry): entry is [string, unknown] => typeof entry[0] === "string")
@@ -116,7 +118,8 @@ export const tagPolicies: Policies = [
         name: "required-tags",
         description: `Every taggable resource carries the tags ${REQUIRED_TAG_KEYS.join(", ")}, set on the resource or by its provider's defaultTags.`,
         severity: "medium",
-        remediation: "Create the resource with the layer's provider (infra/program.ts sets defaultTags from layerTags), or set the missing tags on it; for providers without defaultTags, set tags explicitly.",
+        remediation:
+            "Create the resource with the layer's provider (infra/program.ts sets defaultTags from layerTags), or set the missing tags on it; for providers without defaultTags, set tags explicitly.",
         appliesTo: isTaggable,
         check: (resource, report) => {
             const own = tagMap(resource.props.tags);
@@ -132,7 +135,8 @@ export const tagPolicies: Policies = [
         name: "tag-values",
         description: `Tag values are right, not only present: stage is the stage being checked, layer one of ${LAYERS.join(", ")} (in a layer stack, that stack's layer), project "${PROJECT_TAG}", and every tag key and value is non-empty, within AWS's limits (keys ${TAG_KEY_MAX}, values ${TAG_VALUE_MAX} characters; letters, digits, spaces and _ . : / = + - @) and outside the reserved aws: prefix.`,
         severity: "medium",
-        remediation: "Set the tags through the layer's provider (infra/program.ts sets defaultTags from layerTags and the stage config) rather than by hand, and fix or shorten the tag the message names.",
+        remediation:
+            "Set the tags through the layer's provider (infra/program.ts sets defaultTags from layerTags and the stage config) rather than by hand, and fix or shorten the tag the message names.",
         configSchema: scopedSchema(),
         appliesTo: isTaggable,
         check: (resource, report, { stage }) => {
@@ -153,7 +157,8 @@ export const tagPolicies: Policies = [
             }
             const projectTag = known("project");
             if (projectTag !== undefined && projectTag !== PROJECT_TAG) problems.push(`tag project is "${projectTag}", not "${PROJECT_TAG}"`);
-            for (const problem of problems) report(`${problem[0].toUpperCase()}${problem.slice(1)} (checked the resource's tags and ${providerLabel(resource)}).`);
+            for (const problem of problems)
+                report(`${problem[0].toUpperCase()}${problem.slice(1)} (checked the resource's tags and ${providerLabel(resource)}).`);
         },
     }),
 ];

@@ -75,9 +75,9 @@ interface DocumentSource {
 }
 
 const identity = (props: Record<string, unknown>): DocumentSource[] => [{ kind: "identity", where: "policy", document: props.policy }];
-const resourcePolicy = (service: string, where: string, property: string) => (props: Record<string, unknown>): DocumentSource[] => [
-    { kind: "resource", service, where, document: props[property] },
-];
+const resourcePolicy =
+    (service: string, where: string, property: string) =>
+    (props: Record<string, unknown>): DocumentSource[] => [{ kind: "resource", service, where, document: props[property] }];
 
 /** Where each resource type keeps its policy documents. */
 const SOURCES: Readonly<Record<string, (props: Record<string, unknown>) => DocumentSource[]>> = {
@@ -89,7 +89,11 @@ const SOURCES: Readonly<Record<string, (props: Record<string, unknown>) => Docum
         { kind: "trust", where: "trust policy", document: props.assumeRolePolicy },
         ...asList(props.inlinePolicies).map((inline, index): DocumentSource => {
             const name = at(inline, "name");
-            return { kind: "identity", where: `inline policy ${typeof name === "string" ? JSON.stringify(name) : `#${index + 1}`}`, document: at(inline, "policy") };
+            return {
+                kind: "identity",
+                where: `inline policy ${typeof name === "string" ? JSON.stringify(name) : `#${index + 1}`}`,
+                document: at(inline, "policy"),
+            };
         }),
     ],
     "aws:s3/bucketPolicy:BucketPolicy": resourcePolicy("s3", "bucket policy", "policy"),
@@ -104,9 +108,17 @@ const SOURCES: Readonly<Record<string, (props: Record<string, unknown>) => Docum
 /** Every type that carries a policy document. */
 export const POLICY_DOCUMENT_TYPES: readonly string[] = Object.keys(SOURCES);
 /** The types that carry identity policies. */
-export const IDENTITY_POLICY_TYPES: readonly string[] = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:iam/role:Role"];
+export const IDENTITY_POLICY_TYPES: readonly string[] = [
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+    "aws:iam/role:Role",
+];
 /** The types that carry a document with principals: trust and resource policies. */
-export const PRINCIPAL_POLICY_TYPES: readonly string[] = POLICY_DOCUMENT_TYPES.filter((type) => !IDENTITY_POLICY_TYPES.includes(type) || type === "aws:iam/role:Role");
+export const PRINCIPAL_POLICY_TYPES: readonly string[] = POLICY_DOCUMENT_TYPES.filter(
+    (type) => !IDENTITY_POLICY_TYPES.includes(type) || type === "aws:iam/role:Role",
+);
 
 /** The policy documents `resource` carries, of the given kinds (all kinds when absent); absent documents are left out. */
 export function policyDocuments(resource: { type: string; props: Record<string, unknown> }, kinds?: readonly DocumentKind[]): PolicyDocument[] {
@@ -135,11 +147,17 @@ export function describeStatement(statement: Statement, index: number): string {
  * The statements of `resource`'s documents of the given kinds and effect, each located. Documents
  * unknown in preview are skipped: `pulumi up` analyzes again with the resolved values.
  */
-export function statementsOf(resource: { type: string; props: Record<string, unknown> }, kinds: readonly DocumentKind[], effect: "Allow" | "Deny" = "Allow"): LocatedStatement[] {
+export function statementsOf(
+    resource: { type: string; props: Record<string, unknown> },
+    kinds: readonly DocumentKind[],
+    effect: "Allow" | "Deny" = "Allow",
+): LocatedStatement[] {
     return policyDocuments(resource, kinds).flatMap((document) =>
         isUnknown(document.statements)
             ? []
-            : document.statements.flatMap((statement, index) => (statement.effect === effect ? [{ document, statement, where: `${document.where} ${describeStatement(statement, index)}` }] : [])),
+            : document.statements.flatMap((statement, index) =>
+                  statement.effect === effect ? [{ document, statement, where: `${document.where} ${describeStatement(statement, index)}` }] : [],
+              ),
     );
 }
 

@@ -1,5 +1,13 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../conventions/naming";
+import {
+    BUCKET_ROLE_TAG,
+    BucketPurpose,
+    bucketPurposeOf,
+    DATA_BUCKET_PURPOSES,
+    followsGlueConvention,
+    isBucketPurpose,
+    NamingScope,
+} from "../conventions/naming";
 import { STAGE_PATTERN } from "../conventions/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { at, isUnknown } from "./values";
@@ -67,7 +75,8 @@ export function dataBucketLabel(bucket: { name: string; props: Record<string, un
 
 function roleReason(role: BucketRole): string {
     if (role.declared === undefined) return `no valid ${BUCKET_ROLE_TAG} tag: held to the data-bucket rules`;
-    if (role.declared === "unknown") return role.named === undefined ? `${BUCKET_ROLE_TAG} known only after preview: held to the data-bucket rules` : `named as a ${role.named} bucket`;
+    if (role.declared === "unknown")
+        return role.named === undefined ? `${BUCKET_ROLE_TAG} known only after preview: held to the data-bucket rules` : `named as a ${role.named} bucket`;
     return `tagged ${role.declared} but named as a ${String(role.named)} bucket`;
 }
 

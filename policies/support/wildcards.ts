@@ -16,7 +16,10 @@ const globCache = new Map<string, RegExp>();
 export function globMatches(pattern: string, value: string): boolean {
     let regex = globCache.get(pattern);
     if (regex === undefined) {
-        const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        const body = pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".");
         regex = new RegExp(`^${body}$`, "i");
         globCache.set(pattern, regex);
     }

@@ -7,7 +7,10 @@ const COMPLIANT = {
         enforceWorkgroupConfiguration: true,
         bytesScannedCutoffPerQuery: 1073741824,
         engineVersion: { selectedEngineVersion: "Athena engine version 3" },
-        resultConfiguration: { outputLocation: "s3://spotify-dev-athena-results-111111111111/results/", encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY } },
+        resultConfiguration: {
+            outputLocation: "s3://spotify-dev-athena-results-111111111111/results/",
+            encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY },
+        },
     },
 };
 
@@ -18,18 +21,27 @@ function workgroup(configuration: Record<string, unknown> = {}, name = COMPLIANT
 
 describe("policies: Athena", function () {
     it("accepts the compliant workgroup under every Athena rule", async () => {
-        for (const rule of ["athena-workgroup-enforced", "athena-results-encrypted", "athena-bytes-scanned-cutoff", "athena-engine-v3", "athena-workgroup-naming"]) {
+        for (const rule of [
+            "athena-workgroup-enforced",
+            "athena-results-encrypted",
+            "athena-bytes-scanned-cutoff",
+            "athena-engine-v3",
+            "athena-workgroup-naming",
+        ]) {
             await assertCompliant(rule, workgroup());
         }
     });
 
     it("athena-workgroup-enforced: rejects a workgroup clients can override; absent means enforced", async () => {
-        await assertViolations("athena-workgroup-enforced", workgroup({ enforceWorkgroupConfiguration: false }), [{ resource: "workgroup", message: /enforceWorkgroupConfiguration is false/ }]);
+        await assertViolations("athena-workgroup-enforced", workgroup({ enforceWorkgroupConfiguration: false }), [
+            { resource: "workgroup", message: /enforceWorkgroupConfiguration is false/ },
+        ]);
         await assertCompliant("athena-workgroup-enforced", workgroup({ enforceWorkgroupConfiguration: undefined }));
     });
 
     it("athena-results-encrypted: requires SSE_KMS or CSE_KMS with a key", async () => {
-        const encryption = (encryptionConfiguration: unknown) => workgroup({ resultConfiguration: { outputLocation: "s3://b/results/", encryptionConfiguration } });
+        const encryption = (encryptionConfiguration: unknown) =>
+            workgroup({ resultConfiguration: { outputLocation: "s3://b/results/", encryptionConfiguration } });
         await assertCompliant("athena-results-encrypted", encryption({ encryptionOption: "CSE_KMS", kmsKeyArn: KEY }));
         await assertViolations("athena-results-encrypted", encryption({ encryptionOption: "SSE_S3" }), [{ message: /with SSE_S3, not SSE_KMS or CSE_KMS/ }]);
         await assertViolations("athena-results-encrypted", encryption(undefined), [{ message: /with nothing/ }]);
@@ -37,7 +49,9 @@ describe("policies: Athena", function () {
     });
 
     it("athena-bytes-scanned-cutoff: requires a cutoff of at least 10 MiB", async () => {
-        await assertViolations("athena-bytes-scanned-cutoff", workgroup({ bytesScannedCutoffPerQuery: undefined }), [{ message: /bytesScannedCutoffPerQuery is absent/ }]);
+        await assertViolations("athena-bytes-scanned-cutoff", workgroup({ bytesScannedCutoffPerQuery: undefined }), [
+            { message: /bytesScannedCutoffPerQuery is absent/ },
+        ]);
         await assertViolations("athena-bytes-scanned-cutoff", workgroup({ bytesScannedCutoffPerQuery: 1024 }), [{ message: /is 1024/ }]);
     });
 

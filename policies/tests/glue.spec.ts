@@ -29,7 +29,13 @@ const job = (inputs: Record<string, unknown> = {}): FixtureResource => ({
 const crawler = (inputs: Record<string, unknown> = {}): FixtureResource => ({
     type: T.crawler,
     name: "crawler",
-    inputs: { name: "spotify_dev_crawler", databaseName: "spotify_dev_warehouse", schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" }, securityConfiguration: UNKNOWN, ...inputs },
+    inputs: {
+        name: "spotify_dev_crawler",
+        databaseName: "spotify_dev_warehouse",
+        schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
+        securityConfiguration: UNKNOWN,
+        ...inputs,
+    },
     from: { securityConfiguration: ["security"] },
 });
 
@@ -42,13 +48,24 @@ describe("policies: Glue", function () {
             await assertCompliant("glue-security-configuration", [securityConfiguration(), { ...job(), from: {} }]);
         });
         it("rejects a job or crawler without a security configuration", async () => {
-            await assertViolations("glue-security-configuration", [{ ...job({ securityConfiguration: undefined }), from: {} }, { ...crawler({ securityConfiguration: undefined }), from: {} }], [
-                { resource: "job", message: /Glue job job has no securityConfiguration/ },
-                { resource: "crawler", message: /Glue crawler crawler has no securityConfiguration/ },
-            ]);
+            await assertViolations(
+                "glue-security-configuration",
+                [
+                    { ...job({ securityConfiguration: undefined }), from: {} },
+                    { ...crawler({ securityConfiguration: undefined }), from: {} },
+                ],
+                [
+                    { resource: "job", message: /Glue job job has no securityConfiguration/ },
+                    { resource: "crawler", message: /Glue crawler crawler has no securityConfiguration/ },
+                ],
+            );
         });
         it("rejects a security configuration this stack does not declare", async () => {
-            await assertViolations("glue-security-configuration", [{ ...job(), from: {} }], [{ message: /uses security configuration "spotify_dev_etl_security", which this stack does not declare/ }]);
+            await assertViolations(
+                "glue-security-configuration",
+                [{ ...job(), from: {} }],
+                [{ message: /uses security configuration "spotify_dev_etl_security", which this stack does not declare/ }],
+            );
         });
         it("names every part that is not KMS-encrypted, once per security configuration", async () => {
             const weak = securityConfiguration({
@@ -56,11 +73,15 @@ describe("policies: Glue", function () {
                 cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" },
                 jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS" },
             });
-            await assertViolations("glue-security-configuration", [weak, job(), crawler()], [
-                { resource: "security", message: /data Glue writes to S3 are not encrypted with SSE-KMS \(s3Encryption.s3EncryptionMode is SSE-S3\)/ },
-                { resource: "security", message: /CloudWatch logs are not encrypted with SSE-KMS/ },
-                { resource: "security", message: /jobBookmarksEncryption names no kmsKeyArn/ },
-            ]);
+            await assertViolations(
+                "glue-security-configuration",
+                [weak, job(), crawler()],
+                [
+                    { resource: "security", message: /data Glue writes to S3 are not encrypted with SSE-KMS \(s3Encryption.s3EncryptionMode is SSE-S3\)/ },
+                    { resource: "security", message: /CloudWatch logs are not encrypted with SSE-KMS/ },
+                    { resource: "security", message: /jobBookmarksEncryption names no kmsKeyArn/ },
+                ],
+            );
         });
     });
 
@@ -68,27 +89,50 @@ describe("policies: Glue", function () {
         it("requires Glue 5.1 or later on Spark jobs", async () => {
             await assertCompliant("glue-version", [securityConfiguration(), job({ glueVersion: "5.1" })]);
             await assertCompliant("glue-version", [securityConfiguration(), job({ glueVersion: "6.0" })]);
-            await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: "5.0" })], [{ resource: "job", message: /glueVersion 5.0; at least 5.1/ }]);
-            await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: "4.0" })], [{ resource: "job", message: /glueVersion 4.0; at least 5.1/ }]);
+            await assertViolations(
+                "glue-version",
+                [securityConfiguration(), job({ glueVersion: "5.0" })],
+                [{ resource: "job", message: /glueVersion 5.0; at least 5.1/ }],
+            );
+            await assertViolations(
+                "glue-version",
+                [securityConfiguration(), job({ glueVersion: "4.0" })],
+                [{ resource: "job", message: /glueVersion 4.0; at least 5.1/ }],
+            );
             await assertViolations("glue-version", [securityConfiguration(), job({ glueVersion: undefined })], [{ message: /glueVersion absent/ }]);
         });
         it("does not apply to Python shell jobs, which have their own versions", async () => {
-            await assertCompliant("glue-version", [securityConfiguration(), job({ glueVersion: "3.0", command: { name: "pythonshell", scriptLocation: "s3://b/x.py" } })]);
+            await assertCompliant("glue-version", [
+                securityConfiguration(),
+                job({ glueVersion: "3.0", command: { name: "pythonshell", scriptLocation: "s3://b/x.py" } }),
+            ]);
         });
     });
 
     describe("glue-job-timeout", () => {
         it("requires an explicit timeout", async () => {
             await assertCompliant("glue-job-timeout", [securityConfiguration(), job()]);
-            await assertViolations("glue-job-timeout", [securityConfiguration(), job({ timeout: undefined })], [{ resource: "job", message: /has no timeout/ }]);
+            await assertViolations(
+                "glue-job-timeout",
+                [securityConfiguration(), job({ timeout: undefined })],
+                [{ resource: "job", message: /has no timeout/ }],
+            );
         });
     });
 
     describe("glue-crawler-no-catalog-deletes", () => {
         it("accepts only deleteBehavior LOG; absent means AWS's DEPRECATE_IN_DATABASE", async () => {
             await assertCompliant("glue-crawler-no-catalog-deletes", [securityConfiguration(), crawler()]);
-            await assertViolations("glue-crawler-no-catalog-deletes", [securityConfiguration(), crawler({ schemaChangePolicy: { deleteBehavior: "DELETE_FROM_DATABASE" } })], [{ resource: "crawler", message: /DELETE_FROM_DATABASE/ }]);
-            await assertViolations("glue-crawler-no-catalog-deletes", [securityConfiguration(), crawler({ schemaChangePolicy: undefined })], [{ message: /DEPRECATE_IN_DATABASE/ }]);
+            await assertViolations(
+                "glue-crawler-no-catalog-deletes",
+                [securityConfiguration(), crawler({ schemaChangePolicy: { deleteBehavior: "DELETE_FROM_DATABASE" } })],
+                [{ resource: "crawler", message: /DELETE_FROM_DATABASE/ }],
+            );
+            await assertViolations(
+                "glue-crawler-no-catalog-deletes",
+                [securityConfiguration(), crawler({ schemaChangePolicy: undefined })],
+                [{ message: /DEPRECATE_IN_DATABASE/ }],
+            );
         });
     });
 
@@ -96,7 +140,9 @@ describe("policies: Glue", function () {
         it("requires <prefix>_<stage>_<purpose>", async () => {
             const database = (name: string | undefined): FixtureResource[] => [{ type: T.database, name: "db", inputs: name === undefined ? {} : { name } }];
             await assertCompliant("glue-database-naming", database("spotify_dev_warehouse"));
-            await assertViolations("glue-database-naming", database("warehouse"), [{ resource: "db", message: /"warehouse" does not follow spotify_dev_<purpose>/ }]);
+            await assertViolations("glue-database-naming", database("warehouse"), [
+                { resource: "db", message: /"warehouse" does not follow spotify_dev_<purpose>/ },
+            ]);
             await assertViolations("glue-database-naming", database(undefined), [{ message: /"\(generated\)"/ }]);
         });
     });
@@ -113,23 +159,40 @@ describe("policies: Glue", function () {
         const PASSWORDS_ENCRYPTED = { returnConnectionPasswordEncrypted: true, awsKmsKeyId: KEY };
         it("accepts a database beside catalog encryption of metadata and passwords with one customer-managed key", async () => {
             await assertCompliant("glue-data-catalog-encryption", [settings(ENCRYPTED_AT_REST, PASSWORDS_ENCRYPTED), database]);
-            await assertCompliant("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: UNKNOWN }, { returnConnectionPasswordEncrypted: true, awsKmsKeyId: UNKNOWN }), database]);
+            await assertCompliant("glue-data-catalog-encryption", [
+                settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: UNKNOWN }, { returnConnectionPasswordEncrypted: true, awsKmsKeyId: UNKNOWN }),
+                database,
+            ]);
         });
         it("rejects a stack that declares a database but does not encrypt the catalog (CKV_AWS_94)", async () => {
-            await assertViolations("glue-data-catalog-encryption", [database], [{ resource: "warehouse", message: /Glue database spotify_dev_warehouse is declared in a stack that does not encrypt the Data Catalog/ }]);
+            await assertViolations(
+                "glue-data-catalog-encryption",
+                [database],
+                [{ resource: "warehouse", message: /Glue database spotify_dev_warehouse is declared in a stack that does not encrypt the Data Catalog/ }],
+            );
         });
         it("names every part that is not encrypted with the customer-managed key", async () => {
-            await assertViolations("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "DISABLED" }, { returnConnectionPasswordEncrypted: false }), database], [
-                { resource: "catalog-encryption", message: /catalog metadata is not encrypted \(catalogEncryptionMode is DISABLED, not SSE-KMS\)/ },
-                { resource: "catalog-encryption", message: /connection passwords are returned in clear text \(returnConnectionPasswordEncrypted is false\)/ },
-            ]);
-            await assertViolations("glue-data-catalog-encryption", [settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "alias/aws/glue" }, { returnConnectionPasswordEncrypted: true }), database], [
-                { message: /encryptionAtRest uses the AWS-managed key alias\/aws\/glue/ },
-                { message: /connectionPasswordEncryption names no KMS key/ },
-            ]);
-            await assertViolations("glue-data-catalog-encryption", [settings(ENCRYPTED_AT_REST, { ...PASSWORDS_ENCRYPTED, awsKmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/other" }), database], [
-                { message: /connection passwords use another key .* than the catalog/ },
-            ]);
+            await assertViolations(
+                "glue-data-catalog-encryption",
+                [settings({ catalogEncryptionMode: "DISABLED" }, { returnConnectionPasswordEncrypted: false }), database],
+                [
+                    { resource: "catalog-encryption", message: /catalog metadata is not encrypted \(catalogEncryptionMode is DISABLED, not SSE-KMS\)/ },
+                    {
+                        resource: "catalog-encryption",
+                        message: /connection passwords are returned in clear text \(returnConnectionPasswordEncrypted is false\)/,
+                    },
+                ],
+            );
+            await assertViolations(
+                "glue-data-catalog-encryption",
+                [settings({ catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "alias/aws/glue" }, { returnConnectionPasswordEncrypted: true }), database],
+                [{ message: /encryptionAtRest uses the AWS-managed key alias\/aws\/glue/ }, { message: /connectionPasswordEncryption names no KMS key/ }],
+            );
+            await assertViolations(
+                "glue-data-catalog-encryption",
+                [settings(ENCRYPTED_AT_REST, { ...PASSWORDS_ENCRYPTED, awsKmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/other" }), database],
+                [{ message: /connection passwords use another key .* than the catalog/ }],
+            );
         });
     });
 });

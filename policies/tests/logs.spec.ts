@@ -1,6 +1,8 @@
 import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
 
-const logGroup = (inputs: Record<string, unknown>): FixtureResource[] => [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "job-logs", inputs: { name: "/aws-glue/jobs/x", ...inputs } }];
+const logGroup = (inputs: Record<string, unknown>): FixtureResource[] => [
+    { type: "aws:cloudwatch/logGroup:LogGroup", name: "job-logs", inputs: { name: "/aws-glue/jobs/x", ...inputs } },
+];
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
 
 describe("policies: CloudWatch Logs", function () {
@@ -13,7 +15,12 @@ describe("policies: CloudWatch Logs", function () {
         it("requires a year in prod (CKV_AWS_338), and only some retention in dev", async () => {
             await assertCompliant("logs-retention", logGroup({ retentionInDays: 14, kmsKeyId: KEY }));
             await assertCompliant("logs-retention", logGroup({ retentionInDays: 365, kmsKeyId: KEY }), { stage: "prod" });
-            await assertViolations("logs-retention", logGroup({ retentionInDays: 90, kmsKeyId: KEY }), [{ resource: "job-logs", message: /keeps its events 90 days; this stage requires at least 365/ }], { stage: "prod" });
+            await assertViolations(
+                "logs-retention",
+                logGroup({ retentionInDays: 90, kmsKeyId: KEY }),
+                [{ resource: "job-logs", message: /keeps its events 90 days; this stage requires at least 365/ }],
+                { stage: "prod" },
+            );
         });
     });
 

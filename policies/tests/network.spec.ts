@@ -40,82 +40,132 @@ describe("policies: network isolation", function () {
             await assertCompliant("glue-network-connection", [job({ connections: UNKNOWN }), crawler(UNKNOWN)], PROD_ETL);
         });
         it("rejects a job and a crawler without a connection in an isolated stage", async () => {
-            await assertViolations("glue-network-connection", [job({ connections: undefined }), crawler(undefined)], [
-                { resource: "job", message: /Glue job job has no connections, so it runs outside the stage's VPC/ },
-                { resource: "crawler", message: /Glue crawler crawler names no connection on its targets/ },
-            ], PROD_ETL);
+            await assertViolations(
+                "glue-network-connection",
+                [job({ connections: undefined }), crawler(undefined)],
+                [
+                    { resource: "job", message: /Glue job job has no connections, so it runs outside the stage's VPC/ },
+                    { resource: "crawler", message: /Glue crawler crawler names no connection on its targets/ },
+                ],
+                PROD_ETL,
+            );
         });
         it("rejects connections of another stage", async () => {
-            await assertViolations("glue-network-connection", [job({ connections: ["spotify_dev_network_1"] }), crawler("shared_vpc")], [
-                { resource: "job", message: /none of them a connection of stage prod \(spotify_prod_<purpose>\)/ },
-                { resource: "crawler", message: /crawls through \["shared_vpc"\], none of them a connection of stage prod/ },
-            ], PROD_ETL);
+            await assertViolations(
+                "glue-network-connection",
+                [job({ connections: ["spotify_dev_network_1"] }), crawler("shared_vpc")],
+                [
+                    { resource: "job", message: /none of them a connection of stage prod \(spotify_prod_<purpose>\)/ },
+                    { resource: "crawler", message: /crawls through \["shared_vpc"\], none of them a connection of stage prod/ },
+                ],
+                PROD_ETL,
+            );
         });
         it("asks nothing of a stage whose network is none", async () => {
-            await assertCompliant("glue-network-connection", [job({ connections: undefined, name: "spotify_dev_etl" }), crawler(undefined)], { stage: "dev", stack: "dev-etl" });
+            await assertCompliant("glue-network-connection", [job({ connections: undefined, name: "spotify_dev_etl" }), crawler(undefined)], {
+                stage: "dev",
+                stack: "dev-etl",
+            });
         });
     });
 
     describe("network-no-internet-route", () => {
         it("accepts an awsx VPC of isolated subnets without NAT gateways, and routes that stay inside AWS", async () => {
-            await assertCompliant("network-no-internet-route", [
-                { type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC },
-                { type: T.route, name: "to-endpoint", inputs: { routeTableId: "rtb-1", destinationPrefixListId: "pl-1", vpcEndpointId: "vpce-1" } },
-            ], PROD_NETWORK);
+            await assertCompliant(
+                "network-no-internet-route",
+                [
+                    { type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC },
+                    { type: T.route, name: "to-endpoint", inputs: { routeTableId: "rtb-1", destinationPrefixListId: "pl-1", vpcEndpointId: "vpce-1" } },
+                ],
+                PROD_NETWORK,
+            );
         });
         it("rejects routes to an internet gateway, by id or computed from one, and to a NAT gateway", async () => {
-            await assertViolations("network-no-internet-route", [
-                { type: T.internetGateway, name: "igw", inputs: { vpcId: "vpc-1" } },
-                { type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" } },
-                { type: T.route, name: "computed", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN }, from: { gatewayId: ["igw"] } },
-                { type: T.route, name: "nat", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0abc" } },
-                { type: T.routeTable, name: "table", inputs: { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }] } },
-            ], [
-                { resource: "by-id", message: /Route by-id leads to an internet gateway/ },
-                { resource: "computed", message: /Route computed leads to an internet gateway/ },
-                { resource: "nat", message: /Route nat leads to a NAT gateway/ },
-                { resource: "table", message: /Route table table's route #1 leads to an internet gateway/ },
-            ], PROD_NETWORK);
+            await assertViolations(
+                "network-no-internet-route",
+                [
+                    { type: T.internetGateway, name: "igw", inputs: { vpcId: "vpc-1" } },
+                    { type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" } },
+                    {
+                        type: T.route,
+                        name: "computed",
+                        inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN },
+                        from: { gatewayId: ["igw"] },
+                    },
+                    { type: T.route, name: "nat", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0abc" } },
+                    { type: T.routeTable, name: "table", inputs: { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }] } },
+                ],
+                [
+                    { resource: "by-id", message: /Route by-id leads to an internet gateway/ },
+                    { resource: "computed", message: /Route computed leads to an internet gateway/ },
+                    { resource: "nat", message: /Route nat leads to a NAT gateway/ },
+                    { resource: "table", message: /Route table table's route #1 leads to an internet gateway/ },
+                ],
+                PROD_NETWORK,
+            );
         });
         it("rejects an awsx VPC whose subnets awsx would route out: public or private subnets, NAT gateways, or its default layout", async () => {
-            await assertViolations("network-no-internet-route", [
-                { type: T.awsxVpc, name: "open", inputs: { subnetSpecs: [{ type: "Public" }, { type: "Isolated" }], natGateways: { strategy: "Single" } } },
-                { type: T.awsxVpc, name: "default", inputs: {} },
-            ], [
-                { resource: "open", message: /declares Public subnets: awsx routes public subnets to its internet gateway/ },
-                { resource: "open", message: /has NAT gateway strategy Single/ },
-                { resource: "default", message: /declares no subnetSpecs, so awsx creates public and private subnets/ },
-                { resource: "default", message: /NAT gateway strategy absent \(awsx's default OnePerAz\)/ },
-            ], PROD_NETWORK);
+            await assertViolations(
+                "network-no-internet-route",
+                [
+                    { type: T.awsxVpc, name: "open", inputs: { subnetSpecs: [{ type: "Public" }, { type: "Isolated" }], natGateways: { strategy: "Single" } } },
+                    { type: T.awsxVpc, name: "default", inputs: {} },
+                ],
+                [
+                    { resource: "open", message: /declares Public subnets: awsx routes public subnets to its internet gateway/ },
+                    { resource: "open", message: /has NAT gateway strategy Single/ },
+                    { resource: "default", message: /declares no subnetSpecs, so awsx creates public and private subnets/ },
+                    { resource: "default", message: /NAT gateway strategy absent \(awsx's default OnePerAz\)/ },
+                ],
+                PROD_NETWORK,
+            );
         });
         it("asks nothing of a stage whose network is none", async () => {
-            await assertCompliant("network-no-internet-route", [{ type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", gatewayId: "igw-0abc" } }], { stage: "dev", stack: "dev-network" });
+            await assertCompliant("network-no-internet-route", [{ type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", gatewayId: "igw-0abc" } }], {
+                stage: "dev",
+                stack: "dev-network",
+            });
         });
     });
 
     describe("vpc-endpoint-policy-not-open", () => {
         it("accepts scoped statements, and broad ones limited to an account", async () => {
-            await assertCompliant("vpc-endpoint-policy-not-open", [endpoint(statement({ Action: "s3:GetObject", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" }))]);
+            await assertCompliant("vpc-endpoint-policy-not-open", [
+                endpoint(statement({ Action: "s3:GetObject", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" })),
+            ]);
             await assertCompliant("vpc-endpoint-policy-not-open", [
                 endpoint(statement({ Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "222222222222" } } })),
             ]);
         });
         it("rejects an endpoint without a policy, which AWS opens to everything", async () => {
-            await assertViolations("vpc-endpoint-policy-not-open", [endpoint(undefined)], [{ resource: "endpoint", message: /has no policy, so AWS's default full-access policy applies/ }]);
+            await assertViolations(
+                "vpc-endpoint-policy-not-open",
+                [endpoint(undefined)],
+                [{ resource: "endpoint", message: /has no policy, so AWS's default full-access policy applies/ }],
+            );
         });
         it("rejects every action or every resource for everyone without a condition", async () => {
-            await assertViolations("vpc-endpoint-policy-not-open", [endpoint(statement({ Action: "*", Resource: "*" }))], [
-                { message: /statement "S" allows actions \* on resource "\*" \(everything\) to everyone/ },
-            ]);
-            await assertViolations("vpc-endpoint-policy-not-open", [endpoint(statement({ Action: "s3:*", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" }))], [
-                { message: /allows actions s3:\* to everyone/ },
-            ]);
-            await assertViolations("vpc-endpoint-policy-not-open", [endpoint(statement({ Action: "s3:GetObject", Resource: "arn:aws:s3:::*" }))], [
-                { message: /allows resource "arn:aws:s3:::\*" \(every s3 bucket\) to everyone/ },
-            ]);
+            await assertViolations(
+                "vpc-endpoint-policy-not-open",
+                [endpoint(statement({ Action: "*", Resource: "*" }))],
+                [{ message: /statement "S" allows actions \* on resource "\*" \(everything\) to everyone/ }],
+            );
+            await assertViolations(
+                "vpc-endpoint-policy-not-open",
+                [endpoint(statement({ Action: "s3:*", Resource: "arn:aws:s3:::spotify-prod-staging-222222222222/*" }))],
+                [{ message: /allows actions s3:\* to everyone/ }],
+            );
+            await assertViolations(
+                "vpc-endpoint-policy-not-open",
+                [endpoint(statement({ Action: "s3:GetObject", Resource: "arn:aws:s3:::*" }))],
+                [{ message: /allows resource "arn:aws:s3:::\*" \(every s3 bucket\) to everyone/ }],
+            );
         });
         it("rejects an Allow with NotPrincipal", async () => {
-            const notPrincipal = { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:GetObject", Resource: "*" }] };
+            const notPrincipal = {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "s3:GetObject", Resource: "*" }],
+            };
             await assertViolations("vpc-endpoint-policy-not-open", [endpoint(notPrincipal)], [{ message: /statement #1 allows everyone but/ }]);
         });
     });

@@ -16,10 +16,15 @@ describe("policies: data protection", function () {
     });
 
     it("rejects unprotected data buckets and keys in prod", async () => {
-        await assertViolations("data-protection", [bucket("staging", false), key(false)], [
-            { resource: "staging", message: /Data bucket "spotify-prod-staging-222222222222" is not protected/ },
-            { resource: "data-key", message: /KMS key is not protected/ },
-        ], PROD);
+        await assertViolations(
+            "data-protection",
+            [bucket("staging", false), key(false)],
+            [
+                { resource: "staging", message: /Data bucket "spotify-prod-staging-222222222222" is not protected/ },
+                { resource: "data-key", message: /KMS key is not protected/ },
+            ],
+            PROD,
+        );
     });
 
     it("leaves buckets whose role is not a data role alone", async () => {
@@ -27,12 +32,22 @@ describe("policies: data protection", function () {
     });
 
     it("knows a data bucket by its role tag: renamed off the convention, it still must be protected", async () => {
-        await assertViolations("data-protection", [bucket("warehouse", false, "archive-2024-222222222222")], [{ resource: "warehouse", message: /Data bucket "archive-2024-222222222222" is not protected/ }], PROD);
+        await assertViolations(
+            "data-protection",
+            [bucket("warehouse", false, "archive-2024-222222222222")],
+            [{ resource: "warehouse", message: /Data bucket "archive-2024-222222222222" is not protected/ }],
+            PROD,
+        );
     });
 
     it("protects a bucket whose role cannot be told, as a data bucket", async () => {
         const untagged: FixtureResource = { ...bucket("athena-results", false), inputs: { bucket: "spotify-prod-athena-results-222222222222" } };
-        await assertViolations("data-protection", [untagged], [{ message: /Bucket "spotify-prod-athena-results-222222222222" \(no valid bucket-role tag: held to the data-bucket rules\) is not protected/ }], PROD);
+        await assertViolations(
+            "data-protection",
+            [untagged],
+            [{ message: /Bucket "spotify-prod-athena-results-222222222222" \(no valid bucket-role tag: held to the data-bucket rules\) is not protected/ }],
+            PROD,
+        );
     });
 
     it("protects the Data Catalog encryption settings, whose deletion turns catalog encryption off", async () => {
@@ -43,10 +58,23 @@ describe("policies: data protection", function () {
             inputs: { dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "k" } } },
         });
         await assertCompliant("data-protection", [settings(true)], PROD);
-        await assertViolations("data-protection", [settings(false)], [{ resource: "catalog-encryption", message: /Data Catalog encryption \(deleting it turns encryption off for the account's whole catalog\) is not protected/ }], PROD);
+        await assertViolations(
+            "data-protection",
+            [settings(false)],
+            [
+                {
+                    resource: "catalog-encryption",
+                    message: /Data Catalog encryption \(deleting it turns encryption off for the account's whole catalog\) is not protected/,
+                },
+            ],
+            PROD,
+        );
     });
 
     it("is disabled in dev, which is torn down freely", async () => {
-        await assertCompliant("data-protection", [{ ...bucket("staging", false), inputs: { bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "staging" } } }, key(false)]);
+        await assertCompliant("data-protection", [
+            { ...bucket("staging", false), inputs: { bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "staging" } } },
+            key(false),
+        ]);
     });
 });

@@ -7,8 +7,16 @@ const ACTIONS = ["quicksight:DescribeDashboard", "quicksight:QueryDashboard"];
 
 /** The same dashboard in both type families: both give permissions as [{principal, actions}]. */
 const dashboards = (principals: string[], extra: Record<string, unknown> = {}): FixtureResource[] => [
-    { type: "aws:quicksight/dashboard:Dashboard", name: "aws-dashboard", inputs: { dashboardId: "d", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
-    { type: "aws-native:quicksight:Dashboard", name: "native-dashboard", inputs: { dashboardId: "d2", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra } },
+    {
+        type: "aws:quicksight/dashboard:Dashboard",
+        name: "aws-dashboard",
+        inputs: { dashboardId: "d", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra },
+    },
+    {
+        type: "aws-native:quicksight:Dashboard",
+        name: "native-dashboard",
+        inputs: { dashboardId: "d2", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra },
+    },
 ];
 
 describe("policies: QuickSight", function () {
@@ -49,7 +57,9 @@ describe("policies: QuickSight", function () {
             );
         });
         it("rejects every principal while the stage lists none (the committed dev config)", async () => {
-            await assertViolations("quicksight-approved-principals", dashboards([ANALYST]).slice(0, 1), [{ message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ }]);
+            await assertViolations("quicksight-approved-principals", dashboards([ANALYST]).slice(0, 1), [
+                { message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ },
+            ]);
         });
     });
 
@@ -65,17 +75,28 @@ describe("policies: QuickSight", function () {
             inputs: { dataSourceId: "s2", name: "Warehouse", type: "ATHENA", dataSourceParameters: { athenaParameters } },
         });
         it("accepts the stage's workgroup in both type families", async () => {
-            await assertCompliant("quicksight-athena-workgroup", [awsSource({ workGroup: "spotify_dev_analytics" }), nativeSource({ workGroup: "spotify_dev_analytics" })]);
+            await assertCompliant("quicksight-athena-workgroup", [
+                awsSource({ workGroup: "spotify_dev_analytics" }),
+                nativeSource({ workGroup: "spotify_dev_analytics" }),
+            ]);
         });
         it("rejects the primary workgroup, a missing one and another workgroup", async () => {
-            await assertViolations("quicksight-athena-workgroup", [awsSource(undefined), nativeSource({ workGroup: "primary" })], [
-                { resource: "aws-source", message: /names no workGroup, so its queries run in "primary"/ },
-                { resource: "native-source", message: /uses workgroup "primary", not the stage's "spotify_dev_analytics"/ },
-            ]);
+            await assertViolations(
+                "quicksight-athena-workgroup",
+                [awsSource(undefined), nativeSource({ workGroup: "primary" })],
+                [
+                    { resource: "aws-source", message: /names no workGroup, so its queries run in "primary"/ },
+                    { resource: "native-source", message: /uses workgroup "primary", not the stage's "spotify_dev_analytics"/ },
+                ],
+            );
         });
         it("does not apply to other data sources", async () => {
             await assertCompliant("quicksight-athena-workgroup", [
-                { type: "aws:quicksight/dataSource:DataSource", name: "s3-source", inputs: { dataSourceId: "s", name: "Manifest", type: "S3", parameters: { s3: { manifestFileLocation: { bucket: "b", key: "k" } } } } },
+                {
+                    type: "aws:quicksight/dataSource:DataSource",
+                    name: "s3-source",
+                    inputs: { dataSourceId: "s", name: "Manifest", type: "S3", parameters: { s3: { manifestFileLocation: { bucket: "b", key: "k" } } } },
+                },
             ]);
         });
     });

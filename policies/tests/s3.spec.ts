@@ -53,12 +53,19 @@ function bucket(purpose: string, stage = "dev"): { bucket: FixtureResource; key:
                 { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }] },
                 { rules: ["data-key"] },
             ),
-            publicAccessBlock: sidecar("publicAccessBlock", T.publicAccessBlock, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+            publicAccessBlock: sidecar("publicAccessBlock", T.publicAccessBlock, {
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            }),
             ownership: sidecar("ownership", T.ownership, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
             versioning: sidecar("versioning", T.versioning, { versioningConfiguration: { status: "Enabled" } }),
             policy: sidecar("policy", T.policy, { policy: tlsOnlyPolicy(name) }),
             logging: sidecar("logging", T.logging, { targetBucket: `spotify-${stage}-access-logs-111111111111`, targetPrefix: `s3/${purpose}/` }),
-            lifecycle: sidecar("lifecycle", T.lifecycle, { rules: [{ id: "abort", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }] }),
+            lifecycle: sidecar("lifecycle", T.lifecycle, {
+                rules: [{ id: "abort", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+            }),
         },
     };
 }
@@ -91,7 +98,10 @@ const S3_RULES = [
 describe("policies: S3", function () {
     it("accepts a data bucket with every sidecar, linked only through property dependencies as in preview (prod config)", async () => {
         const report = await evaluate(resources(bucket("warehouse", "prod")), { stage: "prod" });
-        assert.deepStrictEqual(violations(report).filter((violation) => S3_RULES.includes(violation.policy)), []);
+        assert.deepStrictEqual(
+            violations(report).filter((violation) => S3_RULES.includes(violation.policy)),
+            [],
+        );
     });
 
     it("links sidecars that name their bucket literally, and ignores sidecars of other buckets", async () => {
@@ -99,7 +109,9 @@ describe("policies: S3", function () {
         const literal = withInputs({ ...staging.sidecars.publicAccessBlock, from: {} }, { bucket: "spotify-dev-staging-111111111111" });
         await assertCompliant("s3-public-access-block", resources(staging, { publicAccessBlock: literal }));
         const elsewhere = withInputs({ ...staging.sidecars.publicAccessBlock, from: {} }, { bucket: "spotify-dev-warehouse-111111111111" });
-        await assertViolations("s3-public-access-block", resources(staging, { publicAccessBlock: elsewhere }), [{ resource: "staging", message: /has no public access block/ }]);
+        await assertViolations("s3-public-access-block", resources(staging, { publicAccessBlock: elsewhere }), [
+            { resource: "staging", message: /has no public access block/ },
+        ]);
     });
 
     describe("s3-bucket-encryption", () => {
@@ -116,16 +128,24 @@ describe("policies: S3", function () {
         it("requires SSE-KMS on data buckets", async () => {
             const staging = bucket("staging");
             const sseS3 = withInputs(staging.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
-            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: sseS3 }), [{ resource: "staging-encryption", message: /encrypted with AES256 instead of SSE-KMS/ }]);
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: sseS3 }), [
+                { resource: "staging-encryption", message: /encrypted with AES256 instead of SSE-KMS/ },
+            ]);
         });
         it("requires a customer-managed key: neither the default aws/s3 key nor an alias/aws/ key", async () => {
             const staging = bucket("staging");
-            const defaultKey = withInputs(staging.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] });
-            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: defaultKey }), [{ message: /without kmsMasterKeyId uses the AWS-managed aws\/s3 key/ }]);
+            const defaultKey = withInputs(staging.sidecars.encryption, {
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+            });
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: defaultKey }), [
+                { message: /without kmsMasterKeyId uses the AWS-managed aws\/s3 key/ },
+            ]);
             const awsAlias = withInputs(staging.sidecars.encryption, {
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }, bucketKeyEnabled: true }],
             });
-            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: awsAlias }), [{ message: /uses the AWS-managed key alias\/aws\/s3/ }]);
+            await assertViolations("s3-bucket-encryption", resources(staging, { encryption: awsAlias }), [
+                { message: /uses the AWS-managed key alias\/aws\/s3/ },
+            ]);
         });
         it("requires the S3 bucket key on data buckets", async () => {
             const staging = bucket("staging");
@@ -138,7 +158,9 @@ describe("policies: S3", function () {
 
     describe("s3-public-access-block", () => {
         it("requires a public access block", async () => {
-            await assertViolations("s3-public-access-block", resources(bucket("glue-assets"), { publicAccessBlock: null }), [{ resource: "glue-assets", message: /has no public access block/ }]);
+            await assertViolations("s3-public-access-block", resources(bucket("glue-assets"), { publicAccessBlock: null }), [
+                { resource: "glue-assets", message: /has no public access block/ },
+            ]);
         });
         it("requires all four flags", async () => {
             const fixture = bucket("glue-assets");
@@ -151,7 +173,9 @@ describe("policies: S3", function () {
 
     describe("s3-ownership-enforced", () => {
         it("requires BucketOwnerEnforced ownership controls", async () => {
-            await assertViolations("s3-ownership-enforced", resources(bucket("staging"), { ownership: null }), [{ resource: "staging", message: /has no ownership controls/ }]);
+            await assertViolations("s3-ownership-enforced", resources(bucket("staging"), { ownership: null }), [
+                { resource: "staging", message: /has no ownership controls/ },
+            ]);
             const fixture = bucket("staging");
             const writer = withInputs(fixture.sidecars.ownership, { rule: { objectOwnership: "ObjectWriter" } });
             await assertViolations("s3-ownership-enforced", resources(fixture, { ownership: writer }), [{ message: /object ownership is ObjectWriter/ }]);
@@ -160,7 +184,9 @@ describe("policies: S3", function () {
 
     describe("s3-data-bucket-versioning", () => {
         it("requires versioning on data buckets only", async () => {
-            await assertViolations("s3-data-bucket-versioning", resources(bucket("warehouse"), { versioning: null }), [{ resource: "warehouse", message: /has no versioning/ }]);
+            await assertViolations("s3-data-bucket-versioning", resources(bucket("warehouse"), { versioning: null }), [
+                { resource: "warehouse", message: /has no versioning/ },
+            ]);
             await assertCompliant("s3-data-bucket-versioning", resources(bucket("athena-results"), { versioning: null }));
         });
         it("requires the Enabled status", async () => {
@@ -175,9 +201,15 @@ describe("policies: S3", function () {
             await assertViolations("s3-tls-only", resources(bucket("staging"), { policy: null }), [{ resource: "staging", message: /has no bucket policy/ }]);
             const fixture = bucket("staging");
             const allowOnly = withInputs(fixture.sidecars.policy, {
-                policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }),
+                policy: JSON.stringify({
+                    Statement: [
+                        { Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                    ],
+                }),
             });
-            await assertViolations("s3-tls-only", resources(fixture, { policy: allowOnly }), [{ resource: "staging-policy", message: /no statement denying s3:\*/ }]);
+            await assertViolations("s3-tls-only", resources(fixture, { policy: allowOnly }), [
+                { resource: "staging-policy", message: /no statement denying s3:\*/ },
+            ]);
         });
         it("leaves a policy document that is unknown in preview to the update", async () => {
             const fixture = bucket("staging");
@@ -187,7 +219,12 @@ describe("policies: S3", function () {
 
     describe("s3-access-logging", () => {
         it("requires access logging of data buckets in prod", async () => {
-            await assertViolations("s3-access-logging", resources(bucket("staging", "prod"), { logging: null }), [{ resource: "staging", message: /has no server access logging/ }], { stage: "prod" });
+            await assertViolations(
+                "s3-access-logging",
+                resources(bucket("staging", "prod"), { logging: null }),
+                [{ resource: "staging", message: /has no server access logging/ }],
+                { stage: "prod" },
+            );
         });
         it("is disabled in dev", async () => {
             await assertCompliant("s3-access-logging", resources(bucket("staging"), { logging: null }));
@@ -196,7 +233,9 @@ describe("policies: S3", function () {
 
     describe("s3-abort-incomplete-uploads", () => {
         it("requires an enabled rule that aborts incomplete multipart uploads", async () => {
-            await assertViolations("s3-abort-incomplete-uploads", resources(bucket("staging"), { lifecycle: null }), [{ resource: "staging", message: /has no lifecycle configuration/ }]);
+            await assertViolations("s3-abort-incomplete-uploads", resources(bucket("staging"), { lifecycle: null }), [
+                { resource: "staging", message: /has no lifecycle configuration/ },
+            ]);
             const fixture = bucket("staging");
             const disabled = withInputs(fixture.sidecars.lifecycle, {
                 rules: [
@@ -204,7 +243,9 @@ describe("policies: S3", function () {
                     { id: "expire", status: "Enabled", filter: {}, expiration: { days: 7 } },
                 ],
             });
-            await assertViolations("s3-abort-incomplete-uploads", resources(fixture, { lifecycle: disabled }), [{ resource: "staging-lifecycle", message: /no enabled lifecycle rule aborts/ }]);
+            await assertViolations("s3-abort-incomplete-uploads", resources(fixture, { lifecycle: disabled }), [
+                { resource: "staging-lifecycle", message: /no enabled lifecycle rule aborts/ },
+            ]);
         });
     });
 
@@ -212,10 +253,14 @@ describe("policies: S3", function () {
         it("rejects aws v7's deprecated inline Bucket arguments, naming the replacement", async () => {
             const fixture = bucket("staging");
             const inline = withInputs(fixture.bucket, { versioning: { enabled: true }, acl: "private" });
-            await assertViolations("s3-no-inline-bucket-arguments", [inline], [
-                { resource: "staging", message: /"acl"; use aws\.s3\.BucketAcl/ },
-                { resource: "staging", message: /"versioning"; use aws\.s3\.BucketVersioning/ },
-            ]);
+            await assertViolations(
+                "s3-no-inline-bucket-arguments",
+                [inline],
+                [
+                    { resource: "staging", message: /"acl"; use aws\.s3\.BucketAcl/ },
+                    { resource: "staging", message: /"versioning"; use aws\.s3\.BucketVersioning/ },
+                ],
+            );
             await assertCompliant("s3-no-inline-bucket-arguments", [fixture.bucket]);
         });
     });
@@ -241,20 +286,40 @@ describe("policies: S3", function () {
         const changed = (fixture: ReturnType<typeof bucket>, inputs: Record<string, unknown>) => ({ ...fixture, bucket: withInputs(fixture.bucket, inputs) });
         it("keeps the data-bucket requirements of a data bucket renamed off the naming convention", async () => {
             const renamed = changed(bucket("staging", "prod"), { bucket: "landing-zone-222222222222" });
-            await assertViolations("s3-data-bucket-versioning", resources(renamed, { versioning: null }), [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no versioning/ }], { stage: "prod" });
-            await assertViolations("s3-access-logging", resources(renamed, { logging: null }), [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no server access logging/ }], { stage: "prod" });
+            await assertViolations(
+                "s3-data-bucket-versioning",
+                resources(renamed, { versioning: null }),
+                [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no versioning/ }],
+                { stage: "prod" },
+            );
+            await assertViolations(
+                "s3-access-logging",
+                resources(renamed, { logging: null }),
+                [{ resource: "staging", message: /Data bucket "landing-zone-222222222222" has no server access logging/ }],
+                { stage: "prod" },
+            );
             const sseS3 = withInputs(renamed.sidecars.encryption, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
-            await assertViolations("s3-bucket-encryption", resources(renamed, { encryption: sseS3 }), [{ message: /Data bucket "landing-zone-222222222222": encrypted with AES256 instead of SSE-KMS/ }], { stage: "prod" });
+            await assertViolations(
+                "s3-bucket-encryption",
+                resources(renamed, { encryption: sseS3 }),
+                [{ message: /Data bucket "landing-zone-222222222222": encrypted with AES256 instead of SSE-KMS/ }],
+                { stage: "prod" },
+            );
         });
         it("holds a bucket whose role cannot be told to every data-bucket rule", async () => {
             const untagged = changed(bucket("athena-results"), { tags: undefined });
             await assertViolations("s3-data-bucket-versioning", resources(untagged, { versioning: null }), [
-                { resource: "athena-results", message: /Bucket "spotify-dev-athena-results-111111111111" \(no valid bucket-role tag: held to the data-bucket rules\) has no versioning/ },
+                {
+                    resource: "athena-results",
+                    message: /Bucket "spotify-dev-athena-results-111111111111" \(no valid bucket-role tag: held to the data-bucket rules\) has no versioning/,
+                },
             ]);
         });
         it("does not let a data bucket's name be hidden behind a lesser role tag", async () => {
             const downgraded = changed(bucket("warehouse"), { tags: { [BUCKET_ROLE_TAG]: "athena-results" } });
-            await assertViolations("s3-data-bucket-versioning", resources(downgraded, { versioning: null }), [{ message: /tagged athena-results but named as a warehouse bucket\) has no versioning/ }]);
+            await assertViolations("s3-data-bucket-versioning", resources(downgraded, { versioning: null }), [
+                { message: /tagged athena-results but named as a warehouse bucket\) has no versioning/ },
+            ]);
         });
     });
 
@@ -270,12 +335,22 @@ describe("policies: S3", function () {
         });
         it("rejects a bucket without a role tag, or one set only by the provider's defaultTags", async () => {
             await assertViolations("s3-bucket-role", role({ bucket: "spotify-dev-staging-111111111111" }), [
-                { resource: "b", message: /Bucket "spotify-dev-staging-111111111111" has no bucket-role tag, so its role cannot be told: it is held to every data-bucket rule/ },
+                {
+                    resource: "b",
+                    message:
+                        /Bucket "spotify-dev-staging-111111111111" has no bucket-role tag, so its role cannot be told: it is held to every data-bucket rule/,
+                },
             ]);
-            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone" }, { defaultTags: JSON.stringify({ tags: { [BUCKET_ROLE_TAG]: "staging" } }) }), [{ message: /has no bucket-role tag/ }]);
+            await assertViolations(
+                "s3-bucket-role",
+                role({ bucket: "landing-zone" }, { defaultTags: JSON.stringify({ tags: { [BUCKET_ROLE_TAG]: "staging" } }) }),
+                [{ message: /has no bucket-role tag/ }],
+            );
         });
         it("rejects a role that is not a bucket purpose, and a role the name contradicts", async () => {
-            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone", tags: { [BUCKET_ROLE_TAG]: "scratch" } }), [{ message: /has bucket-role "scratch", which is not one of staging, warehouse, athena-results, glue-assets, access-logs/ }]);
+            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone", tags: { [BUCKET_ROLE_TAG]: "scratch" } }), [
+                { message: /has bucket-role "scratch", which is not one of staging, warehouse, athena-results, glue-assets, access-logs/ },
+            ]);
             await assertViolations("s3-bucket-role", role({ bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "glue-assets" } }), [
                 { message: /is tagged bucket-role "glue-assets" but its name says staging: it is held to the data-bucket rules until the two agree/ },
             ]);
@@ -292,15 +367,21 @@ describe("policies: S3", function () {
             ]);
         });
         it("rejects public canned ACLs inline, on a separate BucketAcl and on objects", async () => {
-            await assertViolations("s3-no-public-acls", [{ type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read" } }], [
-                { resource: "b", message: /Bucket b makes data public with canned ACL "public-read": everyone can read/ },
-            ]);
-            await assertViolations("s3-no-public-acls", [{ type: ACL, name: "acl", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read-write" } }], [
-                { resource: "acl", message: /BucketAcl acl makes data public with canned ACL "public-read-write": everyone can read and write/ },
-            ]);
-            await assertViolations("s3-no-public-acls", [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "authenticated-read" } }], [
-                { message: /every AWS account can read/ },
-            ]);
+            await assertViolations(
+                "s3-no-public-acls",
+                [{ type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read" } }],
+                [{ resource: "b", message: /Bucket b makes data public with canned ACL "public-read": everyone can read/ }],
+            );
+            await assertViolations(
+                "s3-no-public-acls",
+                [{ type: ACL, name: "acl", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read-write" } }],
+                [{ resource: "acl", message: /BucketAcl acl makes data public with canned ACL "public-read-write": everyone can read and write/ }],
+            );
+            await assertViolations(
+                "s3-no-public-acls",
+                [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "authenticated-read" } }],
+                [{ message: /every AWS account can read/ }],
+            );
         });
         it("rejects grants to AllUsers or AuthenticatedUsers", async () => {
             const owner = { id: "abc" };
@@ -312,10 +393,23 @@ describe("policies: S3", function () {
                         name: "acl",
                         inputs: {
                             bucket: "spotify-dev-warehouse-111111111111",
-                            accessControlPolicy: { owner, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" }, { grantee: { type: "CanonicalUser", id: "abc" }, permission: "FULL_CONTROL" }] },
+                            accessControlPolicy: {
+                                owner,
+                                grants: [
+                                    { grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" },
+                                    { grantee: { type: "CanonicalUser", id: "abc" }, permission: "FULL_CONTROL" },
+                                ],
+                            },
                         },
                     },
-                    { type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["WRITE"] }] } },
+                    {
+                        type: T.bucket,
+                        name: "b",
+                        inputs: {
+                            bucket: "spotify-dev-staging-111111111111",
+                            grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["WRITE"] }],
+                        },
+                    },
                 ],
                 [
                     { resource: "acl", message: /a grant of READ to everyone \(AllUsers\)/ },
@@ -326,17 +420,38 @@ describe("policies: S3", function () {
     });
 
     describe("s3-bucket-policy-lockout", () => {
-        const policy = (...Statement: Record<string, unknown>[]): FixtureResource[] => [{ type: T.policy, name: "p", inputs: { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement }) } }];
+        const policy = (...Statement: Record<string, unknown>[]): FixtureResource[] => [
+            { type: T.policy, name: "p", inputs: { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement }) } },
+        ];
         it("accepts the TLS-only deny, which has a condition, and denies that leave the policy alone", async () => {
             await assertCompliant("s3-bucket-policy-lockout", resources(bucket("staging")));
-            await assertCompliant("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: "*", Action: ["s3:DeleteBucket"], Resource: "arn:aws:s3:::b" }));
+            await assertCompliant(
+                "s3-bucket-policy-lockout",
+                policy({ Effect: "Deny", Principal: "*", Action: ["s3:DeleteBucket"], Resource: "arn:aws:s3:::b" }),
+            );
         });
         it("rejects an unconditional Deny of s3:PutBucketPolicy to everyone, in any wildcard form", async () => {
-            await assertViolations("s3-bucket-policy-lockout", policy({ Sid: "Lock", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] }), [
-                { resource: "p", message: /bucket policy statement "Lock" denies s3:\* to everyone without a condition: only the root user could change the bucket policy again/ },
-            ]);
-            await assertViolations("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "arn:aws:s3:::b" }), [{ message: /denies s3:Put\*/ }]);
-            await assertViolations("s3-bucket-policy-lockout", policy({ Effect: "Deny", Principal: "*", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::b" }), [{ message: /denies everything but s3:GetObject/ }]);
+            await assertViolations(
+                "s3-bucket-policy-lockout",
+                policy({ Sid: "Lock", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"] }),
+                [
+                    {
+                        resource: "p",
+                        message:
+                            /bucket policy statement "Lock" denies s3:\* to everyone without a condition: only the root user could change the bucket policy again/,
+                    },
+                ],
+            );
+            await assertViolations(
+                "s3-bucket-policy-lockout",
+                policy({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:Put*", Resource: "arn:aws:s3:::b" }),
+                [{ message: /denies s3:Put\*/ }],
+            );
+            await assertViolations(
+                "s3-bucket-policy-lockout",
+                policy({ Effect: "Deny", Principal: "*", NotAction: "s3:GetObject", Resource: "arn:aws:s3:::b" }),
+                [{ message: /denies everything but s3:GetObject/ }],
+            );
         });
     });
 });

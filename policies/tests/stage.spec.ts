@@ -9,10 +9,15 @@ describe("policies: policy-config-matches-stage", function () {
     });
 
     it("rejects another stage's config, as a stack-wide violation", async () => {
-        const [violation] = await assertViolations("policy-config-matches-stage", resources, [{ message: /Stack prod-storage belongs to stage prod, but the policy config is for stage dev/ }], {
-            stage: "dev",
-            stack: "prod-storage",
-        });
+        const [violation] = await assertViolations(
+            "policy-config-matches-stage",
+            resources,
+            [{ message: /Stack prod-storage belongs to stage prod, but the policy config is for stage dev/ }],
+            {
+                stage: "dev",
+                stack: "prod-storage",
+            },
+        );
         if (violation.urn !== undefined) throw new Error("expected a stack-wide violation");
     });
 });

@@ -15,14 +15,29 @@ describe("policies: the policy config a stage's settings give", function () {
     it("lists every policy of the pack, in its order, and passes the pack's schemas", async () => {
         for (const settings of Object.values(FIXTURE_STAGES)) {
             const { info, file } = await derived(settings);
-            assert.deepStrictEqual(Object.keys(file), info.policies.map((policy) => policy.name));
+            assert.deepStrictEqual(
+                Object.keys(file),
+                info.policies.map((policy) => policy.name),
+            );
         }
     });
 
     it("gives each policy the stage's settings that its schema declares, and nothing else from the stage", async () => {
-        const settings: StageSettings = { ...FIXTURE_STAGES.prod, stage: "qa", namePrefix: "acme", quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:333333333333:user/default/ana"], athenaWorkgroup: "acme_qa_analytics" };
+        const settings: StageSettings = {
+            ...FIXTURE_STAGES.prod,
+            stage: "qa",
+            namePrefix: "acme",
+            quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:333333333333:user/default/ana"],
+            athenaWorkgroup: "acme_qa_analytics",
+        };
         const { info, config } = await derived(settings);
-        const expected: Record<string, unknown> = { stage: "qa", namePrefix: "acme", network: "isolated", principals: settings.quicksightPrincipals, workgroup: "acme_qa_analytics" };
+        const expected: Record<string, unknown> = {
+            stage: "qa",
+            namePrefix: "acme",
+            network: "isolated",
+            principals: settings.quicksightPrincipals,
+            workgroup: "acme_qa_analytics",
+        };
         let scoped = 0;
         for (const policy of info.policies) {
             for (const property of Object.keys(policy.configSchema?.properties ?? {})) {
@@ -38,7 +53,11 @@ describe("policies: the policy config a stage's settings give", function () {
     it("a sandbox (protectData false): critical rules mandatory, the rest advisory, the rules of settings it turned off disabled", async () => {
         const { info, config } = await derived(FIXTURE_STAGES.dev);
         for (const policy of info.policies) {
-            const expected = ["s3-access-logging", "data-protection"].includes(policy.name) ? "disabled" : policy.severity === "critical" ? "mandatory" : "advisory";
+            const expected = ["s3-access-logging", "data-protection"].includes(policy.name)
+                ? "disabled"
+                : policy.severity === "critical"
+                  ? "mandatory"
+                  : "advisory";
             assert.strictEqual(config[policy.name].enforcementLevel, expected, policy.name);
         }
         assert.strictEqual(config["kms-deletion-window"].properties.minimumDays, GUARDRAIL_PROFILES.sandbox.minimumDays["kms-deletion-window"]);
@@ -64,7 +83,10 @@ describe("policies: the policy config a stage's settings give", function () {
         const scoped = Object.keys(given).find((policy) => typeof given[policy].properties.stage === "string");
         assert.ok(scoped, "no policy takes a stage");
         const broken = { ...given, [scoped]: { ...given[scoped], properties: { ...given[scoped].properties, stage: 42 } } };
-        assert.throws(() => reconcilePolicyConfig(info.policies, broken), (error: Error) => error.message.includes(`${scoped}.stage`));
+        assert.throws(
+            () => reconcilePolicyConfig(info.policies, broken),
+            (error: Error) => error.message.includes(`${scoped}.stage`),
+        );
         assert.throws(() => reconcilePolicyConfig(info.policies, { ...given, "no-such-rule": { properties: {} } }), /no-such-rule: no such policy in the pack/);
         assert.throws(() => parsePolicyConfig({ [scoped]: "strict" }, "a file"), /a file: .*"strict" is not an enforcement level/);
     });

@@ -24,54 +24,91 @@ describe("policies: tags", function () {
 
     it("names the required tags missing from both", async () => {
         const { owner: _owner, "cost-center": _costCenter, ...rest } = TAGS;
-        await assertViolations("required-tags", [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key()], [
-            { resource: "data-key", message: /Missing required tags owner, cost-center \(checked the resource's tags and provider storage-aws's defaultTags\)/ },
-        ]);
+        await assertViolations(
+            "required-tags",
+            [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key()],
+            [
+                {
+                    resource: "data-key",
+                    message: /Missing required tags owner, cost-center \(checked the resource's tags and provider storage-aws's defaultTags\)/,
+                },
+            ],
+        );
     });
 
     it("uses the engine's default provider, configured from the stage config, for resources without a provider", async () => {
         // Pulumi.dev.yaml sets no aws:defaultTags, so the default provider adds none.
-        await assertViolations("required-tags", [key({}, null)], [{ message: /Missing required tags project, stage, layer, owner, cost-center, data-classification \(checked .*provider default's defaultTags\)/ }]);
+        await assertViolations(
+            "required-tags",
+            [key({}, null)],
+            [{ message: /Missing required tags project, stage, layer, owner, cost-center, data-classification \(checked .*provider default's defaultTags\)/ }],
+        );
     });
 
     it("reads aws-native tags, a list of {key, value}", async () => {
         const tags = Object.entries(TAGS).map(([tagKey, value]) => ({ key: tagKey, value }));
-        const dashboard = (list: unknown[]): FixtureResource[] => [{ type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags: list } }];
+        const dashboard = (list: unknown[]): FixtureResource[] => [
+            { type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags: list } },
+        ];
         await assertCompliant("required-tags", dashboard(tags));
         await assertViolations("required-tags", dashboard(tags.slice(1)), [{ message: /Missing required tags project / }]);
     });
 
     it("checks any resource that sets tags, and skips untaggable types without them", async () => {
-        await assertViolations("required-tags", [{ type: "aws:sfn/stateMachine:StateMachine", name: "flow", inputs: { tags: { project: "spotify-pipeline" } } }], [{ message: /Missing required tags stage,/ }]);
+        await assertViolations(
+            "required-tags",
+            [{ type: "aws:sfn/stateMachine:StateMachine", name: "flow", inputs: { tags: { project: "spotify-pipeline" } } }],
+            [{ message: /Missing required tags stage,/ }],
+        );
         await assertCompliant("required-tags", [{ type: "aws:kms/alias:Alias", name: "alias", inputs: { name: "alias/x", targetKeyId: "k" } }]);
     });
 
     describe("tag-values", () => {
-        const withDefaults = (tags: Record<string, unknown>, own: Record<string, unknown> = {}) => [provider({ defaultTags: JSON.stringify({ tags }) }), key(Object.keys(own).length === 0 ? {} : { tags: own })];
+        const withDefaults = (tags: Record<string, unknown>, own: Record<string, unknown> = {}) => [
+            provider({ defaultTags: JSON.stringify({ tags }) }),
+            key(Object.keys(own).length === 0 ? {} : { tags: own }),
+        ];
         it("accepts the layer's tags, on the layer's stack and in the all-in-one stack", async () => {
             await assertCompliant("tag-values", withDefaults(TAGS));
             await assertCompliant("tag-values", withDefaults(TAGS), { stack: "dev" });
             await assertCompliant("tag-values", withDefaults(TAGS, { "bucket-role": "staging", note: "Glue: s3://a/b_c=1 + @team" }));
         });
         it("requires stage to be the stage being checked, layer a real layer (the stack's own) and project the project", async () => {
-            await assertViolations("tag-values", withDefaults({ ...TAGS, stage: "prod" }), [{ resource: "data-key", message: /Tag stage is "prod", but this is stage dev \(checked the resource's tags and provider storage-aws's defaultTags\)/ }]);
-            await assertViolations("tag-values", withDefaults({ ...TAGS, layer: "ingest" }), [{ message: /Tag layer is "ingest", which is not a layer \(network, storage, etl, queries, dashboards\)/ }]);
-            await assertViolations("tag-values", withDefaults({ ...TAGS, layer: "etl" }), [{ message: /Tag layer is "etl", but the resource belongs to the storage layer's stack/ }]);
+            await assertViolations("tag-values", withDefaults({ ...TAGS, stage: "prod" }), [
+                {
+                    resource: "data-key",
+                    message: /Tag stage is "prod", but this is stage dev \(checked the resource's tags and provider storage-aws's defaultTags\)/,
+                },
+            ]);
+            await assertViolations("tag-values", withDefaults({ ...TAGS, layer: "ingest" }), [
+                { message: /Tag layer is "ingest", which is not a layer \(network, storage, etl, queries, dashboards\)/ },
+            ]);
+            await assertViolations("tag-values", withDefaults({ ...TAGS, layer: "etl" }), [
+                { message: /Tag layer is "etl", but the resource belongs to the storage layer's stack/ },
+            ]);
             await assertViolations("tag-values", withDefaults(TAGS, { project: "spotify" }), [{ message: /Tag project is "spotify", not "spotify-pipeline"/ }]);
         });
         it("rejects empty and over-long values, disallowed characters and the reserved aws: prefix", async () => {
-            await assertViolations("tag-values", withDefaults({ ...TAGS, owner: " " }, { "cost-center": "x".repeat(257), "aws:owner": "me", "team<x>": "a", contact: "a;b" }), [
-                { message: /Tag owner is empty/ },
-                { message: /Tag cost-center is 257 characters long; AWS allows 256/ },
-                // The resource's own tags reach the pack with their keys sorted (a protobuf Struct).
-                { message: /Tag key "aws:owner" uses the prefix aws:/ },
-                { message: /Tag contact is "a;b", with characters AWS does not allow/ },
-                { message: /Tag key "team<x>" uses characters AWS does not allow/ },
-            ]);
+            await assertViolations(
+                "tag-values",
+                withDefaults({ ...TAGS, owner: " " }, { "cost-center": "x".repeat(257), "aws:owner": "me", "team<x>": "a", contact: "a;b" }),
+                [
+                    { message: /Tag owner is empty/ },
+                    { message: /Tag cost-center is 257 characters long; AWS allows 256/ },
+                    // The resource's own tags reach the pack with their keys sorted (a protobuf Struct).
+                    { message: /Tag key "aws:owner" uses the prefix aws:/ },
+                    { message: /Tag contact is "a;b", with characters AWS does not allow/ },
+                    { message: /Tag key "team<x>" uses characters AWS does not allow/ },
+                ],
+            );
         });
         it("reads aws-native tags", async () => {
             const tags = Object.entries({ ...TAGS, stage: "prod" }).map(([tagKey, value]) => ({ key: tagKey, value }));
-            await assertViolations("tag-values", [{ type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags } }], [{ message: /Tag stage is "prod", but this is stage dev/ }]);
+            await assertViolations(
+                "tag-values",
+                [{ type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags } }],
+                [{ message: /Tag stage is "prod", but this is stage dev/ }],
+            );
         });
     });
 });

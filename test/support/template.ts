@@ -41,7 +41,10 @@ export const Match = {
     absent: (): Matcher => matcher("absent", (actual) => actual === undefined),
     /** An array containing items that match each pattern, in any order. */
     arrayWith: (...patterns: unknown[]): Matcher =>
-        matcher(`array with ${JSON.stringify(patterns)}`, (actual) => Array.isArray(actual) && patterns.every((pattern) => actual.some((item) => matches(item, pattern)))),
+        matcher(
+            `array with ${JSON.stringify(patterns)}`,
+            (actual) => Array.isArray(actual) && patterns.every((pattern) => actual.some((item) => matches(item, pattern))),
+        ),
     /** Exactly equal, with no partial matching of objects. */
     exact: (expected: unknown): Matcher => matcher(`exactly ${JSON.stringify(expected)}`, (actual) => isDeepStrictEqual(actual, expected)),
     stringLikeRegexp: (pattern: RegExp): Matcher => matcher(`string like ${pattern}`, (actual) => typeof actual === "string" && pattern.test(actual)),

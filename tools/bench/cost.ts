@@ -19,7 +19,7 @@ export const PRICES = {
     athenaRoundingBytes: 1_000_000,
     sources: [
         "Glue $0.44 per DPU-hour: the AWS price list (AWSGlue offer, eu-west-1, effective 2024-11-01) and the examples of aws.amazon.com/glue/pricing",
-        "Glue Flex $0.29 per DPU-hour: aws.amazon.com/glue/pricing, not confirmed from an AWS page in this lookup; it matches AWS's \"up to 34%\" saving (0.44 × 0.66)",
+        'Glue Flex $0.29 per DPU-hour: aws.amazon.com/glue/pricing, not confirmed from an AWS page in this lookup; it matches AWS\'s "up to 34%" saving (0.44 × 0.66)',
         "Glue per-second billing with a 1-minute minimum since Glue 2.0: docs.aws.amazon.com/glue/latest/dg/migrating-version-30.html",
         "DPU per worker (G.1X 1, G.2X 2, G.4X 4, G.8X 8; a DPU is 4 vCPU and 16 GB): docs.aws.amazon.com/glue/latest/dg/worker-types.html",
         "Athena $5 per TB scanned, rounded up to the MB, 10 MB minimum per query: aws.amazon.com/athena/pricing, as quoted by athena.guide (Athena basics: pricing model)",
@@ -106,10 +106,16 @@ export function parseScanCost(text: string, source: string): ScanCost {
     const document = parsed as Partial<ScanCost> | null;
     const isCount = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
     const layouts = document?.layouts;
-    if (layouts === undefined || !LAYOUTS.every((layout) => isCount(layouts[layout]?.bytes))) throw new Error(`${source}: "layouts" must give the bytes of ${LAYOUTS.join(", ")}`);
+    if (layouts === undefined || !LAYOUTS.every((layout) => isCount(layouts[layout]?.bytes)))
+        throw new Error(`${source}: "layouts" must give the bytes of ${LAYOUTS.join(", ")}`);
     if (!Array.isArray(document?.queries) || document.queries.length === 0) throw new Error(`${source}: "queries" must be a non-empty list`);
     for (const [index, query] of document.queries.entries()) {
-        const ok = typeof query?.name === "string" && Array.isArray(query.columns) && isCount(query.scans) && isCount(query.partitions_touched) && LAYOUTS.every((layout) => isCount(query.bytes?.[layout]));
+        const ok =
+            typeof query?.name === "string" &&
+            Array.isArray(query.columns) &&
+            isCount(query.scans) &&
+            isCount(query.partitions_touched) &&
+            LAYOUTS.every((layout) => isCount(query.bytes?.[layout]));
         if (!ok) throw new Error(`${source}: queries[${index}] needs name, columns, scans, partitions_touched and bytes of ${LAYOUTS.join(", ")}`);
     }
     return document as ScanCost;
@@ -165,7 +171,17 @@ export function renderScanCost(scan: ScanCost, readsOf: (name: string) => string
         `Layouts: raw CSV ${count(layouts.csv.bytes)} bytes; unpartitioned Parquet ${count(layouts.parquet.bytes)} bytes in ${layouts.parquet.files} file(s); partitioned ${count(layouts.partitioned.bytes)} bytes in ${layouts.partitioned.files} files, ${layouts.partitioned.partitions} partitions.`,
         "",
         table(
-            ["query", "reads", "columns", "partitions touched", "CSV bytes", "unpartitioned bytes", "partitioned bytes", "partitioned / CSV", "partitioned / unpartitioned"],
+            [
+                "query",
+                "reads",
+                "columns",
+                "partitions touched",
+                "CSV bytes",
+                "unpartitioned bytes",
+                "partitioned bytes",
+                "partitioned / CSV",
+                "partitioned / unpartitioned",
+            ],
             ["l", "l", "r", "r", "r", "r", "r", "r", "r"],
             rows,
         ),
@@ -218,13 +234,35 @@ export function renderCostModel(stages: StageCost[], runs: LocalRun[], scan: Sca
         const refreshRows = stages.map(({ stage, config }) => {
             const names = refreshQueryNames(config.quicksightImportMode, refresh);
             const cost = refreshCost(names, scan);
-            return [stage, config.quicksightImportMode, String(names.length), usd(cost.csv), usd(cost.parquet), usd(cost.partitioned), ratio(cost.partitioned, cost.csv), ratio(cost.partitioned, cost.parquet)];
+            return [
+                stage,
+                config.quicksightImportMode,
+                String(names.length),
+                usd(cost.csv),
+                usd(cost.parquet),
+                usd(cost.partitioned),
+                ratio(cost.partitioned, cost.csv),
+                ratio(cost.partitioned, cost.parquet),
+            ];
         });
         sections.push(
             "",
             "**Athena, one dashboard refresh** (the queries of the scan-cost section: a SPICE stage imports every dataset once; a direct-query stage runs every visual's query once), each query billed at least 10 MB:",
             "",
-            table(["stage", "import mode", "queries", "raw CSV", "unpartitioned Parquet", "partitioned (this project)", "partitioned / CSV", "partitioned / unpartitioned"], ["l", "l", "r", "r", "r", "r", "r", "r"], refreshRows),
+            table(
+                [
+                    "stage",
+                    "import mode",
+                    "queries",
+                    "raw CSV",
+                    "unpartitioned Parquet",
+                    "partitioned (this project)",
+                    "partitioned / CSV",
+                    "partitioned / unpartitioned",
+                ],
+                ["l", "l", "r", "r", "r", "r", "r", "r"],
+                refreshRows,
+            ),
         );
     }
     return sections.join("\n");

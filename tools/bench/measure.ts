@@ -66,7 +66,11 @@ export function measure(command: Command, log: string): Promise<Sample> {
     const timeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-time-")), "rusage");
     const output = fs.openSync(log, "w");
     const started = process.hrtime.bigint();
-    const child = spawn(GNU_TIME, ["-o", timeFile, "-f", "%U %S", ...command.argv], { cwd: command.cwd, env: command.env ?? process.env, stdio: ["ignore", output, output] });
+    const child = spawn(GNU_TIME, ["-o", timeFile, "-f", "%U %S", ...command.argv], {
+        cwd: command.cwd,
+        env: command.env ?? process.env,
+        stdio: ["ignore", output, output],
+    });
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, treeRssBytes(child.pid as number))), RSS_INTERVAL_MS);
     return new Promise<Sample>((resolve, reject) => {

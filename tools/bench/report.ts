@@ -45,7 +45,18 @@ export interface EtlFigures {
     load_average_1m_before_after: string;
 }
 
-const ETL_NUMBERS = ["tracks", "cores", "input_records", "etl_seconds", "etl_session_seconds", "etl_peak_rss_mib", "reference_seconds", "reference_peak_rss_mib", "csv_bytes", "warehouse_parquet_bytes"] as const;
+const ETL_NUMBERS = [
+    "tracks",
+    "cores",
+    "input_records",
+    "etl_seconds",
+    "etl_session_seconds",
+    "etl_peak_rss_mib",
+    "reference_seconds",
+    "reference_peak_rss_mib",
+    "csv_bytes",
+    "warehouse_parquet_bytes",
+] as const;
 
 /** Reads the ETL benchmark's figures from its stdout: the JSON object on the last non-empty line. */
 export function parseEtlFigures(stdout: string, source: string): EtlFigures {
@@ -114,10 +125,19 @@ export function renderOffline(section: OfflineSection): string {
         "",
         "**Synth plus policy check of one stage against the floor:**",
         "",
-        table(["", "command", "wall / floor", "CPU / floor"], ["l", "l", "r", "r"], [
-            ["before", `\`${before.command}\``, ratio(before.sample.wallSeconds, reference.wallSeconds), ratio(before.sample.cpuSeconds, reference.cpuSeconds)],
-            ["after", `\`${after.command}\``, ratio(after.sample.wallSeconds, reference.wallSeconds), ratio(after.sample.cpuSeconds, reference.cpuSeconds)],
-        ]),
+        table(
+            ["", "command", "wall / floor", "CPU / floor"],
+            ["l", "l", "r", "r"],
+            [
+                [
+                    "before",
+                    `\`${before.command}\``,
+                    ratio(before.sample.wallSeconds, reference.wallSeconds),
+                    ratio(before.sample.cpuSeconds, reference.cpuSeconds),
+                ],
+                ["after", `\`${after.command}\``, ratio(after.sample.wallSeconds, reference.wallSeconds), ratio(after.sample.cpuSeconds, reference.cpuSeconds)],
+            ],
+        ),
         "",
         table(header, align, [offlineCells(section.reference, reference), ...section.rows.map((row) => offlineCells(row, reference))]),
         "",
@@ -150,7 +170,22 @@ export function renderEtl(runs: EtlFigures[], command: string): string {
             "Rows/s are input records per second; the Parquet size is the warehouse against the raw CSV it came from.",
         "",
         table(
-            ["tracks", "input records", "ETL s", "reference s", "ETL / reference", "ETL rows/s", "reference rows/s", "ETL peak MiB", "reference peak MiB", "peak ratio", "Parquet bytes", "CSV bytes", "Parquet / CSV", "load 1m before / after"],
+            [
+                "tracks",
+                "input records",
+                "ETL s",
+                "reference s",
+                "ETL / reference",
+                "ETL rows/s",
+                "reference rows/s",
+                "ETL peak MiB",
+                "reference peak MiB",
+                "peak ratio",
+                "Parquet bytes",
+                "CSV bytes",
+                "Parquet / CSV",
+                "load 1m before / after",
+            ],
             ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
             rows,
         ),
@@ -176,13 +211,17 @@ export function renderHeader(context: RunContext): string {
         "",
         `Written by \`${context.command}\`${context.quick ? " (quick: one run per figure, no 1M-track ETL run)" : ""}; every figure is measured in this run, beside its reference from the same run. Rerun it to update this file; edits by hand are overwritten.`,
         "",
-        table(["", ""], ["l", "l"], [
-            ["date", context.date],
-            ["commit", context.commit],
-            ["machine", context.machine],
-            ["node", context.node],
-            ["load average (1, 5, 15 min) before / after", `${context.loadBefore} / ${context.loadAfter}`],
-        ]),
+        table(
+            ["", ""],
+            ["l", "l"],
+            [
+                ["date", context.date],
+                ["commit", context.commit],
+                ["machine", context.machine],
+                ["node", context.node],
+                ["load average (1, 5, 15 min) before / after", `${context.loadBefore} / ${context.loadAfter}`],
+            ],
+        ),
     ].join("\n");
 }
 

@@ -20,7 +20,11 @@ export const TEMPLATE_STAGE = "dev";
 export function createWorkspace(repoRoot: string): Workspace {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-bench-"));
     // Tracked and untracked files, without what .gitignore excludes (out/, build/, .venv/, ...).
-    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 2 ** 20 })
+    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        maxBuffer: 64 * 2 ** 20,
+    })
         .split("\0")
         .filter((file) => file !== "" && fs.existsSync(path.join(repoRoot, file)));
     for (const file of files) {

@@ -34,7 +34,8 @@ export function loadChartLibraries(): ChartLibrary[] {
         // The page does not ship the source maps, so it does not point to them either.
         const source = fs.readFileSync(path.join(directory, manifest.unpkg), "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
         // An inline script ends at the first "</script" and changes parsing state at "<!--".
-        if (/<\/script|<!--/i.test(source)) throw new Error(`${name} ${manifest.version}: ${manifest.unpkg} contains "</script" or "<!--" and cannot be inlined as is`);
+        if (/<\/script|<!--/i.test(source))
+            throw new Error(`${name} ${manifest.version}: ${manifest.unpkg} contains "</script" or "<!--" and cannot be inlined as is`);
         return { name, version: manifest.version, source };
     });
 }
@@ -136,7 +137,11 @@ function chartSpec(visual: ChartVisual, data: VisualData): TopLevelSpec {
         autosize: { type: "fit", contains: "padding" },
         data: {
             name: DATASET,
-            values: data.rows.map((row) => Object.fromEntries(row.map((cell, index) => [data.columns[index], cell === null && !numericColumns.has(data.columns[index]) ? NULL_LABEL : cell]))),
+            values: data.rows.map((row) =>
+                Object.fromEntries(
+                    row.map((cell, index) => [data.columns[index], cell === null && !numericColumns.has(data.columns[index]) ? NULL_LABEL : cell]),
+                ),
+            ),
         },
         config: {
             font: "DejaVu Sans, Helvetica, Arial, sans-serif",
@@ -161,14 +166,22 @@ function chartSpec(visual: ChartVisual, data: VisualData): TopLevelSpec {
             return {
                 ...base,
                 mark: { type: "bar", tooltip: true },
-                encoding: { y: { ...channel("category"), type: "nominal", sort: null, axis: { labelLimit: 180 } }, x: { ...channel("value"), type: "quantitative" } },
+                encoding: {
+                    y: { ...channel("category"), type: "nominal", sort: null, axis: { labelLimit: 180 } },
+                    x: { ...channel("value"), type: "quantitative" },
+                },
             };
         case "line": {
             // A numeric category (a year) is a continuous axis, without thousands separators when
             // it only holds integers; any other category is ordered as the query orders it.
             const category = channel("category");
             const x = numeric("category")
-                ? { ...category, type: "quantitative" as const, scale: { zero: false }, axis: columnValues(data, category.field).every(Number.isInteger) ? { format: "d" } : {} }
+                ? {
+                      ...category,
+                      type: "quantitative" as const,
+                      scale: { zero: false },
+                      axis: columnValues(data, category.field).every(Number.isInteger) ? { format: "d" } : {},
+                  }
                 : { ...category, type: "ordinal" as const, sort: null };
             return { ...base, mark: { type: "line", point: true, tooltip: true }, encoding: { x, y: { ...channel("value"), type: "quantitative" } } };
         }
@@ -271,7 +284,12 @@ const DRAW_SCRIPT = `
  * The page of a dashboard with each visual's data (by visual id). Nothing on it depends on the
  * time or the machine, so the same inputs give the same bytes.
  */
-export function renderDashboardPage(dashboard: Dashboard, data: ReadonlyMap<string, VisualData>, libraries: readonly ChartLibrary[], source: PageSource): string {
+export function renderDashboardPage(
+    dashboard: Dashboard,
+    data: ReadonlyMap<string, VisualData>,
+    libraries: readonly ChartLibrary[],
+    source: PageSource,
+): string {
     const specs: Record<string, TopLevelSpec> = {};
     const sheets = dashboard.sheets.map((sheet) => {
         const visuals = sheet.visuals.map((visual) => {

@@ -47,7 +47,10 @@ export async function buildPreview(options: PreviewOptions = {}): Promise<Previe
 
     const dashboard = loadDashboard(options.definition ?? DASHBOARD_FILE);
     // The same check the deploy makes: every column the definition uses is one its view declares.
-    assertDashboardContract(dashboard, loadQueryCatalog().queries.filter((query) => query.kind === "view"));
+    assertDashboardContract(
+        dashboard,
+        loadQueryCatalog().queries.filter((query) => query.kind === "view"),
+    );
     const queries = visualQueries(dashboard);
     progress(`${dashboard.file}: ${queries.length} visuals on ${dashboard.sheets.length} sheets`);
 

@@ -34,10 +34,14 @@ export function queryVisualData(queries: readonly VisualQuery[], options: QueryO
     }
     fs.mkdirSync(path.dirname(options.queriesFile), { recursive: true });
     fs.writeFileSync(options.queriesFile, `${JSON.stringify(Object.fromEntries(queries.map((query) => [query.visualId, query.sql])), null, 2)}\n`);
-    const run = spawnSync(VENV_PYTHON, ["-m", "athena_sql.dashboard_data", "--warehouse", options.warehouse, "--queries", options.queriesFile, "--out", options.dataFile], {
-        cwd: REPO_ROOT,
-        encoding: "utf8",
-    });
+    const run = spawnSync(
+        VENV_PYTHON,
+        ["-m", "athena_sql.dashboard_data", "--warehouse", options.warehouse, "--queries", options.queriesFile, "--out", options.dataFile],
+        {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+        },
+    );
     if (run.error !== undefined) throw new Error(`could not start ${VENV_PYTHON}: ${run.error.message}`);
     if (run.status !== 0) {
         throw new Error(`athena_sql.dashboard_data failed (${run.status === null ? run.signal : `exit ${run.status}`}):\n${run.stderr.trim()}`);

@@ -81,7 +81,11 @@ function visualQuery(dashboard: Dashboard, visual: Visual): VisualQuery {
     const shown = shownFields(visual);
     const measures = shown.filter((field) => field.aggregate !== undefined);
     const dimensions = shown.filter((field) => field.aggregate === undefined);
-    const selected = shown.map((field) => (outputColumn(field) === field.column && field.aggregate === undefined ? identifier(field.column) : `${expression(field)} AS ${identifier(outputColumn(field))}`));
+    const selected = shown.map((field) =>
+        outputColumn(field) === field.column && field.aggregate === undefined
+            ? identifier(field.column)
+            : `${expression(field)} AS ${identifier(outputColumn(field))}`,
+    );
     const lines = [`SELECT ${selected.join(", ")}`, `FROM ${identifier(view)}`];
     const nonNull = shown.filter((field) => NON_NULL_ROLES[visual.type]?.includes(field.role));
     if (nonNull.length > 0) lines.push(`WHERE ${nonNull.map((field) => `${expression(field)} IS NOT NULL`).join(" AND ")}`);

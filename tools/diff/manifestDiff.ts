@@ -183,8 +183,10 @@ function dataWarnings(kind: "replace" | "delete", resource: ManifestResource): W
 
 function optionWarnings(before: ManifestResource | undefined, after: ManifestResource | undefined, context: Context): Warning[] {
     const warnings: Warning[] = [];
-    if (before?.protect && after !== undefined && !after.protect) warnings.push({ level: "caution", message: "removes protect: pulumi will no longer refuse to delete or replace it" });
-    if (before?.retainOnDelete && after !== undefined && !after.retainOnDelete) warnings.push({ level: "caution", message: "removes retainOnDelete: deleting it from the program deletes it in AWS" });
+    if (before?.protect && after !== undefined && !after.protect)
+        warnings.push({ level: "caution", message: "removes protect: pulumi will no longer refuse to delete or replace it" });
+    if (before?.retainOnDelete && after !== undefined && !after.retainOnDelete)
+        warnings.push({ level: "caution", message: "removes retainOnDelete: deleting it from the program deletes it in AWS" });
     if (after?.type === "aws:s3/bucket:Bucket" && after.inputs.forceDestroy === true && before?.inputs.forceDestroy !== true && context.protectedStage) {
         warnings.push({ level: "danger", message: "turns forceDestroy on in a stage that protects its data: a delete or replace would empty the bucket" });
     }
@@ -233,10 +235,15 @@ function diffStack(base: Manifest | undefined, head: Manifest | undefined, conte
         const warnings = optionWarnings(old, current, context);
         let kind: ChangeKind = "update";
         {
-            const inputPaths = properties.filter((property) => !property.property.startsWith("options.")).flatMap((property) => property.changes.map((change) => change.path));
+            const inputPaths = properties
+                .filter((property) => !property.property.startsWith("options."))
+                .flatMap((property) => property.changes.map((change) => change.path));
             const triggers = replacementTriggers(resource.type, inputPaths);
             if (triggers === undefined) {
-                warnings.push({ level: "caution", message: `${resource.type} is not in tools/diff/replacements.ts: whether this replaces it is unknown (shown as an update)` });
+                warnings.push({
+                    level: "caution",
+                    message: `${resource.type} is not in tools/diff/replacements.ts: whether this replaces it is unknown (shown as an update)`,
+                });
             } else if (triggers.length > 0) {
                 kind = "replace";
                 common.replaceReasons.push(...triggers.map((trigger) => `${trigger} changed`));
@@ -249,7 +256,11 @@ function diffStack(base: Manifest | undefined, head: Manifest | undefined, conte
     const outputChanges = groupByProperty(base?.outputs ?? {}, head?.outputs ?? {});
     const warnings: Warning[] = [];
     if (base === undefined && head !== undefined) warnings.push({ level: "caution", message: "new stack: every resource is created (a new layer or stage)" });
-    if (head === undefined && base !== undefined) warnings.push({ level: "danger", message: "the stack is gone from the head: its resources are not destroyed by a deploy, only by `npm run stage -- destroy`" });
+    if (head === undefined && base !== undefined)
+        warnings.push({
+            level: "danger",
+            message: "the stack is gone from the head: its resources are not destroyed by a deploy, only by `npm run stage -- destroy`",
+        });
     return { stack, order: deployOrder(stack), changes, outputChanges, warnings };
 }
 
@@ -276,7 +287,16 @@ function propagateReplacements(stackDiff: StackDiff, head: Manifest | undefined,
                 const names = upstream.map((urn) => replaced.get(urn)).join(", ");
                 let change = byUrn.get(resource.urn);
                 if (change === undefined) {
-                    change = { kind: "update", urn: resource.urn, type: resource.type, name: resource.name, replaceReasons: [], recomputed: [], warnings: [], properties: [] };
+                    change = {
+                        kind: "update",
+                        urn: resource.urn,
+                        type: resource.type,
+                        name: resource.name,
+                        replaceReasons: [],
+                        recomputed: [],
+                        warnings: [],
+                        properties: [],
+                    };
                     stackDiff.changes.push(change);
                     byUrn.set(resource.urn, change);
                     changed = true;
@@ -290,7 +310,8 @@ function propagateReplacements(stackDiff: StackDiff, head: Manifest | undefined,
                     changed = true;
                     break;
                 }
-                const shownAlready = change.properties.some((shown) => shown.property === property) || change.recomputed.some((entry) => entry.startsWith(`${property} `));
+                const shownAlready =
+                    change.properties.some((shown) => shown.property === property) || change.recomputed.some((entry) => entry.startsWith(`${property} `));
                 if (!shownAlready) change.recomputed.push(`${property} (from ${names})`);
             }
         }

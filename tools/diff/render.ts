@@ -57,7 +57,9 @@ function valueDocument(value: unknown): { lines: string[]; note?: string } {
 
 /** How one property's change is shown: `path: before → after` lines, or a unified diff of the whole property. */
 export function propertyBlock(property: PropertyChange): Block {
-    const inline = property.changes.length <= INLINE_CHANGES && property.changes.every((change) => showValue(change.before).kind === "inline" && showValue(change.after).kind === "inline");
+    const inline =
+        property.changes.length <= INLINE_CHANGES &&
+        property.changes.every((change) => showValue(change.before).kind === "inline" && showValue(change.after).kind === "inline");
     const marker = property.forcesReplacement ? `  ${REPLACES}` : "";
     if (inline) {
         return {
@@ -101,7 +103,10 @@ function createdInputLines(inputs: Record<string, unknown>): string[] {
 function cut(lines: string[], options: RenderOptions): string[] {
     const limit = options.maxBlockLines;
     if (limit === undefined || lines.length <= limit) return lines;
-    return [...lines.slice(0, limit), `… ${lines.length - limit} more line(s) not shown${options.fullDiffHint === undefined ? "" : `: ${options.fullDiffHint}`}`];
+    return [
+        ...lines.slice(0, limit),
+        `… ${lines.length - limit} more line(s) not shown${options.fullDiffHint === undefined ? "" : `: ${options.fullDiffHint}`}`,
+    ];
 }
 
 function counts(changes: readonly ResourceChange[]): string {
@@ -143,7 +148,9 @@ export function renderText(stageDiffs: readonly StageDiff[], options: RenderOpti
         if (warnings.length > 0) {
             lines.push(`WARNINGS (${warnings.length})`);
             for (const { stack, resource, warning } of warnings) {
-                lines.push(`  ${TEXT_LEVEL[warning.level]} ${stack}${resource === undefined ? "" : ` ${resourceLabel(resource)}, ${VERB[resource.kind]}`}: ${warning.message}`);
+                lines.push(
+                    `  ${TEXT_LEVEL[warning.level]} ${stack}${resource === undefined ? "" : ` ${resourceLabel(resource)}, ${VERB[resource.kind]}`}: ${warning.message}`,
+                );
             }
             lines.push("");
         }
@@ -207,7 +214,9 @@ export function renderMarkdown(stageDiffs: readonly StageDiff[], options: Render
         if (warnings.length > 0 && (options.listWarnings ?? true)) {
             lines.push(`**${warningCount(warnings.length)}**`, "");
             for (const { stack, resource, warning } of warnings) {
-                lines.push(`- ${MARKDOWN_LEVEL[warning.level]} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${VERB[resource.kind]})`}: ${warning.message}`);
+                lines.push(
+                    `- ${MARKDOWN_LEVEL[warning.level]} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${VERB[resource.kind]})`}: ${warning.message}`,
+                );
             }
             lines.push("");
         }
@@ -229,7 +238,10 @@ export function renderMarkdown(stageDiffs: readonly StageDiff[], options: Render
             }
             lines.push(`#### ${heading}`, "");
             for (const warning of stackDiff.warnings) lines.push(`> ${MARKDOWN_LEVEL[warning.level]} ${warning.message}`, "");
-            lines.push(`<details${count > 0 ? " open" : ""}><summary>${html(`${stackDiff.changes.length} resource change(s), ${stackDiff.outputChanges.length} output change(s)`)}</summary>`, "");
+            lines.push(
+                `<details${count > 0 ? " open" : ""}><summary>${html(`${stackDiff.changes.length} resource change(s), ${stackDiff.outputChanges.length} output change(s)`)}</summary>`,
+                "",
+            );
             for (const change of stackDiff.changes) lines.push(...resourceMarkdown(change, options));
             if (stackDiff.outputChanges.length > 0) {
                 lines.push("**Outputs**", "");
@@ -242,12 +254,21 @@ export function renderMarkdown(stageDiffs: readonly StageDiff[], options: Render
 }
 
 function resourceMarkdown(change: ResourceChange, options: RenderOptions): string[] {
-    const lines = [`${code(SYMBOL[change.kind])} **${change.name}** ${code(change.type)} — ${VERB[change.kind]}${change.replaceReasons.length > 0 ? `: ${change.replaceReasons.map(code).join(", ")}` : ""}`, ""];
+    const lines = [
+        `${code(SYMBOL[change.kind])} **${change.name}** ${code(change.type)} — ${VERB[change.kind]}${change.replaceReasons.length > 0 ? `: ${change.replaceReasons.map(code).join(", ")}` : ""}`,
+        "",
+    ];
     for (const warning of change.warnings) lines.push(`> ${MARKDOWN_LEVEL[warning.level]} ${warning.message}`, "");
     for (const property of change.properties) lines.push(...propertyMarkdown(property, options));
     if (change.recomputed.length > 0) lines.push(`- recomputed once the replacement exists: ${change.recomputed.map(code).join(", ")}`, "");
     if (change.kind === "create" && change.inputs !== undefined && (options.showCreatedInputs ?? true)) {
-        lines.push(...fenced("diff", cut(createdInputLines(change.inputs), options).map((line) => `+ ${line}`)), "");
+        lines.push(
+            ...fenced(
+                "diff",
+                cut(createdInputLines(change.inputs), options).map((line) => `+ ${line}`),
+            ),
+            "",
+        );
     }
     return lines;
 }
@@ -256,7 +277,9 @@ function propertyMarkdown(property: PropertyChange, options: RenderOptions): str
     const block = propertyBlock(property);
     if (block.kind === "inline") {
         return [
-            ...block.changes.map((change) => `- ${code(change.path)}: ${code(change.before)} → ${code(change.after)}${change.forcesReplacement ? ` **${REPLACES}**` : ""}`),
+            ...block.changes.map(
+                (change) => `- ${code(change.path)}: ${code(change.before)} → ${code(change.after)}${change.forcesReplacement ? ` **${REPLACES}**` : ""}`,
+            ),
             "",
         ];
     }

@@ -50,7 +50,12 @@ export function provideDependencies(repoRoot: string, worktree: string, log: (li
     const baseLock = path.join(worktree, "package-lock.json");
     const headLock = path.join(repoRoot, "package-lock.json");
     const target = path.join(worktree, "node_modules");
-    if (fs.existsSync(baseLock) && fs.existsSync(headLock) && fs.readFileSync(baseLock).equals(fs.readFileSync(headLock)) && fs.existsSync(path.join(repoRoot, "node_modules"))) {
+    if (
+        fs.existsSync(baseLock) &&
+        fs.existsSync(headLock) &&
+        fs.readFileSync(baseLock).equals(fs.readFileSync(headLock)) &&
+        fs.existsSync(path.join(repoRoot, "node_modules"))
+    ) {
         fs.symlinkSync(path.join(repoRoot, "node_modules"), target, "dir");
         return "shared";
     }
@@ -83,7 +88,12 @@ export function provideDependencies(repoRoot: string, worktree: string, log: (li
  * Runs `fn` with a temporary detached worktree of `commit` (with dependencies), then removes the
  * worktree whatever happens.
  */
-export function withWorktree<T>(repoRoot: string, commit: string, fn: (worktree: string, dependencies: DependencySource) => T, log?: (line: string) => void): T {
+export function withWorktree<T>(
+    repoRoot: string,
+    commit: string,
+    fn: (worktree: string, dependencies: DependencySource) => T,
+    log?: (line: string) => void,
+): T {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-diff-base-"));
     const worktree = path.join(parent, "base");
     git(repoRoot, "worktree", "add", "--detach", "--quiet", worktree, commit);
@@ -146,6 +156,8 @@ export function readManifests(root: string, stage: string): Map<string, Manifest
 /** Stage directories under any of `roots`. */
 export function stagesIn(...roots: string[]): string[] {
     return [
-        ...new Set(roots.flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).filter((entry) => fs.statSync(path.join(root, entry)).isDirectory()) : []))),
+        ...new Set(
+            roots.flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).filter((entry) => fs.statSync(path.join(root, entry)).isDirectory()) : [])),
+        ),
     ].sort();
 }

@@ -32,7 +32,8 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
         const lengths = new Uint32Array((a.length + 1) * width);
         for (let i = a.length - 1; i >= 0; i--) {
             for (let j = b.length - 1; j >= 0; j--) {
-                lengths[i * width + j] = a[i] === b[j] ? lengths[(i + 1) * width + j + 1] + 1 : Math.max(lengths[(i + 1) * width + j], lengths[i * width + j + 1]);
+                lengths[i * width + j] =
+                    a[i] === b[j] ? lengths[(i + 1) * width + j + 1] + 1 : Math.max(lengths[(i + 1) * width + j], lengths[i * width + j + 1]);
             }
         }
         let i = 0;
@@ -49,7 +50,7 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
             }
         }
         // Show removals before additions within a run of changes, as diff(1) does.
-        for (let k = 0; k < middle.length; ) {
+        for (let k = 0; k < middle.length;) {
             if (middle[k].op === " ") {
                 k++;
                 continue;

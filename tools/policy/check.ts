@@ -33,7 +33,10 @@ type Program = (stackName: string) => Record<string, unknown>;
 export async function stageManifestsToCheck(stage: string, fixture?: string): Promise<Manifest[]> {
     const config = readStageConfigFile(stage);
     if (fixture === undefined) {
-        return [...(await synthesizeStage({ stage, config, outDir: DEFAULT_OUT_DIR })), ...(await synthesizeStage({ stage, config, allInOne: true, outDir: DEFAULT_OUT_DIR }))];
+        return [
+            ...(await synthesizeStage({ stage, config, outDir: DEFAULT_OUT_DIR })),
+            ...(await synthesizeStage({ stage, config, allInOne: true, outDir: DEFAULT_OUT_DIR })),
+        ];
     }
     if (!fixtureNames().includes(fixture)) {
         throw new Error(`no fixture "${fixture}" in ${path.relative(REPO_ROOT, FIXTURES_DIR)} (there are: ${fixtureNames().join(", ")})`);

@@ -44,7 +44,12 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
         enableDnsSupport?: boolean;
     };
     const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(args.name, ...parts).slice(0, 17)}`;
-    const zones = inputs.availabilityZoneNames ?? "abcdef".slice(0, inputs.numberOfAvailabilityZones ?? 3).split("").map((letter) => `${region}${letter}`);
+    const zones =
+        inputs.availabilityZoneNames ??
+        "abcdef"
+            .slice(0, inputs.numberOfAvailabilityZones ?? 3)
+            .split("")
+            .map((letter) => `${region}${letter}`);
     const specs = (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).filter((spec) => spec.type !== "Unused");
     const natStrategy = inputs.natGateways?.strategy ?? "OnePerAz";
     const vpcId = fakeId("vpc");
@@ -52,19 +57,34 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     const subnets = zones.flatMap((zone, zoneIndex) =>
         specs.map((spec) => {
             const subnetName = `${args.name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
-            return { id: fakeId("subnet", subnetName), availabilityZone: zone, vpcId, zoneIndex, type: spec.type, tags: { Name: subnetName, SubnetType: spec.type } };
+            return {
+                id: fakeId("subnet", subnetName),
+                availabilityZone: zone,
+                vpcId,
+                zoneIndex,
+                type: spec.type,
+                tags: { Name: subnetName, SubnetType: spec.type },
+            };
         }),
     );
     const publicSubnets = subnets.filter((subnet) => subnet.type === "Public");
-    const natSubnets = natStrategy === "None" || specs.every((spec) => spec.type !== "Private") ? [] : natStrategy === "Single" ? publicSubnets.slice(0, 1) : publicSubnets;
+    const natSubnets =
+        natStrategy === "None" || specs.every((spec) => spec.type !== "Private") ? [] : natStrategy === "Single" ? publicSubnets.slice(0, 1) : publicSubnets;
     const eips = natSubnets.map((subnet) => ({ id: fakeId("eipalloc", subnet.id), allocationId: fakeId("eipalloc", subnet.id) }));
-    const natGateways = natSubnets.map((subnet, index) => ({ id: fakeId("nat", subnet.id), subnetId: subnet.id, allocationId: eips[index].allocationId, zoneIndex: subnet.zoneIndex }));
+    const natGateways = natSubnets.map((subnet, index) => ({
+        id: fakeId("nat", subnet.id),
+        subnetId: subnet.id,
+        allocationId: eips[index].allocationId,
+        zoneIndex: subnet.zoneIndex,
+    }));
     const routeTables = subnets.map((subnet) => ({ id: fakeId("rtb", subnet.id), vpcId }));
     const routes = subnets.flatMap((subnet, index): Record<string, string>[] => {
         const routeTableId = routeTables[index].id;
         if (subnet.type === "Public") return [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }];
         const nat = natGateways.find((candidate) => natStrategy === "Single" || candidate.zoneIndex === subnet.zoneIndex);
-        return subnet.type === "Private" && nat !== undefined ? [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }] : [];
+        return subnet.type === "Private" && nat !== undefined
+            ? [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }]
+            : [];
     });
     const idsOf = (type: string) => subnets.filter((subnet) => subnet.type === type).map((subnet) => subnet.id);
     const subnetState = subnets.map(({ zoneIndex: _zone, type: _type, ...subnet }) => subnet);
@@ -80,7 +100,11 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
         privateSubnetIds: idsOf("Private"),
         isolatedSubnetIds: idsOf("Isolated"),
         routeTables,
-        routeTableAssociations: subnets.map((subnet, index) => ({ id: fakeId("rtbassoc", subnet.id), routeTableId: routeTables[index].id, subnetId: subnet.id })),
+        routeTableAssociations: subnets.map((subnet, index) => ({
+            id: fakeId("rtbassoc", subnet.id),
+            routeTableId: routeTables[index].id,
+            subnetId: subnet.id,
+        })),
         routes,
         internetGateway,
         natGateways: natGateways.map(({ zoneIndex: _zone, ...nat }) => nat),
@@ -177,7 +201,12 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: FAKE_ACCOUNT_ID, arn: `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:user/synth`, userId: "AIDASYNTH", id: FAKE_ACCOUNT_ID };
+                    return {
+                        accountId: FAKE_ACCOUNT_ID,
+                        arn: `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:user/synth`,
+                        userId: "AIDASYNTH",
+                        id: FAKE_ACCOUNT_ID,
+                    };
                 case "aws:index/getPartition:getPartition":
                     return { partition: FAKE_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: FAKE_PARTITION };
                 case "aws:index/getRegion:getRegion":

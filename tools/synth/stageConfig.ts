@@ -31,7 +31,9 @@ function readStageDocument(stage: string, repoRoot: string): { document: Documen
         // The line itself names the key the error is in.
         const source = JSON.stringify(text.split(/\r?\n/)[line - 1] ?? "");
         const more = later.length > 0 ? ` (and ${later.length} more error${later.length === 1 ? "" : "s"} after it)` : "";
-        throw new StageConfigError(`${file} is not valid YAML:\n  ${file}:${line}:${col}: ${first.message.split("\n")[0]} (${first.code}), in: ${source}${more}`);
+        throw new StageConfigError(
+            `${file} is not valid YAML:\n  ${file}:${line}:${col}: ${first.message.split("\n")[0]} (${first.code}), in: ${source}${more}`,
+        );
     }
     const root = document.contents;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
@@ -47,12 +49,19 @@ function readStageDocument(stage: string, repoRoot: string): { document: Documen
 function configMap(document: Document, file: string) {
     const config = document.get("config", true);
     if (config === undefined) {
-        const stray = (isMap(document.contents) ? document.contents.items : []).map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)).filter((key) => key.includes(":"));
-        const advice = stray.length > 0 ? `: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} at the top level; indent ${stray.length === 1 ? "it" : "them"} under "config:"` : "";
+        const stray = (isMap(document.contents) ? document.contents.items : [])
+            .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+            .filter((key) => key.includes(":"));
+        const advice =
+            stray.length > 0
+                ? `: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} at the top level; indent ${stray.length === 1 ? "it" : "them"} under "config:"`
+                : "";
         throw new StageConfigError(`${file} has no "config:" map${advice}, for example\n${EXAMPLE}`);
     }
     if (isSeq(config)) {
-        throw new StageConfigError(`${file}: "config:" is written as a list ("- key: value"); it must be a map of key: value, without the "- ", for example\n${EXAMPLE}`);
+        throw new StageConfigError(
+            `${file}: "config:" is written as a list ("- key: value"); it must be a map of key: value, without the "- ", for example\n${EXAMPLE}`,
+        );
     }
     if (!isMap(config)) {
         throw new StageConfigError(`${file}: "config:" must be a map of key: value, for example\n${EXAMPLE}`);
@@ -114,7 +123,9 @@ function environmentsOf(value: unknown, file: string): string[] {
     return value.items.map((item) => {
         const entry = isScalar(item) ? item.value : item;
         if (typeof entry !== "string" || !ENVIRONMENT_NAME.test(entry)) {
-            throw new StageConfigError(`${file}: environment entry ${JSON.stringify(isScalar(item) ? entry : String(item))} is not an ESC environment name (<project>/<environment>, such as spotify-pipeline/dev)`);
+            throw new StageConfigError(
+                `${file}: environment entry ${JSON.stringify(isScalar(item) ? entry : String(item))} is not an ESC environment name (<project>/<environment>, such as spotify-pipeline/dev)`,
+            );
         }
         return entry;
     });

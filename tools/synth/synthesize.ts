@@ -24,7 +24,10 @@ export interface SynthesizeOptions {
 
 /** A stack that failed before or while registering resources, with what it had registered by then. */
 export class SynthesisError extends Error {
-    constructor(message: string, public readonly registered: ManifestResource[]) {
+    constructor(
+        message: string,
+        public readonly registered: ManifestResource[],
+    ) {
         super(message);
     }
 }
@@ -46,7 +49,14 @@ type AliasMessage = {
     getUrn(): string;
     getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 };
-type ReadRequest = { getType(): string; getName(): string; getParent(): string; getProvider(): string; getDependenciesList(): string[]; getProperties(): unknown };
+type ReadRequest = {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getProperties(): unknown;
+};
 
 /**
  * Runs one stack of the program under Pulumi's mock runtime and returns its manifest. Resources
@@ -64,7 +74,13 @@ let exclusive: Promise<unknown> = Promise.resolve();
 
 async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manifest> {
     const region = options.config["aws:region"] ?? "unset";
-    await pulumi.runtime.setMocks(fakeCloud(region, options.upstream ?? new Map()), PROJECT, options.stackName, true, options.organization ?? SYNTH_ORGANIZATION);
+    await pulumi.runtime.setMocks(
+        fakeCloud(region, options.upstream ?? new Map()),
+        PROJECT,
+        options.stackName,
+        true,
+        options.organization ?? SYNTH_ORGANIZATION,
+    );
     pulumi.runtime.setAllConfig(options.config);
     const registered = recordRegistrations();
 

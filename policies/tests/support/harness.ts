@@ -34,7 +34,10 @@ export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
         network: "isolated",
         protectData: true,
         accessLogging: true,
-        quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform", "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts"],
+        quicksightPrincipals: [
+            "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform",
+            "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts",
+        ],
         athenaWorkgroup: "spotify_prod_analytics",
     },
 };
@@ -138,7 +141,11 @@ export function violations(report: PolicyReport, policy?: string): Violation[] {
 /** Asserts `policy` reports nothing on the fixture. */
 export async function assertCompliant(policy: string, resources: FixtureResource[], options?: EvaluateOptions): Promise<void> {
     const found = violations(await evaluate(resources, options), policy);
-    assert.deepStrictEqual(found.map((violation) => violation.message), [], `${policy} should accept the fixture`);
+    assert.deepStrictEqual(
+        found.map((violation) => violation.message),
+        [],
+        `${policy} should accept the fixture`,
+    );
 }
 
 /**
@@ -152,7 +159,12 @@ export async function assertViolations(
     options?: EvaluateOptions,
 ): Promise<Violation[]> {
     const found = violations(await evaluate(resources, options), policy);
-    const describe = () => JSON.stringify(found.map(({ resourceName, message }) => ({ resourceName, message })), null, 2);
+    const describe = () =>
+        JSON.stringify(
+            found.map(({ resourceName, message }) => ({ resourceName, message })),
+            null,
+            2,
+        );
     assert.strictEqual(found.length, expected.length, `${policy}: expected ${expected.length} violation(s), got ${describe()}`);
     expected.forEach((want, index) => {
         assert.match(found[index].message, want.message, `${policy}: violation ${index} ${describe()}`);
