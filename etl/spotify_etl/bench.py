@@ -14,6 +14,10 @@ SparkSession before it, which a Glue job pays before the script runs; ``referenc
 is the whole reference from connecting to DuckDB to its last file written. The ratio is
 ``etl_seconds / reference_seconds``; ``etl_process_ratio`` also counts the session start.
 
+CPU: ``etl_cpu_seconds`` and ``reference_cpu_seconds`` are the user + system seconds of the
+child's process tree over exactly the timed part (read from /proc before and after it), and
+``cpu_ratio`` their ratio: less moved than wall time by other work on a shared machine.
+
 Peak memory: the resident set size (RSS) of the child's whole process tree (the Python
 driver, the JVM it starts and Spark's Python workers; for the reference, the one Python
 process running DuckDB), summed over the tree and sampled from /proc every 50 ms; the peak
@@ -24,6 +28,7 @@ lower bound of the true peak, accurate to the sampling interval.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -36,15 +41,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+
 def tree_bytes(root: Path, suffix: str) -> int:
     """Total size of the files under ``root`` whose name ends with ``suffix``."""
     return sum(path.stat().st_size for path in root.rglob(f"*{suffix}") if path.is_file())
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, RSS bytes) for every process we can read."""
+def _process_table() -> dict[int, tuple[int, int, float]]:
+    """pid -> (parent pid, RSS bytes, CPU seconds) for every process we can read; the CPU
+    seconds are user + system time of the process and of its children it has waited for."""
     page = os.sysconf("SC_PAGE_SIZE")
-    table: dict[int, tuple[int, int]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    table: dict[int, tuple[int, int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -53,23 +61,35 @@ def _process_table() -> dict[int, tuple[int, int]]:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        table[int(entry)] = (int(fields[1]), int(fields[21]) * page)
+        table[int(entry)] = (int(fields[1]), int(fields[21]) * page, sum(int(value) for value in fields[11:15]) / tick)
     return table
+
+
+def _tree(root: int) -> list[tuple[int, int, float]]:
+    """The `_process_table` rows of ``root`` and all its descendants."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    rows, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        if pid in table:
+            rows.append(table[pid])
+        pending.extend(children.get(pid, ()))
+    return rows
 
 
 def tree_rss(root: int) -> int:
     """Summed RSS of ``root`` and all its descendants, in bytes."""
-    table = _process_table()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in table.items():
-        children.setdefault(parent, []).append(pid)
-    total, pending = 0, [root]
-    while pending:
-        pid = pending.pop()
-        if pid in table:
-            total += table[pid][1]
-        pending.extend(children.get(pid, ()))
-    return total
+    return sum(rss for _, rss, _ in _tree(root))
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its descendants. The difference
+    of two readings is the tree's CPU in between, processes started and reaped in between
+    included (a reaped process's time moves into its parent's children's time)."""
+    return sum(cpu for _, _, cpu in _tree(root))
 
 
 def run_child(argv: list[str], interval: float = 0.05) -> tuple[dict[str, Any], int]:
@@ -103,13 +123,14 @@ def child_etl(staging: Path, out: Path, cores: int, driver_memory: str) -> dict[
     spark = local_session("spotify-etl-bench", cores=cores, driver_memory=driver_memory)
     spark.range(1).count()  # the session is lazy: make sure the JVM and executor are up
     session_seconds = time.monotonic() - started
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), tree_cpu_seconds(os.getpid())
     summary = run_pipeline(spark, str(staging), str(out))
-    seconds = time.monotonic() - started
+    seconds, cpu_seconds = time.monotonic() - started, tree_cpu_seconds(os.getpid()) - cpu_before
     spark.stop()
     assert summary.output is not None
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "session_seconds": round(session_seconds, 2),
         "input_records": summary.input_records,
         "sources": {
@@ -140,7 +161,8 @@ def _staging(args: argparse.Namespace) -> Path:
     """The generated data set; the generator version is in the name, so older data is never reused."""
     from spotify_etl.sample import GENERATOR_VERSION  # noqa: PLC0415
 
-    return args.workdir / f"staging-{args.tracks}-seed{args.seed}-v{GENERATOR_VERSION}"
+    workdir: Path = args.workdir
+    return workdir / f"staging-{args.tracks}-seed{args.seed}-v{GENERATOR_VERSION}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,7 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.child == "reference":
         from spotify_etl.bench_reference import run_reference  # noqa: PLC0415
 
-        print(json.dumps(run_reference(staging, args.workdir / f"out-{args.tracks}-reference", args.cores)))
+        importlib.import_module("duckdb")  # loaded before the CPU reading, as before run_reference's timer
+        cpu_before = tree_cpu_seconds(os.getpid())
+        measured = run_reference(staging, args.workdir / f"out-{args.tracks}-reference", args.cores)
+        print(json.dumps(measured | {"cpu_seconds": round(tree_cpu_seconds(os.getpid()) - cpu_before, 2)}))
         return 0
 
     from spotify_etl import sample  # noqa: PLC0415
@@ -179,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "partitions": etl["partitions"],
         "etl_seconds": etl["seconds"],
         "etl_session_seconds": etl["session_seconds"],
+        "etl_cpu_seconds": etl["cpu_seconds"],
         "etl_peak_rss_mib": round(etl_peak / 2**20),
         "input_records_per_second": round(etl["input_records"] / etl["seconds"]),
     }
@@ -188,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures |= {
             "reference_seconds": reference["seconds"],
             "reference_peak_rss_mib": round(reference_peak / 2**20),
+            "reference_cpu_seconds": reference["cpu_seconds"],
+            "cpu_ratio": round(etl["cpu_seconds"] / reference["cpu_seconds"], 2),
             "ratio": round(etl["seconds"] / reference["seconds"], 2),
             "etl_process_ratio": round((etl["seconds"] + etl["session_seconds"]) / reference["seconds"], 2),
             "reference_output_rows": reference["output_rows"],

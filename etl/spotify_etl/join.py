@@ -13,7 +13,6 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-
 BROADCAST_ROWS = 2_000_000
 """Up to this many accepted rows, a right-hand side (3 or 5 narrow columns, well under 100 MB
 in memory) is broadcast to every task: the albums rows then join where they are, with no

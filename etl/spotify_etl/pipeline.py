@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import reduce
 
 from pyspark import StorageLevel
@@ -229,7 +229,7 @@ def run(
 ) -> RunSummary:
     """Run the job with explicit output locations; raise `EtlError` subclasses on bad input,
     unbalanced reconciliation or a failed quality gate (after writing the run summary)."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     clock = time.monotonic()
     phases = _Phases()
     summary = RunSummary(
@@ -267,9 +267,9 @@ def run(
         output = distribute(joined, contract.partition_keys[0].name).localCheckpoint(eager=False)
         cached.append(output)
         output_counts, unmatched_counts = reconcile.output_counts(output, unmatched_rows)
-        counts = {name: replace(c, unmatched=unmatched_counts.get(name, 0)) for name, c in found.sources.items()}
-        checks = reconcile.checks(counts, output_counts, found.file_checks)
-        summary = replace(summary, sources=counts, output=output_counts, checks=checks, phase_seconds=phases.done("join_count"))
+        source_counts = {name: replace(c, unmatched=unmatched_counts.get(name, 0)) for name, c in found.sources.items()}
+        checks = reconcile.checks(source_counts, output_counts, found.file_checks)
+        summary = replace(summary, sources=source_counts, output=output_counts, checks=checks, phase_seconds=phases.done("join_count"))
         reconcile.raise_if_failed(checks)
         if quality_gate is not None:
             LOG.info("evaluating the data-quality gate")

@@ -122,8 +122,11 @@ def raise_on_layout_problems(found: Tally, classified: Mapping[str, DataFrame]) 
 
 def output_counts(output: DataFrame, unmatched: Mapping[str, DataFrame]) -> tuple[OutputCounts, dict[str, int]]:
     """Row, partition and match counts of the conformed output, and the size of each
-    unmatched frame, in one Spark job (single-row aggregates joined side by side)."""
-    combined = output.agg(
+    unmatched frame, in one query: single-row aggregates stacked with a union (a cross join
+    of them would broadcast each one, a Spark job apiece)."""
+    measures = ("rows", "partitions", "track_matched", "artist_matched", "artists_referenced")
+    stacked = output.agg(
+        F.lit("output").alias(SOURCE),
         F.count(F.lit(1)).alias("rows"),
         F.countDistinct("release_year").alias("partitions"),
         F.count(F.when(F.col("track_matched"), 1)).alias("track_matched"),
@@ -131,17 +134,12 @@ def output_counts(output: DataFrame, unmatched: Mapping[str, DataFrame]) -> tupl
         F.countDistinct(F.when(F.col("artist_matched"), F.col("artist_id"))).alias("artists_referenced"),
     )
     for name, rows in unmatched.items():
-        combined = combined.crossJoin(rows.agg(F.count(F.lit(1)).alias(f"unmatched_{name}")))
-    row = combined.first()
-    assert row is not None  # global aggregates always yield one row
-    counts = OutputCounts(
-        rows=int(row["rows"]),
-        partitions=int(row["partitions"]),
-        track_matched=int(row["track_matched"]),
-        artist_matched=int(row["artist_matched"]),
-        artists_referenced=int(row["artists_referenced"]),
-    )
-    return counts, {name: int(row[f"unmatched_{name}"]) for name in unmatched}
+        only_rows = [F.count(F.lit(1)).alias("rows"), *[F.lit(0).cast("bigint").alias(measure) for measure in measures[1:]]]
+        stacked = stacked.unionByName(rows.agg(F.lit(name).alias(SOURCE), *only_rows))
+    found = {str(row[SOURCE]): row for row in stacked.collect()}
+    totals = found["output"]
+    counts = OutputCounts(**{measure: int(totals[measure]) for measure in measures})
+    return counts, {name: int(found[name]["rows"]) for name in unmatched}
 
 
 def checks(sources: dict[str, SourceCounts], output: OutputCounts, file_checks: tuple[Check, ...] = ()) -> tuple[Check, ...]:

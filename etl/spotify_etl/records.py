@@ -77,6 +77,9 @@ _FIELD = rb'(?:"[^"]*+(?:""[^"]*+)*+"|[^",\r\n]*+)'
 _ONE_LINE_RECORD = re.compile(_FIELD + rb"(?:," + _FIELD + rb")*+")
 """A complete, well-formed record within one line: the fast path for a line that contains a
 quote; a line it does not match goes through the state machine."""
+_LEADING_FIELDS = re.compile(rb"(?:" + _FIELD + rb",)*+")
+"""Complete, well-formed fields each followed by its comma: after them the state machine is
+in state FIELD with no problem seen, so it can start there instead of byte by byte."""
 _BLANK_LINE = re.compile(rb"(?m)^ *\r?$")
 
 COMPRESSION_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -183,6 +186,14 @@ def scan_records(data: bytes) -> list[tuple[int, int, int, str | None]]:
     return cuts
 
 
+def _after_leading_fields(data: bytes, start: int) -> int:
+    """Where `_LEADING_FIELDS` stops from ``start``: a multi-line record is mostly well-formed
+    fields, which one regex skips far faster than `_scan` steps through them in Python."""
+    leading = _LEADING_FIELDS.match(data, start)
+    assert leading is not None  # a pattern that may match nothing always matches
+    return leading.end()
+
+
 @dataclass
 class _Cuts:
     starts: list[int]
@@ -228,7 +239,7 @@ def cut_records(data: bytes) -> _Cuts:
         start = starts[index]
         if match(data, start, start + lengths[index]):
             continue
-        end, following, problem = _scan(data, start)
+        end, following, problem = _scan(data, _after_leading_fields(data, start))
         last = bisect_right(starts, following - 1) - 1
         lengths[index] = end - start
         if problem is not None:
@@ -238,7 +249,10 @@ def cut_records(data: bytes) -> _Cuts:
             consumed_until = last
     if not merged:
         return _Cuts(starts, lengths, list(range(1, count + 1)), problems)
-    keep_starts, keep_lengths, keep_lines, keep_problems = [], [], [], {}
+    keep_starts: list[int] = []
+    keep_lengths: list[int] = []
+    keep_lines: list[int] = []
+    keep_problems: dict[int, str] = {}
     index = 0
     while index < count:
         if index in problems:
@@ -341,7 +355,7 @@ def _check_partition(data: bytes, starts: list[int], lengths: list[int]) -> None
     bad = [
         end
         for end, after in zip(ends, following, strict=True)
-        if not (after - end == 1 and data[end] == _LF or after - end == 2 and data[end : end + 2] == b"\r\n")
+        if not ((after - end == 1 and data[end] == _LF) or (after - end == 2 and data[end : end + 2] == b"\r\n"))
     ]
     if bad and not (bad == [ends[-1]] and ends[-1] == len(data)):
         raise AssertionError(f"records do not partition the file: gap or overlap at byte {bad[0]}")

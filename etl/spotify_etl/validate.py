@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from spotify_etl.clean import FIELDS, Field, raw_name
-from spotify_etl.read import COLUMN_COUNT, RECORD, VERDICT, VERDICT_DETAIL
+from spotify_etl.clean import FIELDS, Field
+from spotify_etl.read import COLUMN_COUNT, RECORD, VERDICT, VERDICT_DETAIL, raw_name
 from spotify_etl.records import RECORD_REASONS
 from spotify_etl.schemas import SourceSpec
 
