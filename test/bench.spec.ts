@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { athenaQueryUsd, glueRunCost, GlueSettings, parseScanCost, refreshCost, refreshQueryNames, renderCostModel, ScanCost } from "../tools/bench/cost";
 import { median, parseGnuTime } from "../tools/bench/measure";
-import { OfflineSection, parseEtlFigures, ratio, renderEtl, renderOffline, table } from "../tools/bench/report";
+import { HISTORY_HEADING, keptHistory, OfflineSection, parseEtlFigures, ratio, renderEtl, renderOffline, table } from "../tools/bench/report";
 import { generatedStageNames } from "../tools/bench/workspace";
 import { STAGE_PATTERN } from "../policies/conventions/stacks";
 
@@ -73,6 +73,14 @@ describe("npm run bench: parsing and formatting", () => {
         assert.strictEqual(ratio(0, 5), "0.00×");
         assert.strictEqual(table(["a", "b"], ["l", "r"], [["1", "2"]]), "| a | b |\n| --- | ---: |\n| 1 | 2 |");
         assert.throws(() => table(["a", "b"], ["l", "r"], [["1"]]), /1 cells, header 2/);
+    });
+
+    it("carries over the history part of BENCHMARKS.md from its heading on, and nothing without one", () => {
+        const history = `${HISTORY_HEADING}\n\n### 2026-11 ETL\n| tracks | ratio |\n`;
+        assert.strictEqual(keptHistory(`# Benchmarks\n\n## ETL\nfigures\n\n${history}\n`), history.trimEnd());
+        assert.strictEqual(keptHistory(history), history.trimEnd());
+        assert.strictEqual(keptHistory(`# Benchmarks\n\n### ${HISTORY_HEADING.slice(3)}\n`), "");
+        assert.strictEqual(keptHistory("# Benchmarks\n"), "");
     });
 
     it("generates valid, distinct stage names", () => {

@@ -9,7 +9,17 @@ import { REPO_ROOT } from "../infra/repository";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { LocalRun, parseScanCost, RefreshQueries, renderCostModel, renderScanCost, ScanCost } from "./bench/cost";
 import { Command, measure, median, Sample } from "./bench/measure";
-import { EtlFigures, OfflineRow, parseEtlFigures, renderDocument, renderEtl, renderHeader, renderNotMeasured, renderOffline } from "./bench/report";
+import {
+    EtlFigures,
+    keptHistory,
+    OfflineRow,
+    parseEtlFigures,
+    renderDocument,
+    renderEtl,
+    renderHeader,
+    renderNotMeasured,
+    renderOffline,
+} from "./bench/report";
 import { createWorkspace, generatedStageNames, writeGeneratedStages } from "./bench/workspace";
 import { visualQueries } from "./dashboard/visualQueries";
 import { readStageConfigFile } from "./synth/stageConfig";
@@ -27,6 +37,8 @@ figure beside its reference measured in the same run:
                   same input as raw CSV and as one unpartitioned Parquet table
   cost model      Glue DPU-hours per run and the Athena cost of one dashboard refresh at every
                   stage's settings (Pulumi.<stage>.yaml), with the prices and their date
+BENCHMARKS.md's last part, from its "History: earlier runs, kept as written" heading on, is
+carried over as written: the dated "before" figures of changes whose old code is gone.
 The offline checks run in a temporary copy of the working tree (generated stage files never
 touch the repository). Takes GNU time (/usr/bin/time) and the Python venv (tools/venv.sh).
 
@@ -286,7 +298,8 @@ async function main(): Promise<void> {
         loadAfter: loadAverage(),
         quick,
     });
-    fs.writeFileSync(path.resolve(values.out), renderDocument([header, ...sections]));
+    const history = keptHistory(fs.readFileSync(path.join(REPO_ROOT, "BENCHMARKS.md"), "utf8"));
+    fs.writeFileSync(path.resolve(values.out), renderDocument([header, ...sections, ...(history === "" ? [] : [history])]));
     console.log(`bench: wrote ${path.relative(process.cwd(), path.resolve(values.out))} in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 }
 

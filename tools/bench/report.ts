@@ -225,6 +225,20 @@ export function renderHeader(context: RunContext): string {
     ].join("\n");
 }
 
+/**
+ * The heading of BENCHMARKS.md's hand-kept part: dated records of earlier runs (the "before" of a
+ * change whose code no longer exists, and the analyses that went with them). Everything from this
+ * heading to the end is carried over verbatim by `npm run bench`; everything above it is rewritten.
+ */
+export const HISTORY_HEADING = "## History: earlier runs, kept as written";
+
+/** The history part of an existing BENCHMARKS.md, from its heading to the end; "" when it has none. */
+export function keptHistory(existing: string): string {
+    const lines = existing.split("\n");
+    const start = lines.indexOf(HISTORY_HEADING);
+    return start === -1 ? "" : lines.slice(start).join("\n").trimEnd();
+}
+
 export function renderDocument(sections: string[]): string {
     return `${sections.join("\n\n")}\n`;
 }
