@@ -7,6 +7,7 @@ import { DATA_LAYOUT } from "../layers/storage";
 import { glueName } from "../../policies/conventions/naming";
 import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
 import { arnIn, AwsLocation } from "../awsLocation";
+import { PARTITION_WRITER_ACTIONS } from "../glueCatalogActions";
 import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
 
 export interface WarehouseCrawlerArgs {
@@ -58,20 +59,9 @@ export class WarehouseCrawler extends pulumi.ComponentResource {
                     listBuckets([args.warehouseBucketArn]),
                     { Sid: "ReadWarehouseTable", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(args.warehouseBucketArn, DATA_LAYOUT.warehouseTable) },
                     {
-                        // Partitions only: the table's schema belongs to the contract, so no UpdateTable.
                         Sid: "AddTablePartitions",
                         Effect: "Allow",
-                        Action: [
-                            "glue:GetDatabase",
-                            "glue:GetTable",
-                            "glue:GetPartition",
-                            "glue:GetPartitions",
-                            "glue:BatchGetPartition",
-                            "glue:CreatePartition",
-                            "glue:BatchCreatePartition",
-                            "glue:UpdatePartition",
-                            "glue:BatchUpdatePartition",
-                        ],
+                        Action: [...PARTITION_WRITER_ACTIONS],
                         Resource: [...databaseArns(location, args.databaseName), arnIn(location, "glue", pulumi.interpolate`table/${args.databaseName}/${args.tableName}`)],
                     },
                     { Sid: "UseDataKeyForWarehouseAndCatalog", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"], Resource: args.dataKeyArn },

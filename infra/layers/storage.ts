@@ -6,6 +6,7 @@ import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from ".
 import { OutputsOf, stringOutputs } from "../wiring";
 import { endpointOnlyStatements } from "../network/bucketAccess";
 import type { StorageNetworkInputs } from "./network";
+import { logsKeyStatements } from "../logsKeyPolicy";
 
 /** Where data lives inside the buckets: the ETL reads and writes exactly these prefixes. */
 export const DATA_LAYOUT = {
@@ -67,27 +68,14 @@ export class StorageLayer extends pulumi.ComponentResource {
                 deletionWindowInDays: config.kmsDeletionWindowDays,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            // The key's own account administers it through IAM; without this statement nobody could.
-                            Sid: "AccountAdministersKeyThroughIam",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
+                    // CloudWatch Logs encrypts the pipeline's log groups with this key.
+                    Statement: logsKeyStatements({
+                        location: { partition, region: config.region, accountId },
+                        logsSid: "CloudWatchLogsUsesKey",
+                        logGroups: {
+                            ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${config.region}:${accountId}:*` },
                         },
-                        {
-                            // CloudWatch Logs encrypts the pipeline's log groups with this key.
-                            Sid: "CloudWatchLogsUsesKey",
-                            Effect: "Allow",
-                            Principal: { Service: `logs.${config.region}.amazonaws.com` },
-                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                            Resource: "*",
-                            Condition: {
-                                ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${config.region}:${accountId}:*` },
-                            },
-                        },
-                    ],
+                    }),
                 }),
             },
             { parent: this, protect: protectData, retainOnDelete: protectData },

@@ -3,6 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
 import { glueName, NamingScope } from "../../policies/conventions/naming";
+import { logsKeyStatements } from "../logsKeyPolicy";
 
 /** The VPC's range; nothing is peered with it, so any private range does. */
 const VPC_CIDR = "10.0.0.0/16";
@@ -89,23 +90,11 @@ export class IsolatedVpc extends pulumi.ComponentResource {
                 deletionWindowInDays: args.kmsDeletionWindowDays,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountAdministersKeyThroughIam",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:${location.partition}:iam::${location.accountId}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
-                        {
-                            Sid: "CloudWatchLogsEncryptsFlowLogs",
-                            Effect: "Allow",
-                            Principal: { Service: `logs.${location.region}.amazonaws.com` },
-                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                            Resource: "*",
-                            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": flowLogGroupArn } },
-                        },
-                    ],
+                    Statement: logsKeyStatements({
+                        location,
+                        logsSid: "CloudWatchLogsEncryptsFlowLogs",
+                        logGroups: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": flowLogGroupArn } },
+                    }),
                 }),
             },
             { parent: this, protect: protectData, retainOnDelete: protectData },

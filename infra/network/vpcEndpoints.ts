@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
+import { PARTITION_WRITER_ACTIONS } from "../glueCatalogActions";
 
 /** An interface endpoint, with the only actions its policy lets through. */
 interface InterfaceEndpoint {
@@ -17,20 +18,7 @@ function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
             // The stage's catalog (the job reads the table, the crawler adds partitions) and the
             // data-quality results the job publishes.
             service: "glue",
-            actions: [
-                "glue:GetDatabase",
-                "glue:GetTable",
-                "glue:GetTables",
-                "glue:GetPartition",
-                "glue:GetPartitions",
-                "glue:BatchGetPartition",
-                "glue:CreatePartition",
-                "glue:BatchCreatePartition",
-                "glue:UpdatePartition",
-                "glue:BatchUpdatePartition",
-                "glue:GetSecurityConfiguration",
-                "glue:PublishDataQuality",
-            ],
+            actions: [...PARTITION_WRITER_ACTIONS, "glue:GetTables", "glue:GetSecurityConfiguration", "glue:PublishDataQuality"],
             resources: [arnIn(location, "glue", "*")],
         },
         {
