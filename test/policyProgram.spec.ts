@@ -20,6 +20,18 @@ import { stageManifests } from "./support/synth";
 const STAGES = ["dev", "prod"];
 const BROKEN_RULES = ["s3-bucket-encryption", "s3-bucket-naming", "iam-no-wildcard-actions", "s3-bucket-role"];
 
+/** A copy of prod's all-in-one manifest, to break. */
+async function prodCopy(): Promise<Manifest> {
+    const [manifest] = await stageManifests("prod", true);
+    return JSON.parse(JSON.stringify(manifest)) as Manifest;
+}
+
+function find(manifest: Manifest, type: string, name: string): ManifestResource {
+    const found = manifest.resources.find((resource) => resource.type === type && resource.name === name);
+    assert.ok(found !== undefined, `prod has no ${type} ${name}`);
+    return found;
+}
+
 describe("policies: the program", function () {
     for (const stage of STAGES) {
         it(`${stage}: every layer stack and the all-in-one stack pass with no mandatory violation`, async () => {
@@ -49,16 +61,6 @@ describe("policies: the program", function () {
     });
 
     describe("each rule engages with the real manifests: one mistake injected into prod's all-in-one stack", () => {
-        /** A copy of prod's all-in-one manifest, to break. */
-        async function prodCopy(): Promise<Manifest> {
-            const [manifest] = await stageManifests("prod", true);
-            return JSON.parse(JSON.stringify(manifest)) as Manifest;
-        }
-        function find(manifest: Manifest, type: string, name: string): ManifestResource {
-            const found = manifest.resources.find((resource) => resource.type === type && resource.name === name);
-            assert.ok(found !== undefined, `prod has no ${type} ${name}`);
-            return found;
-        }
         async function assertCaught(manifest: Manifest, policy: string, resourceName: string) {
             const report = await (await sharedCheck()).evaluate([manifest], stageCheckSettings("prod"));
             const found = violations(report).map((violation) => `${violation.policy} ${violation.resourceName}`);
@@ -138,15 +140,6 @@ describe("policies: the program", function () {
     });
 
     describe("each class of the guardrails issue, injected into prod's all-in-one stack", () => {
-        async function prodCopy(): Promise<Manifest> {
-            const [manifest] = await stageManifests("prod", true);
-            return JSON.parse(JSON.stringify(manifest)) as Manifest;
-        }
-        function find(manifest: Manifest, type: string, name: string): ManifestResource {
-            const found = manifest.resources.find((resource) => resource.type === type && resource.name === name);
-            assert.ok(found !== undefined, `prod has no ${type} ${name}`);
-            return found;
-        }
         /** A new resource beside `sibling` (same parent and provider), its inputs computed from `from` (property -> resources). */
         function add(
             manifest: Manifest,
