@@ -1,20 +1,21 @@
-"""Trimming and type normalisation of the parsed string columns.
+"""Type normalisation of the parsed string columns, over Arrow arrays (in Spark's Python workers).
 
 Each source declares its typed fields once (`FIELDS`); `validate` derives its rules from the
 same declarations, so a field cannot be typed one way and validated another. Parsing never
-relies on a Spark cast failing to NULL: values are matched against a pattern first, which
-keeps the behaviour identical with and without ANSI mode.
+relies on a cast failing to NULL: values are matched against a pattern first, and only a
+matching value is ever converted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from spotify_etl.read import raw_name
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
 Kind = Literal["key", "text", "lower", "integer", "boolean", "date"]
@@ -87,83 +88,100 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 
-def text(raw: Column) -> Column:
-    """The string as it is: `read.parse_records` already trimmed it and made empty values NULL."""
+def text(raw: pa.StringArray) -> pa.Array:
+    """The string as it is: `file_rows` already trimmed it and made empty values NULL."""
     return raw
 
 
-def integer(raw: Column) -> Column:
-    """Whole number as bigint, NULL when absent or not a whole number."""
-    value = text(raw)
-    # Once the pattern matched, the part before any ".0" is a plain integer literal.
-    return F.when(value.rlike(INTEGER_PATTERN), F.substring_index(value, ".", 1).cast("bigint"))
+def lower(raw: pa.StringArray) -> pa.Array:
+    """Lower-cased, for values compared case-insensitively (album type, genre)."""
+    return pc.utf8_lower(raw)
 
 
-def boolean(raw: Column) -> Column:
+def integer(raw: pa.StringArray) -> pa.Array:
+    """Whole number as int64, NULL when absent or not a whole number."""
+    whole = pc.match_substring_regex(raw, INTEGER_PATTERN)
+    # Once the pattern matched, dropping a leading "+" and any ".0" leaves a plain integer literal.
+    digits = pc.replace_substring_regex(raw, r"^\+|\.0+$", "")
+    return pc.cast(pc.if_else(whole, digits, pa.nulls(len(raw), pa.string())), pa.int64())
+
+
+def boolean(raw: pa.StringArray) -> pa.Array:
     """``true``/``false`` in any case as boolean, NULL otherwise."""
-    value = F.lower(text(raw))
-    return F.when(value == "true", F.lit(True)).when(value == "false", F.lit(False))
+    value = pc.utf8_lower(raw)
+    known = pc.is_in(value, value_set=pa.array(["true", "false"]))
+    return pc.if_else(known, pc.equal(value, "true"), pa.nulls(len(raw), pa.bool_()))
 
 
-def release_date(raw: Column) -> tuple[Column, Column]:
+def _part(value: pa.StringArray, start: int, present: np.ndarray, default: int) -> np.ndarray:
+    """The two- or four-digit number at ``start`` where ``present``, else ``default``."""
+    width = 4 if start == 0 else 2
+    digits = pc.utf8_slice_codeunits(pc.if_else(pa.array(present), value, "0000-00-00"), start, start + width)
+    parsed = pc.cast(digits, pa.int32()).to_numpy(zero_copy_only=False)
+    return np.where(present, parsed, default)
+
+
+def release_date(raw: pa.StringArray) -> tuple[pa.Array, pa.Array]:
     """Date (missing month/day filled with 01) and its precision, both NULL when invalid.
 
-    Components are range-checked before ``make_date`` so an impossible date such as
-    2021-02-30 is reported as invalid instead of raising or rolling over.
+    Components are range-checked, so an impossible date such as 2021-02-30 is reported as
+    invalid instead of rolling over.
     """
-    value = text(raw)
-    matches = value.rlike(DATE_PATTERN)
+    matches = pc.fill_null(pc.match_substring_regex(raw, DATE_PATTERN), False).to_numpy(zero_copy_only=False)
     # The four forms are fixed-width, so once the pattern matched the parts are substrings.
-    size = F.length(value)
-    year = F.substring(value, 1, 4).cast("int")
-    month = F.when(size >= 7, F.substring(value, 6, 2).cast("int")).otherwise(F.lit(1))
-    day = F.when(size >= 10, F.substring(value, 9, 2).cast("int")).otherwise(F.lit(1))
-    plausible = matches & year.between(MIN_RELEASE_YEAR, MAX_RELEASE_YEAR) & month.between(1, 12)
-    month_days = F.dayofmonth(F.last_day(F.make_date(year, month, F.lit(1))))
+    size = pc.fill_null(pc.utf8_length(raw), 0).to_numpy(zero_copy_only=False)
+    year = _part(raw, 0, matches, 1970)
+    month = _part(raw, 5, matches & (size >= 7), 1)
+    day = _part(raw, 8, matches & (size >= 10), 1)
+    plausible = matches & (year >= MIN_RELEASE_YEAR) & (year <= MAX_RELEASE_YEAR) & (month >= 1) & (month <= 12)
+    first_of_month = (year - 1970).astype("datetime64[Y]") + np.clip(month - 1, 0, 11).astype("timedelta64[M]")
+    month_days = ((first_of_month + np.timedelta64(1, "M")).astype("datetime64[D]") - first_of_month.astype("datetime64[D]")).astype(int)
     valid = plausible & (day >= 1) & (day <= month_days)
-    precision = F.when(size >= 10, "day").when(size == 7, "month").otherwise("year")
-    return F.when(valid, F.make_date(year, month, day)), F.when(valid, precision)
+    days = first_of_month.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    precision = np.where(size >= 10, "day", np.where(size == 7, "month", "year"))
+    return (
+        pa.array(days.astype("datetime64[D]"), type=pa.date32(), mask=~valid),
+        pa.array(precision, type=pa.string(), mask=~valid),
+    )
 
 
-def typed_columns(field: Field) -> list[Column]:
-    """The cleaned column(s) of one field."""
-    raw = F.col(raw_name(field.source))
+_CONVERTERS: dict[Kind, Callable[[pa.StringArray], pa.Array]] = {
+    "key": text,
+    "text": text,
+    "lower": lower,
+    "integer": integer,
+    "boolean": boolean,
+}
+
+ARROW_TYPES: dict[Kind, pa.DataType] = {
+    "key": pa.string(),
+    "text": pa.string(),
+    "lower": pa.string(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
+"""The type of each kind's cleaned column (a date also gets a string ``_precision`` column)."""
+
+
+def typed_columns(field: Field, raw: pa.StringArray) -> dict[str, pa.Array]:
+    """The cleaned column(s) of one field, by name."""
     if field.kind == "date":
         date, precision = release_date(raw)
-        return [date.alias(field.name), precision.alias(field.name + PRECISION_SUFFIX)]
-    converters = {
-        "key": text,
-        "text": text,
-        "lower": lambda column: F.lower(text(column)),
-        "integer": integer,
-        "boolean": boolean,
-    }
-    return [converters[field.kind](raw).alias(field.name)]
+        return {field.name: date, field.name + PRECISION_SUFFIX: precision}
+    return {field.name: _CONVERTERS[field.kind](raw)}
 
 
-def clean(parsed: DataFrame, spec: SourceSpec) -> DataFrame:
-    """Add the typed fields of a source next to its raw string columns (`read.parse_records`),
-    except those already there (`key_column`, added earlier to distribute rows by key).
-
-    The raw columns stay so that validation can tell "absent" from "present but invalid".
-    """
-    present = set(parsed.columns)
-    fields = [field for field in FIELDS[spec.name] if field.name not in present]
-    return parsed.select("*", *[column for field in fields for column in typed_columns(field)])
-
-
-def key_column(spec: SourceSpec) -> Column:
-    """The cleaned key of a source, named as in `FIELDS` (what `clean` would compute for it)."""
-    (field,) = [field for field in FIELDS[spec.name] if field.name == spec.key]
-    (column,) = typed_columns(field)
-    return column
+def typed_fields(spec: SourceSpec) -> list[tuple[str, pa.DataType]]:
+    """Names and Arrow types of the cleaned columns of a source, in declaration order."""
+    fields: list[tuple[str, pa.DataType]] = []
+    for field in FIELDS[spec.name]:
+        fields.append((field.name, ARROW_TYPES[field.kind]))
+        if field.kind == "date":
+            fields.append((field.name + PRECISION_SUFFIX, pa.string()))
+    return fields
 
 
 def typed_names(spec: SourceSpec) -> list[str]:
     """Names of the cleaned columns of a source, in declaration order."""
-    names: list[str] = []
-    for field in FIELDS[spec.name]:
-        names.append(field.name)
-        if field.kind == "date":
-            names.append(field.name + PRECISION_SUFFIX)
-    return names
+    return [name for name, _ in typed_fields(spec)]

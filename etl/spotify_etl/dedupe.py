@@ -18,9 +18,8 @@ from __future__ import annotations
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from spotify_etl.read import RECORD, SOURCE_FILE
+from spotify_etl.columns import DETAIL, REASON, RECORD, SOURCE_FILE
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
-from spotify_etl.validate import DETAIL, REASON
 
 _DUPLICATE = "_is_duplicate"
 

@@ -32,23 +32,13 @@ from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
 from spotify_etl import dedupe, join, reconcile
-from spotify_etl.clean import clean, key_column, typed_names
+from spotify_etl.clean import typed_names
+from spotify_etl.columns import DETAIL, LINE_NUMBER, PROVENANCE, REASON, RECORD, RECORD_NUMBER, SOURCE_FILE
 from spotify_etl.contract import conform, load_contract
-from spotify_etl.read import (
-    LINE_NUMBER,
-    PROVENANCE,
-    RECORD,
-    RECORD_NUMBER,
-    SOURCE_FILE,
-    SourceFile,
-    list_files,
-    parse_records,
-    read_records,
-)
+from spotify_etl.read import SourceFile, list_files, read_rows
 from spotify_etl.records import FILE_VERDICTS
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
 from spotify_etl.summary import RunSummary
-from spotify_etl.validate import DETAIL, REASON, validate
 from spotify_etl.write import distribute, write_rejected, write_text, write_unmatched, write_warehouse
 
 LOG = logging.getLogger("spotify_etl")
@@ -96,21 +86,16 @@ def classify(
     accepted row, a rejection reason, or a file verdict (``header`` for each file's header).
 
     Returns the classified records and the files listed under the source prefix (``files``,
-    if the caller has listed them already: listing stops a bad delivery early). Records
-    come out of the splitter one partition per file; they are hash-distributed on their key
-    right after parsing, so validation runs in parallel even for a single large file and
-    deduplication, which ranks rows per key, needs no second shuffle. The raw string
-    columns are only needed to validate, and the record keeps them all, so they are dropped.
-    With ``cache``, the result is a local checkpoint (appended to it, for the caller to
-    `release`): counting, joining and writing then start from it; the records of accepted rows
-    that will never be written (`RECORD_KEPT_WHEN_ACCEPTED`) are not kept in it.
+    if the caller has listed them already: listing stops a bad delivery early). Records come
+    out of `read.read_rows` typed and validated, one task per file or group of files; they are
+    hash-distributed on their key once, so deduplication, which ranks rows per key, runs in
+    parallel. With ``cache``, the result is a local checkpoint (appended to it, for the caller
+    to `release`): counting, joining and writing then start from it; the records of accepted
+    rows that will never be written (`RECORD_KEPT_WHEN_ACCEPTED`) are not kept in it.
     """
     files = list_files(spark, staging_path, spec) if files is None else files
-    parsed = parse_records(read_records(spark, staging_path, spec), spec)
-    distributed = parsed.withColumn(spec.key, key_column(spec)).repartition(spec.key)
-    validated = validate(clean(distributed, spec), spec)
-    kept = validated.select(*typed_names(spec), *PROVENANCE, REASON, DETAIL)
-    classified = dedupe.mark_duplicates(kept, spec)
+    rows = read_rows(spark, staging_path, spec).repartition(spec.key)
+    classified = dedupe.mark_duplicates(rows.select(*typed_names(spec), *PROVENANCE, REASON, DETAIL), spec)
     if cache is not None:
         if spec.name not in RECORD_KEPT_WHEN_ACCEPTED:
             classified = classified.withColumn(RECORD, F.when(F.col(REASON).isNotNull(), F.col(RECORD)))

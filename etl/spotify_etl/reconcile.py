@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame, Row
 from pyspark.sql import functions as F
 
+from spotify_etl.columns import DETAIL, FILE_RECORDS, LINE_NUMBER, REASON, SOURCE_FILE
 from spotify_etl.errors import InputContractError, ReconciliationError
-from spotify_etl.read import FILE_RECORDS, LINE_NUMBER, SOURCE_FILE, SourceFile
+from spotify_etl.read import SourceFile
 from spotify_etl.records import BAD_HEADER, FILE_VERDICTS, HEADER, REPEATED_HEADER
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS
 from spotify_etl.summary import Check, FileCounts, OutputCounts, SourceCounts
-from spotify_etl.validate import DETAIL, REASON
 
 SOURCE = "source"
 

@@ -53,7 +53,6 @@ import difflib
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -414,23 +413,3 @@ def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
         position = data.find(header, position + 1)
     verdicts[0] = HEADER
     return FileRecords(len(data), starts, lengths, cuts.lines, verdicts, details)
-
-
-Chunk = tuple[str, int, int, list[bytes], list[int], list[str | None], list[str | None]]
-"""(path, records in the file, index of the chunk's first record, records' bytes, first lines,
-verdicts, details): the layout `read.read_records` gives Spark."""
-
-
-def chunk_file(columns: tuple[str, ...], size: int, item: tuple[str, bytes]) -> Iterator[Chunk]:
-    """The records of one ``(path, bytes)`` file in chunks of ``size`` records.
-
-    Runs in Spark's Python workers, which is why it lives here: this module needs nothing but
-    the standard library, so a worker starts without importing PySpark's SQL modules.
-    """
-    path, data = item
-    found = split_file(data, columns)
-    count = len(found.starts)
-    for first in range(0, count, size):
-        last = min(first + size, count)
-        records = [data[start : start + length] for start, length in zip(found.starts[first:last], found.lengths[first:last], strict=True)]
-        yield path, count, first, records, found.lines[first:last], found.verdicts[first:last], found.details[first:last]

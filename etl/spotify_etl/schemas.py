@@ -10,11 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyspark.sql.types import StringType, StructField, StructType
-
-CORRUPT_RECORD = "_corrupt_record"
-"""Spark's PERMISSIVE-mode column that receives a line it could not split into the schema."""
-
 
 @dataclass(frozen=True)
 class SourceSpec:
@@ -34,12 +29,6 @@ class SourceSpec:
     def header(self) -> str:
         """The exact header line every file of the source must carry."""
         return ",".join(self.columns)
-
-    @property
-    def raw_schema(self) -> StructType:
-        """All-string schema plus the corrupt-record column, for PERMISSIVE parsing."""
-        fields = [StructField(column, StringType(), True) for column in self.columns]
-        return StructType([*fields, StructField(CORRUPT_RECORD, StringType(), True)])
 
 
 TRACKS = SourceSpec(

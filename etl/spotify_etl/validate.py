@@ -1,26 +1,24 @@
-"""Validation rules: each row gets the first reason (in `REASONS` order) it fails, or NULL.
+"""Validation rules: each record gets the first reason (in `REASONS` order) it fails, or NULL.
 
 Record-level defects come first because when a record is malformed every field-level verdict
 on it is meaningless; the splitter (`records`) has already decided those from the record's
 bytes, and its verdict wins. Rules are derived from `clean.FIELDS`, so adding a field adds its
-checks.
+checks. Everything here works on whole columns (Arrow arrays and NumPy masks, in Spark's
+Python workers); only the detail of a rejected record is written one record at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from spotify_etl.clean import FIELDS, Field
-from spotify_etl.read import COLUMN_COUNT, RECORD, VERDICT, VERDICT_DETAIL, raw_name
 from spotify_etl.records import RECORD_REASONS
 from spotify_etl.schemas import SourceSpec
-
-REASON = "reason"
-_FIRST_FAILED = "_first_failed_rule"
-DETAIL = "detail"
 
 REASONS: tuple[str, ...] = (
     *RECORD_REASONS,
@@ -41,51 +39,96 @@ below; ``duplicate`` is assigned by `dedupe`."""
 
 
 @dataclass(frozen=True)
+class Columns:
+    """What the rules look at, for every record of one file."""
+
+    raw: Mapping[str, pa.Array]
+    """Trimmed raw strings by source column, NULL when empty (and for a record that was not parsed)."""
+    typed: Mapping[str, pa.Array]
+    """Cleaned values by field name (`clean.typed_columns`)."""
+    complete: np.ndarray
+    """True where the record has exactly the declared columns."""
+    records: Sequence[bytes]
+
+    def present(self, source: str) -> np.ndarray:
+        return _mask(pc.is_valid(self.raw[source]))
+
+    def missing(self, name: str) -> np.ndarray:
+        return _mask(pc.is_null(self.typed[name]))
+
+
+def _mask(values: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@dataclass(frozen=True)
 class Rule:
-    """A named failure condition and a human-readable detail for the rejected row."""
+    """A named failure condition and a human-readable detail for a record that fails it."""
 
     reason: str
-    fails: Column
-    detail: Column
+    fails: Callable[[Columns], np.ndarray]
+    detail: Callable[[Columns, int], str]
+
+
+def _column_count_detail(columns: int) -> Callable[[Columns, int], str]:
+    def detail(found: Columns, index: int) -> str:
+        record = found.records[index]
+        # The commas of an unquoted record are its separators; a quoted one is not counted.
+        counted = "" if b'"' in record else f", found {record.count(b',') + 1}"
+        return f"expected {columns} columns{counted}"
+
+    return detail
 
 
 def _record_rules(spec: SourceSpec) -> list[Rule]:
-    columns = len(spec.columns)
-    # Only evaluated for a rejected record: counts the commas of an unquoted one for the detail.
-    found = F.when(~F.col(RECORD).contains('"'), F.concat(F.lit(", found "), F.size(F.split(RECORD, ",")).cast("string")))
-    return [
-        Rule(
-            "wrong_column_count",
-            F.col(COLUMN_COUNT).isNull(),
-            F.concat(F.lit(f"expected {columns} columns"), F.coalesce(found, F.lit(""))),
-        ),
-    ]
+    return [Rule("wrong_column_count", lambda found: ~found.complete, _column_count_detail(len(spec.columns)))]
 
 
-def _shown(field: Field) -> Column:
-    return F.concat(F.lit(f"{field.source}="), F.coalesce(F.col(raw_name(field.source)), F.lit("<null>")))
+def _shown(field: Field) -> Callable[[Columns, int], str]:
+    def detail(found: Columns, index: int) -> str:
+        value = found.raw[field.source][index].as_py()
+        return f"{field.source}={'<null>' if value is None else value}"
+
+    return detail
+
+
+def _empty(field: Field) -> Callable[[Columns, int], str]:
+    return lambda found, index: f"{field.source} is empty"
+
+
+def _below(field: Field, bound: int) -> Callable[[Columns], np.ndarray]:
+    return lambda found: _mask(pc.less(found.typed[field.name], bound))
+
+
+def _above(field: Field, bound: int) -> Callable[[Columns], np.ndarray]:
+    return lambda found: _mask(pc.greater(found.typed[field.name], bound))
+
+
+def _unreadable(field: Field) -> Callable[[Columns], np.ndarray]:
+    """Present in the record, but not a value of the field's kind."""
+    return lambda found: found.present(field.source) & found.missing(field.name)
+
+
+def _not_allowed(field: Field) -> Callable[[Columns], np.ndarray]:
+    allowed = pa.array(field.allowed)
+    return lambda found: ~found.missing(field.name) & ~_mask(pc.is_in(found.typed[field.name], value_set=allowed))
 
 
 def _field_rules(field: Field) -> list[Rule]:
-    value = F.col(field.name)
-    present = F.col(raw_name(field.source)).isNotNull()  # parse_records trimmed it, blank is NULL
     rules: list[Rule] = []
     if field.kind == "key":
-        rules.append(Rule("null_key", value.isNull(), F.lit(f"{field.source} is empty")))
+        rules.append(Rule("null_key", lambda found: found.missing(field.name), _empty(field)))
     elif field.required:
-        rules.append(Rule("missing_value", ~present, F.lit(f"{field.source} is empty")))
-    if field.kind == "integer":
-        rules.append(Rule("invalid_number", present & value.isNull(), _shown(field)))
-        if field.minimum is not None:
-            rules.append(Rule(field.range_reason, value < field.minimum, _shown(field)))
-        if field.maximum is not None:
-            rules.append(Rule(field.range_reason, value > field.maximum, _shown(field)))
-    if field.kind == "date":
-        rules.append(Rule("invalid_date", present & value.isNull(), _shown(field)))
-    if field.kind == "boolean":
-        rules.append(Rule("invalid_boolean", present & value.isNull(), _shown(field)))
+        rules.append(Rule("missing_value", lambda found: ~found.present(field.source), _empty(field)))
+    unreadable = {"integer": "invalid_number", "date": "invalid_date", "boolean": "invalid_boolean"}
+    if field.kind in unreadable:
+        rules.append(Rule(unreadable[field.kind], _unreadable(field), _shown(field)))
+    if field.minimum is not None:
+        rules.append(Rule(field.range_reason, _below(field, field.minimum), _shown(field)))
+    if field.maximum is not None:
+        rules.append(Rule(field.range_reason, _above(field, field.maximum), _shown(field)))
     if field.allowed:
-        rules.append(Rule("invalid_enum", value.isNotNull() & ~value.isin(*field.allowed), _shown(field)))
+        rules.append(Rule("invalid_enum", _not_allowed(field), _shown(field)))
     return rules
 
 
@@ -95,20 +138,20 @@ def rules_for(spec: SourceSpec) -> list[Rule]:
     return sorted(rules, key=lambda rule: REASONS.index(rule.reason))
 
 
-def validate(cleaned: DataFrame, spec: SourceSpec) -> DataFrame:
-    """Add ``reason`` and ``detail``: the splitter's verdict if it has one, else the first
-    failed rule, else NULL for a valid row.
+def validate(found: Columns, verdicts: Sequence[str | None], details: Sequence[str | None], spec: SourceSpec) -> tuple[pa.Array, pa.Array]:
+    """``reason`` and ``detail`` of every record: the splitter's verdict if it has one, else the
+    first failed rule, else NULL for a valid record.
 
-    The index of the first failed rule is computed once (``coalesce`` stops at the first
-    match) and both outputs are looked up from it, so no rule is evaluated twice per row.
+    Each rule is evaluated once over the whole column; the first failed rule of each record is
+    kept, and the detail is written only for the records it condemns.
     """
     rules = rules_for(spec)
-    first_failed_rule = F.coalesce(*[F.when(rule.fails, F.lit(index)) for index, rule in enumerate(rules)])
-    first_failed = F.col(_FIRST_FAILED)
-    verdict = F.col(VERDICT)
-    reason = F.coalesce(verdict, F.element_at(F.array(*[F.lit(rule.reason) for rule in rules]), first_failed + 1))
-    detail = F.when(verdict.isNotNull(), F.col(VERDICT_DETAIL)).when(first_failed.isNull(), F.lit(None).cast("string"))
+    judged = np.array([verdict is None for verdict in verdicts], dtype=bool)
+    first_failed = np.full(len(verdicts), -1)
     for index, rule in enumerate(rules):
-        detail = detail.when(first_failed == index, rule.detail)
-    with_index = cleaned.withColumn(_FIRST_FAILED, F.when(verdict.isNull(), first_failed_rule))
-    return with_index.select("*", reason.alias(REASON), detail.alias(DETAIL)).drop(_FIRST_FAILED, VERDICT, VERDICT_DETAIL)
+        first_failed[(first_failed < 0) & judged & rule.fails(found)] = index
+    reasons, texts = list(verdicts), list(details)
+    for record in np.flatnonzero(first_failed >= 0).tolist():
+        rule = rules[first_failed[record]]
+        reasons[record], texts[record] = rule.reason, rule.detail(found, record)
+    return pa.array(reasons, pa.string()), pa.array(texts, pa.string())

@@ -14,7 +14,7 @@ from pyspark.sql import SparkSession
 
 from spotify_etl.errors import InputContractError
 from spotify_etl.pipeline import run_pipeline
-from spotify_etl.read import list_files, read_records
+from spotify_etl.read import list_files, read_rows
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
 
@@ -92,14 +92,15 @@ def test_records_keep_their_exact_bytes(spark: SparkSession, tmp_path: Path) -> 
     ]
     content = b"\xef\xbb\xbf" + TRACKS.header.encode() + b"\r\n" + b"\r\n".join(records[:-1]) + b"\n" + records[-1]
     path = _write(tmp_path, TRACKS, "nested/one.csv", content)
-    rows = sorted(read_records(spark, str(tmp_path), TRACKS).collect(), key=lambda row: row["record_number"])
+    rows = sorted(read_rows(spark, str(tmp_path), TRACKS).collect(), key=lambda row: row["record_number"])
     assert [row["record_number"] for row in rows] == list(range(1, 8))
     assert {row["file_records"] for row in rows} == {7}
     assert {row["source_file"] for row in rows} == {f"file:{path}"}
-    assert rows[0]["verdict"] == "header"
+    assert rows[0]["reason"] == "header"
     assert [row["line_number"] for row in rows] == [1, 2, 3, 5, 7, 8, 9]
-    assert [row["verdict"] for row in rows[1:]] == [None, None, None, "invalid_utf8", "blank_line", None]
-    exact = read_records(spark, str(tmp_path), TRACKS).selectExpr("record_number", "cast(record as binary) as bytes")
+    # The third record is whole, and its quoted line break belongs to a value that is no boolean.
+    assert [row["reason"] for row in rows[1:]] == [None, None, "invalid_boolean", "invalid_utf8", "blank_line", None]
+    exact = read_rows(spark, str(tmp_path), TRACKS).selectExpr("record_number", "cast(record as binary) as bytes")
     by_number = {row["record_number"]: bytes(row["bytes"]) for row in exact.collect()}
     assert [by_number[number] for number in range(2, 8)] == records, "undecodable bytes included"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pyspark
@@ -19,3 +20,8 @@ def test_local_pyspark_is_the_glue_runtime_spark() -> None:
 def test_local_python_is_the_glue_runtime_python() -> None:
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert running == RUNTIME["python"], f"Glue {RUNTIME['glueVersion']} runs Python {RUNTIME['python']}"
+
+
+def test_local_python_modules_are_the_glue_runtime_modules() -> None:
+    installed = {name: version(name) for name in RUNTIME["pythonModules"]}
+    assert installed == RUNTIME["pythonModules"], f"Glue {RUNTIME['glueVersion']} provides {RUNTIME['pythonModules']}"
