@@ -1,4 +1,4 @@
-"""RFC 4180 records of one CSV file, found in its exact bytes: pure Python, no Spark.
+"""RFC 4180 records of one CSV file, found in its exact bytes: Python and NumPy, no Spark.
 
 The unit of input is the CSV *record*, not the line: a quoted field may hold commas, doubled
 quotes and line breaks. `split_file` cuts a whole file into records and returns where each one
@@ -52,9 +52,12 @@ import csv
 import difflib
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+
+import numpy as np
+import numpy.typing as npt
 
 HEADER = "header"
 """Verdict of the first record of a file when it is the declared header (not a data record)."""
@@ -73,13 +76,9 @@ _REPLACEMENT_CHARACTER = "\ufffd".encode()
 _QUOTE, _COMMA, _CR, _LF, _SPACE = 0x22, 0x2C, 0x0D, 0x0A, 0x20
 _SPECIAL = re.compile(rb'[",\r\n]')
 _FIELD = rb'(?:"[^"]*+(?:""[^"]*+)*+"|[^",\r\n]*+)'
-_ONE_LINE_RECORD = re.compile(_FIELD + rb"(?:," + _FIELD + rb")*+")
-"""A complete, well-formed record within one line: the fast path for a line that contains a
-quote; a line it does not match goes through the state machine."""
 _LEADING_FIELDS = re.compile(rb"(?:" + _FIELD + rb",)*+")
 """Complete, well-formed fields each followed by its comma: after them the state machine is
 in state FIELD with no problem seen, so it can start there instead of byte by byte."""
-_BLANK_LINE = re.compile(rb"(?m)^ *\r?$")
 
 COMPRESSION_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),
@@ -193,74 +192,117 @@ def _after_leading_fields(data: bytes, start: int) -> int:
     return leading.end()
 
 
+_Positions = npt.NDArray[np.intp]
+_NONE: _Positions = np.zeros(0, dtype=np.intp)
+
+
 @dataclass
 class _Cuts:
-    starts: list[int]
-    lengths: list[int]
-    lines: list[int]
+    """The records of one file as arrays: content start, content length, starting line."""
+
+    starts: _Positions
+    lengths: _Positions
+    lines: _Positions
     problems: dict[int, str]
     """Record index -> problem found by the state machine."""
+
+
+def _departures(array: npt.NDArray[np.uint8], quotes: _Positions, crs: _Positions) -> tuple[_Positions, _Positions]:
+    """Where the state machine would stop following the parity of the quotes, for each parity
+    of the quotes before the record it starts from (index 0: even, 1: odd), sorted.
+
+    From a record start, while every quote opens a field (at its start) or closes one (before a
+    quote, comma, CR, LF or the end of the file) and every CR outside quotes precedes an LF,
+    a byte is inside a quoted field exactly when an odd number of quotes precede it since the
+    record start, so the records end at the LFs with an even number of quotes before them.
+    """
+    last = len(array) - 1
+    # Clamped at either end of the file the neighbour is the quote itself, which passes: a
+    # quote may open the file's first field and close its last one.
+    before = array[np.maximum(quotes - 1, 0)]
+    after = array[np.minimum(quotes + 1, last)]
+    opens = (before == _COMMA) | (before == _LF) | (before == _QUOTE)
+    closes = (after == _QUOTE) | (after == _COMMA) | (after == _LF) | (after == _CR)
+    odd = (np.arange(len(quotes)) & 1).astype(bool)
+    bare = array[np.minimum(crs + 1, last)] != _LF
+    cr_odd = (np.searchsorted(quotes, crs) & 1).astype(bool)
+    return (
+        np.sort(np.concatenate((quotes[np.where(odd, ~closes, ~opens)], crs[bare & ~cr_odd]))),
+        np.sort(np.concatenate((quotes[np.where(odd, ~opens, ~closes)], crs[bare & cr_odd]))),
+    )
+
+
+def _terminators(lfs: _Positions, lf_parities: _Positions, clean: list[tuple[int, int, int]], scanned: list[int]) -> _Positions:
+    """The LFs that end a record: in each ``(start, stop, parity)`` span cut by the parity rule,
+    those with that parity of the quotes before them; then the ``scanned`` ones, which end the
+    records the state machine cut between the spans."""
+    spans = np.array(clean, dtype=np.intp).reshape(-1, 3)
+    span = np.searchsorted(spans[:, 0], lfs, side="right") - 1
+    terminates = (span >= 0) & (lfs < spans[span, 1]) & (lf_parities == spans[span, 2])
+    terminates[np.searchsorted(lfs, scanned)] = True
+    found: _Positions = lfs[terminates]
+    return found
 
 
 def cut_records(data: bytes) -> _Cuts:
     """The records of ``data`` (exactly those of `scan_records`), fast.
 
-    A file is first cut into lines by C-level calls (``split``, ``map``, ``accumulate``); only
-    lines that contain a quote or a CR are looked at one by one, and only those that are not
-    a complete, well-formed one-line record run the state machine, which may merge them with
-    the lines that follow into one record.
+    NumPy finds every LF, quote and CR, and the file is cut at the LFs with an even number of
+    quotes before them since the last record start (see `_departures`) up to the next byte
+    where that rule and the state machine may part. The state machine cuts the record holding
+    that byte, and the rule resumes after it, so it runs on irregular records only, and the
+    loop over them does nothing but bisect plain lists.
     """
-    if not data:
-        return _Cuts([], [], [], {})
-    pieces = data.split(b"\n")
-    terminated = pieces[-1] == b""
-    if terminated:
-        pieces.pop()
-    count = len(pieces)
-    lengths = list(map(len, pieces))
-    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
-    irregular: list[int] = []
+    size = len(data)
+    if not size:
+        return _Cuts(_NONE, _NONE, _NONE, {})
+    array = np.frombuffer(data, dtype=np.uint8)
+    special = (array == _LF) | (array == _QUOTE)
     if b"\r" in data:
-        for index, piece in enumerate(pieces):
-            if piece.endswith(b"\r") and (terminated or index < count - 1):
-                lengths[index] -= 1
-        irregular = [index for index, piece in enumerate(pieces) if b"\r" in piece[: lengths[index]]]
-    if b'"' in data:
-        irregular = sorted(set(irregular).union(index for index, piece in enumerate(pieces) if b'"' in piece))
-    problems: dict[int, str] = {}
-    merged: dict[int, int] = {}
-    """First line of a multi-line record -> its last line."""
-    consumed_until = -1
-    match = _ONE_LINE_RECORD.fullmatch
-    for index in irregular:
-        if index <= consumed_until:
-            continue
-        start = starts[index]
-        if match(data, start, start + lengths[index]):
-            continue
-        end, following, problem = _scan(data, _after_leading_fields(data, start))
-        last = bisect_right(starts, following - 1) - 1
-        lengths[index] = end - start
+        special |= array == _CR
+    positions = np.flatnonzero(special)
+    kinds = array[positions]
+    lfs, quotes, crs = positions[kinds == _LF], positions[kinds == _QUOTE], positions[kinds == _CR]
+    lf_parities = np.searchsorted(quotes, lfs) & 1
+    departures = [found.tolist() for found in _departures(array, quotes, crs)]
+    candidates: list[list[int]] = []
+    """The LFs that end a record under the rule, by the parity of the quotes before them: only
+    needed, and so only listed, once there is a departure."""
+    clean: list[tuple[int, int, int]] = []
+    scanned_terminators: list[int] = []
+    problems_at: dict[int, str] = {}
+    start = parity = 0
+    while start < size:
+        index = bisect_left(departures[parity], start)
+        if index < len(departures[parity]):
+            stop = departures[parity][index]
+        elif (len(quotes) & 1) != parity:
+            stop = size  # a quoted field still open at the end: the state machine finds which
+        else:
+            clean.append((start, size, parity))
+            break
+        candidates = candidates or [lfs[lf_parities == odd].tolist() for odd in (0, 1)]
+        ruled = candidates[parity]
+        index = bisect_left(ruled, stop) - 1
+        scanned = ruled[index] + 1 if index >= 0 and ruled[index] >= start else start
+        clean.append((start, scanned, parity))
+        end, start, problem = _scan(data, _after_leading_fields(data, scanned))
         if problem is not None:
-            problems[index] = problem
-        if last > index:
-            merged[index] = last
-            consumed_until = last
-    if not merged:
-        return _Cuts(starts, lengths, list(range(1, count + 1)), problems)
-    keep_starts: list[int] = []
-    keep_lengths: list[int] = []
-    keep_lines: list[int] = []
-    keep_problems: dict[int, str] = {}
-    index = 0
-    while index < count:
-        if index in problems:
-            keep_problems[len(keep_starts)] = problems[index]
-        keep_starts.append(starts[index])
-        keep_lengths.append(lengths[index])
-        keep_lines.append(index + 1)
-        index = merged.get(index, index) + 1
-    return _Cuts(keep_starts, keep_lengths, keep_lines, keep_problems)
+            problems_at[scanned] = problem
+        if start > end:
+            scanned_terminators.append(start - 1)
+            index = bisect_left(candidates[0], start - 1)
+            parity = int(index == len(candidates[0]) or candidates[0][index] != start - 1)
+    terminators = _terminators(lfs, lf_parities, clean, scanned_terminators)
+    starts = np.concatenate((np.zeros(1, dtype=np.intp), terminators + 1))
+    # A CR just before a terminating LF is outside quotes too: the terminator is CR LF.
+    ends = terminators - (array[np.maximum(terminators - 1, 0)] == _CR)
+    if starts[-1] < size:
+        ends = np.append(ends, size)
+    else:
+        starts = starts[:-1]
+    indexes = np.searchsorted(starts, list(problems_at)).tolist()
+    return _Cuts(starts, ends - starts, np.searchsorted(lfs, starts) + 1, dict(zip(indexes, problems_at.values(), strict=True)))
 
 
 class _Utf8Errors:
@@ -346,18 +388,27 @@ def describe_header_difference(found: tuple[str, ...], columns: tuple[str, ...])
     return "header does not match the declared columns: " + "; ".join(parts)
 
 
-def _check_partition(data: bytes, starts: list[int], lengths: list[int]) -> None:
+def _check_partition(data: bytes, starts: Sequence[int] | _Positions, lengths: Sequence[int] | _Positions) -> None:
     """Fail loudly unless the records and their terminators (LF or CR LF; none after the last
     record only at the end of the file) cover every byte exactly once, in order."""
-    ends = [start + length for start, length in zip(starts, lengths, strict=True)]
-    following = [*starts[1:], len(data)]
-    bad = [
-        end
-        for end, after in zip(ends, following, strict=True)
-        if not ((after - end == 1 and data[end] == _LF) or (after - end == 2 and data[end : end + 2] == b"\r\n"))
-    ]
-    if bad and not (bad == [ends[-1]] and ends[-1] == len(data)):
+    size = len(data)
+    array = np.frombuffer(data, dtype=np.uint8)
+    begins = np.asarray(starts, dtype=np.intp)
+    ends = begins + np.asarray(lengths, dtype=np.intp)
+    gaps = np.append(begins[1:], size) - ends
+    inside = (ends >= 0) & (ends < size)
+    lf = inside & (array[np.clip(ends, 0, size - 1)] == _LF)
+    crlf = inside & (ends + 1 < size) & (array[np.clip(ends, 0, size - 1)] == _CR) & (array[np.clip(ends + 1, 0, size - 1)] == _LF)
+    bad = ends[~(((gaps == 1) & lf) | ((gaps == 2) & crlf))]
+    if len(bad) and not (len(bad) == 1 and bad[0] == ends[-1] == size):
         raise AssertionError(f"records do not partition the file: gap or overlap at byte {bad[0]}")
+
+
+def _blank(data: bytes, starts: _Positions, lengths: _Positions) -> list[int]:
+    """Indexes of the records that hold nothing but spaces (none at all included)."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    candidates = np.flatnonzero((lengths == 0) | (array[starts] == _SPACE)).tolist()
+    return [index for index in candidates if not data[starts[index] : starts[index] + lengths[index]].strip(b" ")]
 
 
 def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
@@ -374,11 +425,12 @@ def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
     if not data:
         return FileRecords(size=0)
     cuts = cut_records(data)
-    starts, lengths = cuts.starts, cuts.lengths
-    problem = header_problem(data, lengths[0], columns)
+    problem = header_problem(data, int(cuts.lengths[0]), columns)
     if problem is not None:
-        return FileRecords(len(data), [0], [lengths[0]], [1], [BAD_HEADER], [problem])
-    _check_partition(data, starts, lengths)
+        return FileRecords(len(data), [0], [int(cuts.lengths[0])], [1], [BAD_HEADER], [problem])
+    _check_partition(data, cuts.starts, cuts.lengths)
+    blank = _blank(data, cuts.starts, cuts.lengths)
+    starts, lengths = cuts.starts.tolist(), cuts.lengths.tolist()
     count = len(starts)
     verdicts: list[str | None] = [None] * count
     details: list[str | None] = [None] * count
@@ -397,10 +449,8 @@ def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
             condemn(index, structure, f"a quoted field is never closed: the record runs to the end of the file ({lines} lines)")
         else:
             condemn(index, "invalid_csv", structure)
-    for blank in _BLANK_LINE.finditer(data):
-        index = bisect_right(starts, blank.start()) - 1
-        if starts[index] == blank.start() and not data[starts[index] : starts[index] + lengths[index]].strip(b" "):
-            condemn(index, "blank_line", "empty record")
+    for index in blank:
+        condemn(index, "blank_line", "empty record")
     for offset, description in utf8_problems(data):
         index = bisect_right(starts, offset) - 1
         condemn(index, "invalid_utf8", f"{description} (byte {offset - starts[index]} of the record)")
@@ -412,4 +462,4 @@ def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
             verdicts[index], details[index] = REPEATED_HEADER, "the header appears again inside the file"
         position = data.find(header, position + 1)
     verdicts[0] = HEADER
-    return FileRecords(len(data), starts, lengths, cuts.lines, verdicts, details)
+    return FileRecords(len(data), starts, lengths, cuts.lines.tolist(), verdicts, details)

@@ -146,6 +146,20 @@ def test_a_stray_quote_costs_one_record_not_the_rest_of_the_file() -> None:
     assert split_file(data, COLUMNS).verdicts[1:] == ["invalid_csv", None, None]
 
 
+def test_after_an_irregular_record_the_fast_path_resumes_in_step() -> None:
+    """Irregular records with an odd number of quotes, among multi-line records (CR LF inside
+    quotes included), then a quoted field that never closes: the state machine's records."""
+    body = b'a,12" Mix,3\nb,"two\r\nlines",4\r\nc,"x"y,5\nd,"3\n\n3",6\ne,""""\rz,7\nf,"\n"\n'
+    data = HEADER_LINE + b"\n" + body * 3 + b'g,"open,8\nh,1,2\n'
+    cuts = cut_records(data)
+    assert [(start, start + length) for start, length in zip(cuts.starts, cuts.lengths, strict=True)] == [
+        (start, end) for start, end, _, _ in scan_records(data)
+    ]
+    found = split_file(data, COLUMNS)
+    assert found.verdicts[1:] == ["invalid_csv", None, "invalid_csv", None, "invalid_csv", None] * 3 + ["unbalanced_quotes"]
+    assert found.lines[1:] == [line + offset for offset in (0, 10, 20) for line in (2, 3, 5, 6, 9, 10)] + [32]
+
+
 def test_files_with_a_bom_crlf_and_no_final_terminator() -> None:
     data = b"\xef\xbb\xbf" + HEADER_LINE + b"\r\na,b,1\r\n\r\nc,d,2"
     found = split_file(data, COLUMNS)
