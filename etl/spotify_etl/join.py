@@ -78,6 +78,8 @@ def join_sources(
 
 
 def unmatched(rows: DataFrame, key: str, albums: DataFrame, album_key: str) -> DataFrame:
-    """Rows whose ``key`` no albums row references through ``album_key``."""
-    referenced = albums.select(F.col(album_key).alias("_referenced")).distinct()
+    """Rows whose ``key`` no albums row references through ``album_key``. (An anti join only
+    asks whether a match exists, so the references are not made distinct first: that would be
+    one more aggregation and shuffle of every albums row.)"""
+    referenced = albums.select(F.col(album_key).alias("_referenced"))
     return rows.join(referenced, rows[key] == referenced["_referenced"], "left_anti")
