@@ -52,8 +52,8 @@ def parse_fields(records: list[bytes], parse: np.ndarray, columns: tuple[str, ..
     """The trimmed fields of the records selected by ``parse`` (NULL when empty, and for every
     other record), and which records have exactly ``columns`` fields.
 
-    Values are trimmed of spaces only, as CSV readers do not (an empty or blank value is NULL:
-    CSV has no other NULL).
+    Values lose their leading and trailing spaces (only spaces), and an empty or blank value is
+    NULL: CSV has no other NULL.
     """
     count = len(records)
     chosen = np.flatnonzero(parse)
@@ -117,7 +117,14 @@ def file_rows(spec: SourceSpec, path: str, data: bytes) -> pa.Table:
 
 def file_batches(spec: SourceSpec, files: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """`file_rows` of every ``(path, content)`` row of the incoming batches (Spark's binary
-    file source), in bounded batches."""
+    file source), in bounded batches.
+
+    Arrow's default pool (jemalloc) keeps freed pages for reuse, and a Spark Python worker
+    lives on from file to file: with it the job's peak memory at 1M tracks was 8.1 GiB, with
+    the system allocator 4.7 GiB, in the same time. So the worker allocates from the system.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
     for batch in files:
-        for path, content in zip(batch.column("path").to_pylist(), batch.column("content").to_pylist(), strict=True):
-            yield from file_rows(spec, path, content).to_batches(max_chunksize=BATCH_ROWS)
+        paths, contents = batch.column("path"), batch.column("content")
+        for index in range(batch.num_rows):
+            yield from file_rows(spec, paths[index].as_py(), contents[index].as_py()).to_batches(max_chunksize=BATCH_ROWS)
