@@ -14,6 +14,11 @@ const ETL_LINE = {
     etl_seconds: 13,
     etl_session_seconds: 4.5,
     etl_peak_rss_mib: 3337,
+    etl_cpu_seconds: 40,
+    etl_jit_cpu_seconds: 15,
+    etl_gc_cpu_seconds: 5,
+    floor_arrow_seconds: 2.5,
+    floor_write_seconds: 1.4,
     reference_seconds: 0.65,
     reference_peak_rss_mib: 350,
     csv_bytes: 27_600_000,
@@ -46,6 +51,15 @@ describe("npm run bench: parsing and formatting", () => {
         const row = text.split("\n").find((line) => line.startsWith("| 100,000 |")) ?? "";
         // 13 / 0.65 s, 206,253 records / 13 s and / 0.65 s, 3337 / 350 MiB, 6.9 / 27.6 MB.
         for (const cell of ["20.00×", "15,866", "317,312", "9.53×", "0.25×"]) assert.ok(row.includes(` ${cell} |`), `${cell} missing from ${row}`);
+    });
+
+    it("sets the floor (first Arrow round trip plus the table write) against the reference, and the JIT and GC share of the CPU", () => {
+        const rows = renderEtl([ETL_LINE], "bench")
+            .split("\n")
+            .filter((line) => line.startsWith("| 100,000 |"));
+        assert.strictEqual(rows.length, 2);
+        // (2.5 + 1.4) s / 0.65 s, and (15 + 5) / 40 CPU s.
+        for (const cell of ["3.90", "6.00×", "0.50×"]) assert.ok(rows[1].includes(` ${cell} |`), `${cell} missing from ${rows[1]}`);
     });
 
     it("shows the synth-plus-policy ratio to the floor before and after, and flags differing manifests", () => {

@@ -31,7 +31,9 @@ figure beside its reference measured in the same run:
   offline checks  synth and policy check (before: tsx and the engine's ts-node pack; after: the
                   compiled tools, pack in process) of stage dev and of 1, 4 and 16 generated stages
                   in one process; reference: plain node loading @pulumi/pulumi and @pulumi/aws
-  ETL             etl/spotify_etl/bench.py at 100k and 1M tracks; reference: the DuckDB version
+  ETL             etl/spotify_etl/bench.py at 100k and 1M tracks, with the floor any run pays (its
+                  first Arrow round trip and its table write) and its JIT and GC CPU; reference:
+                  the DuckDB version
   query scan cost bytes Athena would scan for every query the dashboard runs, from the Parquet
                   footers of the largest ETL run's output (athena_sql.scan_cost); references: the
                   same input as raw CSV and as one unpartitioned Parquet table

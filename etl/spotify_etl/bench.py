@@ -3,8 +3,8 @@
     python -m spotify_etl.bench --tracks 100000 --workdir /tmp/spotify-bench
 
 Generates (or reuses) a seeded staging set with defects, then runs, one after the other and
-each in a fresh child process: the Spark job (`run_pipeline`, local Spark) and the
-single-node DuckDB reference (`bench_reference`: the same validation, dedupe, join and
+each in a fresh child process: the Spark job (`run_pipeline`, local Spark), the floor (what
+any run of the job pays, `child_floor`) and the single-node DuckDB reference (`bench_reference`: the same validation, dedupe, join and
 writes in DuckDB SQL). For each it prints the wall time and the peak memory, and the ratio
 of the two times.
 
@@ -14,7 +14,14 @@ SparkSession before it, which a Glue job pays before the script runs; ``referenc
 is the whole reference from connecting to DuckDB to its last file written. The ratio is
 ``etl_seconds / reference_seconds``; ``etl_process_ratio`` also counts the session start.
 
-CPU: ``etl_cpu_seconds`` and ``reference_cpu_seconds`` are the user + system seconds of the
+Floor: ``floor_arrow_seconds`` is the first Python Arrow round trip of a fresh session and
+``floor_write_seconds`` writing the job's own table again, both in a fresh JVM; the job pays
+both on every run before it has parsed, validated, joined or counted anything, so
+``floor_ratio``, their sum over ``reference_seconds``, is a ratio the job cannot go below.
+
+CPU: ``etl_jit_cpu_seconds`` and ``etl_gc_cpu_seconds`` are the CPU seconds of the JVM's JIT
+compiler and garbage collector threads during the timed part (part of ``etl_cpu_seconds``).
+``etl_cpu_seconds`` and ``reference_cpu_seconds`` are the user + system seconds of the
 child's process tree over exactly the timed part (read from /proc before and after it), and
 ``cpu_ratio`` their ratio: less moved than wall time by other work on a shared machine.
 
@@ -37,7 +44,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,19 +72,24 @@ def _process_table() -> dict[int, tuple[int, int, float]]:
     return table
 
 
-def _tree(root: int) -> list[tuple[int, int, float]]:
-    """The `_process_table` rows of ``root`` and all its descendants."""
-    table = _process_table()
+def _descendants(root: int, table: dict[int, tuple[int, int, float]]) -> list[int]:
+    """``root`` and every process below it in ``table`` (`_process_table`)."""
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in table.items():
         children.setdefault(parent, []).append(pid)
-    rows, pending = [], [root]
+    found, pending = [], [root]
     while pending:
         pid = pending.pop()
         if pid in table:
-            rows.append(table[pid])
+            found.append(pid)
         pending.extend(children.get(pid, ()))
-    return rows
+    return found
+
+
+def _tree(root: int) -> list[tuple[int, int, float]]:
+    """The `_process_table` rows of ``root`` and all its descendants."""
+    table = _process_table()
+    return [table[pid] for pid in _descendants(root, table)]
 
 
 def tree_rss(root: int) -> int:
@@ -90,6 +102,38 @@ def tree_cpu_seconds(root: int) -> float:
     of two readings is the tree's CPU in between, processes started and reaped in between
     included (a reaped process's time moves into its parent's children's time)."""
     return sum(cpu for _, _, cpu in _tree(root))
+
+
+JVM_THREAD_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("jit", ("C1 CompilerThre", "C2 CompilerThre")),
+    ("gc", ("GC Thread", "G1 ")),
+)
+"""HotSpot's thread names (as /proc shows them, cut to 15 characters) of its JIT compilers and
+its garbage collector: CPU they use is the engine's, not the job's."""
+
+
+def jvm_thread_cpu_seconds(root: int) -> dict[str, float]:
+    """CPU seconds used so far by the JIT compiler and the garbage collector threads of every
+    JVM under ``root`` (`JVM_THREAD_KINDS`)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys((kind for kind, _ in JVM_THREAD_KINDS), 0.0)
+    for pid in _descendants(root, _process_table()):
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{pid}/task/{thread}/comm", encoding="ascii", errors="replace") as handle:
+                    name = handle.read().strip()
+                with open(f"/proc/{pid}/task/{thread}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            for kind, prefixes in JVM_THREAD_KINDS:
+                if name.startswith(prefixes):
+                    totals[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return totals
 
 
 def run_child(argv: list[str], interval: float = 0.05) -> tuple[dict[str, Any], int]:
@@ -123,15 +167,18 @@ def child_etl(staging: Path, out: Path, cores: int, driver_memory: str) -> dict[
     spark = local_session("spotify-etl-bench", cores=cores, driver_memory=driver_memory)
     spark.range(1).count()  # the session is lazy: make sure the JVM and executor are up
     session_seconds = time.monotonic() - started
-    started, cpu_before = time.monotonic(), tree_cpu_seconds(os.getpid())
+    started, cpu_before, engine_before = time.monotonic(), tree_cpu_seconds(os.getpid()), jvm_thread_cpu_seconds(os.getpid())
     summary = run_pipeline(spark, str(staging), str(out))
     seconds, cpu_seconds = time.monotonic() - started, tree_cpu_seconds(os.getpid()) - cpu_before
+    engine = {kind: round(used - engine_before[kind], 2) for kind, used in jvm_thread_cpu_seconds(os.getpid()).items()}
     spark.stop()
     assert summary.output is not None
     return {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
         "session_seconds": round(session_seconds, 2),
+        "jit_cpu_seconds": engine["jit"],
+        "gc_cpu_seconds": engine["gc"],
         "input_records": summary.input_records,
         "sources": {
             name: {"input": c.input_records, "accepted": c.accepted, "rejected": c.rejected_total}
@@ -144,6 +191,35 @@ def child_etl(staging: Path, out: Path, cores: int, driver_memory: str) -> dict[
     }
 
 
+def _identity(batches: Iterable[Any]) -> Iterable[Any]:
+    yield from batches
+
+
+def child_floor(table: Path, scratch: Path, cores: int, driver_memory: str) -> dict[str, Any]:
+    """In the child: two things any run of the job pays, timed in a fresh JVM and session like
+    the job's (the session start not counted): the first Python Arrow round trip (an identity
+    ``mapInArrow`` over two rows: starting the Python workers and Arrow on both sides), and
+    writing the job's own table again (the ETL run's output, read into memory first, then
+    distributed and written exactly as the job does). Neither parses, validates, joins or counts."""
+    from spotify_etl.contract import load_contract  # noqa: PLC0415 - keep --help free of the JVM
+    from spotify_etl.session import local_session  # noqa: PLC0415
+    from spotify_etl.write import distribute, write_warehouse  # noqa: PLC0415
+
+    spark = local_session("spotify-etl-bench-floor", cores=cores, driver_memory=driver_memory)
+    spark.range(1).count()
+    started = time.monotonic()
+    spark.range(2).mapInArrow(_identity, "id long").write.format("noop").mode("overwrite").save()
+    arrow_seconds = time.monotonic() - started
+    key = load_contract().partition_keys[0].name
+    # In memory before the clock starts, as the job writes from its checkpoint, not from Parquet.
+    rows = spark.read.parquet(str(table)).localCheckpoint(eager=True)
+    started = time.monotonic()
+    write_warehouse(distribute(rows, key), str(scratch), key, ("track_id", "album_id"))
+    write_seconds = time.monotonic() - started
+    spark.stop()
+    return {"arrow_seconds": round(arrow_seconds, 2), "write_seconds": round(write_seconds, 2)}
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options of the benchmark."""
     parser = argparse.ArgumentParser(prog="python -m spotify_etl.bench", description=__doc__.split("\n\n")[0])
@@ -153,7 +229,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cores", type=int, default=2, help="local Spark cores and DuckDB threads")
     parser.add_argument("--driver-memory", default="4g", help="local Spark driver memory")
     parser.add_argument("--skip-reference", action="store_true", help="run only the Spark job")
-    parser.add_argument("--child", choices=("etl", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("etl", "floor", "reference"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -173,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     staging = _staging(args)
     if args.child == "etl":
         print(json.dumps(child_etl(staging, args.workdir / f"out-{args.tracks}-etl", args.cores, args.driver_memory)))
+        return 0
+    if args.child == "floor":
+        etl_out = args.workdir / f"out-{args.tracks}-etl"
+        print(json.dumps(child_floor(etl_out / "warehouse" / "tracks", etl_out / "floor-table", args.cores, args.driver_memory)))
         return 0
     if args.child == "reference":
         from spotify_etl.bench_reference import run_reference  # noqa: PLC0415
@@ -205,9 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "etl_seconds": etl["seconds"],
         "etl_session_seconds": etl["session_seconds"],
         "etl_cpu_seconds": etl["cpu_seconds"],
+        "etl_jit_cpu_seconds": etl["jit_cpu_seconds"],
+        "etl_gc_cpu_seconds": etl["gc_cpu_seconds"],
         "etl_peak_rss_mib": round(etl_peak / 2**20),
         "input_records_per_second": round(etl["input_records"] / etl["seconds"]),
     }
+    logging.info("timing what any run of the Spark job pays (first Arrow round trip, the table write)")
+    floor, _ = run_child(["--child", "floor", "--driver-memory", args.driver_memory, *common])
+    figures |= {"floor_arrow_seconds": floor["arrow_seconds"], "floor_write_seconds": floor["write_seconds"]}
     if not args.skip_reference:
         logging.info("running the DuckDB reference")
         reference, reference_peak = run_child(["--child", "reference", *common])
@@ -218,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpu_ratio": round(etl["cpu_seconds"] / reference["cpu_seconds"], 2),
             "ratio": round(etl["seconds"] / reference["seconds"], 2),
             "etl_process_ratio": round((etl["seconds"] + etl["session_seconds"]) / reference["seconds"], 2),
+            "floor_ratio": round((floor["arrow_seconds"] + floor["write_seconds"]) / reference["seconds"], 2),
             "reference_output_rows": reference["output_rows"],
         }
         for name, counts in etl["sources"].items():

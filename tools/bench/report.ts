@@ -38,6 +38,13 @@ export interface EtlFigures {
     etl_seconds: number;
     etl_session_seconds: number;
     etl_peak_rss_mib: number;
+    /** User + system seconds of the ETL's process tree over its timed part, and the part of them the JVM's JIT compiler and garbage collector threads used. */
+    etl_cpu_seconds: number;
+    etl_jit_cpu_seconds: number;
+    etl_gc_cpu_seconds: number;
+    /** A subset of the job's work in a fresh JVM: its first Python Arrow round trip, and writing its own table again from memory. */
+    floor_arrow_seconds: number;
+    floor_write_seconds: number;
     reference_seconds: number;
     reference_peak_rss_mib: number;
     csv_bytes: number;
@@ -52,6 +59,11 @@ const ETL_NUMBERS = [
     "etl_seconds",
     "etl_session_seconds",
     "etl_peak_rss_mib",
+    "etl_cpu_seconds",
+    "etl_jit_cpu_seconds",
+    "etl_gc_cpu_seconds",
+    "floor_arrow_seconds",
+    "floor_write_seconds",
     "reference_seconds",
     "reference_peak_rss_mib",
     "csv_bytes",
@@ -188,6 +200,41 @@ export function renderEtl(runs: EtlFigures[], command: string): string {
             ],
             ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
             rows,
+        ),
+        "",
+        "**What any run of the job pays, and where its CPU goes.** The floor is a subset of the job's work, timed in a fresh JVM and session like the job's " +
+            "(`child_floor` in etl/spotify_etl/bench.py, same command): the first Python Arrow round trip (starting the Python workers and Arrow on both sides), " +
+            "then writing the job's own table again from memory, distributed and written as the job writes it. The job does all of it and more, so floor / reference " +
+            "is a ratio it cannot go below. CPU is the ETL's user + system seconds over its timed part; JIT and GC are the part its JVM's compiler and garbage collector threads used.",
+        "",
+        table(
+            [
+                "tracks",
+                "first Arrow round trip s",
+                "table write s",
+                "floor s",
+                "floor / reference",
+                "ETL CPU s",
+                "JIT CPU s",
+                "GC CPU s",
+                "(JIT + GC) / ETL CPU",
+            ],
+            ["r", "r", "r", "r", "r", "r", "r", "r", "r"],
+            runs.map((run) => {
+                const floor = run.floor_arrow_seconds + run.floor_write_seconds;
+                const engine = run.etl_jit_cpu_seconds + run.etl_gc_cpu_seconds;
+                return [
+                    count(run.tracks),
+                    seconds(run.floor_arrow_seconds),
+                    seconds(run.floor_write_seconds),
+                    seconds(floor),
+                    ratio(floor, run.reference_seconds),
+                    seconds(run.etl_cpu_seconds),
+                    seconds(run.etl_jit_cpu_seconds),
+                    seconds(run.etl_gc_cpu_seconds),
+                    ratio(engine, run.etl_cpu_seconds),
+                ];
+            }),
         ),
     ].join("\n");
 }
