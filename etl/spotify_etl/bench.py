@@ -54,6 +54,16 @@ def tree_bytes(root: Path, suffix: str) -> int:
     return sum(path.stat().st_size for path in root.rglob(f"*{suffix}") if path.is_file())
 
 
+def _stat_fields(path: str) -> list[str] | None:
+    """The fields of a /proc ``stat`` file after the command name (field 3 of proc(5) first),
+    or None when the process or thread is gone."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _process_table() -> dict[int, tuple[int, int, float]]:
     """pid -> (parent pid, RSS bytes, CPU seconds) for every process we can read; the CPU
     seconds are user + system time of the process and of its children it has waited for."""
@@ -61,12 +71,8 @@ def _process_table() -> dict[int, tuple[int, int, float]]:
     tick = os.sysconf("SC_CLK_TCK")
     table: dict[int, tuple[int, int, float]] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
+        fields = _stat_fields(f"/proc/{entry}/stat") if entry.isdigit() else None
+        if fields is None:
             continue
         table[int(entry)] = (int(fields[1]), int(fields[21]) * page, sum(int(value) for value in fields[11:15]) / tick)
     return table
@@ -126,9 +132,10 @@ def jvm_thread_cpu_seconds(root: int) -> dict[str, float]:
             try:
                 with open(f"/proc/{pid}/task/{thread}/comm", encoding="ascii", errors="replace") as handle:
                     name = handle.read().strip()
-                with open(f"/proc/{pid}/task/{thread}/stat", encoding="ascii", errors="replace") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
             except OSError:
+                continue
+            fields = _stat_fields(f"/proc/{pid}/task/{thread}/stat")
+            if fields is None:
                 continue
             for kind, prefixes in JVM_THREAD_KINDS:
                 if name.startswith(prefixes):

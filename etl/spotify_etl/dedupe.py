@@ -9,8 +9,8 @@ Every other row with that key is rejected with reason ``duplicate``: counted, ne
 Rows already rejected by validation take no part, so a bad row can never shadow a good one.
 
 The window is partitioned by the key alone (valid rows ordered first), so when the rows
-already arrive hash-partitioned by the key (`pipeline.classify` distributes them so, to
-validate in parallel), ranking them needs no further shuffle.
+already arrive hash-partitioned by the key (`pipeline.classify` distributes them so, once,
+right after reading), ranking them needs no further shuffle.
 """
 
 from __future__ import annotations
