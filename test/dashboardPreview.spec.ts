@@ -1,11 +1,10 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { Dashboard, GRID_COLUMNS, loadDashboard, Visual } from "../infra/dashboards/definition";
-import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import { openRenderedPage, VIEWPORT, withChromium } from "../tools/dashboard/browser";
 import { buildPreview, PREVIEW_FILES } from "../tools/dashboard/preview";
 
@@ -49,7 +48,7 @@ describe("local dashboard preview (npm run local -- dashboard)", () => {
         // runs reuse both and take seconds.
         this.timeout(20 * 60_000);
         outDir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboard-preview-"));
-        const run = spawnSync("bash", [path.join(REPO_ROOT, "tools", "local.sh"), "dashboard", "--out", outDir], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = npmRun("local", ["dashboard", "--out", outDir]);
         assert.strictEqual(run.status, 0, `npm run local -- dashboard failed (${run.status ?? run.signal}):\n${run.stderr}`);
 
         drawn = await withChromium(async (context) => {

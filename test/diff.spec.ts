@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import { diffManifests, diffStage, ResourceChange, StackDiff } from "../tools/diff/manifestDiff";
 import { renderMarkdown, renderText } from "../tools/diff/render";
 import { REPLACEMENT_RULES, replacementTriggers } from "../tools/diff/replacements";
@@ -14,8 +14,6 @@ import type { Manifest, ManifestResource } from "../tools/synth/manifest";
 import { synthesizeStage } from "../tools/synth/stage";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { stageManifests } from "./support/synth";
-
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 
 function clone<T>(value: T): T {
     return JSON.parse(JSON.stringify(value)) as T;
@@ -366,19 +364,14 @@ describe("reviewer diff", () => {
                     config: { ...readStageConfigFile("dev"), "spotify:logRetentionDays": "60" },
                     outDir: path.join(root, "head"),
                 });
-                const run = spawnSync(
-                    TSX,
-                    [
-                        "tools/diff.ts",
-                        path.join(root, "base"),
-                        path.join(root, "head"),
-                        "--json",
-                        path.join(root, "diff.json"),
-                        "--out",
-                        path.join(root, "diff.md"),
-                    ],
-                    { cwd: REPO_ROOT, encoding: "utf8" },
-                );
+                const run = npmRun("diff", [
+                    path.join(root, "base"),
+                    path.join(root, "head"),
+                    "--json",
+                    path.join(root, "diff.json"),
+                    "--out",
+                    path.join(root, "diff.md"),
+                ]);
                 assert.strictEqual(run.status, 0, run.stderr);
                 assert.match(run.stdout, /dev-etl: 4 to update/);
                 assert.match(run.stdout, /retentionInDays: 14 → 60/);
@@ -393,15 +386,15 @@ describe("reviewer diff", () => {
         });
 
         it("diffs a stage against a git ref in one command, and rejects a ref that does not exist", () => {
-            const run = spawnSync(TSX, ["tools/diff.ts", "dev", "--base", "HEAD", "--markdown"], { cwd: REPO_ROOT, encoding: "utf8" });
+            const run = npmRun("diff", ["dev", "--base", "HEAD", "--markdown"]);
             assert.strictEqual(run.status, 0, run.stderr);
             assert.match(run.stdout, /^### Stage `dev`: /m);
             assert.match(run.stdout, /\| 1 \| `dev-network` \|[\s\S]*\| 2 \| `dev-storage` \|[\s\S]*\| 5 \| `dev-dashboards` \|/);
             assert.match(run.stderr, /base dependencies: /);
-            const missing = spawnSync(TSX, ["tools/diff.ts", "dev", "--base", "no-such-ref-anywhere"], { cwd: REPO_ROOT, encoding: "utf8" });
+            const missing = npmRun("diff", ["dev", "--base", "no-such-ref-anywhere"]);
             assert.strictEqual(missing.status, 2);
             assert.match(missing.stderr, /--base no-such-ref-anywhere: not a commit/);
-            const unknown = spawnSync(TSX, ["tools/diff.ts", "dev", "--nope"], { cwd: REPO_ROOT, encoding: "utf8" });
+            const unknown = npmRun("diff", ["dev", "--nope"]);
             assert.strictEqual(unknown.status, 2);
             assert.match(unknown.stderr, /Unknown option '--nope'/);
         });

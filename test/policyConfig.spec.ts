@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseStageConfig } from "../infra/config";
 import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import { parsePolicyConfig, reconcilePolicyConfig } from "../policies/driver/packConfig";
 import { sharedCheck } from "../policies/tests/support/harness";
 import { stagePackConfig } from "../tools/policy/stageSettings";
@@ -118,10 +118,7 @@ describe("policy config derived from the stage files", function () {
 
     it("npm run policy -- <stage> --write-pack-config FILE writes what the check derives", async () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-config-")), "prod.json");
-        const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", "prod", "--write-pack-config", file], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-        });
+        const result = npmRun("policy", ["prod", "--write-pack-config", file]);
         assert.strictEqual(result.status, 0, result.stderr);
         const { file: derived } = await reconciled("prod");
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(file, "utf8")), derived);

@@ -1,11 +1,11 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { builtinModules } from "module";
 import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import type { PolicyReport } from "../policies/driver/report";
 import { TAGGABLE_TYPES } from "../policies/rules/tags";
 import { sharedCheck, violations } from "../policies/tests/support/harness";
@@ -490,12 +490,7 @@ describe("policies: the program", function () {
     describe("npm run policy", () => {
         const run = (...args: string[]) => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "policy-out-"));
-            // The pack as its own process: under tsx an in-process pack would load the SDK from
-            // policies/node_modules beside the repository's, which the synthesis loads.
-            const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/policy.ts", ...args, "--launcher", "tsx", "--out", out], {
-                cwd: REPO_ROOT,
-                encoding: "utf8",
-            });
+            const result = npmRun("policy", [...args, "--out", out]);
             return { ...result, out };
         };
 

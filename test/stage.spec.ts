@@ -1,14 +1,13 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import { LAYERS } from "../policies/conventions/stacks";
 import { checkStage, existingStacks, listStacksCommand, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../tools/stage";
 import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stageConfig";
 
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `out/policy-config/${stage}.json`];
 const ALL_STACKS = (stage: string) => JSON.stringify(LAYERS.map((layer) => ({ name: `${stage}-${layer}`, current: false })));
 
@@ -58,11 +57,7 @@ describe("stage driver", () => {
     /** npm run stage -- <args>, with the fake pulumi first on PATH. */
     function stage(args: string[], env: Record<string, string> = {}): Run {
         fs.rmSync(log, { force: true });
-        const result = spawnSync(TSX, ["tools/stage.ts", ...args], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-            env: { ...process.env, PATH: `${fakeDir}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, ...env },
-        });
+        const result = npmRun("stage", args, { PATH: `${fakeDir}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, ...env });
         const calls = fs.existsSync(log)
             ? fs
                   .readFileSync(log, "utf8")

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,6 +7,7 @@ import { parseStageConfig } from "../infra/config";
 import { AWS_REGIONS } from "../infra/awsRegions";
 import { cronProblem } from "../infra/eventbridgeCron";
 import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
 import { readStageConfigFile } from "../tools/synth/stageConfig";
 import { synthesizeStage } from "../tools/synth/stage";
 import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
@@ -446,14 +446,7 @@ describe("synthesis with a Pulumi organization set", () => {
 
 describe("npm run synth arguments", () => {
     function synth(...args: string[]): { status: number | null; stderr: string } {
-        const result = spawnSync(
-            process.execPath,
-            [require.resolve("tsx/cli"), path.join(REPO_ROOT, "tools", "synth.ts"), ...args, "--out", fs.mkdtempSync(path.join(os.tmpdir(), "synth-args-"))],
-            {
-                cwd: REPO_ROOT,
-                encoding: "utf8",
-            },
-        );
+        const result = npmRun("synth", [...args, "--out", fs.mkdtempSync(path.join(os.tmpdir(), "synth-args-"))]);
         return { status: result.status, stderr: result.stderr };
     }
 

@@ -68,7 +68,7 @@ describe("workflows", () => {
             assert.deepStrictEqual(workflow.permissions, { contents: "read" }, `${file}: top-level permissions`);
             for (const [name, job] of Object.entries(workflow.jobs)) {
                 const usesAws = (job.steps ?? []).some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-                const comments = (job.steps ?? []).some((step) => step.run?.includes("tools/prComment.ts") && step.run.includes("--post"));
+                const comments = (job.steps ?? []).some((step) => step.run?.includes("npm run pr-comment --") && step.run.includes("--post"));
                 const expected = { contents: "read", ...(usesAws ? { "id-token": "write" } : {}), ...(comments ? { "pull-requests": "write" } : {}) };
                 if (!usesAws && !comments) assert.strictEqual(job.permissions, undefined, `${file} ${name}: needs no extra permission`);
                 else assert.deepStrictEqual(job.permissions, expected, `${file} ${name}`);

@@ -85,7 +85,6 @@ async function offlineChecks(runs: number): Promise<string> {
         const stages = generatedStageNames(Math.max(...STAGE_COUNTS));
         writeGeneratedStages(root, stages);
         const node = (...argv: string[]): Command => ({ argv: [process.execPath, ...argv], cwd: root });
-        const tsx = path.join("node_modules", ".bin", "tsx");
         const row = async (what: string, shown: string, command: Command): Promise<OfflineRow> => ({
             what,
             command: shown,
@@ -96,22 +95,22 @@ async function offlineChecks(runs: number): Promise<string> {
         const synthBefore = await row(
             "synth dev, before (tsx)",
             "tsx tools/synth.ts dev --quiet",
-            node(tsx, "tools/synth.ts", "dev", "--quiet", "--out", "out/tsx"),
+            node("tools/compiled.js", "--source", "synth", "dev", "--quiet", "--out", "out/tsx"),
         );
         const synthAfter = await row(
             "synth dev, after (compiled)",
             "npm run synth -- dev --quiet",
-            node("build/tools/synth.js", "dev", "--quiet", "--out", "out/compiled"),
+            node("tools/compiled.js", "synth", "dev", "--quiet", "--out", "out/compiled"),
         );
         const policyBefore = await row(
             "synth + policy check dev, before (tsx, pack by ts-node as the engine starts it)",
             "tsx tools/policy.ts dev --launcher engine",
-            node(tsx, "tools/policy.ts", "dev", "--launcher", "engine"),
+            node("tools/compiled.js", "--source", "policy", "dev", "--launcher", "engine"),
         );
         const policyAfter = await row(
             "synth + policy check dev, after (compiled, pack in process)",
             "npm run policy -- dev",
-            node("build/tools/policy.js", "dev"),
+            node("tools/compiled.js", "policy", "dev"),
         );
         const growth: OfflineRow[] = [];
         for (const stageCount of STAGE_COUNTS) {
@@ -121,21 +120,21 @@ async function offlineChecks(runs: number): Promise<string> {
                 await row(
                     `synth of ${stageCount} generated stage(s), one process`,
                     `npm run synth -- ${shown} --quiet`,
-                    node("build/tools/synth.js", ...selected, "--quiet", "--out", "out/generated"),
+                    node("tools/compiled.js", "synth", ...selected, "--quiet", "--out", "out/generated"),
                 ),
             );
             growth.push(
                 await row(
                     `synth + policy check of ${stageCount} generated stage(s), one process`,
                     `npm run policy -- ${shown}`,
-                    node("build/tools/policy.js", ...selected),
+                    node("tools/compiled.js", "policy", ...selected),
                 ),
             );
         }
 
         for (const stage of IDENTITY_STAGES.filter((stage) => stage !== "dev")) {
-            execFileSync(process.execPath, [tsx, "tools/synth.ts", stage, "--quiet", "--out", "out/tsx"], { cwd: root, stdio: "ignore" });
-            execFileSync(process.execPath, ["build/tools/synth.js", stage, "--quiet", "--out", "out/compiled"], { cwd: root, stdio: "ignore" });
+            execFileSync(process.execPath, ["tools/compiled.js", "--source", "synth", stage, "--quiet", "--out", "out/tsx"], { cwd: root, stdio: "ignore" });
+            execFileSync(process.execPath, ["tools/compiled.js", "synth", stage, "--quiet", "--out", "out/compiled"], { cwd: root, stdio: "ignore" });
         }
         const differing = IDENTITY_STAGES.filter(
             (stage) => differingFiles(path.join(root, "out", "tsx", stage), path.join(root, "out", "compiled", stage)).length > 0,
@@ -270,8 +269,9 @@ function commit(): string {
     return dirty ? `${head} with uncommitted changes` : head;
 }
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
+        args: argv,
         options: {
             quick: { type: "boolean", default: false },
             out: { type: "string", default: path.join(REPO_ROOT, "BENCHMARKS.md") },
@@ -281,7 +281,7 @@ async function main(): Promise<void> {
     });
     if (values.help) {
         console.log(HELP);
-        return;
+        return 0;
     }
     const quick = values.quick;
     const cpus = os.cpus();
@@ -303,9 +303,5 @@ async function main(): Promise<void> {
     const history = keptHistory(fs.readFileSync(path.join(REPO_ROOT, "BENCHMARKS.md"), "utf8"));
     fs.writeFileSync(path.resolve(values.out), renderDocument([header, ...sections, ...(history === "" ? [] : [history])]));
     console.log(`bench: wrote ${path.relative(process.cwd(), path.resolve(values.out))} in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+    return 0;
 }
-
-main().catch((error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-});

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Runs a command-line tool compiled to build/ (tsconfig.build.json) with plain node:
-//   node tools/compiled.js <tool> [arguments]     e.g. node tools/compiled.js synth dev
-//   node tools/compiled.js --build                 npm run build (and npm ci, through "prepare")
+// The one way a command-line tool runs: it loads tools/<tool> and calls the main(argv) it exports.
+//   node tools/compiled.js <tool> [arguments]           e.g. node tools/compiled.js synth dev
+//   node tools/compiled.js --source <tool> [arguments]  the TypeScript itself, under tsx (a tree with no build/)
+//   node tools/compiled.js --build                       npm run build (and npm ci, through "prepare")
+// Tools run nothing when imported: a `require.main === module` guard never passes for a module
+// loaded from here, and a tool that exits 0 having done nothing is the worst kind of defect. So a
+// tool exports main(argv) returning its exit status, and a module without one is refused.
 // Plain JavaScript on purpose: it must start without tsx or a build, because it is what decides
 // whether to build. Under tsx a tool costs about twice the CPU of the compiled one (BENCHMARKS.md).
 // When the build is missing or older than a source file it compiles first (`npm run build`, a few
@@ -78,17 +82,45 @@ function fail(message) {
     process.exit(2);
 }
 
-function main() {
-    const tool = process.argv[2];
-    if (tool === "--build") return build("npm run build");
-    if (tool === undefined || !/^[A-Za-z]+$/.test(tool) || !fs.existsSync(path.join(ROOT, "tools", `${tool}.ts`))) {
-        fail(`usage: node tools/compiled.js <tool> [arguments], where tools/<tool>.ts exists; got ${tool === undefined ? "no tool" : JSON.stringify(tool)}`);
+/** Loads the tool, compiled or from source, and runs its main(argv) to the exit status it returns. */
+function run(tool, fromSource, argv) {
+    let loaded;
+    if (fromSource) {
+        require("tsx/cjs");
+        loaded = require(path.join(ROOT, "tools", `${tool}.ts`));
+    } else {
+        const reason = staleness();
+        if (reason !== undefined) build(reason);
+        loaded = require(path.join(BUILD, "tools", `${tool}.js`));
     }
-    const reason = staleness();
-    if (reason !== undefined) build(reason);
-    // The tool parses process.argv.slice(2), as when it is run directly.
-    process.argv.splice(2, 1);
-    require(path.join(BUILD, "tools", `${tool}.js`));
+    if (typeof loaded.main !== "function") fail(`tools/${tool}.ts exports no main(argv): there is nothing to run`);
+    Promise.resolve()
+        .then(() => loaded.main(argv))
+        .then(
+            (status) => {
+                if (!Number.isInteger(status)) fail(`tools/${tool}.ts: main returned ${String(status)}, not an exit status`);
+                // process.exit, not exitCode: an in-process policy pack's server cannot be stopped and would keep the
+                // process alive (stdout and stderr are synchronous for files and pipes on Linux: nothing is lost).
+                process.exit(status);
+            },
+            (error) => {
+                process.stderr.write(`${tool}: ${error instanceof Error ? error.message : String(error)}\n`);
+                process.exit(1);
+            },
+        );
+}
+
+function main() {
+    const args = process.argv.slice(2);
+    if (args[0] === "--build") return build("npm run build");
+    const fromSource = args[0] === "--source";
+    const tool = fromSource ? args[1] : args[0];
+    if (tool === undefined || !/^[A-Za-z]+$/.test(tool) || !fs.existsSync(path.join(ROOT, "tools", `${tool}.ts`))) {
+        fail(
+            `usage: node tools/compiled.js [--source] <tool> [arguments], where tools/<tool>.ts exists; got ${tool === undefined ? "no tool" : JSON.stringify(tool)}`,
+        );
+    }
+    run(tool, fromSource, args.slice(fromSource ? 2 : 1));
 }
 
 main();

@@ -40,28 +40,23 @@ export function withRenderedTable(readme: string): string {
     return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
 }
 
-function main(): void {
-    const { values } = parseArgs({ options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+export function main(argv: string[]): number {
+    const { values } = parseArgs({
+        args: argv,
+        options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    });
     if (values.help) {
         console.log(HELP);
-        return;
+        return 0;
     }
     const readme = fs.readFileSync(README, "utf8");
     const rendered = withRenderedTable(readme);
     if (values.check) {
         if (rendered !== readme) throw new Error("README.md's stage config reference differs from infra/config.ts: run npm run docs:config");
         console.log("README.md's stage config reference matches infra/config.ts.");
-        return;
+        return 0;
     }
     fs.writeFileSync(README, rendered);
     console.log("README.md: stage config reference rendered from infra/config.ts.");
-}
-
-if (require.main === module) {
-    try {
-        main();
-    } catch (error) {
-        console.error(`docs:config: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-    }
+    return 0;
 }

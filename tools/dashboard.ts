@@ -23,8 +23,9 @@ ${PREVIEW_FILES.queries} (each visual's Athena SQL) and ${PREVIEW_FILES.data} (e
   --no-screenshot    write the page only (no Chromium needed)
   -h, --help         show this help`;
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
+        args: argv,
         allowPositionals: true,
         options: {
             warehouse: { type: "string", default: DEFAULT_WAREHOUSE },
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     });
     if (values.help) {
         console.log(HELP);
-        return;
+        return 0;
     }
     if (positionals.length > 0) throw new Error(`unexpected argument ${positionals.join(" ")}\n\n${HELP}`);
     const started = process.hrtime.bigint();
@@ -50,9 +51,5 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const empty = [...preview.rows].filter(([, rows]) => rows === 0).map(([visualId]) => visualId);
     console.error(`dashboard: previewed ${preview.rows.size} visuals in ${seconds.toFixed(1)}s${empty.length > 0 ? `; no data for ${empty.join(", ")}` : ""}`);
+    return 0;
 }
-
-main().catch((error: unknown) => {
-    console.error(`dashboard: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-});

@@ -90,10 +90,11 @@ export function diffAgainstRef(
     }
 }
 
-function main(): number {
+export function main(argv: string[]): number {
     let parsed;
     try {
         parsed = parseArgs({
+            args: argv,
             allowPositionals: true,
             options: {
                 base: { type: "string" },
@@ -159,8 +160,4 @@ function describeDependencies(source: string | undefined): string {
         default:
             return "unknown";
     }
-}
-
-if (require.main === module) {
-    process.exitCode = main();
 }

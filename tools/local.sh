@@ -36,7 +36,7 @@ case "$target" in
       echo "local: out/local/warehouse/tracks is missing: running the local ETL on etl/sample first" >&2
       .venv/bin/python -m spotify_etl.local --staging etl/sample --out out/local >&2
     fi
-    exec node_modules/.bin/tsx tools/dashboard.ts "$@"
+    exec node tools/compiled.js dashboard "$@"
     ;;
   -h|--help)
     printf '%s\n%s\n' "$usage" "$targets"

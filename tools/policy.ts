@@ -42,8 +42,18 @@ and resource with their enforcement level, and written to <DIR>/<stage>.json and
 Exit status: 0 when there is no mandatory violation (advisory ones are reported), 1 when there is
 at least one, 2 when the check could not run (bad arguments, synthesis or pack failure).`;
 
-async function main(): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
+    try {
+        return await check(argv);
+    } catch (error) {
+        console.error(`policy: ${error instanceof Error ? error.message : String(error)}`);
+        return 2;
+    }
+}
+
+async function check(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
+        args: argv,
         allowPositionals: true,
         options: {
             fixture: { type: "string" },
@@ -99,13 +109,3 @@ async function main(): Promise<number> {
     }
     return allPassed ? 0 : 1;
 }
-
-// process.exit rather than exitCode: an in-process pack's server cannot be stopped and would keep
-// the process alive (stdout and stderr are synchronous for files and pipes on Linux: nothing is lost).
-main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        console.error(`policy: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(2);
-    },
-);

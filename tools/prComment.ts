@@ -271,7 +271,7 @@ export async function postComment(target: GitHubTarget, body: string): Promise<{
     return { action: "created", id: created.id };
 }
 
-const HELP = `Usage: npx tsx tools/prComment.ts --stages dev,prod [--diff FILE] [--policy DIR] [--preview DIR]
+const HELP = `Usage: npm run pr-comment -- --stages dev,prod [--diff FILE] [--policy DIR] [--preview DIR]
          [--preview-note TEXT] [--jobs name=result,...] [--run-url URL] [--commit SHA] [--out FILE]
          [--post --pr NUMBER]
 
@@ -282,8 +282,9 @@ run policy) and the real previews (DIR/<stage>/summary.json from npm run stage -
 one it created before (found by a hidden marker), using GITHUB_TOKEN, GITHUB_REPOSITORY and
 GITHUB_API_URL from the environment.`;
 
-async function main(): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
+        args: argv,
         options: {
             stages: { type: "string" },
             diff: { type: "string" },
@@ -335,14 +336,4 @@ async function main(): Promise<number> {
     const result = await postComment({ api: process.env.GITHUB_API_URL ?? "https://api.github.com", repository, pullRequest, token }, body);
     console.log(`prComment: ${result.action} comment ${result.id} on ${repository}#${pullRequest} (${body.length} characters)`);
     return 0;
-}
-
-if (require.main === module) {
-    main().then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(`prComment: ${error instanceof Error ? error.message : String(error)}`);
-            process.exitCode = 1;
-        },
-    );
 }

@@ -2,7 +2,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { loadQueryCatalog, QUERIES_DIR, QueryCatalog, WAREHOUSE_TABLE } from "../infra/athena/catalog";
 
-const HELP = `Usage: npx tsx tools/queryCatalog.ts [DIR]
+const HELP = `Usage: node tools/compiled.js queryCatalog [DIR]
 
 Prints the query catalog as the Pulumi program loads it (infra/athena/catalog.ts, the one loader of
 the *.sql files and their *.schema.json declarations) as JSON on stdout: the warehouse table the
@@ -30,22 +30,16 @@ function catalogJson(catalog: QueryCatalog): unknown {
     };
 }
 
-function main(): void {
-    const { values, positionals } = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h", default: false } } });
+export function main(argv: string[]): number {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h", default: false } } });
     if (values.help) {
         console.log(HELP);
-        return;
+        return 0;
     }
     if (positionals.length > 1) {
         throw new Error(`expected at most one folder, got ${positionals.join(" ")}\n\n${HELP}`);
     }
     const catalog = loadQueryCatalog(positionals.length === 1 ? path.resolve(positionals[0]) : QUERIES_DIR);
     process.stdout.write(`${JSON.stringify(catalogJson(catalog), null, 2)}\n`);
-}
-
-try {
-    main();
-} catch (error: unknown) {
-    console.error(`queryCatalog: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    return 0;
 }

@@ -306,7 +306,7 @@ export interface StageReport {
     stacks: StackReport[];
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     let args: ParsedArgs | "help";
     let checked: ReturnType<typeof checkStage>;
     try {
@@ -398,14 +398,4 @@ async function main(argv: readonly string[]): Promise<number> {
         fs.writeFileSync(path.resolve(REPO_ROOT, args.reportDir, "summary.json"), JSON.stringify(stageReport, null, 2) + "\n");
     }
     return firstFailure;
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            console.error(`stage: ${error instanceof Error ? error.message : String(error)}`);
-            process.exitCode = 1;
-        },
-    );
 }

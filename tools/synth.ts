@@ -39,8 +39,9 @@ function stageArgument(given: string): string {
     throw new Error(`"${given}" is not a stage name: 2-12 lowercase letters and digits, starting with a letter.${hint}\n\n${HELP}`);
 }
 
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
+        args: argv,
         allowPositionals: true,
         options: {
             "all-in-one": { type: "boolean", default: false },
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     });
     if (values.help) {
         console.log(HELP);
-        return;
+        return 0;
     }
     if (positionals.length === 0) throw new Error(`expected at least one stage, got none\n\n${HELP}`);
     // Every argument is checked before the first synthesis, so a typo fails at once.
@@ -69,9 +70,5 @@ async function main(): Promise<void> {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         console.log(`Synthesized ${manifests.length} stack(s) of stage ${stage} in ${seconds.toFixed(2)}s (verified under mocks).`);
     }
+    return 0;
 }
-
-main().catch((error: unknown) => {
-    console.error(`synth: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-});

@@ -1,6 +1,6 @@
 """Fixtures for the CloudFormation schema check: manifests from the real synthesis of each stage.
 
-The manifests are synthesized afresh into a temporary directory (``npx tsx tools/synth.ts <stage>
+The manifests are synthesized afresh into a temporary directory (``npm run synth -- <stage>
 --quiet --out <tmp>`` from the repository root), never read from a possibly stale ``out/synth/``.
 Node.js 22 comes from ``tools/node-runtime.sh``: the machine's node when it is new enough (as under
 ``npm test``), otherwise the cached registry build.
@@ -20,7 +20,7 @@ import pytest
 DASHBOARDS_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = DASHBOARDS_DIR.parent
 
-_SYNTH = 'source tools/node-runtime.sh >&2 && exec npx --no-install tsx tools/synth.ts "$@"'
+_SYNTH = 'source tools/node-runtime.sh >&2 && exec node tools/compiled.js synth "$@"'
 
 
 def synthesize(stage: str, out: Path) -> Path:

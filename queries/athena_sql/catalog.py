@@ -25,7 +25,7 @@ REPO_ROOT = QUERIES_DIR.parent
 
 # Node.js 22 from tools/node-runtime.sh (the machine's when new enough, else the cached build);
 # its notice goes to stderr, which only a failure shows.
-_EXPORT = 'source tools/node-runtime.sh >&2 && exec node_modules/.bin/tsx tools/queryCatalog.ts "$@"'
+_EXPORT = 'source tools/node-runtime.sh >&2 && exec node tools/compiled.js queryCatalog "$@"'
 
 Kind = Literal["view", "query"]
 T = TypeVar("T")

@@ -126,8 +126,7 @@ export function synthesizeTree(root: string, stages: readonly string[], outDir: 
     const present: string[] = [];
     for (const stage of stages) {
         if (!fs.existsSync(path.join(root, configFileFor(stage)))) continue;
-        const tsx = path.join(root, "node_modules", ".bin", "tsx");
-        const result = run(tsx, ["tools/synth.ts", stage, "--quiet", "--out", outDir], root);
+        const result = run(process.execPath, [...synthCommand(root), stage, "--quiet", "--out", outDir], root);
         if (result.error !== undefined || result.status !== 0) {
             const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() || result.error?.message || "";
             throw new SideError(`synthesis of stage ${stage} at ${label} failed (exit ${result.status ?? "none"}):\n${output}`);
@@ -135,6 +134,17 @@ export function synthesizeTree(root: string, stages: readonly string[], outDir: 
         present.push(stage);
     }
     return present;
+}
+
+/**
+ * How the tree at `root` runs its own synth from source (it has no build/): through its runner where
+ * that runner has a --source mode, else (a tree older than the runner's main(argv) contract, whose
+ * tools ran themselves when loaded) tools/synth.ts under that tree's tsx.
+ */
+function synthCommand(root: string): string[] {
+    const runner = path.join(root, "tools", "compiled.js");
+    if (fs.existsSync(runner) && fs.readFileSync(runner, "utf8").includes('"--source"')) return [runner, "--source", "synth"];
+    return [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "tools/synth.ts"];
 }
 
 /** The manifests `<root>/<stage>/*.json`, by stack name. */

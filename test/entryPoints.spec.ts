@@ -1,0 +1,79 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
+
+/** Every tool something runs through tools/compiled.js: package.json's scripts, the shell and Python callers. */
+function invokedTools(): string[] {
+    const callers = [
+        "package.json",
+        ...["tools", "queries", "dashboards", "etl"].flatMap((folder) =>
+            (fs.readdirSync(path.join(REPO_ROOT, folder), { recursive: true }) as string[])
+                .filter((file) => /\.(sh|py|ts)$/.test(file) && !file.includes("node_modules"))
+                .map((file) => path.join(folder, file)),
+        ),
+    ];
+    const tools = new Set<string>();
+    for (const caller of callers) {
+        for (const match of fs.readFileSync(path.join(REPO_ROOT, caller), "utf8").matchAll(/compiled\.js"?,? (?:"?--source"?,? )?"?([A-Za-z]+)/g))
+            tools.add(match[1]);
+    }
+    return [...tools].sort();
+}
+const TOOLS = invokedTools();
+
+describe("entry points, run as package.json runs them", function () {
+    this.timeout(5 * 60_000);
+
+    it("npm run stage -- --help and npm run diff -- --help print their usage", () => {
+        for (const [script, usage] of [
+            ["stage", /^Usage: npm run stage -- <preview\|up\|destroy\|refresh> <stage>/],
+            ["diff", /^Usage:\n {2}npm run diff -- <stage>/],
+        ] as const) {
+            const run = npmRun(script, ["--help"]);
+            assert.strictEqual(run.status, 0, run.stderr);
+            assert.match(run.stdout, usage, `npm run ${script} -- --help printed:\n${run.stdout}`);
+        }
+    });
+
+    it("every tool exports main(argv) and runs nothing when it is imported", () => {
+        assert.ok(TOOLS.length >= 9 && TOOLS.includes("stage") && TOOLS.includes("queryCatalog"), `found ${TOOLS.join(", ")}`);
+        for (const tool of TOOLS) {
+            // A fresh process per tool: a tool that ran itself on import would print or exit here.
+            const probe = spawnSync(
+                process.execPath,
+                ["-r", "tsx/cjs", "-e", `const m = require(${JSON.stringify(`./tools/${tool}.ts`)}); console.log(typeof m.main);`],
+                { cwd: REPO_ROOT, encoding: "utf8" },
+            );
+            assert.strictEqual(probe.status, 0, `${tool}: ${probe.stderr}`);
+            assert.strictEqual(probe.stdout, "function\n", `tools/${tool}.ts printed or exported no main: ${probe.stdout}`);
+        }
+    });
+
+    it("the runner refuses a tool without main(argv) instead of exiting 0 having done nothing", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
+        try {
+            fs.mkdirSync(path.join(root, "tools"));
+            fs.copyFileSync(path.join(REPO_ROOT, "tools", "compiled.js"), path.join(root, "tools", "compiled.js"));
+            fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
+            fs.writeFileSync(path.join(root, "tools", "guarded.ts"), 'if (require.main === module) console.log("ran");\nexport const nothing = 0;\n');
+            const run = spawnSync(process.execPath, [path.join(root, "tools", "compiled.js"), "--source", "guarded"], { cwd: root, encoding: "utf8" });
+            assert.strictEqual(run.status, 2, run.stdout + run.stderr);
+            assert.strictEqual(run.stdout, "");
+            assert.match(run.stderr, /tools\/guarded\.ts exports no main\(argv\): there is nothing to run/);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("the runner passes the tool's exit status and arguments through, compiled and from source", () => {
+        for (const mode of [[], ["--source"]]) {
+            const run = spawnSync(process.execPath, ["tools/compiled.js", ...mode, "synth", "no-such-stage-"], { cwd: REPO_ROOT, encoding: "utf8" });
+            assert.strictEqual(run.status, 1, `${mode.join(" ")}: ${run.stderr}`);
+            assert.match(run.stderr, /^synth: "no-such-stage-" is not a stage name/);
+        }
+    });
+});
