@@ -20,7 +20,7 @@ const BUILD = path.join(ROOT, "build");
 /** Written when a build succeeds, with the time the build started (so edits made during it count). */
 const STAMP = path.join(BUILD, ".stamp");
 /** What tsconfig.build.json compiles, and the settings it compiles with. */
-const SOURCE_DIRS = ["infra", "tools", "policies"];
+const SOURCE_DIRS = ["infra", "tools", "engine", "policies"];
 const EXCLUDED_DIRS = [path.join("policies", "tests")];
 const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 
