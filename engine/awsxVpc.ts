@@ -56,7 +56,12 @@ class ConstructedVpc extends pulumi.ComponentResource {
         const specs = (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).filter((spec) => spec.type !== "Unused");
         const vpc = new aws.ec2.Vpc(
             name,
-            { cidrBlock, enableDnsHostnames: inputs.enableDnsHostnames ?? false, enableDnsSupport: inputs.enableDnsSupport ?? true, tags: { ...inputs.tags, Name: name } },
+            {
+                cidrBlock,
+                enableDnsHostnames: inputs.enableDnsHostnames ?? false,
+                enableDnsSupport: inputs.enableDnsSupport ?? true,
+                tags: { ...inputs.tags, Name: name },
+            },
             child,
         );
         const internetGateway = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { ...inputs.tags, Name: name } }, { parent: vpc });
@@ -70,13 +75,23 @@ class ConstructedVpc extends pulumi.ComponentResource {
             const subnetName = `${name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
             const subnet = new aws.ec2.Subnet(
                 subnetName,
-                { vpcId: vpc.id, availabilityZone: zone, cidrBlock: blocks[index], mapPublicIpOnLaunch: spec.type === "Public", tags: { ...inputs.tags, Name: subnetName, SubnetType: spec.type } },
+                {
+                    vpcId: vpc.id,
+                    availabilityZone: zone,
+                    cidrBlock: blocks[index],
+                    mapPublicIpOnLaunch: spec.type === "Public",
+                    tags: { ...inputs.tags, Name: subnetName, SubnetType: spec.type },
+                },
                 { parent: vpc },
             );
             const routeTable = new aws.ec2.RouteTable(subnetName, { vpcId: vpc.id, tags: { ...inputs.tags, Name: subnetName } }, { parent: subnet });
             new aws.ec2.RouteTableAssociation(subnetName, { routeTableId: routeTable.id, subnetId: subnet.id }, { parent: routeTable });
             if (spec.type === "Public") {
-                new aws.ec2.Route(subnetName, { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, { parent: routeTable });
+                new aws.ec2.Route(
+                    subnetName,
+                    { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+                    { parent: routeTable },
+                );
             } else if (spec.type === "Private" && natStrategy !== "None") {
                 throw new Error("the offline awsx:ec2:Vpc does not lay out NAT gateways; the program's VPCs have none (natGateways.strategy None)");
             }
@@ -103,7 +118,12 @@ class ConstructedVpc extends pulumi.ComponentResource {
     readonly outputs: Record<string, unknown>;
 }
 
-export async function constructVpc(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, region: string): Promise<provider.ConstructResult> {
+export async function constructVpc(
+    name: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+    region: string,
+): Promise<provider.ConstructResult> {
     const resolved = await new Promise<VpcInputs>((resolve) => pulumi.output(inputs).apply((value) => resolve(value as VpcInputs)));
     const vpc = new ConstructedVpc(name, resolved, region, options);
     return { urn: vpc.urn, state: vpc.outputs };

@@ -32,7 +32,10 @@ function readRegionOnConfigure(): void {
     grpc.Server.prototype.addService = function (service, implementation: grpc.UntypedServiceImplementation) {
         const configure = implementation.configure as grpc.handleUnaryCall<{ getArgs(): { toJavaScript(): Record<string, unknown> } | undefined }, unknown>;
         if (configure !== undefined) {
-            implementation.configure = (call: grpc.ServerUnaryCall<{ getArgs(): { toJavaScript(): Record<string, unknown> } | undefined }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+            implementation.configure = (
+                call: grpc.ServerUnaryCall<{ getArgs(): { toJavaScript(): Record<string, unknown> } | undefined }, unknown>,
+                callback: grpc.sendUnaryData<unknown>,
+            ) => {
                 const region = call.request.getArgs()?.toJavaScript().region;
                 if (typeof region === "string" && region !== "") configuredRegion = region;
                 configure.call(implementation, call, callback);
@@ -71,7 +74,12 @@ class OfflineProvider implements provider.Provider {
 
     async diff(_id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.DiffResult> {
         const type = typeOf(urn);
-        const paths = changedPaths(olds, withProviderDefaults(type, news));
+        const inputs = withProviderDefaults(type, news);
+        // The engine hands Diff the old state: the old inputs plus what the cloud computed (ids, ARNs),
+        // which the new inputs never carry and which are no change.
+        const computed = new Set(Object.keys(created(urn, inputs).outs).filter((key) => !(key in inputs)));
+        const oldInputs = Object.fromEntries(Object.entries(olds).filter(([key]) => !computed.has(key)));
+        const paths = changedPaths(oldInputs, inputs);
         return { changes: paths.length > 0, replaces: replacementTriggers(type, paths) ?? [] };
     }
 

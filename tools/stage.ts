@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -8,6 +8,10 @@ import { StageConfigError } from "../infra/config";
 import { packConfigPath, stageCheckSettings, writeStagePackConfig } from "./policy/stageSettings";
 import { stageStacks } from "./synth/stage";
 import { readStageConfigFile } from "./synth/stageConfig";
+
+/** Where offline runs keep their stacks (a file backend) and the CLI's home, apart from the user's. */
+const OFFLINE_STATE = "out/engine/state";
+const OFFLINE_HOME = "out/engine/home";
 
 export const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -26,6 +30,11 @@ stage's stacks (pulumi stack ls --json) and skip one that does not exist yet, wi
 layer, which reads its outputs: a new stage previews as "not deployed yet" instead of failing.
 With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<stage>-<layer>.
 
+  --offline             run the real CLI offline: Pulumi CLI 3.276.0 from ops/pulumi-cli/provision.sh
+                        (built from the Go module proxy once, then cached), the offline engine's
+                        language host and providers (engine/bin) first on PATH, a file backend in
+                        ${OFFLINE_STATE} and a passphrase secrets provider (PULUMI_CONFIG_PASSPHRASE,
+                        default "offline"); no cloud account is touched (verified offline only)
   --dry-run             print the pulumi commands instead of running them (stacks assumed to exist)
   --keep-going          run the later stacks even when one fails (exit status: the first failure)
   --save-plan DIR       preview: save each stack's update plan to DIR/<stack>.plan.json
@@ -138,6 +147,7 @@ export interface ParsedArgs {
     stage: string;
     dryRun: boolean;
     keepGoing: boolean;
+    offline: boolean;
     extraArgs: string[];
     savePlanDir?: string;
     planDir?: string;
@@ -158,6 +168,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
             strict: true,
             options: {
                 "dry-run": { type: "boolean", default: false },
+                offline: { type: "boolean", default: false },
                 "keep-going": { type: "boolean", default: false },
                 "save-plan": { type: "string" },
                 plan: { type: "string" },
@@ -204,6 +215,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
         operation: operation as Operation,
         stage,
         dryRun: values["dry-run"],
+        offline: values.offline,
         keepGoing: values["keep-going"],
         extraArgs,
         savePlanDir,
@@ -252,10 +264,35 @@ interface Result {
     stdout: string;
 }
 
+/**
+ * The environment of an offline run: the pinned CLI (provisioned, built once if need be) and the
+ * offline engine's plugins first on PATH, a file backend and a CLI home under out/engine/.
+ */
+export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.ProcessEnv {
+    const provisioned = spawnSync("bash", [path.join(repoRoot, "ops", "pulumi-cli", "provision.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    if (provisioned.status !== 0)
+        throw new Error(`ops/pulumi-cli/provision.sh failed (exit ${provisioned.status ?? provisioned.signal}): see its output above`);
+    const state = path.join(repoRoot, OFFLINE_STATE);
+    const home = path.join(repoRoot, OFFLINE_HOME);
+    for (const directory of [state, home]) fs.mkdirSync(directory, { recursive: true });
+    return {
+        ...process.env,
+        PATH: [path.join(repoRoot, "engine", "bin"), provisioned.stdout.trim(), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+        PULUMI_BACKEND_URL: `file://${state}`,
+        PULUMI_HOME: home,
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "offline",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    };
+}
+
 /** Runs a command with output shown as it comes and also kept (for reports and stack ls). */
-function execute(command: string[], options: { cwd: string; echo: boolean }): Promise<Result> {
+function execute(command: string[], options: { cwd: string; echo: boolean; env?: NodeJS.ProcessEnv }): Promise<Result> {
     return new Promise((resolve) => {
-        const child = spawn(command[0], command.slice(1), { cwd: options.cwd, stdio: ["inherit", "pipe", "pipe"] });
+        const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ["inherit", "pipe", "pipe"] });
         const chunks: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => {
             chunks.push(chunk);
@@ -324,6 +361,8 @@ export async function main(argv: string[]): Promise<number> {
         throw error;
     }
     const { operation, stage } = args;
+    const env = args.offline && !args.dryRun ? offlineEnvironment() : undefined;
+    if (env !== undefined) console.log(`stage: offline: the real Pulumi CLI with the offline engine, state in ${OFFLINE_STATE}`);
     if (runsPolicyPack(operation)) {
         writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
         console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);
@@ -333,7 +372,7 @@ export async function main(argv: string[]): Promise<number> {
         const list = listStacksCommand(checked.organization);
         console.log(`$ ${list.join(" ")}`);
         if (!args.dryRun) {
-            const listed = await execute(list, { cwd: REPO_ROOT, echo: false });
+            const listed = await execute(list, { cwd: REPO_ROOT, echo: false, env });
             if (listed.code !== 0) {
                 console.error(`stage: "${list.join(" ")}" failed with exit code ${listed.code}: log in to the backend first (pulumi login).`);
                 return listed.code;
@@ -373,7 +412,7 @@ export async function main(argv: string[]): Promise<number> {
         for (const command of step.commands) {
             console.log(`$ ${command.join(" ")}`);
             if (args.dryRun) continue;
-            const result = await execute(command, { cwd: REPO_ROOT, echo: true });
+            const result = await execute(command, { cwd: REPO_ROOT, echo: true, env });
             if (command[1] === operation) report.output = result.stdout;
             if (result.code !== 0) {
                 console.error(`stage: "${command.join(" ")}" failed with exit code ${result.code}${args.keepGoing ? "" : "; later stacks were not touched"}.`);
