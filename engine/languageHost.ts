@@ -64,7 +64,7 @@ function sdkEntry(entry: "run" | "run-policy-pack", programDirectory: string): s
 }
 
 function optionsOf(info: language.ProgramInfo | undefined): Record<string, unknown> {
-    return (info?.getOptions()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    return info?.getOptions()?.toJavaScript() ?? {};
 }
 
 class LanguageHost {
@@ -159,7 +159,7 @@ export function main(argv: string[]): Promise<number> {
         installDependencies: host.installDependencies,
         runPlugin: host.runPlugin,
         cancel: host.cancel,
-    } as unknown as grpc.UntypedServiceImplementation);
+    });
     return new Promise((resolve, reject) => {
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => {
             if (error) return reject(error);

@@ -28,6 +28,7 @@ let configuredRegion = "us-east-1";
  * region is read from the request on its way in, before the server's own handler answers it.
  */
 function readRegionOnConfigure(): void {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the server as `this`
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (service, implementation: grpc.UntypedServiceImplementation) {
         const configure = implementation.configure as grpc.handleUnaryCall<{ getArgs(): { toJavaScript(): Record<string, unknown> } | undefined }, unknown>;
@@ -68,11 +69,11 @@ function created(urn: string, inputs: Record<string, unknown>): { id: string; ou
 class OfflineProvider implements provider.Provider {
     constructor(readonly version: string) {}
 
-    async check(urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.CheckResult> {
-        return { inputs: withProviderDefaults(typeOf(urn), news) };
+    check(urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.CheckResult> {
+        return Promise.resolve({ inputs: withProviderDefaults(typeOf(urn), news) });
     }
 
-    async diff(_id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.DiffResult> {
+    diff(_id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.DiffResult> {
         const type = typeOf(urn);
         const inputs = withProviderDefaults(type, news);
         // The engine hands Diff the old state: the old inputs plus what the cloud computed (ids, ARNs),
@@ -80,26 +81,26 @@ class OfflineProvider implements provider.Provider {
         const computed = new Set(Object.keys(created(urn, inputs).outs).filter((key) => !(key in inputs)));
         const oldInputs = Object.fromEntries(Object.entries(olds).filter(([key]) => !computed.has(key)));
         const paths = changedPaths(oldInputs, inputs);
-        return { changes: paths.length > 0, replaces: replacementTriggers(type, paths) ?? [] };
+        return Promise.resolve({ changes: paths.length > 0, replaces: replacementTriggers(type, paths) ?? [] });
     }
 
-    async create(urn: string, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
-        return created(urn, inputs);
+    create(urn: string, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
+        return Promise.resolve(created(urn, inputs));
     }
 
-    async read(id: string, _urn: string, props?: Record<string, unknown>): Promise<provider.ReadResult> {
-        return { id, props: props ?? {} };
+    read(id: string, _urn: string, props?: Record<string, unknown>): Promise<provider.ReadResult> {
+        return Promise.resolve({ id, props: props ?? {} });
     }
 
-    async update(_id: string, urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.UpdateResult> {
+    update(_id: string, urn: string, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.UpdateResult> {
         // An update never touches what forces replacement, so the content-addressed id and ARNs stay.
-        return { outs: created(urn, news).outs };
+        return Promise.resolve({ outs: created(urn, news).outs });
     }
 
     async delete(): Promise<void> {}
 
-    async invoke(token: string, inputs: Record<string, unknown>): Promise<provider.InvokeResult> {
-        return { outputs: fakeCloud(configuredRegion, new Map()).call({ token, inputs, provider: "" }) };
+    invoke(token: string, inputs: Record<string, unknown>): Promise<provider.InvokeResult> {
+        return Promise.resolve({ outputs: fakeCloud(configuredRegion, new Map()).call({ token, inputs, provider: "" }) });
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {

@@ -275,9 +275,12 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
     });
     if (provisioned.status !== 0)
         throw new Error(`ops/pulumi-cli/provision.sh failed (exit ${provisioned.status ?? provisioned.signal}): see its output above`);
-    const state = path.join(repoRoot, OFFLINE_STATE);
-    const home = path.join(repoRoot, OFFLINE_HOME);
+    // SPOTIFY_OFFLINE_DIR moves both (the tests keep their stacks apart from a user's).
+    const scratch = process.env.SPOTIFY_OFFLINE_DIR;
+    const state = scratch === undefined ? path.join(repoRoot, OFFLINE_STATE) : path.join(scratch, "state");
+    const home = scratch === undefined ? path.join(repoRoot, OFFLINE_HOME) : path.join(scratch, "home");
     for (const directory of [state, home]) fs.mkdirSync(directory, { recursive: true });
+    console.log(`stage: offline: the real Pulumi CLI with the offline engine, state in ${path.relative(repoRoot, state) || state}`);
     return {
         ...process.env,
         PATH: [path.join(repoRoot, "engine", "bin"), provisioned.stdout.trim(), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
@@ -362,7 +365,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { operation, stage } = args;
     const env = args.offline && !args.dryRun ? offlineEnvironment() : undefined;
-    if (env !== undefined) console.log(`stage: offline: the real Pulumi CLI with the offline engine, state in ${OFFLINE_STATE}`);
     if (runsPolicyPack(operation)) {
         writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
         console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);

@@ -121,7 +121,7 @@ export const networkPolicies: Policies = [
     stackGuardrail<NetworkConfig>({
         name: "network-no-internet-route",
         description:
-            'With spotify:network "isolated", nothing routes out of the VPC: no route to an internet gateway (gatewayId igw-*, or computed from an aws.ec2.InternetGateway) or a NAT gateway, and the awsx VPC declares only Isolated subnets and no NAT gateways.',
+            'With spotify:network "isolated", nothing routes out of the VPC: no route to an internet gateway (gatewayId igw-*, or computed from an aws.ec2.InternetGateway) or a NAT gateway, and the awsx VPC declares only Isolated subnets and no NAT gateways (judged by its arguments only where its children are not registered).',
         severity: "critical",
         remediation:
             'Remove the route; declare the awsx.ec2.Vpc with subnetSpecs of type "Isolated" only and natGateways: {strategy: "None"}, and reach AWS services through VPC endpoints (infra/network/).',
@@ -145,6 +145,10 @@ export const networkPolicies: Policies = [
                 });
             }
             for (const vpc of stack.ofType(AWSX_VPC_TYPES)) {
+                // A remote component: the engine registers its children (judged above as routes) and
+                // hands the pack the component without its arguments. Only where no child is
+                // registered (preview under mocks) do its arguments tell what awsx will build.
+                if (stack.resources.some((resource) => resource.parent === vpc.urn)) continue;
                 for (const problem of awsxVpcExits(vpc)) report(vpc.urn, `awsx VPC ${vpc.name} ${problem}.`);
             }
         },

@@ -88,6 +88,8 @@ export function resourceGuardrail<C extends object = Record<string, never>>(rule
 /** A resource of the stack, with the URNs each of its properties was computed from. */
 export interface StackResourceView extends ResourceView {
     propertyDependencies: Record<string, string[]>;
+    /** The URN of the resource's parent, when it has one. */
+    parent?: string;
 }
 
 /** Every resource of a stack, and the links between them that preview already knows. */
@@ -97,6 +99,7 @@ export class StackView {
     constructor(resources: PolicyResource[]) {
         this.resources = resources.map((resource) => ({
             ...viewOf(resource),
+            ...(resource.parent === undefined ? {} : { parent: resource.parent.urn }),
             propertyDependencies: Object.fromEntries(
                 Object.entries(resource.propertyDependencies).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
             ),
