@@ -44,8 +44,11 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
     after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
     it("up dev deploys every layer stack in order with the pack; preview then reports no changes; destroy dev empties every stack", () => {
+        const stageFile = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
         const up = stage(["up", "dev", "--", "--yes", "--non-interactive", "--color", "never"]);
         assert.strictEqual(up.status, 0, up.output);
+        // The passphrase provider's salt goes to the offline copy: the stage file is never rewritten.
+        assert.strictEqual(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8"), stageFile);
         const order = [...up.output.matchAll(/^\$ pulumi up --stack (\S+)/gm)].map((match) => match[1]);
         assert.deepStrictEqual(
             order,

@@ -292,6 +292,20 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
     };
 }
 
+/**
+ * The stage file an offline run hands the CLI: a copy beside the offline state. The passphrase
+ * secrets provider writes its encryption salt into the config file it is given, and the CLI rewrites
+ * that file whole; the repository's stage file is never written. The salt of an earlier run is kept.
+ */
+function offlineConfigFile(stage: string, repoRoot: string = REPO_ROOT): string {
+    const scratch = process.env.SPOTIFY_OFFLINE_DIR ?? path.join(repoRoot, "out", "engine");
+    const copy = path.join(scratch, "config", configFileFor(stage));
+    const salt = fs.existsSync(copy) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(copy, "utf8"))?.[0] : undefined;
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.writeFileSync(copy, `${salt === undefined ? "" : `${salt}\n`}${fs.readFileSync(path.join(repoRoot, configFileFor(stage)), "utf8")}`);
+    return copy;
+}
+
 /** Runs a command with output shown as it comes and also kept (for reports and stack ls). */
 function execute(command: string[], options: { cwd: string; echo: boolean; env?: NodeJS.ProcessEnv }): Promise<Result> {
     return new Promise((resolve) => {
@@ -365,6 +379,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { operation, stage } = args;
     const env = args.offline && !args.dryRun ? offlineEnvironment() : undefined;
+    const configCopy = env === undefined ? undefined : offlineConfigFile(stage);
     if (runsPolicyPack(operation)) {
         writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
         console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);
@@ -414,7 +429,11 @@ export async function main(argv: string[]): Promise<number> {
         for (const command of step.commands) {
             console.log(`$ ${command.join(" ")}`);
             if (args.dryRun) continue;
-            const result = await execute(command, { cwd: REPO_ROOT, echo: true, env });
+            const result = await execute(configCopy === undefined ? command : command.map((arg) => (arg === configFileFor(stage) ? configCopy : arg)), {
+                cwd: REPO_ROOT,
+                echo: true,
+                env,
+            });
             if (command[1] === operation) report.output = result.stdout;
             if (result.code !== 0) {
                 console.error(`stage: "${command.join(" ")}" failed with exit code ${result.code}${args.keepGoing ? "" : "; later stacks were not touched"}.`);
