@@ -9,19 +9,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
+import { AwsxVpcLayoutInputs, natStrategy, subnetSpecs, vpcZones } from "./awsxLayout";
 
-interface SubnetSpec {
-    type: "Public" | "Private" | "Isolated" | "Unused";
-    name?: string;
-    cidrMask?: number;
-}
-
-interface VpcInputs {
+interface VpcInputs extends AwsxVpcLayoutInputs {
     cidrBlock?: string;
-    numberOfAvailabilityZones?: number;
-    availabilityZoneNames?: string[];
-    subnetSpecs?: SubnetSpec[];
-    natGateways?: { strategy?: string };
     enableDnsHostnames?: boolean;
     enableDnsSupport?: boolean;
     tags?: Record<string, string>;
@@ -47,13 +38,8 @@ class ConstructedVpc extends pulumi.ComponentResource {
         super("awsx:ec2:Vpc", name, {}, options);
         const child = { parent: this };
         const cidrBlock = inputs.cidrBlock ?? "10.0.0.0/16";
-        const zones =
-            inputs.availabilityZoneNames ??
-            "abcdef"
-                .slice(0, inputs.numberOfAvailabilityZones ?? 3)
-                .split("")
-                .map((letter) => `${region}${letter}`);
-        const specs = (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).filter((spec) => spec.type !== "Unused");
+        const zones = vpcZones(inputs, region);
+        const specs = subnetSpecs(inputs);
         const vpc = new aws.ec2.Vpc(
             name,
             {
@@ -70,7 +56,6 @@ class ConstructedVpc extends pulumi.ComponentResource {
             cidrBlock,
             layout.map(({ spec }) => spec.cidrMask ?? 24),
         );
-        const natStrategy = inputs.natGateways?.strategy ?? "OnePerAz";
         const subnets = layout.map(({ zone, zoneIndex, spec }, index) => {
             const subnetName = `${name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
             const subnet = new aws.ec2.Subnet(
@@ -92,7 +77,7 @@ class ConstructedVpc extends pulumi.ComponentResource {
                     { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
                     { parent: routeTable },
                 );
-            } else if (spec.type === "Private" && natStrategy !== "None") {
+            } else if (spec.type === "Private" && natStrategy(inputs) !== "None") {
                 throw new Error("the offline awsx:ec2:Vpc does not lay out NAT gateways; the program's VPCs have none (natGateways.strategy None)");
             }
             return { subnet, routeTable, type: spec.type };

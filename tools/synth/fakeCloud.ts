@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { AwsxVpcLayoutInputs, natStrategy, subnetSpecs, vpcZones } from "../../engine/awsxLayout";
 
 /** The fixed, fake AWS identity every synthesis runs as. */
 export const FAKE_ACCOUNT_ID = "123456789012";
@@ -34,24 +35,15 @@ const QUICKSIGHT_ID_INPUTS: Record<string, { idInput: string; kind: string }> = 
  * properties the program reads.
  */
 function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
-    const inputs = args.inputs as {
-        availabilityZoneNames?: string[];
-        numberOfAvailabilityZones?: number;
-        subnetSpecs?: { type: string; name?: string }[];
-        natGateways?: { strategy?: string };
+    const inputs = args.inputs as AwsxVpcLayoutInputs & {
         vpcEndpointSpecs?: { serviceName: string }[];
         enableDnsHostnames?: boolean;
         enableDnsSupport?: boolean;
     };
     const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(args.name, ...parts).slice(0, 17)}`;
-    const zones =
-        inputs.availabilityZoneNames ??
-        "abcdef"
-            .slice(0, inputs.numberOfAvailabilityZones ?? 3)
-            .split("")
-            .map((letter) => `${region}${letter}`);
-    const specs = (inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }]).filter((spec) => spec.type !== "Unused");
-    const natStrategy = inputs.natGateways?.strategy ?? "OnePerAz";
+    const zones = vpcZones(inputs, region);
+    const specs = subnetSpecs(inputs);
+    const strategy = natStrategy(inputs);
     const vpcId = fakeId("vpc");
     const internetGateway = { id: fakeId("igw"), vpcId };
     const subnets = zones.flatMap((zone, zoneIndex) =>
@@ -69,7 +61,7 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     );
     const publicSubnets = subnets.filter((subnet) => subnet.type === "Public");
     const natSubnets =
-        natStrategy === "None" || specs.every((spec) => spec.type !== "Private") ? [] : natStrategy === "Single" ? publicSubnets.slice(0, 1) : publicSubnets;
+        strategy === "None" || specs.every((spec) => spec.type !== "Private") ? [] : strategy === "Single" ? publicSubnets.slice(0, 1) : publicSubnets;
     const eips = natSubnets.map((subnet) => ({ id: fakeId("eipalloc", subnet.id), allocationId: fakeId("eipalloc", subnet.id) }));
     const natGateways = natSubnets.map((subnet, index) => ({
         id: fakeId("nat", subnet.id),
@@ -81,7 +73,7 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     const routes = subnets.flatMap((subnet, index): Record<string, string>[] => {
         const routeTableId = routeTables[index].id;
         if (subnet.type === "Public") return [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }];
-        const nat = natGateways.find((candidate) => natStrategy === "Single" || candidate.zoneIndex === subnet.zoneIndex);
+        const nat = natGateways.find((candidate) => strategy === "Single" || candidate.zoneIndex === subnet.zoneIndex);
         return subnet.type === "Private" && nat !== undefined
             ? [{ id: fakeId("r", subnet.id), routeTableId, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }]
             : [];
