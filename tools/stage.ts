@@ -9,9 +9,13 @@ import { packConfigPath, stageCheckSettings, writeStagePackConfig } from "./poli
 import { stageStacks } from "./synth/stage";
 import { readStageConfigFile } from "./synth/stageConfig";
 
-/** Where offline runs keep their stacks (a file backend) and the CLI's home, apart from the user's. */
-const OFFLINE_STATE = "out/engine/state";
-const OFFLINE_HOME = "out/engine/home";
+/** Where offline runs keep their stacks (state/, a file backend), the CLI's home and their stage-file copies. */
+const OFFLINE_DIR = "out/engine";
+
+/** The offline folder: OFFLINE_DIR, or SPOTIFY_OFFLINE_DIR (the tests keep their stacks apart from a user's). */
+function offlineDir(repoRoot: string): string {
+    return process.env.SPOTIFY_OFFLINE_DIR ?? path.join(repoRoot, OFFLINE_DIR);
+}
 
 export const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -33,7 +37,7 @@ With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<st
   --offline             run the real CLI offline: Pulumi CLI 3.276.0 from ops/pulumi-cli/provision.sh
                         (built from the Go module proxy once, then cached), the offline engine's
                         language host and providers (engine/bin) first on PATH, a file backend in
-                        ${OFFLINE_STATE} and a passphrase secrets provider (PULUMI_CONFIG_PASSPHRASE,
+                        ${OFFLINE_DIR}/state and a passphrase secrets provider (PULUMI_CONFIG_PASSPHRASE,
                         default "offline"); no cloud account is touched (verified offline only)
   --dry-run             print the pulumi commands instead of running them (stacks assumed to exist)
   --keep-going          run the later stacks even when one fails (exit status: the first failure)
@@ -275,10 +279,8 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
     });
     if (provisioned.status !== 0)
         throw new Error(`ops/pulumi-cli/provision.sh failed (exit ${provisioned.status ?? provisioned.signal}): see its output above`);
-    // SPOTIFY_OFFLINE_DIR moves both (the tests keep their stacks apart from a user's).
-    const scratch = process.env.SPOTIFY_OFFLINE_DIR;
-    const state = scratch === undefined ? path.join(repoRoot, OFFLINE_STATE) : path.join(scratch, "state");
-    const home = scratch === undefined ? path.join(repoRoot, OFFLINE_HOME) : path.join(scratch, "home");
+    const state = path.join(offlineDir(repoRoot), "state");
+    const home = path.join(offlineDir(repoRoot), "home");
     for (const directory of [state, home]) fs.mkdirSync(directory, { recursive: true });
     console.log(`stage: offline: the real Pulumi CLI with the offline engine, state in ${path.relative(repoRoot, state) || state}`);
     return {
@@ -298,8 +300,7 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
  * that file whole; the repository's stage file is never written. The salt of an earlier run is kept.
  */
 function offlineConfigFile(stage: string, repoRoot: string = REPO_ROOT): string {
-    const scratch = process.env.SPOTIFY_OFFLINE_DIR ?? path.join(repoRoot, "out", "engine");
-    const copy = path.join(scratch, "config", configFileFor(stage));
+    const copy = path.join(offlineDir(repoRoot), "config", configFileFor(stage));
     const salt = fs.existsSync(copy) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(copy, "utf8"))?.[0] : undefined;
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     fs.writeFileSync(copy, `${salt === undefined ? "" : `${salt}\n`}${fs.readFileSync(path.join(repoRoot, configFileFor(stage)), "utf8")}`);
