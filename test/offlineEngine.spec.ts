@@ -4,6 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
 import { LAYERS } from "../policies/conventions/stacks";
+import { spawnSync } from "child_process";
+import { offlineEnvironment } from "../tools/stage";
+import { synthesizeStage } from "../tools/synth/stage";
 import { npmRun } from "./support/npmRun";
 
 /** What `npm run stage -- <args> --offline` printed, with the CLI's one warning a run about our plugins left out. */
@@ -27,6 +30,43 @@ function summaries(output: string): string[][] {
         });
 }
 
+/**
+ * The URNs the engine holds for a stack (`pulumi stack export`), without what the engine makes itself:
+ * the root stack, and the default provider of each package no resource names a provider for.
+ */
+function engineUrns(stack: string, env: NodeJS.ProcessEnv): string[] {
+    const exported = spawnSync("pulumi", ["stack", "export", "--stack", stack], { cwd: REPO_ROOT, encoding: "utf8", env });
+    assert.strictEqual(exported.status, 0, exported.stderr);
+    const deployment = (JSON.parse(exported.stdout) as { deployment: { resources?: { urn: string; type: string }[] } }).deployment;
+    return (deployment.resources ?? [])
+        .filter((resource) => resource.type !== "pulumi:pulumi:Stack" && !/::pulumi:providers:[\w-]+::default(?:_[\d_]+)?$/.test(resource.urn))
+        .map((resource) => resource.urn)
+        .sort();
+}
+
+/**
+ * The offline synthesis's URNs are the engine's: every stack's manifest names exactly the resources
+ * the engine deployed, but for the children awsx's remote VPC registers, which the mock runtime
+ * cannot see (they are the engine's alone, under the component's URN).
+ */
+async function assertManifestUrnsAreTheEngines(stage: string, scratch: string): Promise<void> {
+    const previous = process.env.SPOTIFY_OFFLINE_DIR;
+    process.env.SPOTIFY_OFFLINE_DIR = scratch;
+    try {
+        const env = offlineEnvironment();
+        for (const manifest of await synthesizeStage({ stage })) {
+            const components = manifest.resources.filter((resource) => resource.type === "awsx:ec2:Vpc").map((resource) => resource.urn);
+            const engine = engineUrns(manifest.stack, env).filter(
+                (urn) => !components.some((component) => urn.startsWith(`${component.split("::").slice(0, 3).join("::")}$`) && urn !== component),
+            );
+            assert.deepStrictEqual(manifest.resources.map((resource) => resource.urn).sort(), engine, manifest.stack);
+        }
+    } finally {
+        if (previous === undefined) delete process.env.SPOTIFY_OFFLINE_DIR;
+        else process.env.SPOTIFY_OFFLINE_DIR = previous;
+    }
+}
+
 // The real Pulumi CLI (ops/pulumi-cli, built offline from the Go module proxy), the offline engine's
 // language host and providers (engine/), and the policy pack through the CLI, on a scratch file backend:
 // every acceptance of the real-engine issue run exactly as a user types it.
@@ -43,7 +83,7 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
     });
     after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-    it("up dev deploys every layer stack in order with the pack; preview then reports no changes; destroy dev empties every stack", () => {
+    it("up dev deploys every layer stack in order with the pack, with the synthesis's URNs; preview then reports no changes; destroy dev empties every stack", async () => {
         const stageFile = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
         const up = stage(["up", "dev", "--", "--yes", "--non-interactive", "--color", "never"]);
         assert.strictEqual(up.status, 0, up.output);
@@ -61,6 +101,8 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
             created.slice(1).every((count) => count > 10),
             `every layer but the empty dev network creates resources: ${created.join(", ")}`,
         );
+
+        await assertManifestUrnsAreTheEngines("dev", scratch);
 
         const preview = stage(["preview", "dev", "--", "--expect-no-changes", "--non-interactive", "--color", "never"]);
         assert.strictEqual(preview.status, 0, preview.output);
@@ -82,7 +124,7 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
         );
     });
 
-    it("up prod passes prod's derived pack config (every rule mandatory); destroy is refused without --confirm-destroy, and by the engine for protected resources", () => {
+    it("up prod passes prod's derived pack config (every rule mandatory), with the synthesis's URNs, and a preview then reports no changes; destroy is refused without --confirm-destroy, and by the engine for protected resources", async () => {
         const up = stage(["up", "prod", "--", "--yes", "--non-interactive", "--color", "never"]);
         assert.strictEqual(up.status, 0, up.output);
         const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "out", "policy-config", "prod.json"), "utf8")) as Record<
@@ -92,6 +134,9 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
         assert.ok(Object.values(config).every((rule) => rule.enforcementLevel === "mandatory"));
         // The awsx VPC is constructed: its children reach the engine and the pack with aws types.
         assert.match(up.output, /\+ {2}aws:ec2:Subnet network-vpc-jobs-1 created/);
+        await assertManifestUrnsAreTheEngines("prod", scratch);
+        const preview = stage(["preview", "prod", "--", "--expect-no-changes", "--non-interactive", "--color", "never"]);
+        assert.strictEqual(preview.status, 0, preview.output);
 
         const unconfirmed = stage(["destroy", "prod", "--", "--yes", "--non-interactive", "--color", "never"]);
         assert.strictEqual(unconfirmed.status, 2);

@@ -16,6 +16,8 @@ export type MonitorMethod<R> = (request: R, callback: RequestCallback) => Promis
 export interface MockMonitor<Register, Read> {
     registerResource: MonitorMethod<Register>;
     readResource: MonitorMethod<Read>;
+    /** How the mock names a resource it registers or reads. */
+    newUrn(parent: string, type: string, name: string): string;
 }
 
 /** The Output parts the synthesis settles stack outputs by. */
@@ -35,7 +37,7 @@ export function mockMonitor<Register, Read>(): MockMonitor<Register, Read> {
     const getMonitor = runtime.getMonitor;
     if (typeof getMonitor !== "function") throw new SdkInternalMissing("pulumi.runtime.getMonitor()");
     const monitor = (getMonitor as () => Partial<MockMonitor<Register, Read>> | undefined)();
-    for (const method of ["registerResource", "readResource"] as const) {
+    for (const method of ["registerResource", "readResource", "newUrn"] as const) {
         if (typeof monitor?.[method] !== "function") throw new SdkInternalMissing(`the mock monitor's ${method}()`);
     }
     return monitor as MockMonitor<Register, Read>;

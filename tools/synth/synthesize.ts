@@ -128,9 +128,20 @@ function recording<R>(method: MonitorMethod<R>, record: (request: R, urn: string
         });
 }
 
+/**
+ * The URN the engine gives a resource: its type qualified by the parent's whole type chain (the
+ * mock runtime puts only the parent's own type there), the root stack left out.
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+    const parentType = parent === "" ? "" : parent.split("::")[2];
+    const qualifiedType = parentType === "" || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
+}
+
 function recordRegistrations(): ManifestResource[] {
     const registered: ManifestResource[] = [];
     const monitor = mockMonitor<RegisterRequest, ReadRequest>();
+    monitor.newUrn = engineUrn;
     monitor.registerResource = recording(monitor.registerResource.bind(monitor), (request, urn) => {
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((value, key) => {
@@ -164,18 +175,16 @@ function recordRegistrations(): ManifestResource[] {
 
 /**
  * The URN an alias stands for, with the engine's defaults (the resource's own name, type, stack,
- * project and parent) filled in. The parent part is built as the mock runtime builds URNs (the
- * parent's own type only, not its type chain), so aliases compare with the manifest's URNs.
+ * project and parent) filled in, built as the engine builds URNs (engineUrn).
  */
 function aliasUrn(alias: AliasMessage, request: RegisterRequest): string {
     const spec = alias.getSpec();
     if (spec === undefined) return alias.getUrn();
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
-    const type = spec.getType() || request.getType();
-    const qualifiedType = parent === "" ? type : `${parent.split("::")[2].split("$").pop()}$${type}`;
+    const urn = engineUrn(parent, spec.getType() || request.getType(), spec.getName() || request.getName());
     const stack = spec.getStack() || pulumi.getStack();
     const project = spec.getProject() || pulumi.getProject();
-    return `urn:pulumi:${stack}::${project}::${qualifiedType}::${spec.getName() || request.getName()}`;
+    return urn.replace(/^urn:pulumi:[^:]*::[^:]*::/, `urn:pulumi:${stack}::${project}::`);
 }
 
 /**
