@@ -282,7 +282,9 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
     const state = path.join(offlineDir(repoRoot), "state");
     const home = path.join(offlineDir(repoRoot), "home");
     for (const directory of [state, home]) fs.mkdirSync(directory, { recursive: true });
-    console.log(`stage: offline: the real Pulumi CLI with the offline engine, state in ${path.relative(repoRoot, state) || state}`);
+    console.log(
+        `stage: offline: the real Pulumi CLI with the offline engine, state in ${state.startsWith(`${repoRoot}${path.sep}`) ? path.relative(repoRoot, state) : state}`,
+    );
     return {
         ...process.env,
         PATH: [path.join(repoRoot, "engine", "bin"), provisioned.stdout.trim(), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
@@ -299,7 +301,7 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
  * secrets provider writes its encryption salt into the config file it is given, and the CLI rewrites
  * that file whole; the repository's stage file is never written. The salt of an earlier run is kept.
  */
-function offlineConfigFile(stage: string, repoRoot: string = REPO_ROOT): string {
+export function offlineConfigFile(stage: string, repoRoot: string = REPO_ROOT): string {
     const copy = path.join(offlineDir(repoRoot), "config", configFileFor(stage));
     const salt = fs.existsSync(copy) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(copy, "utf8"))?.[0] : undefined;
     fs.mkdirSync(path.dirname(copy), { recursive: true });
