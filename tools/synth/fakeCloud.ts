@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { withProviderDefaults } from "../../engine/providerBehaviour";
+import { REPLACEMENT_RULES } from "../diff/replacements";
 import { AwsxVpcLayoutInputs, natStrategy, subnetSpecs, vpcZones } from "../../engine/awsxLayout";
 
 /** The fixed, fake AWS identity every synthesis runs as. */
@@ -106,6 +108,26 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
     };
 }
 
+/**
+ * What a resource's cloud identity (id, ARN) is derived from: its type, its name and the inputs whose
+ * change replaces it (the replacement table), as a real cloud gives a replaced resource a new id. A
+ * replacement then changes every input downstream that reads the id or ARN, as it would in AWS.
+ */
+// The provider's defaults count as stated (engine/providerBehaviour.ts): stating one is no change.
+export function identitySeed(type: string, name: string, inputs: Record<string, unknown>): string {
+    const withDefaults = withProviderDefaults(type, inputs);
+    const forcing = (REPLACEMENT_RULES[type]?.properties ?? []).map((property) => [property, valueAt(withDefaults, property) ?? null]);
+    return `${type}::${name}::${JSON.stringify(forcing)}`;
+}
+
+/** The value at a property path of the replacement table (`schedule.scheduleId`, `rules[2].days`). */
+function valueAt(value: unknown, path: string): unknown {
+    return path
+        .replace(/\[(\d+)\]/g, ".$1")
+        .split(".")
+        .reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
 /** The inputs newResource reads; which of them a resource has depends on its type. */
 interface ReadInputs {
     name?: string;
@@ -119,7 +141,7 @@ export type UpstreamOutputs = ReadonlyMap<string, Record<string, unknown>>;
 
 /**
  * Answers the program's resource registrations and invokes the way AWS would, deterministically:
- * ids and ARNs are derived from the resource's type and name, never random, so two syntheses of
+ * ids and ARNs are derived from the resource's type, name and replace-forcing inputs (identitySeed), never random, so two syntheses of
  * the same program produce the same manifest.
  */
 export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.runtime.Mocks {
@@ -134,7 +156,7 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                 }
                 return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
             }
-            const seed = `${args.type}::${args.name}`;
+            const seed = identitySeed(args.type, args.name, inputs);
             const service = args.type.split(":")[1]?.split("/")[0] ?? "unknown";
             const shortId = `${args.name}-${digest(seed).slice(0, 8)}`;
             const computed: Record<string, unknown> = {};
