@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
+import { fakePulumiCalls, fakePulumiDir } from "./support/fakePulumi";
 import { npmRun } from "./support/npmRun";
 import { LAYERS } from "../policies/conventions/stacks";
 import { checkStage, existingStacks, listStacksCommand, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../tools/stage";
@@ -10,31 +11,6 @@ import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stage
 
 const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `out/policy-config/${stage}.json`];
 const ALL_STACKS = (stage: string) => JSON.stringify(LAYERS.map((layer) => ({ name: `${stage}-${layer}`, current: false })));
-
-/**
- * A `pulumi` on PATH that records every invocation (one line per call, arguments separated by
- * \x1f), answers `stack ls --json` with FAKE_PULUMI_STACKS, writes a summary event to any
- * --event-log, and fails the calls named in FAKE_PULUMI_FAIL ("<operation> <stack>").
- */
-const FAKE_PULUMI = `#!/usr/bin/env bash
-set -euo pipefail
-{ printf '%s\\x1f' "$@"; printf '\\n'; } >> "$FAKE_PULUMI_LOG"
-if [[ "$1 $2" == "stack ls" ]]; then printf '%s\\n' "\${FAKE_PULUMI_STACKS:-[]}"; exit 0; fi
-stack=""; event_log=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --stack) stack="$2"; shift ;;
-    --event-log) event_log="$2"; shift ;;
-  esac
-  shift
-done
-if [[ -n "$event_log" ]]; then
-  echo '{"sequence":1,"timestamp":1,"preludeEvent":{"config":{}}}' > "$event_log"
-  echo '{"sequence":2,"timestamp":2,"summaryEvent":{"maybeCorrupt":false,"durationSeconds":1,"resourceChanges":{"same":40,"update":2,"replace":1},"policyPacks":{}}}' >> "$event_log"
-fi
-echo "fake pulumi: $stack"
-if [[ -n "$stack" && " \${FAKE_PULUMI_FAIL:-} " == *" $stack "* ]]; then echo "error: $stack failed" >&2; exit 3; fi
-`;
 
 interface Run {
     status: number | null;
@@ -48,9 +24,7 @@ describe("stage driver", () => {
     let log: string;
 
     before(() => {
-        fakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
-        fs.writeFileSync(path.join(fakeDir, "pulumi"), FAKE_PULUMI, { mode: 0o755 });
-        log = path.join(fakeDir, "calls.log");
+        ({ dir: fakeDir, log } = fakePulumiDir());
     });
     after(() => fs.rmSync(fakeDir, { recursive: true, force: true }));
 
@@ -58,13 +32,7 @@ describe("stage driver", () => {
     function stage(args: string[], env: Record<string, string> = {}): Run {
         fs.rmSync(log, { force: true });
         const result = npmRun("stage", args, { PATH: `${fakeDir}${path.delimiter}${process.env.PATH}`, FAKE_PULUMI_LOG: log, ...env });
-        const calls = fs.existsSync(log)
-            ? fs
-                  .readFileSync(log, "utf8")
-                  .split("\n")
-                  .filter((line) => line !== "")
-                  .map((line) => line.split("\x1f").slice(0, -1))
-            : [];
+        const calls = fakePulumiCalls(log);
         return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
     }
 
