@@ -8,6 +8,7 @@ import { loadDashboard } from "../infra/dashboards/definition";
 import { REPO_ROOT } from "../infra/repository";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { LocalRun, parseScanCost, RefreshQueries, renderCostModel, renderScanCost, ScanCost } from "./bench/cost";
+import { EngineCommands } from "./bench/engine";
 import { Command, measure, median, Sample } from "./bench/measure";
 import {
     EtlFigures,
@@ -19,6 +20,7 @@ import {
     renderHeader,
     renderNotMeasured,
     renderOffline,
+    renderRealEngine,
 } from "./bench/report";
 import { createWorkspace, generatedStageNames, writeGeneratedStages } from "./bench/workspace";
 import { visualQueries } from "./dashboard/visualQueries";
@@ -37,6 +39,9 @@ figure beside its reference measured in the same run:
   query scan cost bytes Athena would scan for every query the dashboard runs, from the Parquet
                   footers of the largest ETL run's output (athena_sql.scan_cost); references: the
                   same input as raw CSV and as one unpartitioned Parquet table
+  real engine     Pulumi CLI provisioning (cold: one build with empty caches, not with --quick;
+                  warm), the offline up of every dev stack, then the preview of every dev stack and
+                  of one; reference: the mock synthesis of stage dev
   cost model      Glue DPU-hours per run and the Athena cost of one dashboard refresh at every
                   stage's settings (Pulumi.<stage>.yaml), with the prices and their date
 BENCHMARKS.md's last part, from its "History: earlier runs, kept as written" heading on, is
@@ -47,6 +52,7 @@ touch the repository). Takes GNU time (/usr/bin/time) and the Python venv (tools
   --quick         one run per figure instead of three, and no 1M-track ETL run (under 10 minutes)
   --out FILE      where to write (default: BENCHMARKS.md at the repository root)
   --skip-etl      leave out the ETL section, and with it the scan cost and the cost model
+  --skip-engine   leave out the real-engine section (the CLI build, offline up and previews)
   -h, --help      show this help`;
 
 const FLOOR_SCRIPT = 'require("@pulumi/pulumi"); require("@pulumi/aws")';
@@ -155,6 +161,52 @@ const ETL_WORKDIR = path.join(os.tmpdir(), "spotify-bench");
 /** The ETL benchmark's generator seed, given explicitly so that its staging directory is known. */
 const ETL_SEED = 7;
 const PYTHON = path.join(REPO_ROOT, ".venv", "bin", "python");
+
+/** The real engine offline: CLI provisioning cold and warm, up and previews of stage dev, against its mock synthesis. */
+async function realEngine(runs: number, cold: boolean): Promise<string> {
+    const commands = new EngineCommands();
+    const logs = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-logs-"));
+    try {
+        const row = async (what: string, shown: string, command: () => Command, times = runs): Promise<OfflineRow> => {
+            const samples: Sample[] = [];
+            for (let run = 0; run < times; run++) samples.push(await sampleOf(command(), 1, logs, `${what} ${run + 1}`));
+            return { what, command: shown, sample: median(samples) };
+        };
+        const reference = await row("mock synthesis of dev (reference)", "npm run synth -- dev --quiet", () => commands.reference);
+        const rows: OfflineRow[] = [];
+        if (cold)
+            rows.push(await row("CLI provisioning, cold (empty Go and CLI caches)", "bash ops/pulumi-cli/provision.sh", () => commands.provisionCold(), 1));
+        rows.push(await row("CLI provisioning, warm (cached build)", "bash ops/pulumi-cli/provision.sh", () => commands.provisionWarm));
+        // Each up into empty state, then the previews over what it left.
+        const ups: Sample[] = [];
+        const previews: Sample[] = [];
+        const stackPreviews: Sample[] = [];
+        for (let run = 0; run < runs; run++) {
+            ups.push(await sampleOf(commands.upDev(), 1, logs, `up dev ${run + 1}`));
+            previews.push(await sampleOf(commands.previewDev(), 1, logs, `preview dev ${run + 1}`));
+            stackPreviews.push(await sampleOf(commands.previewOneStack(), 1, logs, `preview dev-storage ${run + 1}`));
+        }
+        rows.push({
+            what: "up of every dev stack, with the pack, into empty state",
+            command: "npm run stage -- up dev --offline -- --yes",
+            sample: median(ups),
+        });
+        rows.push({
+            what: "preview of every dev stack after it (no changes)",
+            command: "npm run stage -- preview dev --offline -- --expect-no-changes",
+            sample: median(previews),
+        });
+        rows.push({
+            what: "one stack's preview (dev-storage, with the pack)",
+            command: "pulumi preview -s dev-storage (offline environment, policy pack)",
+            sample: median(stackPreviews),
+        });
+        return renderRealEngine({ reference, rows, runs });
+    } finally {
+        commands.cleanup();
+        fs.rmSync(logs, { recursive: true, force: true });
+    }
+}
 
 function etl(trackCounts: number[]): EtlFigures[] {
     execFileSync("bash", [path.join(REPO_ROOT, "tools", "venv.sh")], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
@@ -276,6 +328,7 @@ export async function main(argv: string[]): Promise<number> {
             quick: { type: "boolean", default: false },
             out: { type: "string", default: path.join(REPO_ROOT, "BENCHMARKS.md") },
             "skip-etl": { type: "boolean", default: false },
+            "skip-engine": { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
     });
@@ -288,6 +341,7 @@ export async function main(argv: string[]): Promise<number> {
     const loadBefore = loadAverage();
     const started = new Date();
     const sections = [await offlineChecks(quick ? 1 : 3)];
+    if (!values["skip-engine"]) sections.push(await realEngine(quick ? 1 : 3, !quick));
     if (!values["skip-etl"]) sections.push(...etlSections(quick ? [100_000] : [100_000, 1_000_000]));
     sections.push(renderNotMeasured());
     const header = renderHeader({

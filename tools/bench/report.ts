@@ -243,6 +243,30 @@ export function renderEtl(runs: EtlFigures[], command: string): string {
  * Figures BENCHMARKS.md used to hold that no command measures beside a reference: named, with
  * where to measure them by hand, so that the file claims nothing this run did not measure.
  */
+export interface EngineSection {
+    reference: OfflineRow;
+    rows: OfflineRow[];
+    runs: number;
+}
+
+export function renderRealEngine(section: EngineSection): string {
+    const reference = section.reference.sample;
+    const header = ["what", "command", "wall s", "wall / reference", "CPU s", "CPU / reference", "peak MiB", "peak / reference"];
+    return [
+        "## The real engine, offline",
+        "",
+        `Reference: the mock synthesis of the same stage, \`${section.reference.command}\`: ${seconds(reference.wallSeconds)} s wall, ${seconds(reference.cpuSeconds)} s CPU. ` +
+            `Pulumi CLI 3.276.0 built from the Go module proxy, the offline engine's language host and providers (README.md, "The real engine, offline"); ` +
+            `every figure is the median of ${section.runs} run(s) but the cold provisioning (one run). Verified on the real engine with offline providers: nothing reaches AWS.`,
+        "",
+        table(
+            header,
+            ["l", "l", "r", "r", "r", "r", "r", "r"],
+            [offlineCells(section.reference, reference), ...section.rows.map((row) => offlineCells(row, reference))],
+        ),
+    ].join("\n");
+}
+
 export function renderNotMeasured(): string {
     return [
         "## Not measured here",
