@@ -26,7 +26,7 @@ export default defineConfig(
         files: ["tools/compiled.js", "eslint.config.mjs"],
         extends: [js.configs.recommended],
         languageOptions: {
-            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+            globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly" },
         },
     },
 );

@@ -58,6 +58,7 @@ describe("entry points, run as package.json runs them", function () {
         try {
             fs.mkdirSync(path.join(root, "tools"));
             fs.copyFileSync(path.join(REPO_ROOT, "tools", "compiled.js"), path.join(root, "tools", "compiled.js"));
+            fs.copyFileSync(path.join(REPO_ROOT, ".nvmrc"), path.join(root, ".nvmrc"));
             fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
             fs.writeFileSync(path.join(root, "tools", "guarded.ts"), 'if (require.main === module) console.log("ran");\nexport const nothing = 0;\n');
             const run = spawnSync(process.execPath, [path.join(root, "tools", "compiled.js"), "--source", "guarded"], { cwd: root, encoding: "utf8" });
@@ -67,6 +68,21 @@ describe("entry points, run as package.json runs them", function () {
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
+    });
+
+    it("on a node older than .nvmrc's, the runner reruns the tool under the pinned Node.js", function () {
+        // The machine's own node where it is older (this machine kind ships 20); elsewhere there is nothing to rerun.
+        const old = ["/usr/bin/node", "/usr/local/bin/node"].find((candidate) => {
+            const version = spawnSync(candidate, ["--version"], { encoding: "utf8" }).stdout ?? "";
+            return (
+                /^v(\d+)/.test(version) && Number(/^v(\d+)/.exec(version)![1]) < Number(fs.readFileSync(path.join(REPO_ROOT, ".nvmrc"), "utf8").split(".")[0])
+            );
+        });
+        if (old === undefined) this.skip();
+        const run = spawnSync(old, ["tools/compiled.js", "stage", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.stderr, /is older than \d+: running under the cached Node\.js \d+/);
+        assert.match(run.stdout, /^Usage: npm run stage -- /);
     });
 
     it("the runner passes the tool's exit status and arguments through, compiled and from source", () => {

@@ -110,7 +110,27 @@ function run(tool, fromSource, argv) {
         );
 }
 
+/**
+ * On a node older than .nvmrc's major version, runs this same command again under the Node.js that
+ * tools/node-runtime.sh provides (installed once from the npm registry into a cache), so a machine
+ * with an older node needs no extra step.
+ */
+function rerunUnderPinnedNode() {
+    const required = Number(fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim().split(".")[0]);
+    if (Number(process.versions.node.split(".")[0]) >= required) return;
+    process.stderr.write(`compiled tools: node ${process.version} is older than ${required}: running under the cached Node.js ${required}\n`);
+    const found = spawnSync("bash", ["-c", "source tools/node-runtime.sh >&2 && command -v node"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    if (found.status !== 0) fail(`tools/node-runtime.sh could not provide Node.js ${required} (exit ${found.status ?? found.signal})`);
+    const result = spawnSync(found.stdout.trim(), [__filename, ...process.argv.slice(2)], { stdio: "inherit" });
+    process.exit(result.status ?? 1);
+}
+
 function main() {
+    rerunUnderPinnedNode();
     const args = process.argv.slice(2);
     if (args[0] === "--build") return build("npm run build");
     const fromSource = args[0] === "--source";
