@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { REPO_ROOT } from "../infra/repository";
 import { LAYERS } from "../policies/conventions/stacks";
 import { COMMENT_MARKER } from "../tools/prComment";
-import { fakePulumiCalls, fakePulumiDir } from "./support/fakePulumi";
+import { fakePulumiCalls, fakePulumiDir, fakePulumiOperations } from "./support/fakePulumi";
 
 type Step = { name?: string; run?: string; env?: Record<string, string>; "working-directory"?: string };
 type Workflow = { env?: Record<string, string>; jobs: Record<string, { env?: Record<string, string>; steps?: Step[] }> };
@@ -193,10 +193,10 @@ describe("workflow run: lines, executed as written", function () {
         assert.strictEqual(preview.status, 0, preview.output);
         const calls = fakePulumiCalls(fake.log);
         assert.deepStrictEqual(
-            calls.filter((call) => call[0] === "preview").map((call) => call[2]),
-            LAYERS.map((layer) => `dev-${layer}`),
+            fakePulumiOperations(fake.log).map((operation) => `${operation.operation} ${operation.stack}`),
+            LAYERS.map((layer) => `preview dev-${layer}`),
         );
-        assert.ok(!calls.some((call) => call.includes("--create")), "preview never creates a stack");
+        assert.ok(!calls.some((call) => call.includes("--create") || call[1] === "init"), "preview never creates a stack");
         const report = JSON.parse(read("out/preview/dev/summary.json")) as { stacks: { changeSummary?: unknown }[] };
         assert.strictEqual(report.stacks.length, LAYERS.length);
         assert.ok(report.stacks.every((stack) => stack.changeSummary !== undefined));
@@ -246,9 +246,9 @@ describe("workflow run: lines, executed as written", function () {
         const dev = await run("deploy.yml", "dev", step("deploy.yml", "dev", "npm run stage -- up dev"));
         assert.strictEqual(dev.status, 0, dev.output);
         assert.deepStrictEqual(
-            fakePulumiCalls(fake.log)
-                .filter((call) => call[0] === "up")
-                .map((call) => call[2]),
+            fakePulumiOperations(fake.log)
+                .filter((operation) => operation.operation === "up")
+                .map((operation) => operation.stack),
             LAYERS.map((layer) => `dev-${layer}`),
         );
 
@@ -263,9 +263,9 @@ describe("workflow run: lines, executed as written", function () {
 
         const apply = await run("deploy.yml", "apply", step("deploy.yml", "apply", "npm run stage -- up"));
         assert.strictEqual(apply.status, 0, apply.output);
-        const ups = fakePulumiCalls(fake.log).filter((call) => call[0] === "up");
+        const ups = fakePulumiOperations(fake.log).filter((operation) => operation.operation === "up");
         assert.deepStrictEqual(
-            ups.map((call) => call[call.indexOf("--plan") + 1]),
+            ups.map((operation) => operation.args[operation.args.indexOf("--plan") + 1]),
             LAYERS.map((layer) => `out/plans/prod/prod-${layer}.plan.json`),
         );
     });
@@ -276,9 +276,9 @@ describe("workflow run: lines, executed as written", function () {
         const stacks = JSON.stringify(LAYERS.map((layer) => ({ name: `dev-${layer}` })));
         const refresh = await run("drift.yml", "drift", step("drift.yml", "drift", "npm run stage -- refresh"), { FAKE_PULUMI_STACKS: stacks });
         assert.strictEqual(refresh.status, 0, refresh.output);
-        const refreshes = fakePulumiCalls(fake.log).filter((call) => call[0] === "refresh");
+        const refreshes = fakePulumiOperations(fake.log).filter((operation) => operation.operation === "refresh");
         assert.strictEqual(refreshes.length, LAYERS.length);
-        assert.ok(refreshes.every((call) => call.includes("--preview-only") && call.includes("--expect-no-changes")));
+        assert.ok(refreshes.every((operation) => operation.args.includes("--preview-only") && operation.args.includes("--expect-no-changes")));
         const report = await run("drift.yml", "drift", step("drift.yml", "drift", "{"));
         assert.match(report.summary, /^## Drift of stage dev$/m);
         for (const layer of LAYERS) assert.match(report.summary, new RegExp(`^### dev-${layer}$`, "m"));

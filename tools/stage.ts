@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -8,6 +8,21 @@ import { StageConfigError } from "../infra/config";
 import { packConfigPath, stageCheckSettings, writeStagePackConfig } from "./policy/stageSettings";
 import { stageStacks } from "./synth/stage";
 import { readStageConfigFile } from "./synth/stageConfig";
+import {
+    backendStacks,
+    cliCommand,
+    Operation,
+    OPERATIONS,
+    projectWorkspace,
+    pulumiOptions,
+    PulumiOptions,
+    runOperation,
+    StackOperation,
+    UsageError,
+} from "./stage/operation";
+
+export { OPERATIONS, UsageError };
+export type { Operation };
 
 /** Where offline runs keep their stacks (state/, a file backend), the CLI's home and their stage-file copies. */
 const OFFLINE_DIR = "out/engine";
@@ -17,20 +32,19 @@ function offlineDir(repoRoot: string): string {
     return process.env.SPOTIFY_OFFLINE_DIR ?? path.join(repoRoot, OFFLINE_DIR);
 }
 
-export const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
 const HELP = `Usage: npm run stage -- <${OPERATIONS.join("|")}> <stage> [options] [-- <extra pulumi arguments>]
 
-Runs the real Pulumi CLI on every layer stack of a stage, in dependency order (reverse order for
-destroy), each with --config-file Pulumi.<stage>.yaml. preview and up also run the policy pack
+Runs the real Pulumi CLI on every layer stack of a stage through Pulumi's Automation API (a
+LocalWorkspace over this project; the same online and offline), in dependency order (reverse order
+for destroy), each with --config-file Pulumi.<stage>.yaml; it prints the equivalent CLI command of
+each stack first. preview and up also run the policy pack
 (policies/) with the stage's policy config, which they first derive from Pulumi.<stage>.yaml and
 write to ${packConfigPath("<stage>")} (also with --dry-run, so the printed commands run as shown).
 Stops at the first stack that fails (unless --keep-going). Needs the Pulumi CLI, a backend login
 and AWS credentials.
 
-Only up creates stacks (pulumi stack select --create). preview, refresh and destroy first list the
-stage's stacks (pulumi stack ls --json) and skip one that does not exist yet, with every later
+Only up creates stacks (Stack.createOrSelect). preview, refresh and destroy first list the
+stage's stacks (LocalWorkspace.listStacks) and skip one that does not exist yet, with every later
 layer, which reads its outputs: a new stage previews as "not deployed yet" instead of failing.
 With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<stage>-<layer>.
 
@@ -50,8 +64,11 @@ With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<st
                         runs when S repeats the stage's name
   -h, --help            show this help
 
-Options for pulumi go after "--" and are passed to every stack's operation; --stack and
---config-file are set by the driver and refused there, and so is --dry-run (a driver option).
+Options for pulumi go after "--" and are passed to every stack's operation, as the Automation API
+takes them: --diff, --expect-no-changes, --refresh, --preview-only, --color C, --parallel N,
+--target URN (repeatable), --message M; --yes and --non-interactive are accepted and always in
+force. Any other is refused; --stack and --config-file are set by the driver, and --dry-run is a
+driver option.
 
 Examples:
   npm run stage -- preview dev -- --diff
@@ -63,11 +80,9 @@ Examples:
 /** Arguments the driver sets itself and that must not come after `--`. */
 const DRIVER_OWNED = ["--stack", "-s", "--config-file", "--dry-run", "--save-plan", "--plan", "--event-log"];
 
-export class UsageError extends Error {}
-
 export interface StageOptions {
-    /** Passed after the driver's own arguments to every stack's operation. */
-    extraArgs?: readonly string[];
+    /** The pulumi options from after "--", for every stack's operation. */
+    pulumi?: PulumiOptions;
     /** spotify:stackReferenceOrg: stacks are `<org>/<stack>` when set. */
     organization?: string;
     /** Short names of the stacks that exist; undefined means all (dry run, up). */
@@ -77,11 +92,12 @@ export interface StageOptions {
     reportDir?: string;
 }
 
-/** One stack's step: the commands that apply the operation to it, or why it is skipped. */
+/** One stack's step: its operation and the equivalent CLI commands (as printed), or why it is skipped. */
 export interface StackStep {
     stack: string;
     qualified: string;
     commands: string[][];
+    operation?: StackOperation;
     skipped?: string;
 }
 
@@ -97,8 +113,7 @@ function runsPolicyPack(operation: Operation): boolean {
 export function stageSteps(operation: Operation, stage: string, options: StageOptions = {}): StackStep[] {
     const stacks = stageStacks(stage, false);
     const ordered = operation === "destroy" ? [...stacks].reverse() : stacks;
-    const policy = runsPolicyPack(operation) ? ["--policy-pack", "policies", "--policy-pack-config", packConfigPath(stage)] : [];
-    const extra = options.extraArgs ?? [];
+    const policy = runsPolicyPack(operation);
     let missingUpstream: string | undefined;
     return ordered.map((stack) => {
         const qualified = qualify(stack, options.organization);
@@ -114,37 +129,28 @@ export function stageSteps(operation: Operation, stage: string, options: StageOp
                 return step;
             }
         }
-        const perStack: string[] = [];
-        if (options.savePlanDir !== undefined) perStack.push("--save-plan", path.join(options.savePlanDir, `${stack}.plan.json`));
-        if (options.planDir !== undefined) perStack.push("--plan", path.join(options.planDir, `${stack}.plan.json`));
-        if (options.reportDir !== undefined) perStack.push("--event-log", path.join(options.reportDir, `${stack}.events.jsonl`));
+        step.operation = {
+            operation,
+            stack: qualified,
+            configFile: configFileFor(stage),
+            policyPacks: policy ? ["policies"] : [],
+            policyPackConfigs: policy ? [packConfigPath(stage)] : [],
+            savePlan: options.savePlanDir === undefined ? undefined : path.join(options.savePlanDir, `${stack}.plan.json`),
+            plan: options.planDir === undefined ? undefined : path.join(options.planDir, `${stack}.plan.json`),
+            pulumi: options.pulumi ?? {},
+        };
         if (operation === "up") step.commands.push(["pulumi", "stack", "select", "--create", qualified]);
-        step.commands.push(["pulumi", operation, "--stack", qualified, "--config-file", configFileFor(stage), ...policy, ...perStack, ...extra]);
+        step.commands.push(cliCommand(step.operation));
         return step;
     });
 }
 
 /** The pulumi invocations that apply `operation` to every layer stack of `stage`, in order. */
-export function stageCommands(
-    operation: Operation,
-    stage: string,
-    extraArgs: readonly string[] = [],
-    options: Omit<StageOptions, "extraArgs"> = {},
-): string[][] {
-    return stageSteps(operation, stage, { ...options, extraArgs }).flatMap((step) => step.commands);
+export function stageCommands(operation: Operation, stage: string, extraArgs: readonly string[] = [], options: Omit<StageOptions, "pulumi"> = {}): string[][] {
+    return stageSteps(operation, stage, { ...options, pulumi: pulumiOptions(extraArgs, operation) }).flatMap((step) => step.commands);
 }
 
 /** `pulumi stack ls --json`, scoped to the organization when one is configured. */
-export function listStacksCommand(organization: string | undefined): string[] {
-    return ["pulumi", "stack", "ls", "--json", ...(organization ? ["--organization", organization] : [])];
-}
-
-/** Short stack names from `pulumi stack ls --json` output (names may be `org/stack` or `org/project/stack`). */
-export function existingStacks(json: string): Set<string> {
-    const parsed: unknown = JSON.parse(json);
-    if (!Array.isArray(parsed)) throw new Error("pulumi stack ls --json did not print a list");
-    return new Set(parsed.map((entry: { name?: unknown }) => (typeof entry.name === "string" ? entry.name : "").split("/").pop() ?? ""));
-}
 
 export interface ParsedArgs {
     operation: Operation;
@@ -153,6 +159,8 @@ export interface ParsedArgs {
     keepGoing: boolean;
     offline: boolean;
     extraArgs: string[];
+    /** The pulumi options of extraArgs, as the Automation API takes them. */
+    pulumi: PulumiOptions;
     savePlanDir?: string;
     planDir?: string;
     reportDir?: string;
@@ -222,6 +230,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
         offline: values.offline,
         keepGoing: values["keep-going"],
         extraArgs,
+        pulumi: pulumiOptions(extraArgs, operation as Operation),
         savePlanDir,
         planDir,
         reportDir: values.report,
@@ -263,11 +272,6 @@ export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { or
     return { organization: organization === "" ? undefined : organization, protectData };
 }
 
-interface Result {
-    code: number;
-    stdout: string;
-}
-
 /**
  * The environment of an offline run: the pinned CLI (provisioned, built once if need be) and the
  * offline engine's plugins first on PATH, a file backend and a CLI home under out/engine/.
@@ -307,24 +311,6 @@ export function offlineConfigFile(stage: string, repoRoot: string = REPO_ROOT): 
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     fs.writeFileSync(copy, `${salt === undefined ? "" : `${salt}\n`}${fs.readFileSync(path.join(repoRoot, configFileFor(stage)), "utf8")}`);
     return copy;
-}
-
-/** Runs a command with output shown as it comes and also kept (for reports and stack ls). */
-function execute(command: string[], options: { cwd: string; echo: boolean; env?: NodeJS.ProcessEnv }): Promise<Result> {
-    return new Promise((resolve) => {
-        const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ["inherit", "pipe", "pipe"] });
-        const chunks: Buffer[] = [];
-        child.stdout.on("data", (chunk: Buffer) => {
-            chunks.push(chunk);
-            if (options.echo) process.stdout.write(chunk);
-        });
-        child.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
-        child.on("error", (error) => {
-            process.stderr.write(`stage: could not run ${command[0]}: ${error.message} (install the Pulumi CLI: https://www.pulumi.com/docs/install/)\n`);
-            resolve({ code: 127, stdout: "" });
-        });
-        child.on("close", (code, signal) => resolve({ code: code ?? (signal !== null ? 128 : 1), stdout: Buffer.concat(chunks).toString("utf8") }));
-    });
 }
 
 /** What the engine's event log says about one stack's run: the change counts of its summary event. */
@@ -381,32 +367,26 @@ export async function main(argv: string[]): Promise<number> {
         throw error;
     }
     const { operation, stage } = args;
-    const env = args.offline && !args.dryRun ? offlineEnvironment() : undefined;
-    const configCopy = env === undefined ? undefined : offlineConfigFile(stage);
+    if (args.offline && !args.dryRun) Object.assign(process.env, offlineEnvironment());
+    const configCopy = args.offline && !args.dryRun ? offlineConfigFile(stage) : undefined;
     if (runsPolicyPack(operation)) {
         writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
         console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);
     }
+    const workspace = args.dryRun ? undefined : await projectWorkspace();
     let existing: Set<string> | undefined;
-    if (operation !== "up") {
-        const list = listStacksCommand(checked.organization);
-        console.log(`$ ${list.join(" ")}`);
-        if (!args.dryRun) {
-            const listed = await execute(list, { cwd: REPO_ROOT, echo: false, env });
-            if (listed.code !== 0) {
-                console.error(`stage: "${list.join(" ")}" failed with exit code ${listed.code}: log in to the backend first (pulumi login).`);
-                return listed.code;
-            }
-            try {
-                existing = existingStacks(listed.stdout);
-            } catch (error) {
-                console.error(`stage: ${error instanceof Error ? error.message : String(error)}`);
-                return 1;
-            }
+    if (operation !== "up" && workspace !== undefined) {
+        try {
+            existing = await backendStacks(workspace, checked.organization);
+        } catch (error) {
+            console.error(
+                `stage: listing the stacks failed (log in to the backend first: pulumi login): ${error instanceof Error ? error.message : String(error)}`,
+            );
+            return 1;
         }
     }
     const steps = stageSteps(operation, stage, {
-        extraArgs: args.extraArgs,
+        pulumi: args.pulumi,
         organization: checked.organization,
         existing,
         savePlanDir: args.savePlanDir,
@@ -419,7 +399,7 @@ export async function main(argv: string[]): Promise<number> {
     const reports: StackReport[] = [];
     let firstFailure = 0;
     for (const step of steps) {
-        if (step.skipped !== undefined) {
+        if (step.skipped !== undefined || step.operation === undefined) {
             console.log(`stage: ${step.skipped}`);
             reports.push({ stack: step.stack, status: "skipped", reason: step.skipped });
             continue;
@@ -428,30 +408,25 @@ export async function main(argv: string[]): Promise<number> {
             reports.push({ stack: step.stack, status: "skipped", reason: "an earlier stack failed" });
             continue;
         }
-        let report: StackReport = { stack: step.stack, status: "ok" };
-        for (const command of step.commands) {
-            console.log(`$ ${command.join(" ")}`);
-            if (args.dryRun) continue;
-            const result = await execute(configCopy === undefined ? command : command.map((arg) => (arg === configFileFor(stage) ? configCopy : arg)), {
-                cwd: REPO_ROOT,
-                echo: true,
-                env,
-            });
-            if (command[1] === operation) report.output = result.stdout;
-            if (result.code !== 0) {
-                console.error(`stage: "${command.join(" ")}" failed with exit code ${result.code}${args.keepGoing ? "" : "; later stacks were not touched"}.`);
-                report = { ...report, status: "failed", exitCode: result.code };
-                if (firstFailure === 0) firstFailure = result.code;
-                break;
-            }
+        const shown = step.commands[step.commands.length - 1];
+        for (const command of step.commands) console.log(`$ ${command.join(" ")}`);
+        if (workspace === undefined) {
+            reports.push({ stack: step.stack, status: "ok" });
+            continue;
         }
-        if (args.reportDir !== undefined && !args.dryRun) {
-            const events = path.resolve(REPO_ROOT, args.reportDir, `${step.stack}.events.jsonl`);
-            if (fs.existsSync(events)) {
-                const summary = summarizeEvents(fs.readFileSync(events, "utf8"));
-                report.changeSummary = summary.changeSummary;
-                report.policyViolations = summary.policyViolations;
-            }
+        const result = await runOperation(workspace, { ...step.operation, configFile: configCopy ?? step.operation.configFile });
+        let report: StackReport = { stack: step.stack, status: "ok", output: result.output };
+        if (result.code !== 0) {
+            console.error(`stage: "${shown.join(" ")}" failed with exit code ${result.code}${args.keepGoing ? "" : "; later stacks were not touched"}.`);
+            report = { ...report, status: "failed", exitCode: result.code };
+            if (firstFailure === 0) firstFailure = result.code;
+        }
+        if (args.reportDir !== undefined) {
+            const events = result.events.map((event) => JSON.stringify(event)).join("\n");
+            fs.writeFileSync(path.resolve(REPO_ROOT, args.reportDir, `${step.stack}.events.jsonl`), events === "" ? "" : `${events}\n`);
+            const summary = summarizeEvents(events);
+            report.changeSummary = summary.changeSummary;
+            report.policyViolations = summary.policyViolations;
             fs.writeFileSync(path.resolve(REPO_ROOT, args.reportDir, `${step.stack}.txt`), report.output ?? "");
         }
         reports.push(report);
