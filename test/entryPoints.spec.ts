@@ -39,6 +39,33 @@ describe("entry points, run as package.json runs them", function () {
         }
     });
 
+    it("npm start synthesizes stage dev: a preview tree and one manifest per stack", () => {
+        const out = path.join(REPO_ROOT, "out", "synth", "dev");
+        fs.rmSync(out, { recursive: true, force: true });
+        const run = npmRun("start");
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.stdout, /^Synthesized 5 stack\(s\) of stage dev in [\d.]+s \(verified under mocks\)\.$/m);
+        assert.deepStrictEqual(fs.readdirSync(out).sort(), ["dev-dashboards.json", "dev-etl.json", "dev-network.json", "dev-queries.json", "dev-storage.json"]);
+    });
+
+    it("npm run docs:config -- --check compares README's config reference with the code, and fails when it is stale", () => {
+        const run = npmRun("docs:config", ["--check"]);
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.match(run.stdout, /README\.md's stage config reference matches infra\/config\.ts\./);
+    });
+
+    it("npm run bench writes BENCHMARKS.md's sections from measurements (the offline checks, one run each)", function () {
+        this.timeout(15 * 60_000);
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "BENCHMARKS.md");
+        const run = npmRun("bench", ["--quick", "--skip-etl", "--skip-engine", "--out", out]);
+        assert.strictEqual(run.status, 0, run.stderr);
+        const written = fs.readFileSync(out, "utf8");
+        assert.match(written, /^Written by `npm run bench -- --quick --skip-etl --skip-engine`/m);
+        assert.match(written, /^\| synth dev, after \(compiled\) \| `npm run synth -- dev --quiet` \| [\d.]+ \| [\d.]+× \|/m);
+        assert.match(written, /^## History: earlier runs, kept as written$/m);
+        fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    });
+
     it("every tool exports main(argv) and runs nothing when it is imported", () => {
         assert.ok(TOOLS.length >= 9 && TOOLS.includes("stage") && TOOLS.includes("queryCatalog"), `found ${TOOLS.join(", ")}`);
         for (const tool of TOOLS) {

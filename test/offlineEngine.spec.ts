@@ -204,18 +204,23 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
         assert.match(etl, /\d+ unchanged/);
     });
 
-    it("an injected violation fails up through the real CLI, naming the rule", () => {
-        // prod's settings with a key deletion window the protected stage's pack refuses.
-        const file = path.join(REPO_ROOT, "Pulumi.enginecheck.yaml");
-        const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
-        fs.writeFileSync(file, prod.replace(/^(\s*spotify:kmsDeletionWindowDays:).*$/m, '$1 "7"').replace(/^(\s*spotify:stage:).*$/m, "$1 enginecheck"));
-        try {
-            const up = stage(["up", "enginecheck", "--", "--yes", "--non-interactive", "--color", "never"]);
-            assert.notStrictEqual(up.status, 0, up.output);
-            assert.match(up.output, /\[mandatory\] \[severity: \w+\] +kms-deletion-window +\(aws:kms:Key: network-key\)/);
-            assert.match(up.output, /stage: "pulumi up --stack enginecheck-network .*" failed with exit code \d+; later stacks were not touched\./);
-        } finally {
-            fs.rmSync(file, { force: true });
-        }
+    it("a violation injected into the program fails up prod through the real CLI, naming the rule", () => {
+        // The program of this commit in a clone, with the network layer's flow-log key no longer rotating.
+        const clone = path.join(scratch, "injected");
+        assert.strictEqual(spawnSync("git", ["clone", "-q", REPO_ROOT, clone]).status, 0);
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
+        const vpc = path.join(clone, "infra", "network", "isolatedVpc.ts");
+        const program = fs.readFileSync(vpc, "utf8");
+        assert.ok(program.includes("enableKeyRotation: true"), "the injection point is still there");
+        fs.writeFileSync(vpc, program.replace("enableKeyRotation: true", "enableKeyRotation: false"));
+        const run = spawnSync("npm", ["run", "--silent", "stage", "--", "up", "prod", "--offline", "--", "--yes", "--color", "never"], {
+            cwd: clone,
+            encoding: "utf8",
+            env: { ...process.env, SPOTIFY_OFFLINE_DIR: path.join(scratch, "injected-state") },
+        });
+        const output = `${run.stdout}${run.stderr}`;
+        assert.notStrictEqual(run.status, 0, output);
+        assert.match(output, /\[mandatory\] \[severity: \w+\] +kms-key-rotation +\(aws:kms:Key: network-key\)/);
+        assert.match(output, /stage: "pulumi up --stack prod-network .*" failed with exit code \d+; later stacks were not touched\./);
     });
 });

@@ -347,7 +347,10 @@ export async function main(argv: string[]): Promise<number> {
     const header = renderHeader({
         date: started.toISOString().replace(/\.\d+Z$/, "Z"),
         commit: commit(),
-        command: `npm run bench --${quick ? " --quick" : ""}${values["skip-etl"] ? " --skip-etl" : ""}`.replace(/ --$/, ""),
+        command: `npm run bench --${quick ? " --quick" : ""}${values["skip-etl"] ? " --skip-etl" : ""}${values["skip-engine"] ? " --skip-engine" : ""}`.replace(
+            / --$/,
+            "",
+        ),
         machine: `${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`,
         node: process.version,
         loadBefore,
