@@ -122,6 +122,11 @@ describe("policies: the program", function () {
             dataSource.inputs.dataSourceParameters = { athenaParameters: { workGroup: "primary" } };
             await assertCaught(manifest, "quicksight-athena-workgroup", "dashboards-athena");
         });
+        it("quicksight-data-source-ssl: the real data source with SSL turned off", async () => {
+            const manifest = await prodCopy();
+            find(manifest, "aws-native:quicksight:DataSource", "dashboards-athena").inputs.sslProperties = { disableSsl: true };
+            await assertCaught(manifest, "quicksight-data-source-ssl", "dashboards-athena");
+        });
         it("required-tags: the dashboards layer's aws-native provider without defaultTags", async () => {
             const manifest = await prodCopy();
             delete find(manifest, "pulumi:providers:aws-native", "dashboards-aws-native").inputs.defaultTags;

@@ -58,6 +58,17 @@ export interface WorkgroupConfig extends ScopeConfig {
 
 export const quicksightPolicies: Policies = [
     resourceGuardrail({
+        name: "quicksight-data-source-ssl",
+        description: "QuickSight data sources connect with SSL: sslProperties.disableSsl is never true (QuickSight API SslProperties.DisableSsl).",
+        severity: "high",
+        remediation: "Remove sslProperties.disableSsl from the data source (QuickSight connects with SSL by default).",
+        appliesTo: DATA_SOURCE_TYPES,
+        check: (dataSource, report) => {
+            const disabled = at(dataSource.props, "sslProperties", "disableSsl");
+            if (disabled === true) report("QuickSight data source turns SSL off (sslProperties.disableSsl: true): its queries and results travel unencrypted.");
+        },
+    }),
+    resourceGuardrail({
         name: "quicksight-no-public-sharing",
         description:
             'QuickSight assets are shared only with named users and groups: no link sharing with the whole account, no namespace-wide or "*" principals.',

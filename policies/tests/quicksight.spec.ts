@@ -63,6 +63,30 @@ describe("policies: QuickSight", function () {
         });
     });
 
+    describe("quicksight-data-source-ssl", () => {
+        const source = (type: string, sslProperties?: Record<string, unknown>): FixtureResource => ({
+            type,
+            name: type.startsWith("aws-native") ? "native-source" : "aws-source",
+            inputs: { dataSourceId: "s", name: "Warehouse", type: "ATHENA", ...(sslProperties === undefined ? {} : { sslProperties }) },
+        });
+        it("accepts data sources with SSL on, stated or by default, in both type families", async () => {
+            await assertCompliant("quicksight-data-source-ssl", [
+                source("aws:quicksight/dataSource:DataSource"),
+                source("aws-native:quicksight:DataSource", { disableSsl: false }),
+            ]);
+        });
+        it("rejects SSL turned off in both type families", async () => {
+            await assertViolations(
+                "quicksight-data-source-ssl",
+                [source("aws:quicksight/dataSource:DataSource", { disableSsl: true }), source("aws-native:quicksight:DataSource", { disableSsl: true })],
+                [
+                    { resource: "aws-source", message: /turns SSL off \(sslProperties\.disableSsl: true\)/ },
+                    { resource: "native-source", message: /turns SSL off/ },
+                ],
+            );
+        });
+    });
+
     describe("quicksight-athena-workgroup", () => {
         const awsSource = (athena: Record<string, unknown> | undefined): FixtureResource => ({
             type: "aws:quicksight/dataSource:DataSource",
