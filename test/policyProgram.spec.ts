@@ -122,6 +122,13 @@ describe("policies: the program", function () {
             dataSource.inputs.dataSourceParameters = { athenaParameters: { workGroup: "primary" } };
             await assertCaught(manifest, "quicksight-athena-workgroup", "dashboards-athena");
         });
+        it("network-security-group-not-open: the Glue security group's S3 egress opened to the whole internet", async () => {
+            const manifest = await prodCopy();
+            const egress = find(manifest, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "network-glue-to-s3");
+            delete egress.inputs.prefixListId;
+            egress.inputs.cidrIpv4 = "0.0.0.0/0";
+            await assertCaught(manifest, "network-security-group-not-open", "network-glue-to-s3");
+        });
         it("quicksight-data-source-ssl: the real data source with SSL turned off", async () => {
             const manifest = await prodCopy();
             find(manifest, "aws-native:quicksight:DataSource", "dashboards-athena").inputs.sslProperties = { disableSsl: true };

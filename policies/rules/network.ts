@@ -32,6 +32,26 @@ const ROUTE_TABLE_TYPES = ["aws:ec2/routeTable:RouteTable"] as const;
 const INTERNET_GATEWAY_TYPES = ["aws:ec2/internetGateway:InternetGateway"] as const;
 const AWSX_VPC_TYPES = ["awsx:ec2:Vpc"] as const;
 export const VPC_ENDPOINT_TYPES = ["aws:ec2/vpcEndpoint:VpcEndpoint"] as const;
+const SECURITY_GROUP_TYPES = ["aws:ec2/securityGroup:SecurityGroup"] as const;
+const SECURITY_GROUP_RULE_TYPES = [
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+] as const;
+const WORLD = ["0.0.0.0/0", "::/0"];
+
+/** The world-open CIDR blocks among a rule's (inline or standalone) address properties. */
+function worldBlocks(rule: unknown): string[] {
+    const blocks = [...asList(at(rule, "cidrBlocks")), ...asList(at(rule, "ipv6CidrBlocks")), at(rule, "cidrIpv4"), at(rule, "cidrIpv6")];
+    return blocks.filter((block): block is string => typeof block === "string" && WORLD.includes(block));
+}
+
+/** Which way a standalone rule goes: its type says so, or (aws.ec2.SecurityGroupRule) its `type` input. */
+function directionOf(type: string, props: Record<string, unknown>): string {
+    if (type.endsWith("IngressRule")) return "ingress";
+    if (type.endsWith("EgressRule")) return "egress";
+    return typeof props.type === "string" ? props.type : "ingress";
+}
 
 /** Why a route leads out of the VPC (to an internet or NAT gateway), or undefined when it does not. */
 function exitOf(route: unknown, gatewayIsInternetGateway: boolean): string | undefined {
@@ -151,6 +171,30 @@ export const networkPolicies: Policies = [
                 if (stack.resources.some((resource) => resource.parent === vpc.urn)) continue;
                 for (const problem of awsxVpcExits(vpc)) report(vpc.urn, `awsx VPC ${vpc.name} ${problem}.`);
             }
+        },
+    }),
+    resourceGuardrail<NetworkConfig>({
+        name: "network-security-group-not-open",
+        description:
+            'With spotify:network "isolated", no security group lets traffic in from or out to the whole internet: no ingress or egress rule, inline or standalone, with 0.0.0.0/0 or ::/0 (tfsec aws-vpc-no-public-ingress-sgr and aws-vpc-no-public-egress-sgr; checkov CKV_AWS_24 and CKV_AWS_260 for ports 22 and 80).',
+        severity: "critical",
+        remediation:
+            "Open the group only to other security groups (referencedSecurityGroupId) or to the S3 prefix list (prefixListId), as infra/network/glueNetwork.ts does; the isolated VPC has no route out anyway.",
+        configSchema: networkSchema(),
+        appliesTo: [...SECURITY_GROUP_TYPES, ...SECURITY_GROUP_RULE_TYPES],
+        check: (resource, report, config) => {
+            if (config.network !== "isolated") return;
+            if ((SECURITY_GROUP_TYPES as readonly string[]).includes(resource.type)) {
+                for (const direction of ["ingress", "egress"] as const) {
+                    asList(resource.props[direction]).forEach((rule, index) => {
+                        for (const block of worldBlocks(rule))
+                            report(`Security group ${resource.name}'s ${direction} rule #${index + 1} is open to ${block}: the whole internet.`);
+                    });
+                }
+                return;
+            }
+            for (const block of worldBlocks(resource.props))
+                report(`Security group rule ${resource.name} opens ${directionOf(resource.type, resource.props)} to ${block}: the whole internet.`);
         },
     }),
     resourceGuardrail({

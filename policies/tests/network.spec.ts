@@ -128,6 +128,60 @@ describe("policies: network isolation", function () {
         });
     });
 
+    describe("network-security-group-not-open", () => {
+        const group = (inputs: Record<string, unknown>): FixtureResource => ({
+            type: "aws:ec2/securityGroup:SecurityGroup",
+            name: "group",
+            inputs: { vpcId: "vpc-1", ...inputs },
+        });
+        const rule = (type: string, name: string, inputs: Record<string, unknown>): FixtureResource => ({
+            type,
+            name,
+            inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...inputs },
+        });
+        const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+        const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+        it("accepts groups open only to other groups, a prefix list or a private range", async () => {
+            await assertCompliant(
+                "network-security-group-not-open",
+                [
+                    group({ ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }),
+                    rule(INGRESS, "from-group", { referencedSecurityGroupId: "sg-2" }),
+                    rule(EGRESS, "to-s3", { prefixListId: "pl-1" }),
+                ],
+                PROD_NETWORK,
+            );
+        });
+        it("rejects 0.0.0.0/0 and ::/0, inline and standalone, in and out", async () => {
+            await assertViolations(
+                "network-security-group-not-open",
+                [
+                    group({
+                        ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
+                        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }],
+                    }),
+                    rule(INGRESS, "from-world", { cidrIpv4: "0.0.0.0/0" }),
+                    rule(EGRESS, "to-world", { cidrIpv6: "::/0" }),
+                    rule("aws:ec2/securityGroupRule:SecurityGroupRule", "legacy", { type: "egress", cidrBlocks: ["0.0.0.0/0"], protocol: "-1" }),
+                ],
+                [
+                    { resource: "group", message: /ingress rule #1 is open to 0\.0\.0\.0\/0/ },
+                    { resource: "group", message: /egress rule #1 is open to ::\/0/ },
+                    { resource: "from-world", message: /opens ingress to 0\.0\.0\.0\/0/ },
+                    { resource: "to-world", message: /opens egress to ::\/0/ },
+                    { resource: "legacy", message: /opens egress to 0\.0\.0\.0\/0/ },
+                ],
+                PROD_NETWORK,
+            );
+        });
+        it("does not apply to a stage without network isolation", async () => {
+            await assertCompliant("network-security-group-not-open", [rule(INGRESS, "from-world", { cidrIpv4: "0.0.0.0/0" })], {
+                stage: "dev",
+                stack: "dev-network",
+            });
+        });
+    });
+
     describe("vpc-endpoint-policy-not-open", () => {
         it("accepts scoped statements, and broad ones limited to an account", async () => {
             await assertCompliant("vpc-endpoint-policy-not-open", [
