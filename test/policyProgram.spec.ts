@@ -122,6 +122,12 @@ describe("policies: the program", function () {
             dataSource.inputs.dataSourceParameters = { athenaParameters: { workGroup: "primary" } };
             await assertCaught(manifest, "quicksight-athena-workgroup", "dashboards-athena");
         });
+        it("network-flow-logs: the VPC's flow log removed", async () => {
+            const manifest = await prodCopy();
+            const flowLog = find(manifest, "aws:ec2/flowLog:FlowLog", "network-flow-log");
+            manifest.resources = manifest.resources.filter((resource) => resource !== flowLog);
+            await assertCaught(manifest, "network-flow-logs", "network-vpc");
+        });
         it("network-security-group-not-open: the Glue security group's S3 egress opened to the whole internet", async () => {
             const manifest = await prodCopy();
             const egress = find(manifest, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "network-glue-to-s3");

@@ -33,6 +33,8 @@ const INTERNET_GATEWAY_TYPES = ["aws:ec2/internetGateway:InternetGateway"] as co
 const AWSX_VPC_TYPES = ["awsx:ec2:Vpc"] as const;
 export const VPC_ENDPOINT_TYPES = ["aws:ec2/vpcEndpoint:VpcEndpoint"] as const;
 const SECURITY_GROUP_TYPES = ["aws:ec2/securityGroup:SecurityGroup"] as const;
+const VPC_TYPES = ["aws:ec2/vpc:Vpc"] as const;
+const FLOW_LOG_TYPES = ["aws:ec2/flowLog:FlowLog"] as const;
 const SECURITY_GROUP_RULE_TYPES = [
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
@@ -170,6 +172,33 @@ export const networkPolicies: Policies = [
                 // registered (preview under mocks) do its arguments tell what awsx will build.
                 if (stack.resources.some((resource) => resource.parent === vpc.urn)) continue;
                 for (const problem of awsxVpcExits(vpc)) report(vpc.urn, `awsx VPC ${vpc.name} ${problem}.`);
+            }
+        },
+    }),
+    stackGuardrail<NetworkConfig>({
+        name: "network-flow-logs",
+        description:
+            'With spotify:network "isolated", every VPC has a flow log of all its traffic: an aws.ec2.FlowLog whose vpcId comes from the VPC (an awsx VPC counts for the aws VPC it creates; checkov CKV2_AWS_11).',
+        severity: "high",
+        remediation: "Give the VPC an aws.ec2.FlowLog with vpcId from it and trafficType ALL, as infra/network/isolatedVpc.ts does.",
+        configSchema: networkSchema(),
+        check: (stack, report, config) => {
+            if (config.network !== "isolated") return;
+            const byUrn = new Map(stack.resources.map((resource) => [resource.urn, resource]));
+            const insideAwsxVpc = (resource: StackResourceView): boolean => {
+                const parent = resource.parent === undefined ? undefined : byUrn.get(resource.parent);
+                return parent !== undefined && ((AWSX_VPC_TYPES as readonly string[]).includes(parent.type) || insideAwsxVpc(parent));
+            };
+            const logged = new Set(
+                stack
+                    .ofType(FLOW_LOG_TYPES)
+                    .filter((flowLog) => isUnknown(flowLog.props.trafficType) || flowLog.props.trafficType === "ALL")
+                    .flatMap((flowLog) => flowLog.propertyDependencies.vpcId ?? []),
+            );
+            const vpcs = [...stack.ofType(AWSX_VPC_TYPES), ...stack.ofType(VPC_TYPES).filter((vpc) => !insideAwsxVpc(vpc))];
+            for (const vpc of vpcs) {
+                if (!logged.has(vpc.urn))
+                    report(vpc.urn, `VPC ${vpc.name} has no flow log of all its traffic: what crosses the isolated network goes unrecorded.`);
             }
         },
     }),

@@ -128,6 +128,37 @@ describe("policies: network isolation", function () {
         });
     });
 
+    describe("network-flow-logs", () => {
+        const flowLog = (vpc: string, trafficType = "ALL"): FixtureResource => ({
+            type: "aws:ec2/flowLog:FlowLog",
+            name: `${vpc}-flow-log`,
+            inputs: { vpcId: UNKNOWN, trafficType, logDestinationType: "cloud-watch-logs" },
+            from: { vpcId: [vpc] },
+        });
+        const awsVpc = (name: string, parent?: string): FixtureResource => ({ type: "aws:ec2/vpc:Vpc", name, inputs: { cidrBlock: "10.0.0.0/16" }, parent });
+        it("accepts VPCs with a flow log of all traffic, an awsx VPC's own aws VPC counting as the component's", async () => {
+            await assertCompliant(
+                "network-flow-logs",
+                [{ type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC }, awsVpc("vpc-child", "vpc"), flowLog("vpc"), awsVpc("plain"), flowLog("plain")],
+                PROD_NETWORK,
+            );
+        });
+        it("rejects a VPC without a flow log, and one that logs rejected traffic only", async () => {
+            await assertViolations(
+                "network-flow-logs",
+                [{ type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC }, awsVpc("plain"), flowLog("plain", "REJECT")],
+                [
+                    { resource: "vpc", message: /VPC vpc has no flow log of all its traffic/ },
+                    { resource: "plain", message: /VPC plain has no flow log of all its traffic/ },
+                ],
+                PROD_NETWORK,
+            );
+        });
+        it("does not apply to a stage without network isolation", async () => {
+            await assertCompliant("network-flow-logs", [awsVpc("plain")], { stage: "dev", stack: "dev-network" });
+        });
+    });
+
     describe("network-security-group-not-open", () => {
         const group = (inputs: Record<string, unknown>): FixtureResource => ({
             type: "aws:ec2/securityGroup:SecurityGroup",

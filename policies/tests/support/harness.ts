@@ -76,6 +76,8 @@ export interface FixtureResource {
     from?: Record<string, string[]>;
     /** The fixture provider resource (by name) that manages this one. */
     provider?: string;
+    /** The fixture resource (by name) this one is a child of. */
+    parent?: string;
 }
 
 /** A hand-written stack, in the manifest shape synthesis produces. */
@@ -95,7 +97,7 @@ export function fixtureManifest(stack: string, resources: FixtureResource[]): Ma
             name: resource.name,
             custom: true,
             read: false,
-            parent: null,
+            parent: resource.parent === undefined ? null : urnOf(resource.parent),
             provider: resource.provider === undefined ? null : `${urnOf(resource.provider)}::${resource.provider}-id`,
             protect: resource.protect ?? false,
             retainOnDelete: false,
