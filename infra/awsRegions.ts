@@ -13,8 +13,22 @@ interface PartitionsFile {
  * Every region of every partition, without the "aws-global"-style pseudo regions (which name the
  * partition's global endpoint, are no place to deploy to, and do not match the partition's region pattern).
  */
-export const AWS_REGIONS: readonly string[] = (partitionsFile as PartitionsFile).partitions
-    .flatMap((partition) => Object.keys(partition.regions).filter((region) => new RegExp(partition.regionRegex).test(region)))
-    .sort();
+const PARTITION_OF_REGION: ReadonlyMap<string, string> = new Map(
+    (partitionsFile as PartitionsFile).partitions.flatMap((partition) =>
+        Object.keys(partition.regions)
+            .filter((region) => new RegExp(partition.regionRegex).test(region))
+            .map((region) => [region, partition.id] as const),
+    ),
+);
+
+export const AWS_REGIONS: readonly string[] = [...PARTITION_OF_REGION.keys()].sort();
+
+/** The partitions (aws, aws-cn, aws-us-gov, ...), the first field of every ARN after "arn:". */
+export const AWS_PARTITIONS: readonly string[] = (partitionsFile as PartitionsFile).partitions.map((partition) => partition.id);
+
+/** The partition a region belongs to (aws-cn for cn-north-1), or undefined for a region the SDK does not know. */
+export function partitionOfRegion(region: string): string | undefined {
+    return PARTITION_OF_REGION.get(region);
+}
 
 export const AWS_REGIONS_SOURCE = "@aws-sdk/util-endpoints partitions.json";

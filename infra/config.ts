@@ -4,8 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AWS_REGIONS, AWS_REGIONS_SOURCE } from "./awsRegions";
 import { cronProblem, CRON_RULE } from "./eventbridgeCron";
+import { principalArnProblem, PRINCIPAL_ARN_FORMAT } from "./quicksightPrincipals";
 import { BUCKET_PURPOSES, bucketName } from "../policies/conventions/naming";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
+import { GUARDRAIL_PROFILES } from "../policies/driver/stagePolicyConfig";
 
 /**
  * StageConfig: every setting of a stage, read once from Pulumi.<stage>.yaml and validated here.
@@ -62,12 +64,6 @@ const schedule = checked(`"off" or an EventBridge ${CRON_RULE}`, (message) =>
         if (problem !== undefined) context.addIssue({ code: "custom", message: `${problem}; ${message}` });
     }),
 );
-const principalArn = z
-    .string()
-    .regex(
-        /^arn:aws[a-z-]*:quicksight:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(user|group)\/[\w+=,.@/-]+$/,
-        "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)",
-    );
 /** Lists arrive as JSON text, the way `pulumi config` stores structured values. */
 function jsonText(raw: unknown): unknown {
     if (typeof raw !== "string") return raw;
@@ -79,9 +75,24 @@ function jsonText(raw: unknown): unknown {
 }
 function principalList(min: number) {
     const size = min === 0 ? "a YAML list, possibly empty, of" : `a YAML list of at least ${min}`;
-    return checked(
-        `${size} QuickSight user or group ARN${min === 1 ? "" : "s"} (arn:aws:quicksight:<region>:<account>:user|group/<namespace>/<name>)`,
-        (message) => z.preprocess(jsonText, z.array(principalArn, { error: message }).min(min, message)),
+    return checked(`${size} QuickSight user or group ARN${min === 1 ? "" : "s"} (${PRINCIPAL_ARN_FORMAT}), each listed once`, (message) =>
+        z.preprocess(
+            jsonText,
+            z
+                .array(z.string({ error: message }), { error: message })
+                .min(min, message)
+                .superRefine((arns, context) => {
+                    arns.forEach((arn, index) => {
+                        const problem = principalArnProblem(arn);
+                        if (problem !== undefined) context.addIssue({ code: "custom", message: `entry ${index + 1}, ${JSON.stringify(arn)}, ${problem}` });
+                        else if (arns.indexOf(arn) < index)
+                            context.addIssue({
+                                code: "custom",
+                                message: `${JSON.stringify(arn)} is listed twice (entries ${arns.indexOf(arn) + 1} and ${index + 1}): QuickSight takes one permission entry per principal`,
+                            });
+                    });
+                }),
+        ),
     );
 }
 const region = checked(`an AWS region the AWS SDK knows (${AWS_REGIONS_SOURCE}), such as eu-west-1`, (message) =>
@@ -205,15 +216,46 @@ export function ruleOf(spec: Check): string {
 }
 
 /**
- * Namespaces a stage file may use besides `spotify`: the providers this program configures, with
- * the keys each one reads (from the provider SDK's own config module), and `pulumi`, whose keys
- * belong to the engine.
+ * Namespaces a stage file may use besides `spotify`: the providers the program creates, and
+ * `pulumi`, whose keys belong to the engine. The program creates every provider explicitly
+ * (infra/program.ts), and explicit providers read no stack config: each provider key is passed to
+ * them by the program, and aws:region is the only one it passes. Any other provider key would be
+ * accepted by the CLI and silently ignored.
  */
-const PROVIDER_KEYS: Record<string, readonly string[] | "any"> = {
-    aws: Object.keys(aws.config),
-    "aws-native": Object.keys(awsNative.config),
-    pulumi: "any",
+const PROVIDER_CONFIG = { aws: Object.keys(aws.config), "aws-native": Object.keys(awsNative.config) } as const;
+const READ_PROVIDER_KEYS: readonly string[] = ["aws:region"];
+const ENGINE_NAMESPACE = "pulumi";
+
+/** What the program reads instead of a provider key it ignores. */
+const INSTEAD_OF_PROVIDER_KEY: Readonly<Record<string, string>> = {
+    region: "every provider of the stage, aws and aws-native alike, takes its region from aws:region: set that",
+    defaultTags: "the program sets every provider's defaultTags from spotify:owner, spotify:costCenter and spotify:dataClassification: set those",
 };
+const CREDENTIAL_SOURCES =
+    "the providers take credentials and roles from the environment: AWS_PROFILE or a Pulumi ESC environment listed under the file's environment: (its environmentVariables, or aws-login for OIDC)";
+
+/** Provider keys that choose whose credentials or which role the provider uses. */
+const IDENTITY_KEYS: readonly string[] = [
+    "profile",
+    "sharedCredentialsFile",
+    "sharedCredentialsFiles",
+    "sharedConfigFiles",
+    "assumeRole",
+    "assumeRoles",
+    "roleArn",
+];
+
+/** A key whose name says it holds a credential, in any namespace. */
+const CREDENTIAL_NAME = /(secret|password|passwd|token|access_?key|private_?key|api_?key)/i;
+
+/** Why a key that names a credential must not be in a stage file. */
+function credentialProblem(key: string): string {
+    return (
+        `a credential in the stage file, which is committed to the repository: remove it (and rotate it if it was ever pushed). ` +
+        `Nothing here reads credentials from config: ${CREDENTIAL_SOURCES}. ` +
+        `A secret the program itself must read goes in with pulumi config set --secret ${key}, or in an ESC environment`
+    );
+}
 
 function editDistance(a: string, b: string): number {
     let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
@@ -242,16 +284,24 @@ function didYouMean(key: string, known: readonly string[]): string | undefined {
 function unknownKeyProblem(key: string): string | undefined {
     const separator = key.indexOf(":");
     const namespace = separator < 0 ? "" : key.slice(0, separator);
+    const name = key.slice(separator + 1);
     const spotifyKeys = Object.keys(CONFIG_KEYS).map(qualifiedKey);
-    const providerKeys = Object.entries(PROVIDER_KEYS).flatMap(([provider, keys]) => (keys === "any" ? [] : keys.map((name) => `${provider}:${name}`)));
     if (namespace === "spotify" && spotifyKeys.includes(key)) return undefined;
-    const providerNames = PROVIDER_KEYS[namespace];
-    if (providerNames === "any" || providerKeys.includes(key)) return undefined;
-    const suggestion = didYouMean(key, [...spotifyKeys, ...providerKeys]);
+    if (namespace === ENGINE_NAMESPACE) return undefined;
+    if (CREDENTIAL_NAME.test(name)) return credentialProblem(key);
+    if (READ_PROVIDER_KEYS.includes(key)) return undefined;
+    const providerNames: readonly string[] | undefined = Object.hasOwn(PROVIDER_CONFIG, namespace)
+        ? PROVIDER_CONFIG[namespace as keyof typeof PROVIDER_CONFIG]
+        : undefined;
+    if (providerNames?.includes(name)) {
+        const instead = INSTEAD_OF_PROVIDER_KEY[name] ?? (IDENTITY_KEYS.includes(name) ? CREDENTIAL_SOURCES : "remove it");
+        return `the program's providers never read ${key} (they are created by the program, which passes them aws:region only): ${instead}`;
+    }
+    const suggestion = didYouMean(key, [...spotifyKeys, ...READ_PROVIDER_KEYS]);
     const hint = suggestion === undefined ? "" : `; did you mean ${suggestion}?`;
     if (namespace === "spotify") return `unknown key (the keys are listed in README.md, "Stage config reference")${hint}`;
     if (providerNames !== undefined) return `unknown ${namespace} provider key${hint}`;
-    const namespaces = ["spotify", ...Object.keys(PROVIDER_KEYS)].join(", ");
+    const namespaces = ["spotify", ...Object.keys(PROVIDER_CONFIG), ENGINE_NAMESPACE].join(", ");
     return `unknown namespace "${namespace}" (this program reads ${namespaces})${hint}`;
 }
 
@@ -296,8 +346,13 @@ export function parseStageConfig(raw: Readonly<Record<string, string>>, stackSta
         const result = spec.schema.safeParse(value);
         if (result.success) {
             values[key === "aws:region" ? "region" : key] = result.data;
+        } else if (value === "") {
+            // The Pulumi CLI passes YAML's null (null, ~ or nothing after the colon) as "".
+            const fallback = spec.default === undefined ? "" : `, or remove the key for its default (${spec.default === "" ? "empty" : spec.default})`;
+            problems.push(`${qualifiedKey(key)}: has no value (YAML reads null, ~ and an empty value as none): write ${ruleOf(spec)}${fallback}`);
         } else {
-            problems.push(`${qualifiedKey(key)}: ${result.error.issues[0].message}, got ${JSON.stringify(value)}`);
+            const issues = [...new Set(result.error.issues.map((issue) => issue.message))].join("; ");
+            problems.push(`${qualifiedKey(key)}: ${issues}, got ${JSON.stringify(value)}`);
         }
     }
     if (problems.length === 0) {
@@ -352,6 +407,45 @@ function bucketNameProblems(config: StageConfig): string[] {
     ];
 }
 
+/**
+ * What the policy pack refuses in a protected stage (its "protected" guardrail profile, in which every
+ * rule is mandatory), checked here so the stage file is refused before a synthesis, naming the rule.
+ * Each entry reads one setting a rule of the profile judges; test/stageConfigFiles.spec.ts checks
+ * that every minimum of the profile has its entry.
+ */
+export const PROTECTED_STAGE_REQUIREMENTS: readonly { rule: string; key: ConfigKey; problem: (config: StageConfig) => string | undefined }[] = [
+    {
+        rule: "kms-deletion-window",
+        key: "kmsDeletionWindowDays",
+        problem: (config) => atLeast(config.kmsDeletionWindowDays, GUARDRAIL_PROFILES.protected.minimumDays["kms-deletion-window"]),
+    },
+    {
+        rule: "logs-retention",
+        key: "logRetentionDays",
+        problem: (config) => atLeast(config.logRetentionDays, GUARDRAIL_PROFILES.protected.minimumDays["logs-retention"]),
+    },
+    {
+        rule: "s3-access-logging",
+        key: "accessLogging",
+        problem: (config) => (config.accessLogging ? undefined : "is false, but the data buckets of a protected stage must log every access: set true"),
+    },
+];
+
+function atLeast(value: number, minimum: number): string | undefined {
+    return value >= minimum ? undefined : `is ${value}, under the ${minimum} a protected stage needs`;
+}
+
+function protectedStageProblems(config: StageConfig): string[] {
+    return PROTECTED_STAGE_REQUIREMENTS.flatMap(({ rule, key, problem }) => {
+        const found = problem(config);
+        return found === undefined
+            ? []
+            : [
+                  `${qualifiedKey(key)}: ${found} (spotify:protectData is true, and the policy pack's ${rule} rule is mandatory there and would refuse the deploy)`,
+              ];
+    });
+}
+
 function crossFieldProblems(config: StageConfig, stackStage: string, configFile: string | undefined): string[] {
     const problems: string[] = [];
     if (config.stage !== stackStage) {
@@ -371,6 +465,7 @@ function crossFieldProblems(config: StageConfig, stackStage: string, configFile:
             `spotify:quicksightViewers: ${ownerAndViewer.join(", ")} ${ownerAndViewer.length === 1 ? "is" : "are"} already in spotify:quicksightOwners; list each principal once`,
         );
     }
+    if (config.protectData) problems.push(...protectedStageProblems(config));
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);
     }

@@ -59,11 +59,18 @@ export class LayerWiring {
         return Object.fromEntries(
             keys.map((key) => [
                 key,
-                reference.requireOutput(key).apply((value: unknown) => {
+                // getOutput, not requireOutput: a missing output then fails as a RunError, which the
+                // runtime reports as one line, where requireOutput's plain Error comes with its stack.
+                reference.getOutput(key).apply((value: unknown) => {
+                    const upstream = layerStackName(this.target.stage, layer);
+                    if (value === undefined) {
+                        throw new UpstreamOutputError(
+                            `Stack ${upstream} exports no ${key}: it has not been deployed yet, or from older code. Deploy it from this commit first (pulumi up -s ${upstream}), or the whole stage in order with npm run stage -- up ${this.target.stage}.`,
+                        );
+                    }
                     const parsed = schemas[key].safeParse(value);
                     if (!parsed.success) {
                         const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join(".")}: ${issue.message}`).join("; ");
-                        const upstream = layerStackName(this.target.stage, layer);
                         throw new UpstreamOutputError(
                             `Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.`,
                         );

@@ -40,7 +40,12 @@ describe("stage config validation", () => {
         ["bucket suffix not DNS-safe", { ...dev, "spotify:bucketSuffix": "Acme_Corp" }, "spotify:bucketSuffix", /lowercase/],
         ["unknown classification", { ...dev, "spotify:dataClassification": "secret" }, "spotify:dataClassification", /one of public/],
         ["protected data with teardown", { ...dev, "spotify:protectData": "true" }, "spotify:allowTeardown", /must be false/],
-        ["viewer that is no ARN", { ...dev, "spotify:quicksightViewers": '["alice"]' }, "spotify:quicksightViewers", /QuickSight user or group ARN/],
+        [
+            "viewer that is no ARN",
+            { ...dev, "spotify:quicksightViewers": '["alice"]' },
+            "spotify:quicksightViewers",
+            /entry 1, "alice", is not an ARN \(arn:<partition>:quicksight/,
+        ],
         [
             "no dashboard owner",
             { ...dev, "spotify:quicksightOwners": "[]" },

@@ -204,6 +204,28 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
         assert.match(etl, /\d+ unchanged/);
     });
 
+    it("the single-stack pulumi CLI path reports user errors in one line each, never with a stack trace", () => {
+        const env = inScratch(path.join(scratch, "single-stack"), () => offlineEnvironment());
+        const pulumi = (...args: string[]) => {
+            const run = spawnSync("pulumi", args, { cwd: REPO_ROOT, encoding: "utf8", env });
+            return { status: run.status, output: `${run.stdout}${run.stderr}` };
+        };
+        // Upstream stacks that exist but were never deployed export nothing.
+        for (const layer of LAYERS) assert.strictEqual(pulumi("stack", "init", `dev-${layer}`).status, 0);
+        const configFile = inScratch(path.join(scratch, "single-stack"), () => offlineConfigFile("dev"));
+        const up = pulumi("up", "--yes", "--non-interactive", "--color", "never", "--stack", "dev-dashboards", "--config-file", configFile);
+        assert.notStrictEqual(up.status, 0, up.output);
+        assert.match(up.output, /Stack (dev-\w+) exports no \w+: it has not been deployed yet.*pulumi up -s \1\)/);
+        assert.doesNotMatch(up.output, /^\s+at .*\(.*:\d+:\d+\)$/m);
+        // A broken stage file on the same path: the program's own error, naming file and key.
+        const broken = path.join(scratch, "single-stack", "Pulumi.dev.yaml");
+        fs.writeFileSync(broken, fs.readFileSync(configFile, "utf8").replace(/^ {2}spotify:owner: .*$/m, "  spotify:owner: null"));
+        const preview = pulumi("preview", "--non-interactive", "--color", "never", "--stack", "dev-storage", "--config-file", broken);
+        assert.notStrictEqual(preview.status, 0, preview.output);
+        assert.match(preview.output, /Invalid stage config in Pulumi\.dev\.yaml for stage dev:\s+- spotify:owner: has no value/);
+        assert.doesNotMatch(preview.output, /^\s+at .*\(.*:\d+:\d+\)$/m);
+    });
+
     it("a violation injected into the program fails up prod through the real CLI, naming the rule", () => {
         // The program of this commit in a clone, with the network layer's flow-log key no longer rotating.
         const clone = path.join(scratch, "injected");

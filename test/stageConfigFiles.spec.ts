@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
-import { parseStageConfig } from "../infra/config";
+import { parseStageConfig, PROTECTED_STAGE_REQUIREMENTS } from "../infra/config";
+import { GUARDRAIL_PROFILES } from "../policies/driver/stagePolicyConfig";
 import { AWS_REGIONS } from "../infra/awsRegions";
 import { cronProblem } from "../infra/eventbridgeCron";
 import { REPO_ROOT } from "../infra/repository";
@@ -13,10 +14,11 @@ import { synthesizeStage } from "../tools/synth/stage";
 import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
 
 /**
- * Broken stage files, each the committed Pulumi.dev.yaml with one mutation, run through the real
+ * Broken stage files, each the committed Pulumi.dev.yaml (Pulumi.prod.yaml for cases of stage prod) with one mutation, run through the real
  * reader and the real program (the all-in-one stack, so every layer would run) under mocks.
  */
 const DEV_FILE = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+const PROD_FILE = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
 
 type Mutation = (text: string) => string;
 
@@ -42,9 +44,11 @@ interface Case {
     key: string;
     /** The rule the message must state. */
     rule: RegExp;
-    /** The stage the file is for (default dev). */
+    /** The stage the file is for (default dev); a prod case mutates Pulumi.prod.yaml. */
     stage?: string;
 }
+
+const mutated = (testCase: Case) => testCase.mutate(testCase.stage === "prod" ? PROD_FILE : DEV_FILE);
 
 const cron = (expression: string): Mutation => set("spotify:etlSchedule", `"${expression}"`);
 
@@ -301,7 +305,7 @@ const CASES: Case[] = [
         what: "an owner ARN that is no ARN",
         mutate: set("spotify:quicksightOwners", "[alice]"),
         key: "spotify:quicksightOwners",
-        rule: /QuickSight user or group ARN/,
+        rule: /entry 1, "alice", is not an ARN \(arn:<partition>:quicksight:<region>:<account>:user\|group\/<namespace>\/<name>\)/,
     },
     { what: "a refresh time past midnight", mutate: set("spotify:quicksightRefreshTime", '"24:00"'), key: "spotify:quicksightRefreshTime", rule: /HH:MM/ },
     {
@@ -322,6 +326,184 @@ const CASES: Case[] = [
         key: "spotify:quicksightServiceRoleName",
         rule: /IAM role name: 1-64/,
     },
+    // 7. Credentials, in any namespace: never in a stage file, plain or encrypted.
+    ...(
+        [
+            ["aws:secretKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+            ["aws:accessKey", "AKIAIOSFODNN7EXAMPLE"],
+            ["aws:token", "FwoGZXIvYXdzEXAMPLE"],
+            ["aws-native:secretKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+            ["aws-native:accessKey", "AKIAIOSFODNN7EXAMPLE"],
+            ["aws-native:token", "FwoGZXIvYXdzEXAMPLE"],
+            ["spotify:quicksightPassword", "hunter2"],
+            ["acme:apiKey", "0123456789abcdef"],
+        ] as const
+    ).map(([key, value]) => ({
+        what: `a credential in ${key}`,
+        mutate: set(key, value),
+        key,
+        rule: /a credential in the stage file, which is committed to the repository: remove it .*pulumi config set --secret .*ESC environment/,
+    })),
+    {
+        what: "an encrypted credential the providers never read",
+        mutate: set("aws:secretKey", "\n    secure: v1:c2VjcmV0:ZW5jcnlwdGVk"),
+        key: "aws:secretKey",
+        rule: /a credential in the stage file.*Nothing here reads credentials from config/,
+    },
+    // 8. Provider keys the program's explicit providers never read, each naming what it does read.
+    {
+        what: "a region for aws-native only",
+        mutate: set("aws-native:region", "us-east-1"),
+        key: "aws-native:region",
+        rule: /never read aws-native:region .*takes its region from aws:region: set that/,
+    },
+    {
+        what: "default tags through the aws provider",
+        mutate: set("aws:defaultTags", "{tags: {team: data}}"),
+        key: "aws:defaultTags",
+        rule: /never read aws:defaultTags.*from spotify:owner, spotify:costCenter and spotify:dataClassification/,
+    },
+    {
+        what: "an AWS profile",
+        mutate: set("aws:profile", "data-platform"),
+        key: "aws:profile",
+        rule: /never read aws:profile.*AWS_PROFILE or a Pulumi ESC environment/,
+    },
+    {
+        what: "a role to assume",
+        mutate: set("aws-native:roleArn", "arn:aws:iam::111111111111:role/deploy"),
+        key: "aws-native:roleArn",
+        rule: /never read aws-native:roleArn.*from the environment/,
+    },
+    {
+        what: "allowed account ids",
+        mutate: set("aws:allowedAccountIds", '["111111111111"]'),
+        key: "aws:allowedAccountIds",
+        rule: /never read aws:allowedAccountIds/,
+    },
+    {
+        what: "a skipped validation",
+        mutate: set("aws:skipCredentialsValidation", "true"),
+        key: "aws:skipCredentialsValidation",
+        rule: /never read aws:skipCredentialsValidation.*: remove it/,
+    },
+    { what: "an aws-native retry count", mutate: set("aws-native:maxRetries", "5"), key: "aws-native:maxRetries", rule: /never read aws-native:maxRetries/ },
+    // 9. QuickSight principals, as AWS documents their ARNs.
+    ...(
+        [
+            [
+                "a group without its namespace",
+                "arn:aws:quicksight:eu-west-1:111111111111:group/data-platform",
+                /lacks the <namespace>\/<name> part: write group\/<namespace>\/<name>, such as group\/default\/data-platform/,
+            ],
+            ["a group with an empty name", "arn:aws:quicksight:eu-west-1:111111111111:group/default/", /has an empty group name after group\/default\//],
+            ["a namespace instead of a principal", "arn:aws:quicksight:eu-west-1:111111111111:namespace/default", /names a namespace, not a user or group/],
+            ["an IAM role's ARN", "arn:aws:iam::111111111111:role/analysts", /is an iam ARN, not a QuickSight one/],
+            [
+                "a partition that does not exist",
+                "arn:aws-mars:quicksight:eu-west-1:111111111111:group/default/x",
+                /partition "aws-mars" is not an AWS partition \(aws, aws-cn/,
+            ],
+            [
+                "a region of another partition",
+                "arn:aws-cn:quicksight:eu-west-1:111111111111:group/default/x",
+                /region eu-west-1 belongs to partition aws, not aws-cn/,
+            ],
+            ["a region that does not exist", "arn:aws:quicksight:eu-west-9:111111111111:group/default/x", /region "eu-west-9" is not an AWS region/],
+            ["an 11-digit account", "arn:aws:quicksight:eu-west-1:11111111111:group/default/x", /account "11111111111" is not a 12-digit AWS account id/],
+            ["a namespace with a space", "arn:aws:quicksight:eu-west-1:111111111111:group/data team/x", /namespace "data team" is not 1-64 letters/],
+            [
+                "a user name QuickSight cannot hold",
+                "arn:aws:quicksight:eu-west-1:111111111111:user/default/al\u0100ce",
+                /user name "al.ce" has characters QuickSight names cannot hold/,
+            ],
+        ] as const
+    ).map(([what, arn, rule]) => ({
+        what: `an owner that is ${what}`,
+        mutate: set("spotify:quicksightOwners", `["${arn}"]`),
+        key: "spotify:quicksightOwners",
+        rule: new RegExp(`entry 1, ${JSON.stringify(arn).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, ${rule.source}`),
+    })),
+    {
+        what: "the same owner listed twice",
+        mutate: set(
+            "spotify:quicksightOwners",
+            '["arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform", "arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform"]',
+        ),
+        key: "spotify:quicksightOwners",
+        rule: /group\/default\/data-platform" is listed twice \(entries 1 and 2\): QuickSight takes one permission entry per principal/,
+    },
+    {
+        what: "the same viewer listed twice",
+        mutate: set(
+            "spotify:quicksightViewers",
+            '["arn:aws:quicksight:us-east-1:111111111111:user/default/analyst", "arn:aws:quicksight:us-east-1:111111111111:user/default/analyst"]',
+        ),
+        key: "spotify:quicksightViewers",
+        rule: /user\/default\/analyst" is listed twice/,
+    },
+    // 10. YAML's null where a value is required: the Pulumi CLI passes it as "".
+    {
+        what: "a null owner",
+        mutate: set("spotify:owner", "null"),
+        key: "spotify:owner",
+        rule: /spotify:owner: has no value \(YAML reads null, ~ and an empty value as none\): write an AWS tag value/,
+    },
+    { what: "a ~ cost center", mutate: set("spotify:costCenter", "~"), key: "spotify:costCenter", rule: /spotify:costCenter: has no value/ },
+    { what: "an empty region", mutate: set("aws:region", ""), key: "aws:region", rule: /aws:region: has no value.*write an AWS region/ },
+    {
+        what: "null dashboard owners",
+        mutate: set("spotify:quicksightOwners", "null"),
+        key: "spotify:quicksightOwners",
+        rule: /spotify:quicksightOwners: has no value.*write a YAML list of at least 1/,
+    },
+    {
+        what: "a NULL schedule, which has a default",
+        mutate: set("spotify:etlSchedule", "NULL"),
+        key: "spotify:etlSchedule",
+        rule: /has no value.*or remove the key for its default \(off\)/,
+    },
+    {
+        what: "a null flag",
+        mutate: set("spotify:protectData", "Null"),
+        key: "spotify:protectData",
+        rule: /spotify:protectData: has no value.*write true or false$/,
+    },
+    // 11. Merge keys and aliases that YAML itself refuses, with file, line and column.
+    {
+        what: "an alias without its anchor",
+        mutate: set("spotify:costCenter", "*nowhere"),
+        key: "Pulumi.dev.yaml:",
+        rule: /Pulumi\.dev\.yaml:11:\d+: alias \*nowhere names no anchor \(&nowhere\) written before it/,
+    },
+    {
+        what: "a merge key naming a scalar",
+        mutate: (text) => `${set("spotify:owner", "&team data-platform")(text).trimEnd()}\n  <<: *team\n`,
+        key: '"<<"',
+        rule: /the merge key "<<" under "config:" must name a map/,
+    },
+    // 12. A protected stage refuses up front what its policy pack would refuse, naming the rule.
+    ...(
+        [
+            [
+                "spotify:kmsDeletionWindowDays",
+                "7",
+                /spotify:kmsDeletionWindowDays: is 7, under the 30 a protected stage needs.*kms-deletion-window rule is mandatory/,
+            ],
+            ["spotify:logRetentionDays", "30", /spotify:logRetentionDays: is 30, under the 365 a protected stage needs.*logs-retention rule/],
+            [
+                "spotify:accessLogging",
+                "false",
+                /spotify:accessLogging: is false, but the data buckets of a protected stage must log every access.*s3-access-logging rule/,
+            ],
+        ] as const
+    ).map(([key, value, rule]) => ({
+        what: `a protected stage with ${key} ${value}`,
+        stage: "prod",
+        mutate: set(key, value),
+        key,
+        rule,
+    })),
 ];
 
 /** Writes `text` as the stage's file into a fresh repository root. */
@@ -349,9 +531,9 @@ async function failureOf(stage: string, root: string): Promise<{ message: string
 
 describe("broken stage files", () => {
     it(`tests at least 60 distinct broken files (${CASES.length})`, () => {
-        const files = new Set(CASES.map((testCase) => testCase.mutate(DEV_FILE)));
+        const files = new Set(CASES.map(mutated));
         assert.ok(files.size === CASES.length && CASES.length >= 60, `${files.size} distinct files of ${CASES.length} cases`);
-        assert.ok(!files.has(DEV_FILE));
+        assert.ok(!files.has(DEV_FILE) && !files.has(PROD_FILE));
     });
 
     it("synthesizes the unmutated file, registering resources (the control)", async () => {
@@ -376,7 +558,7 @@ describe("broken stage files", () => {
     for (const testCase of CASES) {
         it(`rejects ${testCase.what}, naming the file and ${testCase.key}, before any resource`, async () => {
             const stage = testCase.stage ?? "dev";
-            const failure = await failureOf(stage, stageRoot(stage, testCase.mutate(DEV_FILE)));
+            const failure = await failureOf(stage, stageRoot(stage, mutated(testCase)));
             assert.ok(failure.message.includes(`Pulumi.${stage}.yaml`), `the file is not named in:\n${failure.message}`);
             assert.ok(failure.message.includes(testCase.key), `${testCase.key} is not named in:\n${failure.message}`);
             assert.match(failure.message.replace(/\n\s*/g, " "), testCase.rule);
@@ -386,6 +568,32 @@ describe("broken stage files", () => {
 });
 
 describe("stage config values read as written", () => {
+    it("resolves anchors, aliases and merge keys as YAML defines them, as the Pulumi CLI does: the same stage as the plain file", async () => {
+        const owners = /^ {2}spotify:quicksightOwners:\n((?: {4}- .*\n)+)/m.exec(DEV_FILE)?.[1];
+        assert.ok(owners !== undefined, "dev lists its owners");
+        const anchored = [
+            "x-tags: &tags",
+            "  spotify:costCenter: cc-1234",
+            "  spotify:owner: someone-else # the config map's own key wins over a merged one",
+            "x-owners: &owners",
+            owners.trimEnd(),
+            both(remove("spotify:costCenter"), set("spotify:quicksightOwners", "*owners"))(DEV_FILE).replace("config:\n", "config:\n  <<: *tags\n"),
+        ].join("\n");
+        const sorted = (raw: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : 1))));
+        assert.strictEqual(sorted(readStageConfigFile("dev", stageRoot("dev", anchored))), sorted(readStageConfigFile("dev", stageRoot("dev", DEV_FILE))));
+        const [fromAnchors] = await synthesizeStage({ stage: "dev", allInOne: true, repoRoot: stageRoot("dev", anchored) });
+        const [plain] = await synthesizeStage({ stage: "dev", allInOne: true, repoRoot: stageRoot("dev", DEV_FILE) });
+        assert.strictEqual(JSON.stringify(fromAnchors), JSON.stringify(plain));
+    });
+
+    it("every minimum of the pack's protected profile is refused up front by the stage config", () => {
+        const checked = new Set(PROTECTED_STAGE_REQUIREMENTS.map((requirement) => requirement.rule));
+        for (const rule of Object.keys(GUARDRAIL_PROFILES.protected.minimumDays)) assert.ok(checked.has(rule), `${rule} has no up-front check`);
+        for (const rule of Object.keys(GUARDRAIL_PROFILES.sandbox.off)) {
+            if (rule !== "data-protection") assert.ok(checked.has(rule), `${rule}, off in a sandbox, is not required of a protected stage up front`);
+        }
+    });
+
     it("reads a YAML number and the same number quoted the same way", () => {
         const quoted = readStageConfigFile("dev", stageRoot("dev", set("spotify:glueNumberOfWorkers", '"4"')(DEV_FILE)));
         const plain = readStageConfigFile("dev", stageRoot("dev", set("spotify:glueNumberOfWorkers", "4")(DEV_FILE)));

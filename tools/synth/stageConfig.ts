@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from "yaml";
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, YAMLMap } from "yaml";
 import { StageConfigError } from "../../infra/config";
 import { REPO_ROOT } from "../../infra/repository";
 import { configFileFor } from "../../policies/conventions/stacks";
@@ -35,6 +35,15 @@ function readStageDocument(stage: string, repoRoot: string): { document: Documen
             `${file} is not valid YAML:\n  ${file}:${line}:${col}: ${first.message.split("\n")[0]} (${first.code}), in: ${source}${more}`,
         );
     }
+    visit(document, {
+        Alias(_key, alias) {
+            if (alias.resolve(document) !== undefined) return;
+            const { line, col } = lineCounter.linePos(alias.range?.[0] ?? 0);
+            throw new StageConfigError(
+                `${file} is not valid YAML:\n  ${file}:${line}:${col}: alias *${alias.source} names no anchor (&${alias.source}) written before it, in: ${JSON.stringify(text.split(/\r?\n/)[line - 1] ?? "")}`,
+            );
+        },
+    });
     const root = document.contents;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
         throw new StageConfigError(`${file} is empty: a stage file holds its settings under a top-level "config:" map, for example\n${EXAMPLE}`);
@@ -70,9 +79,11 @@ function configMap(document: Document, file: string) {
 }
 
 /**
- * Reads Pulumi.<stage>.yaml into the flat string map the Pulumi runtime holds config in. A plain
- * scalar becomes its source text, as the Pulumi CLI passes it (`0x0e` stays "0x0e", not 14), a
- * quoted one its string; lists and maps become JSON.
+ * Reads Pulumi.<stage>.yaml into the flat string map the Pulumi runtime holds config in, as the
+ * Pulumi CLI builds it: a plain scalar becomes its source text (`0x0e` stays "0x0e", not 14), a
+ * quoted one its string, YAML's null (null, ~ or nothing) "", and lists and maps JSON. Aliases
+ * resolve to their anchors' values, and merge keys (`<<: *defaults`) add the keys of the maps
+ * they name that the config map does not set itself, as YAML defines them.
  */
 export function readStageConfigFile(stage: string, repoRoot: string = REPO_ROOT): Record<string, string> {
     const { document, file } = readStageDocument(stage, repoRoot);
@@ -80,25 +91,64 @@ export function readStageConfigFile(stage: string, repoRoot: string = REPO_ROOT)
     // only by the Pulumi CLI (offline synthesis sees the file's own config, nothing imported).
     environmentsOf(document.get("environment"), file);
     return Object.fromEntries(
-        configMap(document, file).items.map((pair) => {
-            const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        configPairs(configMap(document, file), document, file).map(({ key, value }) => {
             if (!key.includes(":")) {
                 throw new StageConfigError(`${file}: config key "${key}" needs a namespace, such as spotify:${key}.`);
             }
-            return [key, toRuntimeString(pair.value)];
+            return [key, toRuntimeString(value, document)];
         }),
     );
 }
 
-function toRuntimeString(node: unknown): string {
-    if (isScalar(node)) {
-        // A plain scalar without a tag is passed as written; quoted and tagged ones by their value.
-        if (node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === "string") return node.source;
-        return node.value === null ? "" : node.toString();
+const MERGE_KEY = "<<";
+
+/** The key/value pairs of the config map, its merge keys expanded: the map's own keys first, then merged ones it lacks. */
+function configPairs(config: YAMLMap, document: Document, file: string): { key: string; value: unknown }[] {
+    const own: { key: string; value: unknown }[] = [];
+    const merged: { key: string; value: unknown }[] = [];
+    for (const pair of config.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (key !== MERGE_KEY) {
+            own.push({ key, value: pair.value });
+            continue;
+        }
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) {
+            const map = resolved(source, document);
+            if (!isMap(map)) {
+                throw new StageConfigError(`${file}: the merge key "<<" under "config:" must name a map (<<: *anchor of a map, or a list of them)`);
+            }
+            // Of several merged maps the first that sets a key wins (YAML's merge key type).
+            for (const { key, value } of configPairs(map, document, file)) merged.push({ key, value });
+        }
     }
-    if (isMap(node) && node.has("secure")) return UNDECRYPTED_SECRET;
-    if (node === null || node === undefined) return "";
-    return JSON.stringify((node as { toJSON(): unknown }).toJSON());
+    const seen = new Set(own.map(({ key }) => key));
+    return [
+        ...own,
+        ...merged.filter(({ key }) => {
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+        }),
+    ];
+}
+
+/** The node an alias refers to; any other node as it is. */
+function resolved(node: unknown, document: Document): unknown {
+    return isAlias(node) ? node.resolve(document) : node;
+}
+
+function toRuntimeString(node: unknown, document: Document): string {
+    const value = resolved(node, document);
+    if (isScalar(value)) {
+        if (value.value === null) return "";
+        // A plain scalar without a tag is passed as written; quoted and tagged ones by their value.
+        if (value.type === Scalar.PLAIN && value.tag === undefined && typeof value.source === "string") return value.source;
+        return value.toString();
+    }
+    if (isMap(value) && value.has("secure")) return UNDECRYPTED_SECRET;
+    if (value === null || value === undefined) return "";
+    return JSON.stringify((value as { toJS(document: Document): unknown }).toJS(document));
 }
 
 /**
