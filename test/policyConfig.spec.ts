@@ -89,10 +89,11 @@ describe("policy config derived from the stage files", function () {
                 if ("namePrefix" in properties) assert.strictEqual(properties.namePrefix, "acme", `${policy.name}.namePrefix`);
                 if ("network" in properties) assert.strictEqual(properties.network, "none", `${policy.name}.network`);
             }
-            assert.deepStrictEqual(config["quicksight-approved-principals"].properties.principals, [
+            assert.deepStrictEqual(config["quicksight-approved-principals"].properties.owners, [
                 "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform",
-                "arn:aws:quicksight:eu-west-1:222222222222:user/default/ana",
             ]);
+            assert.deepStrictEqual(config["quicksight-approved-principals"].properties.viewers, ["arn:aws:quicksight:eu-west-1:222222222222:user/default/ana"]);
+            assert.deepStrictEqual(config["quicksight-viewers-read-only"].properties.viewers, ["arn:aws:quicksight:eu-west-1:222222222222:user/default/ana"]);
             assert.strictEqual(config["quicksight-athena-workgroup"].properties.workgroup, "acme_qa_analytics");
         });
 

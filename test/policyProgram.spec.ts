@@ -140,6 +140,33 @@ describe("policies: the program", function () {
             find(manifest, "aws-native:quicksight:DataSource", "dashboards-athena").inputs.sslProperties = { disableSsl: true };
             await assertCaught(manifest, "quicksight-data-source-ssl", "dashboards-athena");
         });
+        for (const bucket of ["staging", "warehouse"]) {
+            it(`s3-data-bucket-endpoint-only: the ${bucket} bucket policy without its deny from outside the S3 endpoint`, async () => {
+                const manifest = await prodCopy();
+                const policy = find(manifest, "aws:s3/bucketPolicy:BucketPolicy", `storage-${bucket}-policy`);
+                const document = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
+                const kept = document.Statement.filter((statement) => statement.Sid !== "DenyOutsideVpcEndpoint");
+                assert.strictEqual(kept.length, document.Statement.length - 1, "prod's policy had the statement");
+                policy.inputs.policy = JSON.stringify({ ...document, Statement: kept });
+                await assertCaught(manifest, "s3-data-bucket-endpoint-only", `storage-${bucket}-policy`);
+            });
+        }
+        const VIEWERS = "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts";
+        it("quicksight-viewers-read-only: prod's viewers group given owner actions on the real dashboard", async () => {
+            const manifest = await prodCopy();
+            const dashboard = find(manifest, "aws-native:quicksight:Dashboard", "dashboards-spotify-hits");
+            const permissions = dashboard.inputs.permissions as { principal: string; actions: string[] }[];
+            const viewers = permissions.find((permission) => permission.principal === VIEWERS);
+            assert.ok(viewers !== undefined, "prod's viewers see the dashboard");
+            viewers.actions = [...viewers.actions, "quicksight:UpdateDashboardPermissions"];
+            await assertCaught(manifest, "quicksight-viewers-read-only", "dashboards-spotify-hits");
+        });
+        it("quicksight-viewers-read-only: a real dataset shared with prod's viewers group", async () => {
+            const manifest = await prodCopy();
+            const dataSet = find(manifest, "aws-native:quicksight:DataSet", "dashboards-tracks");
+            (dataSet.inputs.permissions as unknown[]).push({ principal: VIEWERS, actions: ["quicksight:DescribeDataSet"] });
+            await assertCaught(manifest, "quicksight-viewers-read-only", "dashboards-tracks");
+        });
         it("required-tags: the dashboards layer's aws-native provider without defaultTags", async () => {
             const manifest = await prodCopy();
             delete find(manifest, "pulumi:providers:aws-native", "dashboards-aws-native").inputs.defaultTags;

@@ -1,3 +1,5 @@
+import { DASHBOARD_VIEWER_ACTIONS } from "../../policies/conventions/quicksightAccess";
+
 /**
  * Who may do what with each QuickSight asset. The action lists are the ones AWS's QuickSight
  * documentation gives for an asset's owner and for a read-only user; viewers are granted the
@@ -49,7 +51,7 @@ export const OWNER_ACTIONS: Record<QuickSightAsset, readonly string[]> = {
 };
 
 export const VIEWER_ACTIONS: Partial<Record<QuickSightAsset, readonly string[]>> = {
-    dashboard: ["quicksight:DescribeDashboard", "quicksight:ListDashboardVersions", "quicksight:QueryDashboard"],
+    dashboard: DASHBOARD_VIEWER_ACTIONS,
 };
 
 export interface QuickSightPrincipals {

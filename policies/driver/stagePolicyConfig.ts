@@ -20,8 +20,10 @@ export interface StageSettings {
     protectData: boolean;
     /** spotify:accessLogging. */
     accessLogging: boolean;
-    /** spotify:quicksightOwners followed by spotify:quicksightViewers. */
-    quicksightPrincipals: string[];
+    /** spotify:quicksightOwners. */
+    quicksightOwners: string[];
+    /** spotify:quicksightViewers. */
+    quicksightViewers: string[];
     /** The queries layer's Athena workgroup, the one QuickSight data sources may use. */
     athenaWorkgroup: string;
 }
@@ -41,7 +43,8 @@ const STAGE_PROPERTIES: Record<string, (settings: StageSettings) => unknown> = {
     stage: (settings) => settings.stage,
     namePrefix: (settings) => settings.namePrefix,
     network: (settings) => settings.network,
-    principals: (settings) => settings.quicksightPrincipals,
+    owners: (settings) => settings.quicksightOwners,
+    viewers: (settings) => settings.quicksightViewers,
     workgroup: (settings) => settings.athenaWorkgroup,
 };
 

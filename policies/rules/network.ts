@@ -18,7 +18,7 @@ export interface NetworkConfig extends ScopeConfig {
     network: "none" | "isolated";
 }
 
-function networkSchema(): PolicyConfigSchema {
+export function networkSchema(): PolicyConfigSchema {
     return scopedSchema({
         properties: {
             network: { type: "string", enum: ["none", "isolated"], default: "none", description: "spotify:network of Pulumi.<stage>.yaml." },

@@ -2,6 +2,7 @@ import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, ResourceView } from "../support/guardrail";
 import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isUnknown } from "../support/values";
+import { DASHBOARD_VIEWER_ACTIONS } from "../conventions/quicksightAccess";
 
 /**
  * QuickSight, in both type families the dashboards layer may use: @pulumi/aws (`aws:quicksight/...`)
@@ -49,8 +50,15 @@ function athenaWorkGroup(dataSource: ResourceView): unknown {
 }
 
 export interface PrincipalsConfig {
-    principals: string[];
+    owners: string[];
+    viewers: string[];
 }
+
+export interface ViewersConfig {
+    viewers: string[];
+}
+
+const principalList = (description: string) => ({ type: "array", items: { type: "string" }, description }) as const;
 
 export interface WorkgroupConfig extends ScopeConfig {
     workgroup?: string;
@@ -88,22 +96,46 @@ export const quicksightPolicies: Policies = [
         description: "QuickSight permissions go only to the principals of the stage's config (spotify:quicksightOwners and spotify:quicksightViewers).",
         severity: "high",
         remediation:
-            "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (the policy config is derived from it), or add the principal to both.",
+            "Grant permissions only to ARNs listed in spotify:quicksightOwners or spotify:quicksightViewers of Pulumi.<stage>.yaml (the policy config is derived from it), or add the principal there.",
         configSchema: {
             properties: {
-                principals: {
-                    type: "array",
-                    items: { type: "string" },
-                    description: "spotify:quicksightOwners and spotify:quicksightViewers of Pulumi.<stage>.yaml.",
-                },
+                owners: principalList("spotify:quicksightOwners of Pulumi.<stage>.yaml."),
+                viewers: principalList("spotify:quicksightViewers of Pulumi.<stage>.yaml."),
             },
-            required: ["principals"],
+            required: ["owners", "viewers"],
         },
         appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
-        check: (resource, report, { principals }) => {
+        check: (resource, report, { owners, viewers }) => {
             for (const { principal, via } of grants(resource)) {
-                if (isUnknown(principal) || (typeof principal === "string" && principals.includes(principal))) continue;
+                if (isUnknown(principal) || (typeof principal === "string" && (owners.includes(principal) || viewers.includes(principal)))) continue;
                 report(`${via} grants access to ${JSON.stringify(principal)}, which is not one of the stage's QuickSight principals.`);
+            }
+        },
+    }),
+    resourceGuardrail<ViewersConfig>({
+        name: "quicksight-viewers-read-only",
+        description: `The stage's viewers (spotify:quicksightViewers) only read dashboards: on a dashboard they get only ${DASHBOARD_VIEWER_ACTIONS.join(", ")}, and nothing on data sources, datasets, analyses or any other QuickSight asset.`,
+        severity: "high",
+        remediation:
+            "Grant viewers the dashboard's viewer actions only (infra/dashboards/permissions.ts assetPermissions does), and everything else to owners; a viewer who must edit belongs in spotify:quicksightOwners.",
+        configSchema: { properties: { viewers: principalList("spotify:quicksightViewers of Pulumi.<stage>.yaml.") }, required: ["viewers"] },
+        appliesTo: QUICKSIGHT_SHAREABLE_TYPES,
+        check: (resource, report, { viewers }) => {
+            const kind = resource.type.split(/[:/]/).pop() ?? resource.type;
+            const dashboard = kind === "Dashboard";
+            const permissions = [...asList(resource.props.permissions), ...asList(at(resource.props, "linkSharingConfiguration", "permissions"))];
+            for (const permission of permissions) {
+                const principal = at(permission, "principal");
+                if (typeof principal !== "string" || !viewers.includes(principal)) continue;
+                const actions = at(permission, "actions");
+                if (isUnknown(actions)) continue;
+                if (!dashboard) {
+                    report(`viewer ${principal} is granted ${kind} actions (${asList(actions).map(String).join(", ")}): viewers get dashboards only.`);
+                    continue;
+                }
+                const beyond = asList(actions).filter((action) => !isUnknown(action) && !DASHBOARD_VIEWER_ACTIONS.includes(String(action)));
+                if (beyond.length > 0)
+                    report(`viewer ${principal} is granted ${beyond.map(String).join(", ")} on the dashboard: owner actions; viewers only read it.`);
             }
         },
     }),

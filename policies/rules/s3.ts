@@ -4,6 +4,7 @@ import { Guardrail, resourceGuardrail, ResourceView, stackGuardrail, StackResour
 import { coversAction, policyStatements, principalsOf, Statement, statementsOf } from "../support/policyDocument";
 import { bucketRole, dataBucketLabel, ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isUnknown, nonEmptyString } from "../support/values";
+import { NetworkConfig, networkSchema } from "./network";
 
 /**
  * S3. In aws v7 a bucket's settings are separate "sidecar" resources that name the bucket in their
@@ -100,21 +101,30 @@ function encryptionProblems(sidecar: StackResourceView, dataBucket: boolean): st
 
 const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
-function deniesInsecureTransport(statement: Statement): boolean {
+/** A Deny of every S3 action to everyone, on the bucket and its objects: the shape of the guard statements below. */
+function deniesAllS3ToEveryone(statement: Statement): boolean {
     const everyone = !statement.notPrincipal && principalsOf(statement).everyone;
     const allS3 = !statement.notAction && statement.actions.some((action) => action === "s3:*" || action === "*");
+    const coversBucket = statement.resources.some((resource) => resource === "*" || isUnknown(resource) || !resource.includes("/"));
+    const coversObjects = statement.resources.some((resource) => resource === "*" || isUnknown(resource) || resource.endsWith("/*"));
+    return statement.effect === "Deny" && everyone && allS3 && !statement.notResource && coversBucket && coversObjects;
+}
+
+function deniesInsecureTransport(statement: Statement): boolean {
     const secureTransport = at(statement.condition, "Bool", "aws:SecureTransport");
-    const coversBucket = statement.resources.some((resource) => resource === "*" || !resource.includes("/"));
-    const coversObjects = statement.resources.some((resource) => resource === "*" || resource.endsWith("/*"));
-    return (
-        statement.effect === "Deny" &&
-        everyone &&
-        allS3 &&
-        (secureTransport === "false" || secureTransport === false) &&
-        !statement.notResource &&
-        coversBucket &&
-        coversObjects
-    );
+    return deniesAllS3ToEveryone(statement) && (secureTransport === "false" || secureTransport === false);
+}
+
+/** The condition that makes a deny apply to requests not made through the named VPC endpoint (or VPC). */
+const ENDPOINT_CONDITION_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
+
+function deniesOutsideEndpoint(statement: Statement): boolean {
+    const notEquals = at(statement.condition, "StringNotEquals") ?? at(statement.condition, "StringNotEqualsIfExists");
+    const endpoint: unknown =
+        typeof notEquals === "object" && notEquals !== null
+            ? Object.entries(notEquals as Record<string, unknown>).find(([key]) => ENDPOINT_CONDITION_KEYS.includes(key.toLowerCase()))?.[1]
+            : undefined;
+    return deniesAllS3ToEveryone(statement) && (isUnknown(endpoint) || nonEmptyString(endpoint) !== undefined || asList(endpoint).length > 0);
 }
 
 /** Canned ACLs that grant to the public, and to whom. */
@@ -250,6 +260,27 @@ export const s3Policies: Policies = [
             return statements?.some(deniesInsecureTransport)
                 ? []
                 : ['bucket policy has no statement denying s3:* to everyone when aws:SecureTransport is "false".'];
+        },
+    }),
+    sidecarGuardrail<NetworkConfig>({
+        name: "s3-data-bucket-endpoint-only",
+        description: `With spotify:network "isolated", data buckets (${DATA_ROLES}, or role unknown) deny every S3 request that does not come through the stage's S3 VPC endpoint: a bucket-policy statement denying s3:* on the bucket and its objects to everyone under StringNotEquals aws:SourceVpce (AWS: "Restricting access to a specific VPC endpoint").`,
+        severity: "high",
+        remediation:
+            "Give the bucket's aws.s3.BucketPolicy the endpoint-only statements (infra/network/bucketAccess.ts endpointOnlyStatements, which SecureBucket adds when the storage layer gets the network layer's S3 endpoint).",
+        configSchema: networkSchema(),
+        what: "bucket policy (aws.s3.BucketPolicy) denying requests from outside the VPC endpoint",
+        sidecarTypes: SIDECARS.policy,
+        concerns: (bucket, config) => config.network === "isolated" && isDataBucket(bucket, config),
+        label: dataLabel,
+        problems: (sidecar) => {
+            const statements = policyStatements(sidecar.props.policy);
+            if (isUnknown(statements)) return [];
+            return statements?.some(deniesOutsideEndpoint)
+                ? []
+                : [
+                      'bucket policy has no statement denying s3:* on the bucket and its objects to everyone under StringNotEquals "aws:SourceVpce": the data can be reached from outside the isolated network.',
+                  ];
         },
     }),
     sidecarGuardrail<ScopeConfig>({

@@ -40,7 +40,9 @@ describe("policies: QuickSight", function () {
 
     describe("quicksight-approved-principals", () => {
         it("accepts the principals of the stage's config", async () => {
-            await assertCompliant("quicksight-approved-principals", dashboards([ANALYST]), { settings: { quicksightPrincipals: [ANALYST] } });
+            await assertCompliant("quicksight-approved-principals", dashboards([ANALYST]), {
+                settings: { quicksightOwners: [ANALYST], quicksightViewers: [] },
+            });
         });
         it("rejects any other principal, including through link sharing", async () => {
             const resources = dashboards([ANALYST, STRANGER], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
@@ -53,13 +55,80 @@ describe("policies: QuickSight", function () {
                     { resource: "native-dashboard", message: /permissions grants access to .*stranger/ },
                     { resource: "native-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
                 ],
-                { settings: { quicksightPrincipals: [ANALYST] } },
+                { settings: { quicksightOwners: [ANALYST], quicksightViewers: [] } },
             );
         });
         it("rejects every principal while the stage lists none (the committed dev config)", async () => {
             await assertViolations("quicksight-approved-principals", dashboards([ANALYST]).slice(0, 1), [
                 { message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ },
             ]);
+        });
+    });
+
+    describe("quicksight-viewers-read-only", () => {
+        const VIEWER = "arn:aws:quicksight:eu-west-1:123456789012:group/default/readers";
+        const settings = { settings: { quicksightOwners: [ANALYST], quicksightViewers: [VIEWER] } };
+        const granted = (type: string, name: string, actions: string[]): FixtureResource => ({
+            type,
+            name,
+            inputs: {
+                permissions: [
+                    { principal: ANALYST, actions: ["quicksight:DescribeDataSet", "quicksight:UpdateDataSet"] },
+                    { principal: VIEWER, actions },
+                ],
+            },
+        });
+        it("accepts viewers with the dashboard's viewer actions, in both type families, and owners with anything", async () => {
+            await assertCompliant(
+                "quicksight-viewers-read-only",
+                [
+                    granted("aws:quicksight/dashboard:Dashboard", "aws-dashboard", ["quicksight:DescribeDashboard", "quicksight:QueryDashboard"]),
+                    granted("aws-native:quicksight:Dashboard", "native-dashboard", [
+                        "quicksight:DescribeDashboard",
+                        "quicksight:ListDashboardVersions",
+                        "quicksight:QueryDashboard",
+                    ]),
+                ],
+                settings,
+            );
+        });
+        it("rejects owner actions granted to a viewer on a dashboard", async () => {
+            await assertViolations(
+                "quicksight-viewers-read-only",
+                [
+                    granted("aws-native:quicksight:Dashboard", "native-dashboard", [
+                        "quicksight:QueryDashboard",
+                        "quicksight:UpdateDashboardPermissions",
+                        "quicksight:DeleteDashboard",
+                    ]),
+                ],
+                [
+                    {
+                        message:
+                            /viewer .*group\/default\/readers is granted quicksight:UpdateDashboardPermissions, quicksight:DeleteDashboard on the dashboard: owner actions/,
+                    },
+                ],
+                settings,
+            );
+        });
+        it("rejects any grant to a viewer on a dataset, data source or analysis, even read-only", async () => {
+            await assertViolations(
+                "quicksight-viewers-read-only",
+                [
+                    granted("aws-native:quicksight:DataSet", "native-dataset", ["quicksight:DescribeDataSet"]),
+                    granted("aws:quicksight/dataSource:DataSource", "aws-source", ["quicksight:DescribeDataSource"]),
+                    granted("aws-native:quicksight:Analysis", "native-analysis", ["quicksight:DescribeAnalysis"]),
+                ],
+                [
+                    {
+                        resource: "native-dataset",
+                        message: /viewer .*readers is granted DataSet actions \(quicksight:DescribeDataSet\): viewers get dashboards only/,
+                    },
+                    { resource: "aws-source", message: /is granted DataSource actions/ },
+                    { resource: "native-analysis", message: /is granted Analysis actions/ },
+                ],
+                settings,
+            );
         });
     });
 

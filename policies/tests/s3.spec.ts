@@ -217,6 +217,66 @@ describe("policies: S3", function () {
         });
     });
 
+    describe("s3-data-bucket-endpoint-only", () => {
+        /** The TLS statement and a deny of everything from outside the endpoint, with `change` applied to the latter. */
+        const endpointOnly = (purpose: string, change: (statement: Record<string, unknown>) => Record<string, unknown> = (statement) => statement) => {
+            const fixture = bucket(purpose, "prod");
+            const document = JSON.parse(String(fixture.sidecars.policy.inputs?.policy)) as { Statement: Record<string, unknown>[] };
+            const arn = `arn:aws:s3:::spotify-prod-${purpose}-111111111111`;
+            document.Statement.push(
+                change({
+                    Sid: "DenyOutsideVpcEndpoint",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [arn, `${arn}/*`],
+                    Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0123456789abcdef0" } },
+                }),
+            );
+            return resources(fixture, { policy: withInputs(fixture.sidecars.policy, { policy: JSON.stringify(document) }) });
+        };
+        it("accepts data buckets whose policy denies every request from outside the endpoint, known or computed, in an isolated stage", async () => {
+            await assertCompliant("s3-data-bucket-endpoint-only", endpointOnly("warehouse"), { stage: "prod" });
+            await assertCompliant(
+                "s3-data-bucket-endpoint-only",
+                endpointOnly("staging", (statement) => ({ ...statement, Condition: { StringNotEquals: { "aws:sourceVpce": UNKNOWN } } })),
+                { stage: "prod" },
+            );
+        });
+        it("rejects a data bucket without the statement, or with one that leaves requests through", async () => {
+            const violated = [
+                {
+                    resource: "staging-policy",
+                    message:
+                        /Data bucket "spotify-prod-staging-111111111111": bucket policy has no statement denying s3:\* .*aws:SourceVpce/,
+                },
+            ];
+            await assertViolations("s3-data-bucket-endpoint-only", resources(bucket("staging", "prod")), violated, { stage: "prod" });
+            for (const leak of [
+                (statement: Record<string, unknown>) => ({ ...statement, Action: "s3:GetObject" }),
+                (statement: Record<string, unknown>) => ({ ...statement, Resource: "arn:aws:s3:::spotify-prod-staging-111111111111/*" }),
+                (statement: Record<string, unknown>) => ({ ...statement, Principal: { AWS: "arn:aws:iam::222222222222:role/x" } }),
+                (statement: Record<string, unknown>) => ({ ...statement, Condition: { StringNotEquals: { "aws:SourceAccount": "222222222222" } } }),
+                (statement: Record<string, unknown>) => ({ ...statement, Effect: "Allow" }),
+            ]) {
+                await assertViolations("s3-data-bucket-endpoint-only", endpointOnly("staging", leak), violated, { stage: "prod" });
+            }
+        });
+        it("rejects a data bucket without any bucket policy, and leaves buckets that hold no data alone", async () => {
+            await assertViolations(
+                "s3-data-bucket-endpoint-only",
+                resources(bucket("warehouse", "prod"), { policy: null }),
+                [{ resource: "warehouse", message: /has no bucket policy \(aws\.s3\.BucketPolicy\) denying requests from outside the VPC endpoint/ }],
+                { stage: "prod" },
+            );
+            await assertCompliant("s3-data-bucket-endpoint-only", resources(bucket("athena-results", "prod")), { stage: "prod" });
+        });
+        it("applies only where the stage's network is isolated", async () => {
+            await assertCompliant("s3-data-bucket-endpoint-only", resources(bucket("staging")));
+            await assertCompliant("s3-data-bucket-endpoint-only", resources(bucket("staging", "prod")), { stage: "prod", settings: { network: "none" } });
+        });
+    });
+
     describe("s3-access-logging", () => {
         it("requires access logging of data buckets in prod", async () => {
             await assertViolations(

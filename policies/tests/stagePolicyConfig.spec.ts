@@ -27,7 +27,8 @@ describe("policies: the policy config a stage's settings give", function () {
             ...FIXTURE_STAGES.prod,
             stage: "qa",
             namePrefix: "acme",
-            quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:333333333333:user/default/ana"],
+            quicksightOwners: ["arn:aws:quicksight:eu-west-1:333333333333:user/default/ana"],
+            quicksightViewers: ["arn:aws:quicksight:eu-west-1:333333333333:group/default/readers"],
             athenaWorkgroup: "acme_qa_analytics",
         };
         const { info, config } = await derived(settings);
@@ -35,7 +36,8 @@ describe("policies: the policy config a stage's settings give", function () {
             stage: "qa",
             namePrefix: "acme",
             network: "isolated",
-            principals: settings.quicksightPrincipals,
+            owners: settings.quicksightOwners,
+            viewers: settings.quicksightViewers,
             workgroup: "acme_qa_analytics",
         };
         let scoped = 0;
@@ -46,7 +48,8 @@ describe("policies: the policy config a stage's settings give", function () {
             if ("stage" in (policy.configSchema?.properties ?? {})) scoped++;
         }
         assert.ok(scoped > 5, `only ${scoped} policies take the stage`);
-        assert.deepStrictEqual(config["quicksight-approved-principals"].properties.principals, settings.quicksightPrincipals);
+        assert.deepStrictEqual(config["quicksight-approved-principals"].properties.owners, settings.quicksightOwners);
+        assert.deepStrictEqual(config["quicksight-viewers-read-only"].properties.viewers, settings.quicksightViewers);
         assert.strictEqual(config["quicksight-athena-workgroup"].properties.workgroup, "acme_qa_analytics");
     });
 

@@ -23,7 +23,8 @@ export function stageSettings(config: StageConfig): StageSettings {
         network: config.network,
         protectData: config.protectData,
         accessLogging: config.accessLogging,
-        quicksightPrincipals: [...config.quicksightOwners, ...config.quicksightViewers],
+        quicksightOwners: config.quicksightOwners,
+        quicksightViewers: config.quicksightViewers,
         // As the queries layer names it (test/policyConfig.spec.ts compares it with the synthesized workgroup).
         athenaWorkgroup: glueName(config, "analytics"),
     };

@@ -25,7 +25,8 @@ export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
         network: "none",
         protectData: false,
         accessLogging: false,
-        quicksightPrincipals: ["arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform"],
+        quicksightOwners: ["arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform"],
+        quicksightViewers: [],
         athenaWorkgroup: "spotify_dev_analytics",
     },
     prod: {
@@ -34,10 +35,8 @@ export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
         network: "isolated",
         protectData: true,
         accessLogging: true,
-        quicksightPrincipals: [
-            "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform",
-            "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts",
-        ],
+        quicksightOwners: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform"],
+        quicksightViewers: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts"],
         athenaWorkgroup: "spotify_prod_analytics",
     },
 };
