@@ -247,8 +247,7 @@ describe("policies: S3", function () {
             const violated = [
                 {
                     resource: "staging-policy",
-                    message:
-                        /Data bucket "spotify-prod-staging-111111111111": bucket policy has no statement denying s3:\* .*aws:SourceVpce/,
+                    message: /Data bucket "spotify-prod-staging-111111111111": bucket policy has no statement denying s3:\* .*aws:SourceVpce/,
                 },
             ];
             await assertViolations("s3-data-bucket-endpoint-only", resources(bucket("staging", "prod")), violated, { stage: "prod" });
