@@ -21,6 +21,30 @@ export const PROVIDER_DEFAULTS: Readonly<Record<string, { defaults: Readonly<Rec
         defaults: { state: "ENABLED", forceDestroy: false },
         source: "terraform-provider-aws internal/service/athena/workgroup.go: state Default ENABLED, force_destroy Default false",
     },
+    "aws:iam/role:Role": {
+        defaults: { path: "/", maxSessionDuration: 3600, forceDetachPolicies: false },
+        source: "terraform-provider-aws internal/service/iam/role.go: path Default /, max_session_duration Default 3600, force_detach_policies Default false",
+    },
+    "aws:iam/policy:Policy": {
+        defaults: { path: "/" },
+        source: "terraform-provider-aws internal/service/iam/policy.go: path Default /",
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        defaults: { vpcEndpointType: "Gateway", autoAccept: false },
+        source: "terraform-provider-aws internal/service/ec2/vpc_endpoint.go: vpc_endpoint_type Default Gateway, auto_accept Default false",
+    },
+    "aws:ec2/flowLog:FlowLog": {
+        defaults: { logDestinationType: "cloud-watch-logs", maxAggregationInterval: 600 },
+        source: "terraform-provider-aws internal/service/ec2/vpc_flow_log.go: log_destination_type Default cloud-watch-logs, max_aggregation_interval Default 600",
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        defaults: { revokeRulesOnDelete: false },
+        source: "terraform-provider-aws internal/service/ec2/vpc_security_group.go: revoke_rules_on_delete Default false",
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        defaults: { retentionInDays: 0, skipDestroy: false },
+        source: "terraform-provider-aws internal/service/logs/group.go: retention_in_days Default 0, skip_destroy Default false",
+    },
 };
 
 /** The inputs with the provider's defaults filled in where the program left them out. */

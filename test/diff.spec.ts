@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../infra/repository";
 import { npmRun } from "./support/npmRun";
-import { diffManifests, diffStage, ResourceChange, StackDiff } from "../tools/diff/manifestDiff";
+import { diffManifests, diffStage, rankedWarnings, ResourceChange, StackDiff, StageDiff, WARNING_LEVELS } from "../tools/diff/manifestDiff";
 import { renderMarkdown, renderText } from "../tools/diff/render";
 import { REPLACEMENT_RULES, replacementTriggers } from "../tools/diff/replacements";
 import { SideError, synthesizeTree } from "../tools/diff/sides";
@@ -115,7 +115,7 @@ describe("reviewer diff", () => {
                 "no bucket-keyed resource is shown as an in-place update",
             );
             const text = renderText([stageDiff]);
-            assert.match(text, /^WARNINGS \(\d+\)\n {2}!! dev-storage storage-access-logs \(aws:s3\/bucket:Bucket\), replace: /m);
+            assert.match(text, /^WARNINGS \(\d+\)\n {2}LOSES DATA dev-storage storage-access-logs \(aws:s3\/bucket:Bucket\), replace: /m);
             assert.match(text, /^dev-storage: 32 to replace, 13 output\(s\) changed {2}\[5 warnings\]$/m);
             assert.match(text, /\+- aws:s3\/bucket:Bucket {2}storage-staging {2}\(replace: bucket changed\)/);
         });
@@ -180,9 +180,75 @@ describe("reviewer diff", () => {
             const warnings = diffManifests(storage, forceDestroy).changes.flatMap((change) => change.warnings);
             assert.deepStrictEqual(
                 warnings.map((warning) => warning.level),
-                ["danger"],
+                ["data-loss"],
             );
             assert.match(warnings[0].message, /turns forceDestroy on in a stage that protects its data/);
+        });
+
+        it("counts a provider default stated explicitly as no change, and any other value as one", async () => {
+            const storage = stackOf(await stageManifests("prod"), "prod-storage");
+            const explicit = editResource(storage, "storage-data-key", (key) =>
+                Object.assign(key.inputs, { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT", isEnabled: true }),
+            );
+            assert.deepStrictEqual(diffManifests(storage, explicit).changes, []);
+            const etl = stackOf(await stageManifests("prod"), "prod-etl");
+            const role = editResource(etl, "etl-job-role", (resource) => Object.assign(resource.inputs, { path: "/", maxSessionDuration: 3600 }));
+            assert.deepStrictEqual(diffManifests(etl, role).changes, []);
+            const signing = editResource(storage, "storage-data-key", (key) => (key.inputs.keyUsage = "SIGN_VERIFY"));
+            const key = diffManifests(storage, signing).changes.find((change) => change.name === "storage-data-key")!;
+            assert.strictEqual(key.kind, "replace");
+            assert.deepStrictEqual(key.replaceReasons, ["keyUsage changed"]);
+        });
+
+        it("shows a change to the awsx VPC component's inputs, with the children it replaces", async () => {
+            const network = stackOf(await stageManifests("prod"), "prod-network");
+            const editVpc = (edit: (inputs: Record<string, unknown>) => void) => {
+                const copy = clone(network);
+                const vpc = copy.resources.find((resource) => resource.type === "awsx:ec2:Vpc");
+                assert.ok(vpc !== undefined && !vpc.custom, "prod's network has the awsx VPC component");
+                edit(vpc.inputs);
+                return diffManifests(network, copy).changes.find((change) => change.type === "awsx:ec2:Vpc");
+            };
+            const cidr = editVpc((inputs) => (inputs.cidrBlock = "10.42.0.0/16"));
+            assert.strictEqual(cidr?.kind, "replace");
+            assert.match(cidr.replaceReasons.join(), /^cidrBlock changed: replaces the VPC \(aws_vpc cidr_block ForceNew\) and with it every subnet/);
+            const subnets = editVpc((inputs) => ((inputs.subnetSpecs as { cidrMask: number }[])[0].cidrMask = 22));
+            assert.match(subnets?.replaceReasons.join() ?? "", /^subnetSpecs changed: replaces its subnets/);
+            const dns = editVpc((inputs) => (inputs.enableDnsHostnames = false));
+            assert.strictEqual(dns?.kind, "update", "VPC DNS attributes change in place");
+        });
+
+        it("warns that renaming prod's workgroup fails the deploy, and ranks prod's failures first, then data loss, then the rest", async () => {
+            const renamed = { "spotify:namePrefix": "spotx" };
+            const dev = diffStage("dev", byStack(await stageManifests("dev")), byStack(await stageWith("dev", renamed)));
+            const prod = diffStage("prod", byStack(await stageManifests("prod")), byStack(await stageWith("prod", renamed)));
+            const workgroup = (stageDiff: StageDiff) => changesOf(stageDiff.stacks).find((change) => change.type === "aws:athena/workgroup:Workgroup")!;
+            assert.deepStrictEqual(
+                workgroup(prod).warnings.map((warning) => warning.level),
+                ["blocking"],
+            );
+            assert.match(workgroup(prod).warnings[0].message, /deleting the old workgroup fails while it holds named queries .*`up` fails at the end/);
+            assert.deepStrictEqual(
+                workgroup(dev).warnings.map((warning) => warning.level),
+                ["data-loss"],
+                "dev's workgroup has forceDestroy: its queries go with it",
+            );
+            const ranked = rankedWarnings([dev, prod]);
+            const stages = ranked.map((entry) => entry.stage);
+            assert.strictEqual(stages.indexOf("dev"), stages.lastIndexOf("prod") + 1, "every prod warning before any dev warning");
+            for (const stage of ["prod", "dev"]) {
+                const levels = ranked.filter((entry) => entry.stage === stage).map((entry) => WARNING_LEVELS.indexOf(entry.warning.level));
+                assert.deepStrictEqual(
+                    levels,
+                    [...levels].sort((a, b) => a - b),
+                    `${stage}: failures, then data loss, then the rest`,
+                );
+            }
+            assert.ok(
+                new Set(ranked.filter((entry) => entry.stage === "prod").map((entry) => entry.warning.level)).size > 1,
+                "prod's warnings have several levels",
+            );
+            assert.match(renderText([dev, prod]), /^Stage prod\n[\s\S]*^Stage dev\n/m);
         });
 
         it("lists stacks in deploy order whatever order the manifests come in", async () => {

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { DiffRun } from "./diff";
-import { renderMarkdown, code, fenced } from "./diff/render";
-import { stageWarnings } from "./diff/manifestDiff";
+import { renderMarkdown, code, fenced, MARKDOWN_LEVEL } from "./diff/render";
+import { rankedStages, rankedWarnings } from "./diff/manifestDiff";
 import { countByLevel, passed, PolicyReport } from "../policies/driver/report";
 import type { StageReport } from "./stage";
 
@@ -122,19 +122,22 @@ function render(inputs: CommentInputs, detail: Detail): string {
         lines.push(inputs.jobs.map(([job, result]) => `${JOB_ICON[result] ?? "❔"} ${job}: ${result}`).join(" · "), "");
     }
     // Every warning first, whatever the size: these are what must not be missed.
-    const warnings = (inputs.diff?.stages ?? []).flatMap((stageDiff) => stageWarnings(stageDiff).map((entry) => ({ stage: stageDiff.stage, ...entry })));
+    const warnings = rankedWarnings(inputs.diff?.stages ?? []);
     if (warnings.length > 0) {
         lines.push(`### ⚠️ ${warnings.length} warning(s)`, "");
         for (const { stage, stack, resource, warning } of warnings) {
             lines.push(
-                `- ${warning.level === "danger" ? "🛑" : "⚠️"} ${code(stage)} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${resource.kind})`}: ${warning.message}`,
+                `- ${MARKDOWN_LEVEL[warning.level]} ${code(stage)} ${code(stack)}${resource === undefined ? "" : ` **${resource.name}** ${code(resource.type)} (${resource.kind})`}: ${warning.message}`,
             );
         }
         lines.push("");
     }
     if (inputs.diff === undefined) lines.push("**Offline diff:** not available: its job failed before writing it (see the run).", "");
     else lines.push(`Offline diff: ${inputs.diff.title}.`, "");
-    for (const stage of inputs.stages) {
+    // Prod first when it carries warnings: the order a reviewer must read the stages in.
+    const ranked = rankedStages(inputs.diff?.stages ?? []).map((stageDiff) => stageDiff.stage);
+    const position = (stage: string) => (ranked.includes(stage) ? ranked.indexOf(stage) : ranked.length);
+    for (const stage of [...inputs.stages].sort((a, b) => position(a) - position(b))) {
         lines.push(`---`, "", `## Stage ${code(stage)}`, "");
         const stageDiff = inputs.diff?.stages.find((candidate) => candidate.stage === stage);
         if (stageDiff !== undefined) {

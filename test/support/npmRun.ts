@@ -5,9 +5,9 @@ import { REPO_ROOT } from "../../infra/repository";
  * `npm run <script> -- <args>` from the repository root, exactly as the README and the workflows
  * call it, so a test sees what a user sees (a tool that only ran under tsx once hid a no-op here).
  */
-export function npmRun(script: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+export function npmRun(script: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, cwd: string = REPO_ROOT): SpawnSyncReturns<string> {
     return spawnSync("npm", ["run", "--silent", script, "--", ...args], {
-        cwd: REPO_ROOT,
+        cwd,
         encoding: "utf8",
         env: { ...process.env, ...env },
         maxBuffer: 256 * 1024 * 1024,

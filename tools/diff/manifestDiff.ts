@@ -1,7 +1,8 @@
 import diff from "microdiff";
 import { LAYERS, resolveStack } from "../../policies/conventions/stacks";
 import type { Manifest, ManifestResource } from "../synth/manifest";
-import { replacementTriggers, REPLACEMENT_RULES } from "./replacements";
+import { withProviderDefaults } from "../../engine/providerBehaviour";
+import { componentReplacements, replacementTriggers, REPLACEMENT_RULES } from "./replacements";
 
 /**
  * The reviewer diff: what applying the head manifests over the base manifests would do to each
@@ -33,10 +34,17 @@ export interface PropertyChange {
 export type ChangeKind = "create" | "update" | "replace" | "delete";
 
 export interface Warning {
-    /** danger: data is lost or the deploy fails; caution: a safeguard is weakened. */
-    level: "danger" | "caution";
+    /**
+     * blocking: AWS or Pulumi refuses the change, so the deploy fails (part-applied); data-loss: the
+     * deploy goes through and loses data; caution: a safeguard is weakened or something needs a look.
+     */
+    level: WarningLevel;
     message: string;
 }
+
+/** Warning levels, most severe first: the order warnings are listed in. */
+export const WARNING_LEVELS = ["blocking", "data-loss", "caution"] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 export interface ResourceChange {
     kind: ChangeKind;
@@ -73,44 +81,60 @@ export interface StageDiff {
 /** Resource options compared besides the inputs. */
 const OPTION_FIELDS = ["protect", "retainOnDelete", "parent", "provider"] as const;
 
-/** Inputs that live in a resource's data or guard it: what happens to it on replace or delete. */
+/** Resources that hold data or refuse deletion: what a replace or delete does to them. */
 interface DataBearing {
     /** What the resource holds; undefined when this resource (by its inputs) holds nothing. */
     holds(inputs: Record<string, unknown>): string | undefined;
-    /** What a replace or delete does to it, protection aside. */
-    fate(kind: "replace" | "delete", inputs: Record<string, unknown>): string;
+    /** What a replace or delete does to it, protection aside, and whether that fails or loses data. */
+    fate(kind: "replace" | "delete", inputs: Record<string, unknown>): Warning;
 }
+
+const lost = (message: string): Warning => ({ level: "data-loss", message });
+const fails = (message: string): Warning => ({ level: "blocking", message });
 
 const DATA_BEARING: Record<string, DataBearing> = {
     "aws:s3/bucket:Bucket": {
         holds: () => "its objects",
         fate: (kind, inputs) =>
             inputs.forceDestroy === true
-                ? `its objects are deleted with it (forceDestroy: true): the data is lost${kind === "replace" ? " and the new bucket starts empty" : ""}`
+                ? lost(`its objects are deleted with it (forceDestroy: true): the data is lost${kind === "replace" ? " and the new bucket starts empty" : ""}`)
                 : kind === "replace"
-                  ? "the old bucket cannot be deleted while it holds objects (forceDestroy: false): the update fails after creating the new, empty bucket"
-                  : "deleting it fails while it holds objects (forceDestroy: false)",
+                  ? fails(
+                        "the old bucket cannot be deleted while it holds objects (forceDestroy: false): the update fails after creating the new, empty bucket",
+                    )
+                  : fails("deleting it fails while it holds objects (forceDestroy: false)"),
     },
     "aws:kms/key:Key": {
         holds: () => "the stage's encrypted data",
         fate: (_kind, inputs) =>
-            `the key is scheduled for deletion (${(inputs.deletionWindowInDays as number | undefined) ?? 30}-day window): every object, table and log encrypted with it becomes unreadable once it is gone`,
+            lost(
+                `the key is scheduled for deletion (${(inputs.deletionWindowInDays as number | undefined) ?? 30}-day window): every object, table and log encrypted with it becomes unreadable once it is gone`,
+            ),
     },
     "aws:glue/catalogDatabase:CatalogDatabase": {
         holds: () => "its tables",
-        fate: () => "Glue deletes its tables and their partitions with it: queries fail until they are re-created (the files in S3 stay)",
+        fate: () => lost("Glue deletes its tables and their partitions with it: queries fail until they are re-created (the files in S3 stay)"),
     },
     "aws:glue/catalogTable:CatalogTable": {
         holds: (inputs) => (inputs.tableType === "VIRTUAL_VIEW" ? undefined : "its partitions"),
-        fate: () => "its partitions are dropped from the catalog: queries see no data until the crawler runs again (the files in S3 stay)",
+        fate: () => lost("its partitions are dropped from the catalog: queries see no data until the crawler runs again (the files in S3 stay)"),
     },
     "aws:cloudwatch/logGroup:LogGroup": {
         holds: () => "its log events",
-        fate: () => "its log events are deleted",
+        fate: () => lost("its log events are deleted"),
+    },
+    "aws:athena/workgroup:Workgroup": {
+        holds: () => "its named queries and query history",
+        fate: (kind, inputs) =>
+            inputs.forceDestroy === true
+                ? lost("its named queries and query history are deleted with it (forceDestroy: true)")
+                : fails(
+                      `deleting the ${kind === "replace" ? "old " : ""}workgroup fails while it holds named queries or query history (forceDestroy: false, Athena's DeleteWorkGroup without RecursiveDeleteOption): \`up\` fails at the end${kind === "replace" ? ", after creating the new one, with the old one left in place" : ""}`,
+                  ),
     },
     "aws-native:quicksight:DataSet": {
         holds: (inputs) => (inputs.importMode === "SPICE" ? "its SPICE data" : undefined),
-        fate: () => "its imported SPICE data is dropped; dashboards show nothing until the next refresh imports it again",
+        fate: () => lost("its imported SPICE data is dropped; dashboards show nothing until the next refresh imports it again"),
     },
 };
 
@@ -165,20 +189,23 @@ function dataWarnings(kind: "replace" | "delete", resource: ManifestResource): W
     const holds = bearing?.holds(resource.inputs);
     const verb = kind === "replace" ? "replacing" : "deleting";
     // What happens to the data once the delete (of the old resource, on a replace) goes through.
-    const consequence = () =>
+    const consequence = (): Warning =>
         resource.retainOnDelete
-            ? `the old one stays in AWS with ${holds}, no longer managed (retainOnDelete: true)${kind === "replace" ? ", and the new one starts empty" : ""}`
-            : bearing.fate(kind, resource.inputs);
+            ? {
+                  level: "caution",
+                  message: `the old one stays in AWS with ${holds}, no longer managed (retainOnDelete: true)${kind === "replace" ? ", and the new one starts empty" : ""}`,
+              }
+            : bearing.fate(kind, withProviderDefaults(resource.type, resource.inputs));
     if (resource.protect) {
         return [
-            {
-                level: "danger",
-                message: `${verb} a protected resource${holds === undefined ? "" : ` that holds ${holds}`}: the deploy is blocked (protect: true) until protect is removed in a separate change${holds === undefined ? "" : `; after that, ${consequence()}`}`,
-            },
+            fails(
+                `${verb} a protected resource${holds === undefined ? "" : ` that holds ${holds}`}: the deploy is blocked (protect: true) until protect is removed in a separate change${holds === undefined ? "" : `; after that, ${consequence().message}`}`,
+            ),
         ];
     }
     if (bearing === undefined || holds === undefined) return [];
-    return [{ level: "danger", message: `${verb} it: ${consequence()}` }];
+    const fate = consequence();
+    return [{ level: fate.level, message: `${verb} it: ${fate.message}` }];
 }
 
 function optionWarnings(before: ManifestResource | undefined, after: ManifestResource | undefined, context: Context): Warning[] {
@@ -188,13 +215,14 @@ function optionWarnings(before: ManifestResource | undefined, after: ManifestRes
     if (before?.retainOnDelete && after !== undefined && !after.retainOnDelete)
         warnings.push({ level: "caution", message: "removes retainOnDelete: deleting it from the program deletes it in AWS" });
     if (after?.type === "aws:s3/bucket:Bucket" && after.inputs.forceDestroy === true && before?.inputs.forceDestroy !== true && context.protectedStage) {
-        warnings.push({ level: "danger", message: "turns forceDestroy on in a stage that protects its data: a delete or replace would empty the bucket" });
+        warnings.push(lost("turns forceDestroy on in a stage that protects its data: a delete or replace would empty the bucket"));
     }
     if (after?.type.startsWith("pulumi:providers:") && before !== undefined && before.inputs.region !== after.inputs.region) {
-        warnings.push({
-            level: "danger",
-            message: `changes the provider's region (${String(before.inputs.region)} → ${String(after.inputs.region)}): existing resources are not moved (pulumi/pulumi-aws#5656); destroy the stage in the old region first`,
-        });
+        warnings.push(
+            fails(
+                `changes the provider's region (${String(before.inputs.region)} → ${String(after.inputs.region)}): existing resources are not moved (pulumi/pulumi-aws#5656), and creating the global names (buckets, roles) again fails while the old ones exist; destroy the stage in the old region first`,
+            ),
+        );
     }
     return warnings;
 }
@@ -228,13 +256,33 @@ function diffStack(base: Manifest | undefined, head: Manifest | undefined, conte
             changes.push({ ...common, kind: "delete", warnings: dataWarnings("delete", old), properties: [], inputs: old.inputs });
             continue;
         }
-        // A component has no cloud counterpart: only its creation or deletion is worth showing.
-        if (!current.custom) continue;
-        const properties = [...groupByProperty(old.inputs, current.inputs), ...groupByProperty(optionsOf(old), optionsOf(current), "options.")];
+        // Stating a provider default is no change: the provider stored it in state either way.
+        const properties = [
+            ...groupByProperty(withProviderDefaults(resource.type, old.inputs), withProviderDefaults(resource.type, current.inputs)),
+            ...groupByProperty(optionsOf(old), optionsOf(current), "options."),
+        ];
         if (properties.length === 0) continue;
         const warnings = optionWarnings(old, current, context);
         let kind: ChangeKind = "update";
-        {
+        if (!current.custom) {
+            // A component has no cloud counterpart; a change to its inputs is a change to its children.
+            const inputPaths = properties.flatMap((property) =>
+                property.property.startsWith("options.") ? [] : property.changes.map((change) => change.path),
+            );
+            const replaced = componentReplacements(resource.type, inputPaths);
+            if (replaced === undefined) {
+                // Our own components pass their inputs to children, whose changes are shown on them.
+                if (resource.type.startsWith("spotify:")) continue;
+                warnings.push({
+                    level: "caution",
+                    message: `${resource.type} is not in tools/diff/replacements.ts COMPONENT_RULES: which of its children this replaces is unknown (shown as an update)`,
+                });
+            } else if (replaced.length > 0) {
+                kind = "replace";
+                common.replaceReasons.push(...replaced.map(({ input, children }) => `${input} changed: replaces ${children}`));
+                for (const property of properties) property.forcesReplacement = replaced.some(({ input }) => input === property.property);
+            }
+        } else {
             const inputPaths = properties
                 .filter((property) => !property.property.startsWith("options."))
                 .flatMap((property) => property.changes.map((change) => change.path));
@@ -258,7 +306,7 @@ function diffStack(base: Manifest | undefined, head: Manifest | undefined, conte
     if (base === undefined && head !== undefined) warnings.push({ level: "caution", message: "new stack: every resource is created (a new layer or stage)" });
     if (head === undefined && base !== undefined)
         warnings.push({
-            level: "danger",
+            level: "caution",
             message: "the stack is gone from the head: its resources are not destroyed by a deploy, only by `npm run stage -- destroy`",
         });
     return { stack, order: deployOrder(stack), changes, outputChanges, warnings };
@@ -276,7 +324,12 @@ function propagateReplacements(stackDiff: StackDiff, head: Manifest | undefined,
     let changed = true;
     while (changed) {
         changed = false;
-        const replaced = new Map(stackDiff.changes.filter((change) => change.kind === "replace").map((change) => [change.urn, change.name]));
+        // A replaced component's children get new ids, which reach dependents as changed values
+        // (content-addressed fake ids): only custom resources are unknown until they are replaced.
+        const components = new Set(head.resources.filter((resource) => !resource.custom).map((resource) => resource.urn));
+        const replaced = new Map(
+            stackDiff.changes.filter((change) => change.kind === "replace" && !components.has(change.urn)).map((change) => [change.urn, change.name]),
+        );
         for (const resource of head.resources) {
             if (!resource.custom || resource.read || !baseUrns.has(resource.urn)) continue;
             const existing = byUrn.get(resource.urn);
@@ -347,12 +400,34 @@ export function countKinds(changes: readonly ResourceChange[]): Record<ChangeKin
     return Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, changes.filter((change) => change.kind === kind).length])) as Record<ChangeKind, number>;
 }
 
-/** Every warning of a stage, with where it comes from. */
-export function stageWarnings(stageDiff: StageDiff): { stack: string; resource?: ResourceChange; warning: Warning }[] {
-    return stageDiff.stacks.flatMap((stackDiff) => [
-        ...stackDiff.warnings.map((warning) => ({ stack: stackDiff.stack, warning })),
-        ...stackDiff.changes.flatMap((change) => change.warnings.map((warning) => ({ stack: stackDiff.stack, resource: change, warning }))),
+export interface LocatedWarning {
+    stage: string;
+    stack: string;
+    resource?: ResourceChange;
+    warning: Warning;
+}
+
+/** Every warning of a stage, with where it comes from: what fails first, then what loses data, then the rest, each in deploy order. */
+export function stageWarnings(stageDiff: StageDiff): LocatedWarning[] {
+    const located = stageDiff.stacks.flatMap((stackDiff) => [
+        ...stackDiff.warnings.map((warning) => ({ stage: stageDiff.stage, stack: stackDiff.stack, warning })),
+        ...stackDiff.changes.flatMap((change) =>
+            change.warnings.map((warning) => ({ stage: stageDiff.stage, stack: stackDiff.stack, resource: change, warning })),
+        ),
     ]);
+    // Array.prototype.sort is stable: deploy order is kept within a level.
+    return located.sort((a, b) => WARNING_LEVELS.indexOf(a.warning.level) - WARNING_LEVELS.indexOf(b.warning.level));
+}
+
+/** The stages in the order a reviewer must read them: those that protect data (prod) first, with warnings before without. */
+export function rankedStages(stageDiffs: readonly StageDiff[]): StageDiff[] {
+    const rank = (stageDiff: StageDiff) => (stageDiff.protectedStage ? 0 : 2) + (stageWarnings(stageDiff).length > 0 ? 0 : 1);
+    return [...stageDiffs].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Every warning of every stage, ranked: by stage (rankedStages), then by level. */
+export function rankedWarnings(stageDiffs: readonly StageDiff[]): LocatedWarning[] {
+    return rankedStages(stageDiffs).flatMap(stageWarnings);
 }
 
 export function stackWarningCount(stackDiff: StackDiff): number {

@@ -3,6 +3,7 @@ import {
     CHANGE_KINDS,
     countKinds,
     PropertyChange,
+    rankedStages,
     ResourceChange,
     StackDiff,
     stackWarningCount,
@@ -138,11 +139,12 @@ function resourceLabel(change: ResourceChange): string {
 
 // ── Text ────────────────────────────────────────────────────────────────────────────────────────
 
-const TEXT_LEVEL: Record<Warning["level"], string> = { danger: "!!", caution: "! " };
+/** How each warning level reads in a terminal: what fails, what loses data, what needs a look. */
+export const TEXT_LEVEL: Record<Warning["level"], string> = { blocking: "FAILS", "data-loss": "LOSES DATA", caution: "caution" };
 
 export function renderText(stageDiffs: readonly StageDiff[], options: RenderOptions = {}): string {
     const lines: string[] = [];
-    for (const stageDiff of stageDiffs) {
+    for (const stageDiff of rankedStages(stageDiffs)) {
         lines.push(`Stage ${stageDiff.stage}${options.title === undefined ? "" : `: ${options.title}`}`, `  ${stageSummary(stageDiff)}`, "");
         const warnings = stageWarnings(stageDiff);
         if (warnings.length > 0) {
@@ -185,7 +187,7 @@ export function renderText(stageDiffs: readonly StageDiff[], options: RenderOpti
 
 // ── Markdown ────────────────────────────────────────────────────────────────────────────────────
 
-const MARKDOWN_LEVEL: Record<Warning["level"], string> = { danger: "🛑", caution: "⚠️" };
+export const MARKDOWN_LEVEL: Record<Warning["level"], string> = { blocking: "⛔ **fails**", "data-loss": "🛑 **loses data**", caution: "⚠️" };
 
 /** Inline code that survives backticks in the text. */
 export function code(text: string): string {
@@ -207,7 +209,7 @@ function html(text: string): string {
 
 export function renderMarkdown(stageDiffs: readonly StageDiff[], options: RenderOptions = {}): string {
     const lines: string[] = [];
-    for (const stageDiff of stageDiffs) {
+    for (const stageDiff of rankedStages(stageDiffs)) {
         lines.push(`### Stage ${code(stageDiff.stage)}: ${stageSummary(stageDiff)}`, "");
         if (options.title !== undefined) lines.push(`Offline diff of the synthesized manifests, ${options.title}.`, "");
         const warnings = stageWarnings(stageDiff);

@@ -272,6 +272,48 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     },
 };
 
+/**
+ * Components whose inputs decide which children they register: a change to one of these inputs
+ * replaces children, named here with the provider rule that replaces them. A component has no cloud
+ * counterpart of its own, so the diff shows the change on the component, with what it replaces; the
+ * children's new ids then reach every input computed from them (content-addressed fake ids).
+ */
+export interface ComponentRule {
+    /** Input → the children a change to it replaces, and why. */
+    replacesChildren: Readonly<Record<string, string>>;
+    source: string;
+}
+
+const VPC_CHILDREN =
+    "the VPC (aws_vpc cidr_block ForceNew) and with it every subnet, route table and internet gateway attachment in it (their vpc_id ForceNew)";
+const SUBNET_CHILDREN = "its subnets (aws_subnet cidr_block and availability_zone ForceNew) and their route table associations (subnet_id ForceNew)";
+
+export const COMPONENT_RULES: Readonly<Record<string, ComponentRule>> = {
+    "awsx:ec2:Vpc": {
+        replacesChildren: {
+            cidrBlock: VPC_CHILDREN,
+            ipv4IpamPoolId: VPC_CHILDREN,
+            ipv4NetmaskLength: VPC_CHILDREN,
+            subnetSpecs: SUBNET_CHILDREN,
+            subnetStrategy: SUBNET_CHILDREN,
+            availabilityZoneNames: SUBNET_CHILDREN,
+            numberOfAvailabilityZones: SUBNET_CHILDREN,
+            availabilityZoneCidrMask: SUBNET_CHILDREN,
+            natGateways: "its NAT gateways and their elastic IPs (aws_nat_gateway allocation_id and subnet_id ForceNew)",
+        },
+        source: `${TF} internal/service/ec2/vpc_.go (cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length ForceNew), vpc_subnet.go (vpc_id, cidr_block, availability_zone ForceNew), vpc_nat_gateway.go; pulumi-awsx ec2/vpc.ts lays out subnets from these inputs`,
+    },
+};
+
+/** The inputs of a component whose changed paths replace children, each with what it replaces; undefined for a component not in the table. */
+export function componentReplacements(type: string, changedPaths: readonly string[]): { input: string; children: string }[] | undefined {
+    const rule = COMPONENT_RULES[type];
+    if (rule === undefined) return undefined;
+    return Object.entries(rule.replacesChildren)
+        .filter(([input]) => changedPaths.some((path) => touches(input, path)))
+        .map(([input, children]) => ({ input, children }));
+}
+
 /** `path` (`rules[2].days`, `schedule.scheduleId`) with index brackets as dots: `rules.2.days`. */
 function dotted(path: string): string {
     return path.replace(/\[(\d+)\]/g, ".$1");

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { withProviderDefaults } from "../../engine/providerBehaviour";
-import { REPLACEMENT_RULES } from "../diff/replacements";
+import { COMPONENT_RULES, REPLACEMENT_RULES } from "../diff/replacements";
 import { AwsxVpcLayoutInputs, natStrategy, subnetSpecs, vpcZones } from "../../engine/awsxLayout";
 
 /** The fixed, fake AWS identity every synthesis runs as. */
@@ -42,11 +42,18 @@ function fakeAwsxVpc(args: pulumi.runtime.MockResourceArgs, region: string): Rec
         enableDnsHostnames?: boolean;
         enableDnsSupport?: boolean;
     };
-    const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(args.name, ...parts).slice(0, 17)}`;
+    // Content-addressed like every other fake id: the VPC's from the inputs that replace it, each
+    // subnet's (and what hangs off it) also from the inputs that lay the subnets out.
+    const rule = COMPONENT_RULES["awsx:ec2:Vpc"].replacesChildren;
+    const decidingInputs = (children: string) =>
+        JSON.stringify(Object.keys(rule).flatMap((input) => (rule[input] === children ? [[input, (inputs as Record<string, unknown>)[input] ?? null]] : [])));
+    const vpcSeed = digest(args.name, decidingInputs(rule.cidrBlock));
+    const layoutSeed = digest(vpcSeed, decidingInputs(rule.subnetSpecs), decidingInputs(rule.natGateways));
+    const fakeId = (prefix: string, ...parts: string[]) => `${prefix}-${digest(layoutSeed, ...parts).slice(0, 17)}`;
     const zones = vpcZones(inputs, region);
     const specs = subnetSpecs(inputs);
     const strategy = natStrategy(inputs);
-    const vpcId = fakeId("vpc");
+    const vpcId = `vpc-${vpcSeed.slice(0, 17)}`;
     const internetGateway = { id: fakeId("igw"), vpcId };
     const subnets = zones.flatMap((zone, zoneIndex) =>
         specs.map((spec) => {
@@ -188,7 +195,8 @@ export function fakeCloud(region: string, upstream: UpstreamOutputs): pulumi.run
                     id = `vpce-${digest(seed).slice(0, 17)}`;
                     computed.arn = `arn:${FAKE_PARTITION}:ec2:${region}:${FAKE_ACCOUNT_ID}:vpc-endpoint/${id}`;
                     // A gateway endpoint's service is reached through its managed prefix list.
-                    if (inputs.vpcEndpointType === "Gateway") computed.prefixListId = `pl-${digest(seed, "prefix-list").slice(0, 8)}`;
+                    // The service's prefix list is the region's, whichever endpoint reaches it.
+                    if (inputs.vpcEndpointType === "Gateway") computed.prefixListId = `pl-${digest(region, String(inputs.serviceName)).slice(0, 8)}`;
                     break;
                 case "awsx:ec2:Vpc":
                     Object.assign(computed, fakeAwsxVpc(args, region));

@@ -1,0 +1,137 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "../infra/repository";
+import { npmRun } from "./support/npmRun";
+import type { DiffRun } from "../tools/diff";
+import { countKinds, rankedWarnings, ResourceChange } from "../tools/diff/manifestDiff";
+
+/**
+ * The reviewer's pull requests of the review issue, each a commit on a clone of this repository,
+ * diffed against its parent exactly as a reviewer runs it: npm run diff -- prod --base HEAD~1.
+ */
+
+function git(cwd: string, ...args: string[]): string {
+    const result = spawnSync("git", args, { cwd, encoding: "utf8" });
+    assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout;
+}
+
+/** A clone whose HEAD is the code under test: this commit plus whatever the working tree changes. */
+function cloneUnderTest(): string {
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "review-scenarios-"));
+    git(REPO_ROOT, "clone", "--quiet", REPO_ROOT, clone);
+    const patch = spawnSync("git", ["diff", "HEAD", "--binary"], { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).stdout;
+    if (patch.trim() !== "") assert.strictEqual(spawnSync("git", ["apply"], { cwd: clone, input: patch }).status, 0, "the working tree's changes apply");
+    for (const file of git(REPO_ROOT, "ls-files", "--others", "--exclude-standard").split("\n").filter(Boolean)) {
+        if (fs.lstatSync(path.join(REPO_ROOT, file)).isSymbolicLink()) continue;
+        fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
+        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(clone, file));
+    }
+    git(clone, "-c", "user.name=review", "-c", "user.email=review@example.com", "commit", "--quiet", "--allow-empty", "-am", "code under test");
+    git(clone, "add", "-A");
+    git(clone, "-c", "user.name=review", "-c", "user.email=review@example.com", "commit", "--quiet", "--allow-empty", "-m", "untracked files under test");
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
+    return clone;
+}
+
+interface Scenario {
+    pr: string;
+    file: string;
+    from: string;
+    to: string;
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+    cidr: { pr: "prod VPC CIDR 10.0.0.0/16 → 10.42.0.0/16", file: "infra/network/isolatedVpc.ts", from: '"10.0.0.0/16"', to: '"10.42.0.0/16"' },
+    multiRegion: {
+        pr: "the data key made multi-Region",
+        file: "infra/layers/storage.ts",
+        from: "enableKeyRotation: true,",
+        to: "enableKeyRotation: true,\n                multiRegion: true,",
+    },
+    defaults: {
+        pr: "the data key stating its provider defaults",
+        file: "infra/layers/storage.ts",
+        from: "enableKeyRotation: true,",
+        to: 'enableKeyRotation: true,\n                customerMasterKeySpec: "SYMMETRIC_DEFAULT",\n                keyUsage: "ENCRYPT_DECRYPT",',
+    },
+    workgroup: {
+        pr: "prod's Athena workgroup renamed",
+        file: "infra/layers/queries.ts",
+        from: 'glueName(config, "analytics")',
+        to: 'glueName(config, "insights")',
+    },
+};
+
+describe("review scenarios: each PR a commit, npm run diff -- prod --base HEAD~1", function () {
+    this.timeout(20 * 60_000);
+    let clone: string;
+    const diffs = new Map<string, DiffRun>();
+
+    before(() => {
+        clone = cloneUnderTest();
+        const base = git(clone, "rev-parse", "HEAD").trim();
+        for (const [name, scenario] of Object.entries(SCENARIOS)) {
+            git(clone, "checkout", "--quiet", "-B", name, base);
+            const file = path.join(clone, scenario.file);
+            const source = fs.readFileSync(file, "utf8");
+            assert.ok(source.includes(scenario.from), `${scenario.file} still has ${scenario.from}`);
+            fs.writeFileSync(file, source.replace(scenario.from, scenario.to));
+            git(clone, "-c", "user.name=review", "-c", "user.email=review@example.com", "commit", "--quiet", "-am", scenario.pr);
+            const json = path.join(clone, `${name}.json`);
+            const run = npmRun("diff", ["prod", "--base", "HEAD~1", "--json", json], {}, clone);
+            assert.strictEqual(run.status, 0, `${scenario.pr}: ${run.stderr}`);
+            diffs.set(name, JSON.parse(fs.readFileSync(json, "utf8")) as DiffRun);
+        }
+    });
+    after(() => {
+        if (clone !== undefined) fs.rmSync(clone, { recursive: true, force: true });
+    });
+
+    const changes = (name: string): (ResourceChange & { stack: string })[] =>
+        diffs.get(name)!.stages[0].stacks.flatMap((stack) => stack.changes.map((change) => ({ ...change, stack: stack.stack })));
+    const kindsOf = (name: string, type: string) =>
+        changes(name)
+            .filter((change) => change.type === type)
+            .map((change) => change.kind);
+
+    it("the VPC CIDR change: the VPC's replacement, and the replacement of every endpoint, security group and the flow log it carries", () => {
+        const vpc = changes("cidr").find((change) => change.type === "awsx:ec2:Vpc");
+        assert.strictEqual(vpc?.kind, "replace");
+        assert.match(vpc.replaceReasons.join(), /cidrBlock changed: replaces the VPC/);
+        assert.deepStrictEqual(kindsOf("cidr", "aws:ec2/vpcEndpoint:VpcEndpoint"), Array(6).fill("replace"));
+        assert.deepStrictEqual(kindsOf("cidr", "aws:ec2/securityGroup:SecurityGroup"), ["replace", "replace"]);
+        assert.deepStrictEqual(kindsOf("cidr", "aws:ec2/flowLog:FlowLog"), ["replace"]);
+        // Across stacks: the Glue connections move subnets, and storage's bucket policies name the new S3 endpoint.
+        assert.deepStrictEqual(kindsOf("cidr", "aws:glue/connection:Connection"), ["update", "update"]);
+        const policies = changes("cidr").filter((change) => change.type === "aws:s3/bucketPolicy:BucketPolicy");
+        assert.deepStrictEqual(policies.map((policy) => `${policy.stack} ${policy.name} ${policy.kind}`).sort(), [
+            "prod-storage storage-staging-policy update",
+            "prod-storage storage-warehouse-policy update",
+        ]);
+    });
+
+    it("multiRegion: the key's replacement reaches etl, queries and dashboards, and replaces the Glue security configuration", () => {
+        const touched = new Set(changes("multiRegion").map((change) => change.stack));
+        for (const stack of ["prod-storage", "prod-etl", "prod-queries", "prod-dashboards"]) assert.ok(touched.has(stack), `${stack} changes`);
+        assert.deepStrictEqual(kindsOf("multiRegion", "aws:glue/securityConfiguration:SecurityConfiguration"), ["replace"]);
+        assert.deepStrictEqual(kindsOf("multiRegion", "aws:kms/key:Key"), ["replace"]);
+        const counts = countKinds(changes("multiRegion"));
+        assert.ok(counts.update >= 14, `${counts.update} updates`);
+    });
+
+    it("stating the key's provider defaults is no change at all", () => {
+        assert.deepStrictEqual(changes("defaults"), []);
+        assert.deepStrictEqual(rankedWarnings(diffs.get("defaults")!.stages), []);
+    });
+
+    it("renaming prod's workgroup carries a warning that the deploy will fail, listed first", () => {
+        const [first] = rankedWarnings(diffs.get("workgroup")!.stages);
+        assert.strictEqual(first?.warning.level, "blocking");
+        assert.strictEqual(first.resource?.type, "aws:athena/workgroup:Workgroup");
+        assert.match(first.warning.message, /`up` fails at the end/);
+    });
+});
