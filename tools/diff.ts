@@ -17,14 +17,17 @@ form synthesizes each stage twice, from <git-ref> (default HEAD) in a temporary 
 from the working tree, into fresh directories; the second compares manifests already written by
 npm run synth (<dir>/<stage>/<stack>.json).
 
-Per stage, stacks in deploy order; per resource: create (+), update (~), replace (+-) or delete (-).
-Replacement follows tools/diff/replacements.ts (the inputs each provider replaces on), including
-resources whose replace-on-change input is computed from a replaced resource. Warnings, listed
-first: replacing or deleting what holds data (what happens to it in this stage: lost with
-forceDestroy, deploy blocked by protect, left behind by retainOnDelete), dropping protect or
-retainOnDelete, forceDestroy turned on in a stage that protects data. Values are shown in full:
-long and multi-line strings as unified diffs, JSON documents (policies, the Presto view of a Glue
-view, base64-decoded) pretty-printed; secrets stay masked as in the manifests.
+Per stage, stacks in deploy order, each synthesized with the head outputs of the stacks below it;
+per resource: create (+), update (~), replace (+-) or delete (-). Replacement follows
+tools/diff/replacements.ts (the inputs each provider replaces on; for components, the children an
+input replaces), including resources whose replace-on-change input is computed from a replaced
+resource, in any stack. Fake ids derive from those inputs, provider defaults filled in
+(engine/providerBehaviour.ts), so stating a default is no change. Warnings, listed first and
+ranked (stages that protect data first; then FAILS: the deploy fails, LOSES DATA, caution): a
+protected resource, a bucket or workgroup without forceDestroy that cannot be deleted, data lost
+with it, protect or retainOnDelete dropped, forceDestroy turned on where data is protected. Values
+are shown in full: long and multi-line strings as unified diffs, JSON documents (policies, the
+Presto view of a Glue view, base64-decoded) pretty-printed; secrets stay masked as in the manifests.
 
 Offline: compares what the program declares, not a deployed stack; \`pulumi preview\` is the word
 of record (npm run stage -- preview <stage>).
