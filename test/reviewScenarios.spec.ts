@@ -42,15 +42,24 @@ interface Scenario {
     file: string;
     from: string;
     to: string;
+    /** Also --rehearse: the dress rehearsal on the real engine, offline. */
+    rehearse?: boolean;
 }
 
 const SCENARIOS: Record<string, Scenario> = {
-    cidr: { pr: "prod VPC CIDR 10.0.0.0/16 → 10.42.0.0/16", file: "infra/network/isolatedVpc.ts", from: '"10.0.0.0/16"', to: '"10.42.0.0/16"' },
+    cidr: {
+        pr: "prod VPC CIDR 10.0.0.0/16 → 10.42.0.0/16",
+        file: "infra/network/isolatedVpc.ts",
+        from: '"10.0.0.0/16"',
+        to: '"10.42.0.0/16"',
+        rehearse: true,
+    },
     multiRegion: {
         pr: "the data key made multi-Region",
         file: "infra/layers/storage.ts",
         from: "enableKeyRotation: true,",
         to: "enableKeyRotation: true,\n                multiRegion: true,",
+        rehearse: true,
     },
     defaults: {
         pr: "the data key stating its provider defaults",
@@ -70,6 +79,7 @@ describe("review scenarios: each PR a commit, npm run diff -- prod --base HEAD~1
     this.timeout(20 * 60_000);
     let clone: string;
     const diffs = new Map<string, DiffRun>();
+    const statuses = new Map<string, number | null>();
 
     before(() => {
         clone = cloneUnderTest();
@@ -82,8 +92,9 @@ describe("review scenarios: each PR a commit, npm run diff -- prod --base HEAD~1
             fs.writeFileSync(file, source.replace(scenario.from, scenario.to));
             git(clone, "-c", "user.name=review", "-c", "user.email=review@example.com", "commit", "--quiet", "-am", scenario.pr);
             const json = path.join(clone, `${name}.json`);
-            const run = npmRun("diff", ["prod", "--base", "HEAD~1", "--json", json], {}, clone);
-            assert.strictEqual(run.status, 0, `${scenario.pr}: ${run.stderr}`);
+            const run = npmRun("diff", ["prod", "--base", "HEAD~1", "--json", json, ...(scenario.rehearse === true ? ["--rehearse"] : [])], {}, clone);
+            assert.ok(run.status === 0 || (scenario.rehearse === true && run.status === 1), `${scenario.pr}: exit ${run.status}\n${run.stderr}`);
+            statuses.set(name, run.status);
             diffs.set(name, JSON.parse(fs.readFileSync(json, "utf8")) as DiffRun);
         }
     });
@@ -121,6 +132,40 @@ describe("review scenarios: each PR a commit, npm run diff -- prod --base HEAD~1
         assert.deepStrictEqual(kindsOf("multiRegion", "aws:kms/key:Key"), ["replace"]);
         const counts = countKinds(changes("multiRegion"));
         assert.ok(counts.update >= 14, `${counts.update} updates`);
+    });
+
+    const rehearsed = (name: string) =>
+        diffs.get(name)!.rehearsals![0].stacks.flatMap((stack) => stack.changes.map((change) => `${stack.stack} ${change.kind} ${change.type} ${change.name}`));
+
+    it("--rehearse on the VPC change: the engine replaces the VPC and what hangs off it, and the stacks above follow the new ids", () => {
+        assert.strictEqual(statuses.get("cidr"), 0);
+        const steps = rehearsed("cidr");
+        for (const expected of [
+            "prod-network replace aws:ec2/vpc:Vpc network-vpc",
+            "prod-network replace aws:ec2/subnet:Subnet network-vpc-jobs-1",
+            "prod-network replace aws:ec2/vpcEndpoint:VpcEndpoint network-s3",
+            "prod-network replace aws:ec2/securityGroup:SecurityGroup network-glue",
+            "prod-network replace aws:ec2/flowLog:FlowLog network-flow-log",
+            "prod-storage update aws:s3/bucketPolicy:BucketPolicy storage-staging-policy",
+            "prod-storage update aws:s3/bucketPolicy:BucketPolicy storage-warehouse-policy",
+            "prod-etl update aws:iam/rolePolicy:RolePolicy etl-job-role-permissions",
+        ]) {
+            assert.ok(steps.includes(expected), `${expected} in:\n${steps.join("\n")}`);
+        }
+        assert.strictEqual(steps.filter((step) => step.startsWith("prod-network replace aws:ec2/vpcEndpoint:VpcEndpoint")).length, 6);
+    });
+
+    it("--rehearse on the multi-Region key: the engine refuses to replace the protected key, and the rollout stops there", () => {
+        assert.strictEqual(statuses.get("multiRegion"), 1, "the rehearsal fails, so the diff exits 1");
+        const stacks = diffs.get("multiRegion")!.rehearsals![0].stacks;
+        const storage = stacks.find((stack) => stack.stack === "prod-storage")!;
+        assert.ok(
+            storage.warnings.some((warning) => warning.level === "blocking" && /protect/.test(warning.message)),
+            JSON.stringify(storage.warnings),
+        );
+        for (const later of ["prod-etl", "prod-queries", "prod-dashboards"]) {
+            assert.match(stacks.find((stack) => stack.stack === later)!.warnings[0].message, /not applied: an earlier stack of the rollout failed/);
+        }
     });
 
     it("stating the key's provider defaults is no change at all", () => {

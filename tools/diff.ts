@@ -6,10 +6,11 @@ import { REPO_ROOT } from "../infra/repository";
 import { STAGE_PATTERN } from "../policies/conventions/stacks";
 import { diffStage, StageDiff } from "./diff/manifestDiff";
 import { renderMarkdown, renderText } from "./diff/render";
+import { rehearse } from "./diff/rehearse";
 import { readManifests, resolveRef, SideError, stagesIn, synthesizeTree, withWorktree } from "./diff/sides";
 
 const HELP = `Usage:
-  npm run diff -- <stage>... [--base <git-ref>] [--markdown] [--out FILE] [--json FILE] [--manifests DIR]
+  npm run diff -- <stage>... [--base <git-ref>] [--rehearse] [--markdown] [--out FILE] [--json FILE] [--manifests DIR]
   npm run diff -- <base-dir> <head-dir> [--stage STAGE] [--markdown] [--out FILE] [--json FILE]
 
 What a change does to each stack, as a reviewer needs to see it before it is applied. The first
@@ -34,6 +35,12 @@ of record (npm run stage -- preview <stage>).
 
   <stage>           dev, prod, ... (several may be given)
   --base REF        git commit, branch or tag to compare against (stage form; default HEAD)
+  --rehearse        also a dress rehearsal on the real engine, offline (stage form): the base
+                    deployed into a scratch file backend with the offline providers, then the
+                    working tree applied over it stack by stack in deploy order through
+                    npm run stage -- up <stage> --offline, with the policy pack; the engine's own
+                    steps per stack, cross-stack effects included, and any failure (protect, a
+                    policy, a plan that no longer matches), in the same report format
   --stage STAGE     only this stage (directory form; default: every stage found)
   --markdown        print Markdown (as for a pull-request comment) instead of text
   --out FILE        also write the Markdown to FILE
@@ -41,13 +48,17 @@ of record (npm run stage -- preview <stage>).
   --manifests DIR   keep the synthesized manifests in DIR/base and DIR/head (stage form)
   -h, --help        show this help
 
-Exit status: 0 when the diff was made (changes or not), 2 when it could not be (bad arguments, a
-ref that does not exist, a synthesis that failed: the diff never reports a failed synthesis as
-"no changes").`;
+Exit status: 0 when the diff was made (changes or not), 1 when --rehearse found that applying
+the change fails, 2 when the diff could not be made (bad arguments, a ref that does not exist, a
+synthesis that failed: the diff never reports a failed synthesis as "no changes").`;
 
 export interface DiffRun {
     title: string;
     stages: StageDiff[];
+    /** The base commit, in the stage form. */
+    base?: string;
+    /** The dress rehearsal's report, per stage (--rehearse). */
+    rehearsals?: StageDiff[];
     /** How the base's dependencies were provided, in the stage form. */
     dependencies?: string;
 }
@@ -87,7 +98,7 @@ export function diffAgainstRef(
                 throw new SideError(`stage ${stage} has no Pulumi.${stage}.yaml at ${ref} nor in the working tree`);
             }
         }
-        return { title: `${ref} (${commit.slice(0, 12)}) → working tree`, stages: diffDirectories(baseDir, headDir, stages), dependencies };
+        return { title: `${ref} (${commit.slice(0, 12)}) → working tree`, stages: diffDirectories(baseDir, headDir, stages), dependencies, base: commit };
     } finally {
         if (!keep) fs.rmSync(root, { recursive: true, force: true });
     }
@@ -103,6 +114,7 @@ export function main(argv: string[]): number {
                 base: { type: "string" },
                 stage: { type: "string" },
                 markdown: { type: "boolean", default: false },
+                rehearse: { type: "boolean", default: false },
                 out: { type: "string" },
                 json: { type: "string" },
                 manifests: { type: "string" },
@@ -120,10 +132,11 @@ export function main(argv: string[]): number {
     }
     const directoryForm = positionals.length === 2 && positionals.every((entry) => fs.existsSync(entry) && fs.statSync(entry).isDirectory());
     let run: DiffRun;
+    let rehearsalFailed = false;
     try {
         if (directoryForm) {
-            if (values.base !== undefined || values.manifests !== undefined)
-                throw new SideError("--base and --manifests belong to the stage form (npm run diff -- <stage> --base <ref>)");
+            if (values.base !== undefined || values.manifests !== undefined || values.rehearse)
+                throw new SideError("--base, --manifests and --rehearse belong to the stage form (npm run diff -- <stage> --base <ref>)");
             const [base, head] = positionals.map((directory) => path.resolve(directory));
             run = {
                 title: `${path.relative(process.cwd(), base) || base} → ${path.relative(process.cwd(), head) || head}`,
@@ -137,6 +150,11 @@ export function main(argv: string[]): number {
             const ref = values.base ?? "HEAD";
             run = diffAgainstRef(positionals, ref, { manifestsDir: values.manifests, log: (line) => console.error(line) });
             console.error(`diff: base dependencies: ${describeDependencies(run.dependencies)}`);
+            if (values.rehearse) {
+                const rehearsals = rehearse(REPO_ROOT, run.base!, positionals, (line) => console.error(line));
+                run.rehearsals = rehearsals.map((rehearsal) => rehearsal.stage);
+                rehearsalFailed = rehearsals.some((rehearsal) => rehearsal.status !== 0);
+            }
         }
     } catch (error) {
         if (error instanceof SideError) {
@@ -145,10 +163,23 @@ export function main(argv: string[]): number {
         }
         throw error;
     }
-    const markdown = renderMarkdown(run.stages, { title: run.title });
-    console.log(values.markdown ? markdown : renderText(run.stages, { title: run.title }));
+    const rehearsalTitle = `dress rehearsal on the real engine, offline: ${run.title.replace(" → ", " deployed, then ")} applied stack by stack`;
+    const rehearsals = run.rehearsals ?? [];
+    const markdown = [
+        renderMarkdown(run.stages, { title: run.title }),
+        ...(rehearsals.length > 0 ? ["## Dress rehearsal", "", renderMarkdown(rehearsals, { title: rehearsalTitle })] : []),
+    ].join("\n");
+    const text = [
+        renderText(run.stages, { title: run.title }),
+        ...(rehearsals.length > 0 ? ["DRESS REHEARSAL", "", renderText(rehearsals, { title: rehearsalTitle })] : []),
+    ].join("\n");
+    console.log(values.markdown ? markdown : text);
     if (values.out !== undefined) fs.writeFileSync(values.out, markdown);
     if (values.json !== undefined) fs.writeFileSync(values.json, JSON.stringify(run, null, 2) + "\n");
+    if (rehearsalFailed) {
+        console.error("diff: the dress rehearsal failed: applying this change fails (see its report above)");
+        return 1;
+    }
     return 0;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
+import { parseArgs, stripVTControlCharacters } from "util";
 import type { DiffRun } from "./diff";
 import { renderMarkdown, code, fenced, MARKDOWN_LEVEL } from "./diff/render";
 import { rankedStages, rankedWarnings } from "./diff/manifestDiff";
@@ -37,11 +37,6 @@ export interface CommentInputs {
 }
 
 const JOB_ICON: Record<string, string> = { success: "✅", failure: "❌", cancelled: "⏹️", skipped: "⏭️" };
-
-function stripAnsi(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
-}
 
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, "<br>");
@@ -101,7 +96,7 @@ function previewSection(stage: string, inputs: CommentInputs, detail: Detail): s
     for (const stack of preview.report.stacks) {
         const output = preview.outputs.get(stack.stack);
         if (output === undefined || output.trim() === "") continue;
-        let body = stripAnsi(output).replace(/\s+$/, "").split("\n");
+        let body = stripVTControlCharacters(output).replace(/\s+$/, "").split("\n");
         if (detail.maxBlockLines !== undefined && body.length > detail.maxBlockLines) {
             body = [...body.slice(0, detail.maxBlockLines), `… ${body.length - detail.maxBlockLines} more line(s) in the run's preview artifact`];
         }

@@ -58,7 +58,7 @@ With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<st
   --save-plan DIR       preview: save each stack's update plan to DIR/<stack>.plan.json
   --plan DIR            up: apply exactly the plans in DIR/<stack>.plan.json (from --save-plan);
                         directories are relative to the repository root
-  --report DIR          preview, refresh: also write each stack's output (DIR/<stack>.txt), its
+  --report DIR          preview, refresh, up: also write each stack's output (DIR/<stack>.txt), its
                         engine events (DIR/<stack>.events.jsonl) and DIR/summary.json
   --confirm-destroy S   destroy of a stage that protects data (spotify:protectData: true) only
                         runs when S repeats the stage's name
@@ -221,7 +221,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
     const planDir = values.plan;
     if (savePlanDir !== undefined && operation !== "preview") throw new UsageError("--save-plan belongs to preview");
     if (planDir !== undefined && operation !== "up") throw new UsageError("--plan belongs to up");
-    if (values.report !== undefined && operation !== "preview" && operation !== "refresh") throw new UsageError("--report belongs to preview and refresh");
+    if (values.report !== undefined && operation === "destroy") throw new UsageError("--report belongs to preview, refresh and up");
     if (values["confirm-destroy"] !== undefined && operation !== "destroy") throw new UsageError("--confirm-destroy belongs to destroy");
     return {
         operation: operation as Operation,
@@ -276,7 +276,7 @@ export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { or
  * The environment of an offline run: the pinned CLI (provisioned, built once if need be) and the
  * offline engine's plugins first on PATH, a file backend and a CLI home under out/engine/.
  */
-export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.ProcessEnv {
+export function offlineEnvironment(repoRoot: string = REPO_ROOT, log: (line: string) => void = console.log): NodeJS.ProcessEnv {
     const provisioned = spawnSync("bash", [path.join(repoRoot, "ops", "pulumi-cli", "provision.sh")], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
@@ -286,7 +286,7 @@ export function offlineEnvironment(repoRoot: string = REPO_ROOT): NodeJS.Process
     const state = path.join(offlineDir(repoRoot), "state");
     const home = path.join(offlineDir(repoRoot), "home");
     for (const directory of [state, home]) fs.mkdirSync(directory, { recursive: true });
-    console.log(
+    log(
         `stage: offline: the real Pulumi CLI with the offline engine, state in ${state.startsWith(`${repoRoot}${path.sep}`) ? path.relative(repoRoot, state) : state}`,
     );
     return {

@@ -151,7 +151,7 @@ function leafChanges(before: object, after: object): InputChange[] {
 }
 
 /** Leaf changes grouped by top-level key, each group with the whole property on both sides. */
-function groupByProperty(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): PropertyChange[] {
+export function groupByProperty(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): PropertyChange[] {
     const groups = new Map<string, InputChange[]>();
     for (const change of leafChanges(before, after)) {
         const key = /^[^.[]+/.exec(change.path)?.[0] ?? change.path;

@@ -197,6 +197,43 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
         ],
         source: `${TF} internal/service/ec2/vpc_flow_log.go: every argument but tags ForceNew`,
     },
+    // The awsx VPC's children (registered by the engine's Construct, not under mocks: COMPONENT_RULES
+    // shows them on the component offline).
+    // internal/service/ec2/vpc_.go: cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length ForceNew.
+    "aws:ec2/vpc:Vpc": {
+        properties: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_.go: cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length ForceNew`,
+    },
+    // internal/service/ec2/vpc_subnet.go: vpc_id, cidr_block, availability_zone, availability_zone_id, outpost_arn ForceNew.
+    "aws:ec2/subnet:Subnet": {
+        properties: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "outpostArn", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_subnet.go: vpc_id, cidr_block, availability_zone, availability_zone_id, outpost_arn ForceNew`,
+    },
+    // internal/service/ec2/vpc_route_table.go: vpc_id ForceNew.
+    "aws:ec2/routeTable:RouteTable": {
+        properties: ["vpcId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_route_table.go: vpc_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_route_table_association.go: subnet_id, gateway_id ForceNew (route_table_id is updated in place).
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        properties: ["subnetId", "gatewayId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_route_table_association.go: subnet_id, gateway_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_route.go: route_table_id and every destination ForceNew.
+    "aws:ec2/route:Route": {
+        properties: ["routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_route.go: route_table_id, destination_cidr_block, destination_ipv6_cidr_block, destination_prefix_list_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_nat_gateway.go: allocation_id, connectivity_type, private_ip, subnet_id ForceNew.
+    "aws:ec2/natGateway:NatGateway": {
+        properties: ["allocationId", "connectivityType", "privateIp", "subnetId", REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_nat_gateway.go: allocation_id, connectivity_type, private_ip, subnet_id ForceNew`,
+    },
+    // internal/service/ec2/vpc_internet_gateway.go: nothing but region ForceNew (vpc_id is attached in place).
+    "aws:ec2/internetGateway:InternetGateway": {
+        properties: [REGIONAL],
+        source: `${TF} internal/service/ec2/vpc_internet_gateway.go: no ForceNew argument (vpc_id attaches in place)`,
+    },
     // internal/service/ec2/vpc_security_group.go: description, name, name_prefix, vpc_id ForceNew.
     "aws:ec2/securityGroup:SecurityGroup": {
         properties: ["description", "name", "namePrefix", "vpcId", REGIONAL],
