@@ -182,6 +182,34 @@ describe("stage driver", () => {
             }
         });
 
+        it("--plan-each plans every stack right before applying exactly that plan, in deploy order, and stops at a stack whose plan fails", () => {
+            const plans = fs.mkdtempSync(path.join(os.tmpdir(), "plan-each-"));
+            try {
+                const up = stage(["up", "prod", "--plan-each", plans, "--", "--yes", "--refresh"]);
+                assert.strictEqual(up.status, 0, up.stderr);
+                assert.deepStrictEqual(
+                    up.operations.map((operation) => `${operation.operation} ${operation.stack} ${operation.args.includes("--refresh") ? "refresh" : ""}`),
+                    LAYERS.flatMap((layer) => [`preview prod-${layer} refresh`, `up prod-${layer} refresh`]),
+                );
+                for (const [index, layer] of LAYERS.entries()) {
+                    const [preview, apply] = up.operations.slice(2 * index, 2 * index + 2);
+                    const planFile = path.join(plans, `prod-${layer}.plan.json`);
+                    assert.strictEqual(preview.args[preview.args.indexOf("--save-plan") + 1], planFile);
+                    assert.strictEqual(apply.args[apply.args.indexOf("--plan") + 1], planFile);
+                }
+                const failing = stage(["up", "prod", "--plan-each", plans, "--", "--yes"], { FAKE_PULUMI_FAIL: "prod-etl" });
+                assert.strictEqual(failing.status, 3);
+                assert.deepStrictEqual(
+                    failing.operations.map((operation) => `${operation.operation} ${operation.stack}`),
+                    ["preview prod-network", "up prod-network", "preview prod-storage", "up prod-storage", "preview prod-etl"],
+                );
+                assert.match(failing.stderr, /planning prod-etl failed with exit code 3; it and later stacks were not touched/);
+                assert.match(stage(["up", "prod", "--plan-each", plans, "--plan", plans]).stderr, /choose one/);
+            } finally {
+                fs.rmSync(plans, { recursive: true, force: true });
+            }
+        });
+
         it("writes a report of each stack's preview: its output and the change summary of its engine events", () => {
             const report = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
             try {

@@ -58,6 +58,9 @@ With spotify:stackReferenceOrg set in the stage file, stacks are named <org>/<st
   --save-plan DIR       preview: save each stack's update plan to DIR/<stack>.plan.json
   --plan DIR            up: apply exactly the plans in DIR/<stack>.plan.json (from --save-plan);
                         directories are relative to the repository root
+  --plan-each DIR       up: for each stack in order, preview and save its plan (DIR/<stack>.plan.json)
+                        right after the stacks below it applied, then apply exactly that plan: a
+                        rollout whose plans cannot go stale on upstream outputs
   --report DIR          preview, refresh, up: also write each stack's output (DIR/<stack>.txt), its
                         engine events (DIR/<stack>.events.jsonl) and DIR/summary.json
   --confirm-destroy S   destroy of a stage that protects data (spotify:protectData: true) only
@@ -74,6 +77,7 @@ Examples:
   npm run stage -- preview dev -- --diff
   npm run stage -- preview prod --save-plan out/plans/prod -- --diff
   npm run stage -- up prod --plan out/plans/prod -- --yes
+  npm run stage -- up prod --plan-each out/plans/prod -- --yes --refresh
   npm run stage -- refresh prod --keep-going -- --preview-only --expect-no-changes
   npm run stage -- destroy prod --confirm-destroy prod`;
 
@@ -89,6 +93,8 @@ export interface StageOptions {
     existing?: ReadonlySet<string>;
     savePlanDir?: string;
     planDir?: string;
+    /** up: plan each stack right before applying it (DIR/<stack>.plan.json), after the stacks below it applied. */
+    planEachDir?: string;
     reportDir?: string;
 }
 
@@ -97,6 +103,8 @@ export interface StackStep {
     stack: string;
     qualified: string;
     commands: string[][];
+    /** up with --plan-each: the preview that saves the plan the operation then applies exactly. */
+    prepare?: StackOperation;
     operation?: StackOperation;
     skipped?: string;
 }
@@ -135,11 +143,18 @@ export function stageSteps(operation: Operation, stage: string, options: StageOp
             configFile: configFileFor(stage),
             policyPacks: policy ? ["policies"] : [],
             policyPackConfigs: policy ? [packConfigPath(stage)] : [],
+            create: operation === "up",
             savePlan: options.savePlanDir === undefined ? undefined : path.join(options.savePlanDir, `${stack}.plan.json`),
             plan: options.planDir === undefined ? undefined : path.join(options.planDir, `${stack}.plan.json`),
             pulumi: options.pulumi ?? {},
         };
+        if (operation === "up" && options.planEachDir !== undefined) {
+            const planFile = path.join(options.planEachDir, `${stack}.plan.json`);
+            step.prepare = { ...step.operation, operation: "preview", savePlan: planFile, plan: undefined };
+            step.operation.plan = planFile;
+        }
         if (operation === "up") step.commands.push(["pulumi", "stack", "select", "--create", qualified]);
+        if (step.prepare !== undefined) step.commands.push(cliCommand(step.prepare));
         step.commands.push(cliCommand(step.operation));
         return step;
     });
@@ -163,6 +178,7 @@ export interface ParsedArgs {
     pulumi: PulumiOptions;
     savePlanDir?: string;
     planDir?: string;
+    planEachDir?: string;
     reportDir?: string;
     confirmDestroy?: string;
 }
@@ -184,6 +200,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
                 "keep-going": { type: "boolean", default: false },
                 "save-plan": { type: "string" },
                 plan: { type: "string" },
+                "plan-each": { type: "string" },
                 report: { type: "string" },
                 "confirm-destroy": { type: "string" },
                 help: { type: "boolean", short: "h", default: false },
@@ -221,6 +238,10 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
     const planDir = values.plan;
     if (savePlanDir !== undefined && operation !== "preview") throw new UsageError("--save-plan belongs to preview");
     if (planDir !== undefined && operation !== "up") throw new UsageError("--plan belongs to up");
+    const planEachDir = values["plan-each"];
+    if (planEachDir !== undefined && operation !== "up") throw new UsageError("--plan-each belongs to up");
+    if (planEachDir !== undefined && planDir !== undefined)
+        throw new UsageError("--plan applies plans made earlier, --plan-each makes each right before applying it: choose one");
     if (values.report !== undefined && operation === "destroy") throw new UsageError("--report belongs to preview, refresh and up");
     if (values["confirm-destroy"] !== undefined && operation !== "destroy") throw new UsageError("--confirm-destroy belongs to destroy");
     return {
@@ -233,6 +254,7 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
         pulumi: pulumiOptions(extraArgs, operation as Operation),
         savePlanDir,
         planDir,
+        planEachDir,
         reportDir: values.report,
         confirmDestroy: values["confirm-destroy"],
     };
@@ -391,9 +413,10 @@ export async function main(argv: string[]): Promise<number> {
         existing,
         savePlanDir: args.savePlanDir,
         planDir: args.planDir,
+        planEachDir: args.planEachDir,
         reportDir: args.reportDir,
     });
-    for (const directory of [args.savePlanDir, args.reportDir]) {
+    for (const directory of [args.savePlanDir, args.planEachDir, args.reportDir]) {
         if (directory !== undefined && !args.dryRun) fs.mkdirSync(path.resolve(REPO_ROOT, directory), { recursive: true });
     }
     const reports: StackReport[] = [];
@@ -413,6 +436,18 @@ export async function main(argv: string[]): Promise<number> {
         if (workspace === undefined) {
             reports.push({ stack: step.stack, status: "ok" });
             continue;
+        }
+        if (step.prepare !== undefined) {
+            // The plan is taken now, after the stacks below applied: it reads their new outputs.
+            const planned = await runOperation(workspace, { ...step.prepare, configFile: configCopy ?? step.prepare.configFile });
+            if (planned.code !== 0) {
+                console.error(
+                    `stage: planning ${step.qualified} failed with exit code ${planned.code}${args.keepGoing ? "" : "; it and later stacks were not touched"}.`,
+                );
+                reports.push({ stack: step.stack, status: "failed", exitCode: planned.code, output: planned.output });
+                if (firstFailure === 0) firstFailure = planned.code;
+                continue;
+            }
         }
         const result = await runOperation(workspace, { ...step.operation, configFile: configCopy ?? step.operation.configFile });
         let report: StackReport = { stack: step.stack, status: "ok", output: result.output };

@@ -87,6 +87,8 @@ export interface StackOperation {
     savePlan?: string;
     /** up: the plan to apply exactly. */
     plan?: string;
+    /** Create the stack when it is missing: up does, and so does the preview that plans an up (--plan-each). */
+    create?: boolean;
     pulumi: PulumiOptions;
 }
 
@@ -163,7 +165,7 @@ export async function runOperation(workspace: LocalWorkspace, operation: StackOp
     };
     const { pulumi } = operation;
     try {
-        const stack = operation.operation === "up" ? await Stack.createOrSelect(operation.stack, workspace) : await Stack.select(operation.stack, workspace);
+        const stack = operation.create === true ? await Stack.createOrSelect(operation.stack, workspace) : await Stack.select(operation.stack, workspace);
         switch (operation.operation) {
             case "up":
                 await stack.up({
