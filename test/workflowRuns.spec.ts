@@ -111,7 +111,10 @@ describe("workflow run: lines, executed as written", function () {
         const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: workspace, encoding: "utf8" }).stdout.trim();
         const base = spawnSync("git", ["rev-parse", "HEAD~1"], { cwd: workspace, encoding: "utf8" }).stdout.trim();
         expressions = new Map([
-            ["secrets.PULUMI_ACCESS_TOKEN", ""],
+            ["vars.PULUMI_ORGANIZATION", ""],
+            ["github.event.workflow_run.head_sha", head],
+            ["github.ref", "refs/heads/main"],
+            ["github.event.repository.default_branch", "main"],
             ["secrets[format('AWS_ROLE_ARN_{0}', matrix.stage)]", ""],
             ["github.token", "test-token"],
             ["github.event.pull_request.head.sha", head],
@@ -121,10 +124,11 @@ describe("workflow run: lines, executed as written", function () {
             ["needs.policy.result", "success"],
             ["needs.diff.result", "success"],
             ["needs.preview.result", "skipped"],
+            ["needs.rehearse.result", "success"],
             ["needs.setup.outputs.stage-list", "dev prod"],
             [
-                "needs.setup.outputs.previews == 'true' && 'its job produced no report (see the run)' || 'no cloud credentials are configured for this repository (PULUMI_ACCESS_TOKEN), so only the offline diff is shown'",
-                "no cloud credentials are configured for this repository (PULUMI_ACCESS_TOKEN), so only the offline diff is shown",
+                "needs.setup.outputs.previews == 'true' && 'its job produced no report (see the run)' || 'no cloud access is configured for this repository (vars.PULUMI_ORGANIZATION), so only the offline diff is shown'",
+                "no cloud access is configured for this repository (vars.PULUMI_ORGANIZATION), so only the offline diff is shown",
             ],
             ["github.server_url", "https://github.example"],
             ["github.repository", "owner/spotify-pipeline"],
@@ -160,7 +164,7 @@ describe("workflow run: lines, executed as written", function () {
         assert.strictEqual(stages.outputs, 'list=dev prod\nstages=["dev","prod"]\n');
         const credentials = step("ci.yml", "setup", "if [[ -n");
         assert.strictEqual((await run("ci.yml", "setup", credentials)).outputs, "previews=false\n");
-        assert.strictEqual((await run("ci.yml", "setup", credentials, { PULUMI_ACCESS_TOKEN: "token" })).outputs, "previews=true\n");
+        assert.strictEqual((await run("ci.yml", "setup", credentials, { PULUMI_ORGANIZATION: "acme" })).outputs, "previews=true\n");
     });
 
     it("ci policy: the pack's own install, typecheck and tests from its folder; then the offline check of every stage, with reports", async () => {
@@ -185,6 +189,38 @@ describe("workflow run: lines, executed as written", function () {
         );
         assert.match(diff.summary, /^### Stage `dev`: /m);
         assert.ok(fs.existsSync(path.join(workspace, "out/review/manifests/head/prod/prod-storage.json")));
+    });
+
+    it("ci rehearse: deploys the base offline, applies the head over it stack by stack, and reports in the job summary and its artifact", async () => {
+        const rehearse = await run("ci.yml", "rehearse", step("ci.yml", "rehearse", "git fetch"), { PATH: process.env.PATH ?? "" });
+        assert.strictEqual(rehearse.status, 0, rehearse.output);
+        const report = JSON.parse(read("out/rehearsal/dev.json")) as { rehearsals: { stage: string; stacks: { stack: string }[] }[] };
+        assert.deepStrictEqual(
+            report.rehearsals[0].stacks.map((stack) => stack.stack),
+            LAYERS.map((layer) => `dev-${layer}`),
+        );
+        assert.match(rehearse.summary, /## Dress rehearsal\n\n### Stage `dev`: /);
+    });
+
+    it("every job that reaches AWS reads the stage's region from its stage file", async () => {
+        for (const [file, job, stage] of [
+            ["ci.yml", "preview", "dev"],
+            ["deploy.yml", "dev", "dev"],
+            ["deploy.yml", "apply", "prod"],
+            ["drift.yml", "drift", "dev"],
+        ]) {
+            const region = await run(file, job, step(file, job, "region=$("));
+            assert.strictEqual(region.status, 0, `${file} ${job}: ${region.output}`);
+            assert.strictEqual(region.outputs, "region=eu-west-1\n", `${file} ${job} (${stage})`);
+        }
+        fs.writeFileSync(path.join(workspace, "Pulumi.dev.yaml"), read("Pulumi.dev.yaml").replace("aws:region: eu-west-1", "aws:region: eu-west-9"));
+        try {
+            const broken = await run("deploy.yml", "dev", step("deploy.yml", "dev", "region=$("));
+            assert.notStrictEqual(broken.status, 0, "a stage file the program rejects fails the step");
+            assert.match(broken.output, /aws:region: must be an AWS region/);
+        } finally {
+            spawnSync("git", ["checkout", "--", "Pulumi.dev.yaml"], { cwd: workspace });
+        }
     });
 
     it("ci preview: previews every layer stack of the stage through the driver, never creating one, with its report", async () => {
@@ -242,43 +278,93 @@ describe("workflow run: lines, executed as written", function () {
         }
     });
 
-    it("deploy: dev ups every layer stack in order; prod's plan saves one plan per stack for the approver, and apply applies exactly those", async () => {
+    it("deploy dev: deploys only a commit that contains the one dev runs, planning each stack after the ones below it applied", async () => {
+        const git = (...args: string[]) => spawnSync("git", args, { cwd: workspace, encoding: "utf8" }).stdout.trim();
+        const [head, parent] = [git("rev-parse", "HEAD"), git("rev-parse", "HEAD~1")];
+        const history = (commit: string) => JSON.stringify([{ version: 3, kind: "update", result: "succeeded", environment: { "git.head": commit } }]);
+        const order = step("deploy.yml", "dev", "# The commit of dev's last");
+        for (const [deployed, expected] of [
+            ["", "deploy=true"],
+            [parent, "deploy=true"],
+            [head, "deploy=true"],
+            ["1111111111111111111111111111111111111111", "deploy=true"],
+        ]) {
+            const checked = await run("deploy.yml", "dev", order, { FAKE_PULUMI_HISTORY: deployed === "" ? "[]" : history(deployed) });
+            assert.strictEqual(checked.status, 0, checked.output);
+            assert.strictEqual(checked.outputs, `${expected}\n`, `dev at ${deployed || "nothing"}`);
+        }
+        // A ci run of the parent finishing after the head was deployed: not deployed over it.
+        const older = await run("deploy.yml", "dev", order, { FAKE_PULUMI_HISTORY: history(head), HEAD_SHA: parent });
+        assert.strictEqual(older.outputs, "deploy=false\n");
+        assert.match(older.output, /::notice::dev runs [0-9a-f]{40}, which [0-9a-f]{40} does not contain/);
+
         const dev = await run("deploy.yml", "dev", step("deploy.yml", "dev", "npm run stage -- up dev"));
         assert.strictEqual(dev.status, 0, dev.output);
         assert.deepStrictEqual(
-            fakePulumiOperations(fake.log)
-                .filter((operation) => operation.operation === "up")
-                .map((operation) => operation.stack),
-            LAYERS.map((layer) => `dev-${layer}`),
+            fakePulumiOperations(fake.log).map((operation) => `${operation.operation} ${operation.stack}`),
+            LAYERS.flatMap((layer) => [`preview dev-${layer}`, `up dev-${layer}`]),
         );
-
-        const stacks = JSON.stringify(LAYERS.map((layer) => ({ name: `prod-${layer}` })));
-        const plan = await run("deploy.yml", "plan", step("deploy.yml", "plan", "npm run stage -- preview"), { FAKE_PULUMI_STACKS: stacks });
-        assert.strictEqual(plan.status, 0, plan.output);
-        for (const layer of LAYERS) assert.ok(fs.existsSync(path.join(workspace, `out/plans/prod/prod-${layer}.plan.json`)), `plan of prod-${layer}`);
-        const approval = await run("deploy.yml", "plan", step("deploy.yml", "plan", "{"));
-        assert.strictEqual(approval.status, 0, approval.output);
-        assert.match(approval.summary, /^## Plan for stage prod \(commit 0123456789abcdef/m);
-        for (const layer of LAYERS) assert.match(approval.summary, new RegExp(`^### prod-${layer}$`, "m"));
-
-        const apply = await run("deploy.yml", "apply", step("deploy.yml", "apply", "npm run stage -- up"));
-        assert.strictEqual(apply.status, 0, apply.output);
-        const ups = fakePulumiOperations(fake.log).filter((operation) => operation.operation === "up");
-        assert.deepStrictEqual(
-            ups.map((operation) => operation.args[operation.args.indexOf("--plan") + 1]),
-            LAYERS.map((layer) => `out/plans/prod/prod-${layer}.plan.json`),
-        );
+        assert.ok(fakePulumiOperations(fake.log).every((operation) => operation.args.includes("--refresh")));
     });
 
-    it("drift: lists the stages, refreshes every stack as a preview expecting no changes, and reports each in the job summary", async () => {
+    it("deploy dispatch: refused from any ref but the default branch or a release tag; the review shows the approver the diff's warnings and the rehearsal; apply rolls out stack by stack", async () => {
+        const guard = step("deploy.yml", "guard", "if [[");
+        for (const [ref, status] of [
+            ["refs/heads/main", 0],
+            ["refs/tags/v1.4.0", 0],
+            ["refs/heads/feature", 1],
+            ["refs/pull/7/merge", 1],
+        ] as const) {
+            const checked = await run("deploy.yml", "guard", guard, { REF: ref });
+            assert.strictEqual(checked.status, status, `${ref}: ${checked.output}`);
+            if (status !== 0) assert.match(checked.output, /::error::deploys run from main or a release tag \(v\*\), not /);
+        }
+
+        const review = step("deploy.yml", "review", "mkdir -p");
+        const first = await run("deploy.yml", "review", review);
+        assert.strictEqual(first.status, 0, first.output);
+        assert.match(first.summary, /^## Rollout of stage prod \(commit 0123456789abcdef/m);
+        assert.match(first.summary, /Stage prod runs no known commit yet: every resource is created\./);
+        const parent = spawnSync("git", ["rev-parse", "HEAD~1"], { cwd: workspace, encoding: "utf8" }).stdout.trim();
+        const deployed = JSON.stringify([{ kind: "update", result: "succeeded", environment: { "git.head": parent } }]);
+        const reviewed = await run("deploy.yml", "review", review, {
+            FAKE_PULUMI_HISTORY: deployed,
+            STAGE: "dev",
+            PATH: `${fake.dir}${path.delimiter}${process.env.PATH}`,
+        });
+        assert.strictEqual(reviewed.status, 0, reviewed.output);
+        // The diff's Markdown, warnings first, then the dress rehearsal: what the approver reads.
+        assert.ok(reviewed.summary.includes(read("out/review/dev/diff.md")));
+        assert.match(reviewed.summary, /### Stage `dev`: [\s\S]*## Dress rehearsal\n\n### Stage `dev`: /);
+
+        const stacks = JSON.stringify(LAYERS.map((layer) => ({ name: `prod-${layer}` })));
+        const apply = await run("deploy.yml", "apply", step("deploy.yml", "apply", "npm run stage -- up"), { FAKE_PULUMI_STACKS: stacks });
+        assert.strictEqual(apply.status, 0, apply.output);
+        const operations = fakePulumiOperations(fake.log);
+        assert.deepStrictEqual(
+            operations.map((operation) => `${operation.operation} ${operation.stack}`),
+            LAYERS.flatMap((layer) => [`preview prod-${layer}`, `up prod-${layer}`]),
+        );
+        for (const [index, layer] of LAYERS.entries()) {
+            const [plan, up] = operations.slice(2 * index, 2 * index + 2);
+            assert.strictEqual(plan.args[plan.args.indexOf("--save-plan") + 1], `out/plans/prod/prod-${layer}.plan.json`);
+            assert.strictEqual(up.args[up.args.indexOf("--plan") + 1], `out/plans/prod/prod-${layer}.plan.json`);
+            assert.ok(up.args.includes("--refresh"));
+        }
+    });
+
+    it("drift: lists the stages, previews every stack after a refresh expecting no changes, and reports each in the job summary", async () => {
         const stages = await run("drift.yml", "stages", step("drift.yml", "stages", "stages=()"));
         assert.strictEqual(stages.outputs, 'stages=["dev","prod"]\n');
         const stacks = JSON.stringify(LAYERS.map((layer) => ({ name: `dev-${layer}` })));
-        const refresh = await run("drift.yml", "drift", step("drift.yml", "drift", "npm run stage -- refresh"), { FAKE_PULUMI_STACKS: stacks });
-        assert.strictEqual(refresh.status, 0, refresh.output);
-        const refreshes = fakePulumiOperations(fake.log).filter((operation) => operation.operation === "refresh");
-        assert.strictEqual(refreshes.length, LAYERS.length);
-        assert.ok(refreshes.every((operation) => operation.args.includes("--preview-only") && operation.args.includes("--expect-no-changes")));
+        const drift = await run("drift.yml", "drift", step("drift.yml", "drift", "npm run stage -- preview"), { FAKE_PULUMI_STACKS: stacks });
+        assert.strictEqual(drift.status, 0, drift.output);
+        const previews = fakePulumiOperations(fake.log);
+        assert.deepStrictEqual(
+            previews.map((operation) => `${operation.operation} ${operation.stack}`),
+            LAYERS.map((layer) => `preview dev-${layer}`),
+        );
+        assert.ok(previews.every((operation) => operation.args.includes("--refresh") && operation.args.includes("--expect-no-changes")));
         const report = await run("drift.yml", "drift", step("drift.yml", "drift", "{"));
         assert.match(report.summary, /^## Drift of stage dev$/m);
         for (const layer of LAYERS) assert.match(report.summary, new RegExp(`^### dev-${layer}$`, "m"));

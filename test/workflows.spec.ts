@@ -67,11 +67,56 @@ describe("workflows", () => {
         for (const [file, workflow] of workflows()) {
             assert.deepStrictEqual(workflow.permissions, { contents: "read" }, `${file}: top-level permissions`);
             for (const [name, job] of Object.entries(workflow.jobs)) {
-                const usesAws = (job.steps ?? []).some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+                const oidc = (job.steps ?? []).some((step) => /^(aws-actions\/configure-aws-credentials|pulumi\/auth-actions)@/.test(step.uses ?? ""));
                 const comments = (job.steps ?? []).some((step) => step.run?.includes("npm run pr-comment --") && step.run.includes("--post"));
-                const expected = { contents: "read", ...(usesAws ? { "id-token": "write" } : {}), ...(comments ? { "pull-requests": "write" } : {}) };
-                if (!usesAws && !comments) assert.strictEqual(job.permissions, undefined, `${file} ${name}: needs no extra permission`);
+                const expected = { contents: "read", ...(oidc ? { "id-token": "write" } : {}), ...(comments ? { "pull-requests": "write" } : {}) };
+                if (!oidc && !comments) assert.strictEqual(job.permissions, undefined, `${file} ${name}: needs no extra permission`);
                 else assert.deepStrictEqual(job.permissions, expected, `${file} ${name}`);
+            }
+        }
+    });
+
+    it("pin every action by commit SHA, with the release it is as a comment", () => {
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            const uses = fs
+                .readFileSync(path.join(WORKFLOWS, file), "utf8")
+                .split("\n")
+                .filter((line) => /^\s*(-\s+)?uses:/.test(line));
+            assert.ok(uses.length > 0, file);
+            for (const line of uses) assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+        }
+    });
+
+    it("Pulumi Cloud only through OIDC (pulumi/auth-actions), scoped per environment; no deploy credential reaches pull-request code", () => {
+        for (const [file, workflow] of workflows()) {
+            assert.doesNotMatch(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"), /PULUMI_ACCESS_TOKEN/, `${file}: no long-lived Pulumi token`);
+            for (const { job, step } of steps(workflow)) {
+                if (!step.uses?.startsWith("pulumi/auth-actions@")) continue;
+                assert.strictEqual(step.with?.organization, "${{ vars.PULUMI_ORGANIZATION }}", `${file} ${job}`);
+                assert.strictEqual(step.with?.["requested-token-type"], "urn:pulumi:token-type:access_token:team", `${file} ${job}`);
+                const deploys = workflow.jobs[job].environment !== undefined;
+                // Deploy jobs run in the stage's environment and get its deploy team; every other job the read-only team.
+                assert.match(
+                    String(step.with?.scope),
+                    deploys ? /^team:spotify-pipeline-(dev|\$\{\{ inputs\.stage \}\})-deploy$/ : /^team:spotify-pipeline-preview$/,
+                    `${file} ${job}`,
+                );
+                if (deploys) assert.match(String(workflow.jobs[job].environment), /^(dev|\$\{\{ inputs\.stage \}\})$/, `${file} ${job}`);
+            }
+        }
+        const ci = workflows().get("ci.yml")!;
+        for (const [name, job] of Object.entries(ci.jobs))
+            assert.strictEqual(job.environment, undefined, `ci.yml ${name} runs pull-request code: no deploy environment`);
+    });
+
+    it("take each stage's AWS region from its stage file", () => {
+        for (const [file, workflow] of workflows()) {
+            for (const [name, job] of Object.entries(workflow.jobs)) {
+                const aws = (job.steps ?? []).filter((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+                if (aws.length === 0) continue;
+                const stage = (job.steps ?? []).find((step) => (step as { id?: string }).id === "stage");
+                assert.match(stage?.run ?? "", /region=\$\(npm run -s stage-value -- "\$STAGE" aws:region\)/, `${file} ${name}`);
+                for (const step of aws) assert.strictEqual(step.with?.["aws-region"], "${{ steps.stage.outputs.region }}", `${file} ${name}`);
             }
         }
     });
@@ -79,10 +124,10 @@ describe("workflows", () => {
     it("ci: separate jobs, superseded pull-request runs cancelled, npm and Python cached, one review comment after every job", () => {
         const ci = workflows().get("ci.yml")!;
         assert.strictEqual(ci.concurrency?.["cancel-in-progress"], "${{ github.event_name == 'pull_request' }}");
-        assert.deepStrictEqual(Object.keys(ci.jobs).sort(), ["comment", "diff", "policy", "preview", "setup", "test"]);
+        assert.deepStrictEqual(Object.keys(ci.jobs).sort(), ["comment", "diff", "policy", "preview", "rehearse", "setup", "test"]);
         const comment = ci.jobs.comment;
         assert.match(comment.if!, /^always\(\) && github\.event_name == 'pull_request'/);
-        assert.deepStrictEqual([...(comment.needs as string[])].sort(), ["diff", "policy", "preview", "setup", "test"]);
+        assert.deepStrictEqual([...(comment.needs as string[])].sort(), ["diff", "policy", "preview", "rehearse", "setup", "test"]);
         for (const { job, step } of steps(ci)) {
             if (step.uses?.startsWith("actions/setup-node@")) assert.strictEqual(step.with?.cache, "npm", `${job}: npm cache`);
         }
@@ -91,31 +136,45 @@ describe("workflows", () => {
         assert.ok(test.some((step) => step.uses?.startsWith("actions/cache@") && step.with?.path === ".venv"));
         const diff = ci.jobs.diff.steps!.map((step) => step.run ?? "").join("\n");
         assert.match(diff, /npm run diff -- \$STAGES --base "\$BASE_SHA" --json out\/review\/diff\.json/);
+        const rehearse = ci.jobs.rehearse;
+        assert.deepStrictEqual(rehearse.strategy, { "fail-fast": false, matrix: { stage: "${{ fromJSON(needs.setup.outputs.stages) }}" } }, "every stage");
+        assert.match(rehearse.steps!.map((step) => step.run ?? "").join("\n"), /npm run diff -- "\$STAGE" --base "\$BASE_SHA" --rehearse/);
         const preview = ci.jobs.preview.steps!.map((step) => step.run ?? "").join("\n");
-        assert.match(preview, /npm run stage -- preview "\$STAGE" --report/);
+        assert.match(preview, /npm run stage -- preview "\$STAGE" --report \S+ -- --refresh --diff/);
         assert.doesNotMatch(preview, /--create|stack select|stack init/);
     });
 
-    it("deploy: dev only after ci passed on that commit; prod applies the reviewed plan behind its environment", () => {
+    it("deploy: dev only after ci passed, never backwards; dispatch from the default branch or a release tag; each stack planned after the ones below it applied, behind the environment", () => {
         const deploy = workflows().get("deploy.yml")!;
         assert.deepStrictEqual(deploy.on.workflow_run, { workflows: ["ci"], types: ["completed"], branches: ["main"] });
         assert.ok(!("push" in deploy.on), "a push alone never deploys");
         assert.match(deploy.jobs.dev.if!, /github\.event\.workflow_run\.conclusion == 'success'/);
         assert.strictEqual(deploy.jobs.dev.steps![0].with?.ref, "${{ github.event.workflow_run.head_sha }}");
-        const plan = deploy.jobs.plan.steps!.map((step) => step.run ?? "").join("\n");
-        assert.match(plan, /npm run stage -- preview "\$STAGE" --save-plan "out\/plans\/\$STAGE"/);
-        assert.strictEqual(deploy.jobs.plan.environment, undefined, "the plan is made before any approval");
+        assert.strictEqual(deploy.jobs.dev.steps![0].with?.["fetch-depth"], 0, "history, to compare commits");
+        const up = deploy.jobs.dev.steps!.find((step) => step.run?.startsWith("npm run stage -- up dev"))!;
+        assert.strictEqual(up.if, "steps.order.outputs.deploy == 'true'");
+        assert.match(up.run!, /--plan-each out\/plans\/dev -- --yes --refresh/);
+        assert.deepStrictEqual(deploy.jobs.review.needs, "guard");
+        assert.strictEqual(deploy.jobs.review.environment, undefined, "the review is made before any approval");
+        assert.match(deploy.jobs.review.steps!.map((step) => step.run ?? "").join("\n"), /npm run diff -- "\$STAGE" --base "\$deployed" --rehearse/);
         const apply = deploy.jobs.apply;
         assert.strictEqual(apply.environment, "${{ inputs.stage }}");
-        assert.strictEqual(apply.needs, "plan");
-        assert.match(apply.steps!.map((step) => step.run ?? "").join("\n"), /npm run stage -- up "\$STAGE" --plan "out\/plans\/\$STAGE"/);
+        assert.strictEqual(apply.needs, "review");
+        assert.match(
+            apply.steps!.map((step) => step.run ?? "").join("\n"),
+            /npm run stage -- up "\$STAGE" --plan-each "out\/plans\/\$STAGE" .*-- --yes --refresh/,
+        );
     });
 
-    it("drift: scheduled refresh --preview-only --expect-no-changes of every stack", () => {
+    it("drift: in each stage's deploy lane, a preview with --refresh --expect-no-changes of every stack", () => {
         const drift = workflows().get("drift.yml")!;
+        const deploy = workflows().get("deploy.yml")!;
         assert.ok(Array.isArray((drift.on.schedule as unknown[] | undefined) ?? null));
-        const run = drift.jobs.drift.steps!.map((step) => step.run ?? "").join("\n");
-        assert.match(run, /npm run stage -- refresh "\$STAGE" --keep-going .* -- --preview-only --expect-no-changes/);
+        const job = drift.jobs.drift as Job & { concurrency?: { group: string } };
+        assert.strictEqual(job.concurrency?.group, "deploy-${{ matrix.stage }}");
+        assert.match(deploy.concurrency!.group, /^deploy-\$\{\{ .* \}\}$/, "deploy's lane is deploy-<stage> too");
+        const run = job.steps!.map((step) => step.run ?? "").join("\n");
+        assert.match(run, /npm run stage -- preview "\$STAGE" --keep-going .* -- --refresh --expect-no-changes/);
     });
 });
 
@@ -153,6 +212,7 @@ describe("review comment", () => {
         return {
             stages: ["dev", "prod"],
             diff,
+            rehearsals: new Map(),
             policy: new Map([["dev", policy]]),
             previews: new Map([
                 [
@@ -185,7 +245,7 @@ describe("review comment", () => {
         assert.match(body, /✅ tests: success · ❌ policy: failure/);
         assert.match(
             body,
-            /### ⚠️ \d+ warning\(s\)\n\n- 🛑 `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/,
+            /### ⚠️ \d+ warning\(s\)\n\n- 🛑 \*\*loses data\*\* `dev` `dev-storage` \*\*storage-access-logs\*\* `aws:s3\/bucket:Bucket` \(replace\): replacing it: its objects are deleted/,
         );
         assert.match(
             body,
@@ -198,6 +258,54 @@ describe("review comment", () => {
         assert.match(body, /\| `dev-storage` \| ✅ \| 0 \| 0 \| 32 \| 0 \| – \|/);
         assert.match(body, /\+-aws:s3\/bucket:Bucket storage-staging replace/, "preview output, colours stripped");
         assert.match(body, /## Stage `prod`[\s\S]*No offline diff for `prod`[\s\S]*no report for `prod`: the policy job failed before writing one/);
+    });
+
+    it("shows a definition diff that is identical in several places once, naming the others, and puts prod first when it carries warnings", async () => {
+        const renamed = async (stage: string) => {
+            const base = await stageManifests(stage);
+            const head = JSON.parse(JSON.stringify(base)) as typeof base;
+            for (const resource of head.flatMap((manifest) => manifest.resources)) {
+                if (!/^aws-native:quicksight:(Analysis|Dashboard)$/.test(resource.type)) continue;
+                // The Genres sheet removed: a document diff, not a one-line change.
+                (resource.inputs.definition as { sheets: unknown[] }).sheets.splice(2, 1);
+            }
+            return diffStage(stage, new Map(base.map((m) => [m.stack, m])), new Map(head.map((m) => [m.stack, m])));
+        };
+        const [dev, prod] = [await renamed("dev"), await renamed("prod")];
+        const storage = prod.stacks.find((stack) => stack.stack === "prod-storage")!;
+        // A prod warning, so prod comes first.
+        storage.warnings.push({ level: "blocking", message: "a prod failure" });
+        const body = buildComment({ ...(await inputs()), diff: { title: "t", stages: [dev, prod] } });
+        const changedLine = /^- +"name": "Genres",?$/gm;
+        assert.strictEqual(body.match(changedLine)?.length, 1, "the definition diff is shown once");
+        assert.match(
+            body,
+            /line\(s\) changed, identically in (`(dev|prod)` `\w+-dashboards` \*\*dashboards-spotify-hits(-analysis)?\*\* `definition`(, )?){3}/,
+        );
+        assert.strictEqual(body.match(/the same \d+-line change as `prod` `prod-dashboards`/g)?.length, 3);
+        assert.ok(body.indexOf("## Stage `prod`") < body.indexOf("## Stage `dev`"), "prod first");
+        assert.match(body, /### ⚠️ 1 warning\(s\)\n\n- ⛔ \*\*fails\*\* `prod` `prod-storage`: a prod failure/);
+    });
+
+    it("shows each stage's dress rehearsal, and the rehearsal's failures among the warnings", async () => {
+        const base = await inputs();
+        const rehearsal = diffStage("dev", new Map(), new Map());
+        rehearsal.stacks = [
+            {
+                stack: "dev-storage",
+                order: 1,
+                changes: [],
+                outputChanges: [],
+                warnings: [{ level: "blocking", message: "unable to replace a protected resource" }],
+            },
+        ];
+        const body = buildComment({ ...base, rehearsals: new Map([["dev", rehearsal]]) });
+        assert.match(body, /- ⛔ \*\*fails\*\* `dev` `dev-storage \(dress rehearsal\)`: unable to replace a protected resource/);
+        assert.match(
+            body,
+            /## Stage `dev`[\s\S]*\*\*Dress rehearsal\*\* \(the real engine, offline: the base deployed, then this change applied stack by stack\): no changes in 1 stack/,
+        );
+        assert.match(body, /## Stage `prod`[\s\S]*\*\*Dress rehearsal:\*\* no report for `prod`/);
     });
 
     it("fits GitHub's size limit by shortening blocks, never dropping the warnings", async () => {

@@ -2,14 +2,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, stripVTControlCharacters } from "util";
 import type { DiffRun } from "./diff";
-import { renderMarkdown, code, fenced, MARKDOWN_LEVEL } from "./diff/render";
-import { rankedStages, rankedWarnings } from "./diff/manifestDiff";
+import { renderMarkdown, code, fenced, MARKDOWN_LEVEL, sharedDiffs } from "./diff/render";
+import { rankedStages, rankedWarnings, StageDiff, WARNING_LEVELS } from "./diff/manifestDiff";
 import { countByLevel, passed, PolicyReport } from "../policies/driver/report";
 import type { StageReport } from "./stage";
 
 /**
- * The one pull-request comment reviewers read: per stage, the offline diff (tools/diff.ts), the
- * offline policy results (tools/policy.ts) and, when the run had cloud credentials, the real
+ * The one pull-request comment reviewers read: per stage, the offline diff (tools/diff.ts), its dress
+ * rehearsal on the real engine (--rehearse), the offline policy results (tools/policy.ts) and, when
+ * the run had cloud credentials, the real
  * `pulumi preview --diff` of every layer stack (tools/stage.ts --report). Built from the CI jobs'
  * artifacts, fitted under GitHub's comment size limit (long blocks are shortened first, with a
  * pointer to the run's artifacts), then created once and updated in place on every push.
@@ -24,6 +25,8 @@ export interface CommentInputs {
     stages: string[];
     /** The offline diff (npm run diff -- ... --json), or undefined when its job produced none. */
     diff?: DiffRun;
+    /** The dress rehearsal of each stage (npm run diff -- <stage> --rehearse --json DIR/<stage>.json). */
+    rehearsals: Map<string, StageDiff>;
     /** Policy reports by stage (out/policy/<stage>.json). */
     policy: Map<string, PolicyReport>;
     /** Real previews by stage (npm run stage -- preview <stage> --report DIR). */
@@ -71,6 +74,21 @@ function policySection(stage: string, report: PolicyReport | undefined, detail: 
     return lines;
 }
 
+function rehearsalSection(stage: string, inputs: CommentInputs, detail: Detail): string[] {
+    const rehearsal = inputs.rehearsals.get(stage);
+    if (rehearsal === undefined)
+        return [`**Dress rehearsal:** no report for ${code(stage)}: its job did not run or failed before writing one (see the run).`, ""];
+    const markdown = renderMarkdown([rehearsal], { maxBlockLines: detail.maxBlockLines, showCreatedInputs: false, listWarnings: false });
+    const body = markdown
+        .split("\n")
+        .map((line) =>
+            line.startsWith("### Stage ")
+                ? `**Dress rehearsal** (the real engine, offline: the base deployed, then this change applied stack by stack): ${line.slice(line.indexOf(": ") + 2)}`
+                : line,
+        );
+    return [...(detail.details ? body : body.filter((line) => line.startsWith("|") || line.startsWith("**Dress rehearsal**"))), ""];
+}
+
 function previewSection(stage: string, inputs: CommentInputs, detail: Detail): string[] {
     const preview = inputs.previews.get(stage);
     if (preview === undefined) {
@@ -116,8 +134,16 @@ function render(inputs: CommentInputs, detail: Detail): string {
     if (inputs.jobs.length > 0) {
         lines.push(inputs.jobs.map(([job, result]) => `${JOB_ICON[result] ?? "❔"} ${job}: ${result}`).join(" · "), "");
     }
-    // Every warning first, whatever the size: these are what must not be missed.
-    const warnings = rankedWarnings(inputs.diff?.stages ?? []);
+    // Every warning first, whatever the size: these are what must not be missed. The rehearsal's
+    // failures count with the diff's, ranked the same way (stages that protect data first, then level).
+    const stageOrder = rankedStages([...(inputs.diff?.stages ?? []), ...inputs.rehearsals.values()]).map((stageDiff) => stageDiff.stage);
+    const warnings = [
+        ...rankedWarnings(inputs.diff?.stages ?? []),
+        ...rankedWarnings([...inputs.rehearsals.values()]).map((entry) => ({ ...entry, stack: `${entry.stack} (dress rehearsal)` })),
+    ].sort(
+        (a, b) =>
+            stageOrder.indexOf(a.stage) - stageOrder.indexOf(b.stage) || WARNING_LEVELS.indexOf(a.warning.level) - WARNING_LEVELS.indexOf(b.warning.level),
+    );
     if (warnings.length > 0) {
         lines.push(`### ⚠️ ${warnings.length} warning(s)`, "");
         for (const { stage, stack, resource, warning } of warnings) {
@@ -131,6 +157,8 @@ function render(inputs: CommentInputs, detail: Detail): string {
     else lines.push(`Offline diff: ${inputs.diff.title}.`, "");
     // Prod first when it carries warnings: the order a reviewer must read the stages in.
     const ranked = rankedStages(inputs.diff?.stages ?? []).map((stageDiff) => stageDiff.stage);
+    // A definition diff identical in several places (analysis and dashboard, dev and prod) is shown once.
+    const shared = sharedDiffs(inputs.diff?.stages ?? []);
     const position = (stage: string) => (ranked.includes(stage) ? ranked.indexOf(stage) : ranked.length);
     for (const stage of [...inputs.stages].sort((a, b) => position(a) - position(b))) {
         lines.push(`---`, "", `## Stage ${code(stage)}`, "");
@@ -142,6 +170,7 @@ function render(inputs: CommentInputs, detail: Detail): string {
                 fullDiffHint: "full diff in the run's review artifact",
                 // Listed once for every stage at the top.
                 listWarnings: false,
+                shared,
             });
             // The stage heading is this comment's own; the diff's summary line goes under it.
             const body = markdown.split("\n").map((line) => (line.startsWith("### Stage ") ? `**Offline diff:** ${line.slice(line.indexOf(": ") + 2)}` : line));
@@ -149,6 +178,7 @@ function render(inputs: CommentInputs, detail: Detail): string {
         } else if (inputs.diff !== undefined) {
             lines.push(`No offline diff for ${code(stage)}.`, "");
         }
+        lines.push(...rehearsalSection(stage, inputs, detail));
         lines.push(...policySection(stage, inputs.policy.get(stage), detail));
         lines.push(...previewSection(stage, inputs, detail));
     }
@@ -184,6 +214,7 @@ export function buildComment(inputs: CommentInputs, budget = COMMENT_BUDGET): st
 export function readInputs(options: {
     stages: string[];
     diff?: string;
+    rehearsal?: string;
     policy?: string;
     preview?: string;
     previewNote?: string;
@@ -193,8 +224,12 @@ export function readInputs(options: {
 }): CommentInputs {
     const readJson = <T>(file: string): T | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : undefined);
     const policy = new Map<string, PolicyReport>();
+    const rehearsals = new Map<string, StageDiff>();
     const previews = new Map<string, { report: StageReport; outputs: Map<string, string> }>();
     for (const stage of options.stages) {
+        const rehearsal = options.rehearsal === undefined ? undefined : readJson<DiffRun>(path.join(options.rehearsal, `${stage}.json`));
+        const rehearsed = rehearsal?.rehearsals?.find((candidate) => candidate.stage === stage);
+        if (rehearsed !== undefined) rehearsals.set(stage, rehearsed);
         const report = options.policy === undefined ? undefined : readJson<PolicyReport>(path.join(options.policy, `${stage}.json`));
         if (report !== undefined) policy.set(stage, report);
         const previewDir = options.preview === undefined ? undefined : path.join(options.preview, stage);
@@ -220,6 +255,7 @@ export function readInputs(options: {
     return {
         stages: options.stages,
         diff: options.diff === undefined ? undefined : readJson<DiffRun>(options.diff),
+        rehearsals,
         policy,
         previews,
         previewNote: options.previewNote,
@@ -269,12 +305,13 @@ export async function postComment(target: GitHubTarget, body: string): Promise<{
     return { action: "created", id: created.id };
 }
 
-const HELP = `Usage: npm run pr-comment -- --stages dev,prod [--diff FILE] [--policy DIR] [--preview DIR]
+const HELP = `Usage: npm run pr-comment -- --stages dev,prod [--diff FILE] [--rehearsal DIR] [--policy DIR] [--preview DIR]
          [--preview-note TEXT] [--jobs name=result,...] [--run-url URL] [--commit SHA] [--out FILE]
          [--post --pr NUMBER]
 
 Builds the pull request's review comment from the CI jobs' artifacts: the offline diff JSON
-(npm run diff -- <stages> --base <ref> --json FILE), the policy reports (DIR/<stage>.json from npm
+(npm run diff -- <stages> --base <ref> --json FILE), the dress rehearsals (DIR/<stage>.json from npm
+run diff -- <stage> --base <ref> --rehearse --json), the policy reports (DIR/<stage>.json from npm
 run policy) and the real previews (DIR/<stage>/summary.json from npm run stage -- preview <stage>
 --report DIR/<stage>). What is missing is said so. With --post, creates the comment or updates the
 one it created before (found by a hidden marker), using GITHUB_TOKEN, GITHUB_REPOSITORY and
@@ -286,6 +323,7 @@ export async function main(argv: string[]): Promise<number> {
         options: {
             stages: { type: "string" },
             diff: { type: "string" },
+            rehearsal: { type: "string" },
             policy: { type: "string" },
             preview: { type: "string" },
             "preview-note": { type: "string" },
@@ -312,6 +350,7 @@ export async function main(argv: string[]): Promise<number> {
             .map((stage) => stage.trim())
             .filter(Boolean),
         diff: values.diff,
+        rehearsal: values.rehearsal,
         policy: values.policy,
         preview: values.preview,
         previewNote: values["preview-note"],

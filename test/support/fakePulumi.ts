@@ -6,7 +6,8 @@ import * as path from "path";
  * A `pulumi` on PATH that records every invocation (one line per call, arguments separated by
  * \x1f), answers `version` as 3.205.0 (the last CLI whose --event-log is a file, which a script
  * can write; the Automation API streams later ones' events over gRPC), `stack ls --json` with
- * FAKE_PULUMI_STACKS, `stack output` and `stack history` as empty, writes a summary event to any
+ * FAKE_PULUMI_STACKS, `stack output` as empty and `stack history` with FAKE_PULUMI_HISTORY (default
+ * none), writes a summary event to any
  * --event-log, writes a plan file to any --save-plan, and fails the operations (up, preview,
  * refresh, destroy) on the stacks named in FAKE_PULUMI_FAIL.
  */
@@ -16,7 +17,7 @@ set -euo pipefail
 if [[ "$1" == "version" ]]; then echo v3.205.0; exit 0; fi
 if [[ "$1 $2" == "stack ls" ]]; then printf '%s\\n' "\${FAKE_PULUMI_STACKS:-[]}"; exit 0; fi
 if [[ "$1 $2" == "stack output" ]]; then echo '{}'; exit 0; fi
-if [[ "$1 $2" == "stack history" ]]; then echo '[]'; exit 0; fi
+if [[ "$1 $2" == "stack history" ]]; then printf '%s\\n' "\${FAKE_PULUMI_HISTORY:-[]}"; exit 0; fi
 operation="$1"; stack=""; event_log=""
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -27,6 +27,45 @@ export interface RenderOptions {
     fullDiffHint?: string;
     /** List the stage's warnings before its stacks (default true; the PR comment lists them once for all stages). */
     listWarnings?: boolean;
+    /** Document diffs that recur in several places (sharedDiffs): shown in full once, naming the others. */
+    shared?: SharedDiffs;
+}
+
+/** A document diff (a definition, a policy) and every place it recurs identically, across stacks and stages. */
+interface SharedDiff {
+    places: string[];
+    /** Where it was shown in full, once it has been. */
+    shownAt?: string;
+}
+export type SharedDiffs = Map<string, SharedDiff>;
+
+function placeOf(stage: string, stack: string, resource: string, property: string): string {
+    return `${code(stage)} ${code(stack)} **${resource}** ${code(property)}`;
+}
+
+function diffKey(property: PropertyChange, block: Block): string | undefined {
+    return block.kind === "diff" ? JSON.stringify([property.property, block.lines]) : undefined;
+}
+
+/**
+ * The document diffs that are identical in more than one place (an analysis and its dashboard, dev
+ * and prod): each is then rendered once in full, with where else it applies, and referred to there.
+ */
+export function sharedDiffs(stageDiffs: readonly StageDiff[]): SharedDiffs {
+    const found: SharedDiffs = new Map();
+    for (const stageDiff of stageDiffs) {
+        for (const stackDiff of stageDiff.stacks) {
+            for (const change of stackDiff.changes) {
+                for (const property of change.properties) {
+                    const key = diffKey(property, propertyBlock(property));
+                    if (key === undefined) continue;
+                    const place = placeOf(stageDiff.stage, stackDiff.stack, change.name, property.property);
+                    found.set(key, { places: [...(found.get(key)?.places ?? []), place] });
+                }
+            }
+        }
+    }
+    return new Map([...found].filter(([, shared]) => shared.places.length > 1));
 }
 
 export const SYMBOL: Record<ChangeKind, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
@@ -244,7 +283,8 @@ export function renderMarkdown(stageDiffs: readonly StageDiff[], options: Render
                 `<details${count > 0 ? " open" : ""}><summary>${html(`${stackDiff.changes.length} resource change(s), ${stackDiff.outputChanges.length} output change(s)`)}</summary>`,
                 "",
             );
-            for (const change of stackDiff.changes) lines.push(...resourceMarkdown(change, options));
+            for (const change of stackDiff.changes)
+                lines.push(...resourceMarkdown(change, options, (property) => placeOf(stageDiff.stage, stackDiff.stack, change.name, property)));
             if (stackDiff.outputChanges.length > 0) {
                 lines.push("**Outputs**", "");
                 for (const output of stackDiff.outputChanges) lines.push(...propertyMarkdown(output, options));
@@ -255,13 +295,13 @@ export function renderMarkdown(stageDiffs: readonly StageDiff[], options: Render
     return lines.join("\n");
 }
 
-function resourceMarkdown(change: ResourceChange, options: RenderOptions): string[] {
+function resourceMarkdown(change: ResourceChange, options: RenderOptions, place: (property: string) => string): string[] {
     const lines = [
         `${code(SYMBOL[change.kind])} **${change.name}** ${code(change.type)} — ${VERB[change.kind]}${change.replaceReasons.length > 0 ? `: ${change.replaceReasons.map(code).join(", ")}` : ""}`,
         "",
     ];
     for (const warning of change.warnings) lines.push(`> ${MARKDOWN_LEVEL[warning.level]} ${warning.message}`, "");
-    for (const property of change.properties) lines.push(...propertyMarkdown(property, options));
+    for (const property of change.properties) lines.push(...propertyMarkdown(property, options, place(property.property)));
     if (change.recomputed.length > 0) lines.push(`- recomputed once the replacement exists: ${change.recomputed.map(code).join(", ")}`, "");
     if (change.kind === "create" && change.inputs !== undefined && (options.showCreatedInputs ?? true)) {
         lines.push(
@@ -275,8 +315,20 @@ function resourceMarkdown(change: ResourceChange, options: RenderOptions): strin
     return lines;
 }
 
-function propertyMarkdown(property: PropertyChange, options: RenderOptions): string[] {
+function propertyMarkdown(property: PropertyChange, options: RenderOptions, place?: string): string[] {
     const block = propertyBlock(property);
+    const shared = options.shared?.get(diffKey(property, block) ?? "");
+    if (shared !== undefined && block.kind === "diff") {
+        if (shared.shownAt !== undefined) return [`- ${code(block.title)}: the same ${block.changedLines}-line change as ${shared.shownAt}, shown there`, ""];
+        shared.shownAt = place ?? shared.places[0];
+        const others = shared.places.filter((other) => other !== shared.shownAt);
+        return [
+            `- ${code(block.title)}: ${block.changedLines} line(s) changed, identically in ${others.join(", ")}`,
+            "",
+            ...fenced("diff", cut(block.lines, options)),
+            "",
+        ];
+    }
     if (block.kind === "inline") {
         return [
             ...block.changes.map(
