@@ -158,8 +158,10 @@ describe("workflow run: lines, executed as written", function () {
     });
 
     it("ci setup: lists the stages from their files (not the per-stack files the CLI writes) and says whether previews can run", async () => {
+        // A per-stack file as the CLI writes it, removed after: later steps run the real CLI here.
         fs.writeFileSync(path.join(workspace, "Pulumi.dev-storage.yaml"), "encryptionsalt: v1:x\n");
         const stages = await run("ci.yml", "setup", step("ci.yml", "setup", "stages=()"));
+        fs.rmSync(path.join(workspace, "Pulumi.dev-storage.yaml"));
         assert.strictEqual(stages.status, 0, stages.output);
         assert.strictEqual(stages.outputs, 'list=dev prod\nstages=["dev","prod"]\n');
         const credentials = step("ci.yml", "setup", "if [[ -n");
