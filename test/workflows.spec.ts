@@ -308,6 +308,24 @@ describe("review comment", () => {
         assert.match(body, /## Stage `prod`[\s\S]*\*\*Dress rehearsal:\*\* no report for `prod`/);
     });
 
+    it("spends the budget in reading order: a stage that must be shortened leaves the rest to the next, shown in full", async () => {
+        const diffOf = async (stage: string, overrides: Record<string, string>) => {
+            const base = await stageManifests(stage);
+            const head = await synthesizeStage({ stage, config: { ...readStageConfigFile(stage), ...overrides } });
+            return diffStage(stage, new Map(base.map((m) => [m.stack, m])), new Map(head.map((m) => [m.stack, m])));
+        };
+        const dev = await diffOf("dev", { "spotify:stagingInfrequentAccessDays": "45" });
+        const prod = await diffOf("prod", { "spotify:bucketSuffix": "333333333333" });
+        const comment = { ...(await inputs()), policy: new Map(), previews: new Map(), diff: { title: "t", stages: [dev, prod] } };
+        assert.ok(buildComment(comment, 1e9).length > 20_000, "the whole comment does not fit the budget below");
+        const body = buildComment(comment, 20_000);
+        assert.ok(body.length <= 20_000, `${body.length}`);
+        const [prodPart, devPart] = [body.slice(body.indexOf("## Stage `prod`"), body.indexOf("## Stage `dev`")), body.slice(body.indexOf("## Stage `dev`"))];
+        assert.ok(body.indexOf("## Stage `prod`") < body.indexOf("## Stage `dev`"), "prod, with its warnings, first");
+        assert.match(prodPart, /more line\(s\) not shown/, "prod's long blocks are shortened");
+        assert.match(devPart, /`rules\[\d+\]\.transitions\[0\]\.days`: `30` → `45`/, "dev's one change is shown in full");
+    });
+
     it("fits GitHub's size limit by shortening blocks, never dropping the warnings", async () => {
         const full = buildComment(await inputs());
         const small = buildComment(await inputs(), 8_000);

@@ -123,8 +123,15 @@ function previewSection(stage: string, inputs: CommentInputs, detail: Detail): s
     return lines;
 }
 
-/** The comment body at one level of detail. */
-function render(inputs: CommentInputs, detail: Detail): string {
+/** The stages in the order a reviewer reads them: prod first when it carries warnings (rankedStages). */
+function readingOrder(inputs: CommentInputs): string[] {
+    const ranked = rankedStages(inputs.diff?.stages ?? []).map((stageDiff) => stageDiff.stage);
+    const position = (stage: string) => (ranked.includes(stage) ? ranked.indexOf(stage) : ranked.length);
+    return [...inputs.stages].sort((a, b) => position(a) - position(b));
+}
+
+/** The comment body, each stage at its own level of detail. */
+function render(inputs: CommentInputs, detailOf: (stage: string) => Detail): string {
     const lines = [COMMENT_MARKER, "## Review: what this pull request changes", ""];
     const meta = [
         inputs.commit === undefined ? undefined : `commit ${code(inputs.commit.slice(0, 12))}`,
@@ -155,12 +162,12 @@ function render(inputs: CommentInputs, detail: Detail): string {
     }
     if (inputs.diff === undefined) lines.push("**Offline diff:** not available: its job failed before writing it (see the run).", "");
     else lines.push(`Offline diff: ${inputs.diff.title}.`, "");
-    // Prod first when it carries warnings: the order a reviewer must read the stages in.
-    const ranked = rankedStages(inputs.diff?.stages ?? []).map((stageDiff) => stageDiff.stage);
     // A definition diff identical in several places (analysis and dashboard, dev and prod) is shown once.
     const shared = sharedDiffs(inputs.diff?.stages ?? []);
-    const position = (stage: string) => (ranked.includes(stage) ? ranked.indexOf(stage) : ranked.length);
-    for (const stage of [...inputs.stages].sort((a, b) => position(a) - position(b))) {
+    let shortened = false;
+    for (const stage of readingOrder(inputs)) {
+        const detail = detailOf(stage);
+        shortened ||= !detail.details || detail.maxBlockLines !== undefined;
         lines.push(`---`, "", `## Stage ${code(stage)}`, "");
         const stageDiff = inputs.diff?.stages.find((candidate) => candidate.stage === stage);
         if (stageDiff !== undefined) {
@@ -182,7 +189,7 @@ function render(inputs: CommentInputs, detail: Detail): string {
         lines.push(...policySection(stage, inputs.policy.get(stage), detail));
         lines.push(...previewSection(stage, inputs, detail));
     }
-    if (!detail.details || detail.maxBlockLines !== undefined) {
+    if (shortened) {
         lines.push(
             "---",
             "",
@@ -193,21 +200,33 @@ function render(inputs: CommentInputs, detail: Detail): string {
     return lines.join("\n");
 }
 
-/** The comment body, as detailed as fits in `budget` characters. */
+/** Levels of detail, most detailed first. */
+const LEVELS: readonly Detail[] = [
+    { details: true, showCreatedInputs: true },
+    ...[400, 120, 40, 12].map((maxBlockLines) => ({ details: true, showCreatedInputs: true, maxBlockLines })),
+    ...[40, 12, 3].map((maxBlockLines) => ({ details: true, showCreatedInputs: false, maxBlockLines })),
+    { details: false, showCreatedInputs: false, maxBlockLines: 0 },
+];
+
+/**
+ * The comment body, as detailed as fits in `budget` characters. Stages are given detail in reading
+ * order: each gets the most detailed level that fits with the later ones at their shortest, so the
+ * budget a short stage leaves goes to the next instead of every stage being cut alike.
+ */
 export function buildComment(inputs: CommentInputs, budget = COMMENT_BUDGET): string {
-    const levels: Detail[] = [
-        { details: true, showCreatedInputs: true },
-        ...[400, 120, 40, 12].map((maxBlockLines) => ({ details: true, showCreatedInputs: true, maxBlockLines })),
-        ...[40, 12, 3].map((maxBlockLines) => ({ details: true, showCreatedInputs: false, maxBlockLines })),
-        { details: false, showCreatedInputs: false, maxBlockLines: 0 },
-    ];
-    for (const level of levels) {
-        const body = render(inputs, level);
-        if (body.length <= budget) return body;
+    const level = new Map(inputs.stages.map((stage) => [stage, LEVELS.length - 1]));
+    const body = () => render(inputs, (stage) => LEVELS[level.get(stage) ?? LEVELS.length - 1]);
+    for (const stage of readingOrder(inputs)) {
+        const fitting = LEVELS.findIndex((_, index) => {
+            level.set(stage, index);
+            return body().length <= budget;
+        });
+        level.set(stage, fitting < 0 ? LEVELS.length - 1 : fitting);
     }
-    const body = render(inputs, levels[levels.length - 1]);
+    const rendered = body();
+    if (rendered.length <= budget) return rendered;
     const note = `\n\n_Cut at ${budget} characters: see the run's artifacts._\n`;
-    return body.slice(0, budget - note.length) + note;
+    return rendered.slice(0, budget - note.length) + note;
 }
 
 /** Reads what the CI jobs left behind; anything missing stays missing and is said so in the comment. */
