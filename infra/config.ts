@@ -3,7 +3,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AWS_REGIONS, AWS_REGIONS_SOURCE } from "./awsRegions";
-import { cronProblem, CRON_RULE } from "./eventbridgeCron";
+import { cronProblem, CRON_RULE, fixedMinuteOfDay } from "./eventbridgeCron";
 import { principalArnProblem, PRINCIPAL_ARN_FORMAT } from "./quicksightPrincipals";
 import { BUCKET_PURPOSES, bucketName } from "../policies/conventions/naming";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
@@ -180,7 +180,7 @@ export const CONFIG_KEYS = {
     quicksightRefreshTime: {
         ...pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day written "HH:MM" (00:00-23:59)'),
         default: "05:00",
-        doc: "UTC time of the daily SPICE refresh of every dataset (with quicksightImportMode SPICE).",
+        doc: "UTC time of the daily SPICE refresh of every dataset (with quicksightImportMode SPICE); with a daily etlSchedule, no earlier than the ETL's worst case ends (glueTimeoutMinutes × (glueMaxRetries + 1) after it starts).",
     },
     network: {
         schema: z.enum(["none", "isolated"], { error: 'must be "none" or "isolated"' }),
@@ -431,6 +431,34 @@ export const PROTECTED_STAGE_REQUIREMENTS: readonly { rule: string; key: ConfigK
     },
 ];
 
+const DAY_MINUTES = 24 * 60;
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
+/**
+ * A SPICE refresh must import what the nightly ETL wrote, even when its last attempt runs to the
+ * timeout: a refresh inside that window shows yesterday's data until the next day's refresh.
+ */
+function refreshTimeProblems(config: StageConfig): string[] {
+    if (config.quicksightImportMode !== "SPICE" || config.etlSchedule === "off") return [];
+    const start = fixedMinuteOfDay(config.etlSchedule);
+    if (start === undefined) return [];
+    const runs = config.glueMaxRetries + 1;
+    const worstCase = config.glueTimeoutMinutes * runs;
+    const [hours, minutes] = config.quicksightRefreshTime.split(":").map(Number);
+    const afterStart = (hours * 60 + minutes - start + DAY_MINUTES) % DAY_MINUTES;
+    const budget = `spotify:glueTimeoutMinutes ${config.glueTimeoutMinutes} × ${runs} run(s) (spotify:glueMaxRetries ${config.glueMaxRetries}) = ${worstCase} minutes`;
+    if (worstCase >= DAY_MINUTES) {
+        return [
+            `spotify:quicksightRefreshTime: the nightly ETL's worst case (${budget}) lasts a day or more, so no daily refresh time comes after it; shorten the timeout or the retries`,
+        ];
+    }
+    if (afterStart >= worstCase) return [];
+    return [
+        `spotify:quicksightRefreshTime: "${config.quicksightRefreshTime}" comes ${afterStart} minutes after the nightly ETL starts (spotify:etlSchedule, ${clock(start)} UTC), ` +
+            `before its worst case ends (${budget}, at ${clock(start + worstCase)}): a retried run would reach the dashboard a day late; set "${clock(start + worstCase)}" or later`,
+    ];
+}
+
 function atLeast(value: number, minimum: number): string | undefined {
     return value >= minimum ? undefined : `is ${value}, under the ${minimum} a protected stage needs`;
 }
@@ -466,6 +494,7 @@ function crossFieldProblems(config: StageConfig, stackStage: string, configFile:
         );
     }
     if (config.protectData) problems.push(...protectedStageProblems(config));
+    problems.push(...refreshTimeProblems(config));
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);
     }

@@ -91,6 +91,15 @@ function itemProblem(item: string, field: FieldSpec): string | undefined {
     return undefined;
 }
 
+/**
+ * The UTC minute of the day a valid cron expression fires at, when it fires at one fixed time of day
+ * (its minutes and hours are single numbers, as in cron(0 2 * * ? *)); undefined otherwise.
+ */
+export function fixedMinuteOfDay(expression: string): number | undefined {
+    const fields = /^cron\((\d+) (\d+) /.exec(expression);
+    return fields === null ? undefined : Number(fields[2]) * 60 + Number(fields[1]);
+}
+
 /** Why `expression` is not an EventBridge cron expression, or undefined when it is one. */
 export function cronProblem(expression: string): string | undefined {
     const body = /^cron\((.*)\)$/.exec(expression);

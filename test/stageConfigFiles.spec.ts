@@ -482,6 +482,28 @@ const CASES: Case[] = [
         key: '"<<"',
         rule: /the merge key "<<" under "config:" must name a map/,
     },
+    // 13. A SPICE refresh before the nightly ETL's worst case ends shows yesterday's data for a day.
+    {
+        what: "prod's SPICE refresh inside the ETL's retry window",
+        stage: "prod",
+        mutate: set("spotify:quicksightRefreshTime", '"05:00"'),
+        key: "spotify:quicksightRefreshTime",
+        rule: /"05:00" comes 180 minutes after the nightly ETL starts \(spotify:etlSchedule, 02:00 UTC\), before its worst case ends \(spotify:glueTimeoutMinutes 120 × 2 run\(s\) \(spotify:glueMaxRetries 1\) = 240 minutes, at 06:00\).*set "06:00" or later/,
+    },
+    {
+        what: "a refresh just after midnight for an ETL starting late the evening before",
+        stage: "prod",
+        mutate: both(set("spotify:etlSchedule", '"cron(30 22 * * ? *)"'), set("spotify:quicksightRefreshTime", '"01:00"')),
+        key: "spotify:quicksightRefreshTime",
+        rule: /"01:00" comes 150 minutes after the nightly ETL starts \(spotify:etlSchedule, 22:30 UTC\).*set "02:30" or later/,
+    },
+    {
+        what: "an ETL whose worst case lasts a day",
+        stage: "prod",
+        mutate: both(set("spotify:glueTimeoutMinutes", "720"), set("spotify:glueMaxRetries", "1")),
+        key: "spotify:quicksightRefreshTime",
+        rule: /worst case \(spotify:glueTimeoutMinutes 720 × 2 run\(s\).*lasts a day or more/,
+    },
     // 12. A protected stage refuses up front what its policy pack would refuse, naming the rule.
     ...(
         [
