@@ -151,6 +151,22 @@ describe("policies: the program", function () {
                 await assertCaught(manifest, "s3-data-bucket-endpoint-only", `storage-${bucket}-policy`);
             });
         }
+        it("iam-no-dead-grants: glue:GetSecurityConfiguration back in the Glue endpoint's ARN-scoped statement", async () => {
+            const manifest = await prodCopy();
+            const endpoint = find(manifest, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-glue");
+            const document = JSON.parse(String(endpoint.inputs.policy)) as { Statement: { Sid?: string; Action: string[] }[] };
+            document.Statement.find((statement) => statement.Sid === "StageWorkloadOnly")!.Action.push("glue:GetSecurityConfiguration");
+            endpoint.inputs.policy = JSON.stringify(document);
+            await assertCaught(manifest, "iam-no-dead-grants", "network-glue");
+        });
+        it('iam-no-wildcard-resources: ec2:DescribeVpcAttribute back on "*" in the job role (it can be scoped to the VPC)', async () => {
+            const manifest = await prodCopy();
+            const rolePolicy = find(manifest, "aws:iam/rolePolicy:RolePolicy", "etl-job-role-permissions");
+            const document = JSON.parse(String(rolePolicy.inputs.policy)) as { Statement: { Sid?: string; Action: string[] }[] };
+            document.Statement.find((statement) => statement.Sid === "DescribeJobNetwork")!.Action.push("ec2:DescribeVpcAttribute");
+            rolePolicy.inputs.policy = JSON.stringify(document);
+            await assertCaught(manifest, "iam-no-wildcard-resources", "etl-job-role-permissions");
+        });
         const VIEWERS = "arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts";
         it("quicksight-viewers-read-only: prod's viewers group given owner actions on the real dashboard", async () => {
             const manifest = await prodCopy();

@@ -37,7 +37,6 @@ function glueNetworkStatements(network: JobNetwork, location: AwsLocation): aws.
             Effect: "Allow",
             Action: [
                 "ec2:DescribeVpcs",
-                "ec2:DescribeVpcAttribute",
                 "ec2:DescribeSubnets",
                 "ec2:DescribeSecurityGroups",
                 "ec2:DescribeNetworkInterfaces",
@@ -45,6 +44,13 @@ function glueNetworkStatements(network: JobNetwork, location: AwsLocation): aws.
                 "ec2:DescribeRouteTables",
             ],
             Resource: "*",
+        },
+        {
+            // Unlike the Describe calls above, DescribeVpcAttribute authorizes against the VPC.
+            Sid: "DescribeJobVpcAttributes",
+            Effect: "Allow",
+            Action: "ec2:DescribeVpcAttribute",
+            Resource: arnIn(location, "ec2", pulumi.interpolate`vpc/${network.vpcId}`),
         },
         {
             Sid: "UseJobSubnetsAndSecurityGroup",

@@ -8,6 +8,8 @@ interface InterfaceEndpoint {
     service: string;
     actions: string[];
     resources: pulumi.Input<string>[];
+    /** Actions without resource-level permissions, which AWS authorizes only against Resource "*". */
+    unscopedActions?: string[];
     condition?: Record<string, unknown>;
 }
 
@@ -18,8 +20,10 @@ function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
             // The stage's catalog (the job reads the table, the crawler adds partitions) and the
             // data-quality results the job publishes.
             service: "glue",
-            actions: [...PARTITION_WRITER_ACTIONS, "glue:GetTables", "glue:GetSecurityConfiguration", "glue:PublishDataQuality"],
+            actions: [...PARTITION_WRITER_ACTIONS, "glue:GetTables", "glue:PublishDataQuality"],
             resources: [arnIn(location, "glue", "*")],
+            // The job reads its security configuration, which has no ARN.
+            unscopedActions: ["glue:GetSecurityConfiguration"],
         },
         {
             service: "logs",
@@ -82,11 +86,10 @@ export class VpcEndpoints extends pulumi.ComponentResource {
         const serviceName = (service: string) => pulumi.interpolate`${args.reverseDnsPrefix}.${location.region}.${service}`;
         // Endpoint policies admit this account's principals only, whatever the action.
         const ownAccount = { StringEquals: { "aws:PrincipalAccount": location.accountId } };
-        // One statement that lets anyone in this account do these actions on these resources.
-        const policy = (
-            sid: string,
-            { Action, Resource, Condition }: { Action: string[]; Resource: pulumi.Input<string>[]; Condition: Record<string, unknown> },
-        ) => pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: "*", Action, Resource, Condition }] });
+        // Statements that let anyone in this account do these actions on these resources.
+        type Grant = { Sid: string; Action: string[]; Resource: pulumi.Input<string>[] | "*"; Condition: Record<string, unknown> };
+        const policy = (...grants: Grant[]) =>
+            pulumi.jsonStringify({ Version: "2012-10-17", Statement: grants.map((grant) => ({ Effect: "Allow", Principal: "*", ...grant })) });
 
         const buckets = args.s3BucketNames.map((bucket) => pulumi.interpolate`arn:${location.partition}:s3:::${bucket}`);
         const s3Endpoint = new aws.ec2.VpcEndpoint(
@@ -97,7 +100,8 @@ export class VpcEndpoints extends pulumi.ComponentResource {
                 vpcEndpointType: "Gateway",
                 routeTableIds: args.routeTableIds,
                 // Only these buckets: from the VPC, data can go nowhere else in S3.
-                policy: policy("StageBucketsOnly", {
+                policy: policy({
+                    Sid: "StageBucketsOnly",
                     Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket", "s3:GetBucketLocation"],
                     Resource: buckets.flatMap((bucket) => [bucket, pulumi.interpolate`${bucket}/*`]),
                     Condition: ownAccount,
@@ -120,11 +124,17 @@ export class VpcEndpoints extends pulumi.ComponentResource {
                     privateDnsEnabled: true,
                     subnetIds: args.subnetIds,
                     securityGroupIds: [group.id],
-                    policy: policy("StageWorkloadOnly", {
-                        Action: endpoint.actions,
-                        Resource: endpoint.resources,
-                        Condition: { ...ownAccount, ...endpoint.condition },
-                    }),
+                    policy: policy(
+                        {
+                            Sid: "StageWorkloadOnly",
+                            Action: endpoint.actions,
+                            Resource: endpoint.resources,
+                            Condition: { ...ownAccount, ...endpoint.condition },
+                        },
+                        ...(endpoint.unscopedActions === undefined
+                            ? []
+                            : [{ Sid: "NoResourceLevelPermissions", Action: endpoint.unscopedActions, Resource: "*" as const, Condition: ownAccount }]),
+                    ),
                 },
                 { parent: this },
             );

@@ -6,6 +6,7 @@ import {
     LocatedStatement,
     limitingCondition,
     POLICY_DOCUMENT_TYPES,
+    policyStatements,
     principalsOf,
     PRINCIPAL_POLICY_TYPES,
     Statement,
@@ -13,6 +14,7 @@ import {
     unconstrainedResource,
 } from "../support/policyDocument";
 import { asList, isUnknown } from "../support/values";
+import { VPC_ENDPOINT_TYPES } from "./network";
 import { actionWildcard, isBroadAction, parseArn, resourceWildcard } from "../support/wildcards";
 
 /**
@@ -43,9 +45,18 @@ export const RESOURCE_WILDCARD_ALLOWED: Readonly<Record<string, string>> = {
     "ec2:DescribeNetworkInterfaces": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
     "ec2:DescribeVpcEndpoints": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
     "ec2:DescribeRouteTables": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
-    "ec2:DescribeVpcAttribute": "EC2 Describe calls have no resource-level permissions; a Glue connection in a VPC needs them.",
 };
 const allowedOnAnyResource = new Set(Object.keys(RESOURCE_WILDCARD_ALLOWED).map((action) => action.toLowerCase()));
+
+/** A VPC endpoint policy's Allow statements, located for messages (an endpoint policy is neither identity nor resource policy here). */
+function endpointStatements(policy: unknown): { statement: Statement; where: string }[] {
+    const statements = policyStatements(policy);
+    if (statements === undefined || isUnknown(statements)) return [];
+    return statements.map((statement, index) => ({
+        statement,
+        where: `endpoint policy ${statement.sid === undefined ? `statement #${index + 1}` : `statement "${statement.sid}"`}`,
+    }));
+}
 
 /**
  * Actions whose only resource is every resource of one kind in the account and region: the ARN
@@ -417,6 +428,30 @@ export const iamPolicies: Policies = [
                         const on = wildcard === "*" ? '"*"' : `"${wildcard}" (${resourceWildcard(wildcard)})`;
                         report(`${where} allows ${scopable.join(", ")} on ${on}; only actions without resource-level permissions may use a wildcard resource.`);
                     }
+                }
+            }
+        },
+    }),
+    resourceGuardrail({
+        name: "iam-no-dead-grants",
+        description:
+            'An Allow of an action without resource-level permissions (RESOURCE_WILDCARD_ALLOWED in policies/rules/iam.ts) lists Resource "*": AWS authorizes such an action only against "*", so a statement naming only specific ARNs grants it nothing. Checked in identity policies and VPC endpoint policies (Service Authorization Reference: actions with no resource types).',
+        severity: "medium",
+        remediation:
+            'Give the action its own statement with Resource "*" (and its condition key where one exists), as infra/network/vpcEndpoints.ts does for glue:GetSecurityConfiguration; or drop it when nothing needs it.',
+        appliesTo: [...IDENTITY_POLICY_TYPES, ...VPC_ENDPOINT_TYPES],
+        check: (resource, report) => {
+            const located = (VPC_ENDPOINT_TYPES as readonly string[]).includes(resource.type)
+                ? endpointStatements(resource.props.policy)
+                : statementsOf(resource, ["identity"]);
+            for (const { statement, where } of located) {
+                if (statement.effect !== "Allow" || statement.notAction || statement.notResource) continue;
+                if (statement.resources.some((candidate) => candidate === "*" || isUnknown(candidate))) continue;
+                const dead = statement.actions.filter((action) => allowedOnAnyResource.has(action.toLowerCase()));
+                if (dead.length > 0) {
+                    report(
+                        `${where} allows ${dead.join(", ")} on ${statement.resources.join(", ")} only: AWS authorizes ${dead.length === 1 ? "it" : "them"} against "*" alone, so this grants nothing.`,
+                    );
                 }
             }
         },

@@ -84,6 +84,72 @@ describe("policies: IAM", function () {
         });
     });
 
+    describe("iam-no-dead-grants", () => {
+        const endpoint = (...statements: Record<string, unknown>[]): FixtureResource[] => [
+            {
+                type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+                name: "glue-endpoint",
+                inputs: { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.glue", policy: document(...statements) },
+            },
+        ];
+        it('accepts actions without resource-level permissions on "*", and scoped actions on ARNs', async () => {
+            await assertCompliant(
+                "iam-no-dead-grants",
+                rolePolicy(SCOPED, { Sid: "ReadSecurityConfiguration", Effect: "Allow", Action: "glue:GetSecurityConfiguration", Resource: "*" }),
+            );
+            await assertCompliant(
+                "iam-no-dead-grants",
+                endpoint({
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: ["glue:GetTable", "glue:GetSecurityConfiguration"],
+                    Resource: ["arn:aws:glue:eu-west-1:1:*", "*"],
+                }),
+            );
+        });
+        it("rejects them named on specific ARNs only, where they grant nothing, in identity and VPC endpoint policies", async () => {
+            await assertViolations(
+                "iam-no-dead-grants",
+                rolePolicy({
+                    Sid: "Describe",
+                    Effect: "Allow",
+                    Action: ["ec2:DescribeSubnets", "s3:GetObject"],
+                    Resource: "arn:aws:ec2:eu-west-1:1:subnet/subnet-1",
+                }),
+                [
+                    {
+                        resource: "permissions",
+                        message:
+                            /statement "Describe" allows ec2:DescribeSubnets on arn:aws:ec2:eu-west-1:1:subnet\/subnet-1 only: AWS authorizes it against "\*" alone/,
+                    },
+                ],
+            );
+            await assertViolations(
+                "iam-no-dead-grants",
+                endpoint({
+                    Sid: "StageWorkloadOnly",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: ["glue:GetTable", "glue:GetSecurityConfiguration"],
+                    Resource: "arn:aws:glue:eu-west-1:1:*",
+                }),
+                [
+                    {
+                        resource: "glue-endpoint",
+                        message: /endpoint policy statement "StageWorkloadOnly" allows glue:GetSecurityConfiguration on arn:aws:glue:eu-west-1:1:\* only/,
+                    },
+                ],
+            );
+        });
+        it("leaves Deny statements, and documents unknown in preview, alone", async () => {
+            await assertCompliant(
+                "iam-no-dead-grants",
+                rolePolicy({ Effect: "Deny", Action: "glue:GetSecurityConfiguration", Resource: "arn:aws:glue:eu-west-1:1:*" }),
+            );
+            await assertCompliant("iam-no-dead-grants", policy("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: UNKNOWN }));
+        });
+    });
+
     describe("iam-no-wildcard-resources", () => {
         it('accepts Resource "*" for allow-listed actions without resource-level permissions', async () => {
             await assertCompliant(
