@@ -422,6 +422,23 @@ for (const stage of ["dev", "prod"]) {
             assert.strictEqual(publishOptions.adHocFilteringOption.availabilityStatus, "DISABLED");
         });
 
+        it("offers CSV export only where the stage's data is not confidential or restricted", async () => {
+            for (const [stage, expected] of [
+                ["dev", "ENABLED"],
+                ["prod", "DISABLED"],
+            ]) {
+                const manifests = await stageManifests(stage);
+                const dashboards = manifests.flatMap((manifest) => manifest.resources).filter((resource) => resource.type === TYPES.dashboard);
+                assert.strictEqual(dashboards.length, 1);
+                const options = dashboards[0].inputs.dashboardPublishOptions as Record<string, Record<string, string>>;
+                assert.strictEqual(
+                    options.exportToCsvOption.availabilityStatus,
+                    expected,
+                    `${stage} (${readStageConfigFile(stage)["spotify:dataClassification"]})`,
+                );
+            }
+        });
+
         it("gives the QuickSight service role this stage's data, and nothing wider", () => {
             const policy = only(TYPES.policy);
             const attachment = only(TYPES.attachment);

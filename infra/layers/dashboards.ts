@@ -33,6 +33,9 @@ export interface DashboardsLayerArgs {
 /** The Glue Data Catalog as QuickSight and Athena name it. */
 const ATHENA_CATALOG = "AwsDataCatalog";
 
+/** Data classifications (spotify:dataClassification) whose dashboards offer no CSV export. */
+const NO_CSV_EXPORT: readonly string[] = ["confidential", "restricted"];
+
 /**
  * The dashboards layer: an Athena data source on the stage's workgroup, the QuickSight service
  * role's access to this stage's data, one dataset per view the dashboard reads (columns from the
@@ -172,7 +175,8 @@ export class DashboardsLayer extends pulumi.ComponentResource {
                 permissions: assetPermissions("dashboard", principals),
                 dashboardPublishOptions: {
                     adHocFilteringOption: { availabilityStatus: "DISABLED" },
-                    exportToCsvOption: { availabilityStatus: "ENABLED" },
+                    // Rows of confidential or restricted data do not leave QuickSight as CSV files.
+                    exportToCsvOption: { availabilityStatus: NO_CSV_EXPORT.includes(config.dataClassification) ? "DISABLED" : "ENABLED" },
                     sheetControlsOption: { visibilityState: "EXPANDED" },
                 },
             },
