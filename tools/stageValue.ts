@@ -1,6 +1,6 @@
 import { parseArgs } from "util";
 import { CONFIG_KEYS, parseStageConfig, qualifiedKey, StageConfigError } from "../infra/config";
-import { STAGE_PATTERN } from "../policies/conventions/stacks";
+import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { readStageConfigFile } from "./synth/stageConfig";
 
 const HELP = `Usage: npm run -s stage-value -- <stage> <key>
@@ -29,7 +29,7 @@ export function main(argv: string[]): number {
         return 2;
     }
     try {
-        const config = parseStageConfig(readStageConfigFile(stage), stage, `Pulumi.${stage}.yaml`);
+        const config = parseStageConfig(readStageConfigFile(stage), stage, configFileFor(stage));
         const name = key === "aws:region" ? "region" : key.slice("spotify:".length);
         const value: unknown = config[name as keyof typeof config];
         console.log(typeof value === "string" ? value : JSON.stringify(value));

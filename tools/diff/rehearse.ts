@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from "util";
 import { configFileFor } from "../../policies/conventions/stacks";
 import { offlineConfigFile, offlineEnvironment } from "../stage";
 import { stageStacks } from "../synth/stage";
+import { readStageConfigFile } from "../synth/stageConfig";
 import { ChangeKind, deployOrder, groupByProperty, ResourceChange, StackDiff, StageDiff } from "./manifestDiff";
 import { SideError, withWorktree } from "./sides";
 
@@ -155,7 +156,7 @@ export function rehearse(repoRoot: string, commit: string, stages: readonly stri
             if (head.status !== 0 && stacks.every((stack) => stack.warnings.length === 0)) {
                 throw new SideError(`rehearsal: the head's up of stage ${stage} failed before any stack ran:\n${`${head.stdout}${head.stderr}`.trim()}`);
             }
-            const protectedStage = fs.readFileSync(path.join(repoRoot, configFileFor(stage)), "utf8").includes("spotify:protectData: true");
+            const protectedStage = readStageConfigFile(stage, repoRoot)["spotify:protectData"] === "true";
             return { stage: { stage, protectedStage, stacks }, status: head.status ?? 1 };
         } finally {
             if (previous === undefined) delete process.env.SPOTIFY_OFFLINE_DIR;

@@ -168,23 +168,13 @@ export async function runOperation(workspace: LocalWorkspace, operation: StackOp
         const stack = operation.create === true ? await Stack.createOrSelect(operation.stack, workspace) : await Stack.select(operation.stack, workspace);
         switch (operation.operation) {
             case "up":
-                await stack.up({
-                    ...common,
-                    ...pick(pulumi),
-                    policyPacks: operation.policyPacks,
-                    policyPackConfigs: operation.policyPackConfigs,
-                    plan: operation.plan,
-                });
+            case "preview": {
+                const withPack = { ...common, ...pick(pulumi), policyPacks: operation.policyPacks, policyPackConfigs: operation.policyPackConfigs };
+                // up applies a plan, preview saves one: the Automation API names both `plan`.
+                if (operation.operation === "up") await stack.up({ ...withPack, plan: operation.plan });
+                else await stack.preview({ ...withPack, plan: operation.savePlan });
                 break;
-            case "preview":
-                await stack.preview({
-                    ...common,
-                    ...pick(pulumi),
-                    policyPacks: operation.policyPacks,
-                    policyPackConfigs: operation.policyPackConfigs,
-                    plan: operation.savePlan,
-                });
-                break;
+            }
             case "refresh":
                 await stack.refresh({
                     ...common,
