@@ -3,8 +3,7 @@
 -- names.
 --
 -- Rows: only fully matched rows (is_scored); unscored rows have no hit score
--- to rank. A NULL genre (artist without a genre_0) is labelled 'unknown' so
--- it forms one visible group instead of a blank one.
+-- to rank. A missing genre arrives labelled 'unknown' from hit_score_insights.
 --
 -- Ranking and ties:
 --   genre_rank      rank() by hit_score descending: equal scores share a rank
@@ -22,6 +21,10 @@
 --                   counts as its first day (release_date_precision), so
 --                   such releases can tie on the date; the ids decide then.
 --   name_occurrences  how many scored rows share the track_name.
+--   artist_rank     row_number() within the artist by hit_score descending,
+--                   then track_id and album_id: a leaderboard can keep each
+--                   artist's best few rows (artist_rank <= n) so that one
+--                   prolific artist does not fill it.
 WITH scored AS (
     SELECT
         track_id,
@@ -37,7 +40,7 @@ WITH scored AS (
         album_popularity,
         duration_fit,
         hit_score,
-        coalesce(genre, 'unknown') AS genre
+        genre
     FROM hit_score_insights
     WHERE is_scored
 )
@@ -66,6 +69,10 @@ SELECT
     ) AS genre_position,
     count(*) OVER (PARTITION BY genre) AS genre_track_count,
     avg(hit_score) OVER (PARTITION BY genre) AS genre_avg_hit_score,
+    row_number() OVER (
+        PARTITION BY artist_id
+        ORDER BY hit_score DESC, track_id ASC, album_id ASC
+    ) AS artist_rank,
     CASE
         WHEN track_name IS NOT NULL
             THEN row_number() OVER (

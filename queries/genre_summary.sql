@@ -1,13 +1,13 @@
 -- genre_summary: one row per genre for the dashboard.
 --
 -- genre is artists.genre_0; rows without one (including every row whose
--- artist did not match) are grouped under 'unknown', as in genre_ranked_hits.
+-- artist did not match) arrive as 'unknown' from hit_score_insights.
 -- track_count counts every warehouse row (album, track) of the genre;
 -- scored_track_count counts the fully matched ones that have a hit score.
 -- Each average is over the rows where its value is known (NULLs are skipped),
 -- so avg_hit_score covers exactly the scored rows.
 SELECT
-    coalesce(genre, 'unknown') AS genre,
+    genre,
     count(*) AS track_count,
     count(hit_score) AS scored_track_count,
     avg(hit_score) AS avg_hit_score,
@@ -17,4 +17,4 @@ SELECT
     avg(album_popularity) AS avg_album_popularity,
     avg(duration_sec) AS avg_duration_sec
 FROM hit_score_insights
-GROUP BY coalesce(genre, 'unknown')
+GROUP BY genre

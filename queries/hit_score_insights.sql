@@ -15,6 +15,16 @@
 -- three popularities are known); is_scored says which rows qualify. Other
 -- rows have hit_score NULL instead of a score built from missing parts, so
 -- averages over hit_score only ever see complete scores.
+--
+-- Missing values that the dashboard groups by are labelled here, once, for every
+-- view and dataset that reads this one: a NULL genre (an artist without a
+-- genre_0, or an unmatched artist) is 'unknown', so a genre filter can select
+-- those rows and no chart shows both a blank and an 'unknown' group. The
+-- warehouse keeps the NULL: it is the fact, this is its label.
+-- duration_band puts duration_sec into minute bands whose labels sort in
+-- duration order ('unknown' last); explicit_label names the explicit flag.
+-- Both are cast to VARCHAR, or Trino types them varchar(n) after the longest
+-- literal, not the declared varchar.
 WITH prepared AS (
     SELECT
         track_id,
@@ -24,7 +34,6 @@ WITH prepared AS (
         album_type,
         artist_id,
         artist_name,
-        genre,
         release_year,
         release_date,
         explicit,
@@ -34,6 +43,25 @@ WITH prepared AS (
         duration_sec,
         track_matched,
         artist_matched,
+        cast(
+            CASE explicit
+                WHEN TRUE THEN 'explicit'
+                WHEN FALSE THEN 'clean'
+                ELSE 'unknown'
+            END AS VARCHAR
+        ) AS explicit_label,
+        cast(
+            CASE
+                WHEN duration_sec IS NULL THEN 'unknown'
+                WHEN duration_sec < 120 THEN '0-2 min'
+                WHEN duration_sec < 180 THEN '2-3 min'
+                WHEN duration_sec < 240 THEN '3-4 min'
+                WHEN duration_sec < 300 THEN '4-5 min'
+                WHEN duration_sec < 360 THEN '5-6 min'
+                ELSE '6+ min'
+            END AS VARCHAR
+        ) AS duration_band,
+        coalesce(genre, 'unknown') AS genre,
         greatest(
             0.0,
             least(100.0, (1.0 - abs(duration_sec - 180.0) / 180.0) * 100.0)
@@ -61,10 +89,12 @@ SELECT
     release_year,
     release_date,
     explicit,
+    explicit_label,
     track_popularity,
     artist_popularity,
     album_popularity,
     duration_sec,
+    duration_band,
     duration_fit,
     track_matched,
     artist_matched,

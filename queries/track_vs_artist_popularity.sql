@@ -5,7 +5,8 @@
 -- Only rows where both sides are known: track_matched and artist_matched are
 -- true and both popularities are non-NULL. Comparing against a missing value
 -- would only add noise, so unmatched rows are left out (hit_score_insights
--- still lists them).
+-- still lists them). It reads hit_score_insights, so a missing genre is
+-- labelled as in every other view.
 SELECT
     track_id,
     track_name,
@@ -15,10 +16,10 @@ SELECT
     release_year,
     track_popularity,
     artist_popularity,
-    coalesce(genre, 'unknown') AS genre,
+    genre,
     track_popularity - artist_popularity AS popularity_gap,
     track_popularity > artist_popularity AS outperforms_artist
-FROM tracks
+FROM hit_score_insights
 WHERE
     track_matched
     AND artist_matched

@@ -18,7 +18,7 @@ QUERIES_DIR = Path(__file__).resolve().parents[1]
 EXPECTED = {
     "hit_score_insights": "view",
     "genre_ranked_hits": "view",
-    "popularity_needs": "query",
+    "popularity_needs": "view",
     "popularity_trends": "view",
     "genre_summary": "view",
     "track_vs_artist_popularity": "view",
@@ -110,21 +110,21 @@ def test_undeclared_dependency_fails(catalog: Catalog) -> None:
 
 
 def test_unused_dependency_fails(catalog: Catalog) -> None:
-    broken = edited(catalog, "track_vs_artist_popularity", depends_on=("hit_score_insights",))
+    broken = edited(catalog, "track_vs_artist_popularity", depends_on=("hit_score_insights", "genre_summary"))
     with pytest.raises(CatalogError, match=r"track_vs_artist_popularity\.schema\.json: depends_on .* does not read"):
         check_references(broken)
 
 
 def test_qualified_table_fails(catalog: Catalog) -> None:
-    sql = catalog["track_vs_artist_popularity"].sql.replace("FROM tracks", "FROM spotify_dev_warehouse.tracks")
+    sql = catalog["hit_score_insights"].sql.replace("FROM tracks", "FROM spotify_dev_warehouse.tracks")
     with pytest.raises(CatalogError, match="reference tables and views unqualified"):
-        check_references(edited(catalog, "track_vs_artist_popularity", sql=sql))
+        check_references(edited(catalog, "hit_score_insights", sql=sql))
 
 
 def test_unknown_table_fails(catalog: Catalog) -> None:
-    sql = catalog["track_vs_artist_popularity"].sql.replace("FROM tracks", "FROM albums")
-    with pytest.raises(CatalogError, match=r"track_vs_artist_popularity\.sql: reads 'albums'"):
-        check_references(edited(catalog, "track_vs_artist_popularity", sql=sql))
+    sql = catalog["hit_score_insights"].sql.replace("FROM tracks", "FROM albums")
+    with pytest.raises(CatalogError, match=r"hit_score_insights\.sql: reads 'albums'"):
+        check_references(edited(catalog, "hit_score_insights", sql=sql))
 
 
 def test_two_statements_fail(catalog: Catalog) -> None:

@@ -138,8 +138,8 @@ def test_sql_type_changed_without_declaration_fails(edge_warehouse: Path, copy_q
     edit_sql(
         copy_queries,
         "popularity_needs",
-        "count(*) AS sample_size",
-        "cast(count(*) AS INTEGER) AS sample_size",
+        "count(factor_value) AS sample_size",
+        "cast(count(factor_value) AS INTEGER) AS sample_size",
     )
     found = mismatches_of(edge_warehouse, copy_queries)
     assert list(found) == ["popularity_needs"]
@@ -151,11 +151,11 @@ def test_sql_column_added_without_declaration_fails(edge_warehouse: Path, copy_q
         copy_queries,
         "track_vs_artist_popularity",
         "    track_popularity > artist_popularity AS outperforms_artist\n",
-        "    track_popularity > artist_popularity AS outperforms_artist,\n    label\n",
+        "    track_popularity > artist_popularity AS outperforms_artist,\n    album_type\n",
     )
     found = mismatches_of(edge_warehouse, copy_queries)
     assert found == {
-        "track_vs_artist_popularity": ["produced by the SQL but not declared: ['label']"]
+        "track_vs_artist_popularity": ["produced by the SQL but not declared: ['album_type']"]
     }
 
 

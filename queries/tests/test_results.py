@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from athena_sql.local import QueryResult
+from genre_rule import genre_rule_problems
 
 Row = dict[str, Any]
 TOLERANCE = 1e-9
@@ -49,6 +50,18 @@ def ref_hit_score(row: Row) -> float | None:
         + 0.2 * row["album_popularity"]
         + 0.1 * ref_duration_fit(row["duration_sec"])
     )
+
+
+def ref_duration_band(duration_sec: float | None) -> str:
+    """Whole-minute bands from 2 to 6 minutes, open at both ends."""
+    if duration_sec is None:
+        return "unknown"
+    if duration_sec < 120:
+        return "0-2 min"
+    if duration_sec >= 360:
+        return "6+ min"
+    minutes = int(duration_sec // 60)
+    return f"{minutes}-{minutes + 1} min"
 
 
 def genre_label(row: Row) -> str:
@@ -122,7 +135,9 @@ def test_hit_score_insights_recomputed_per_row(
             "album_id": row["album_id"],
             "track_id": row["track_id"],
             "track_name": row["track_name"],
-            "genre": row["genre"],
+            "genre": genre_label(row),
+            "explicit_label": {True: "explicit", False: "clean", None: "unknown"}[row["explicit"]],
+            "duration_band": ref_duration_band(row["duration_sec"]),
             "release_year": row["release_year"],
             "track_popularity": row["track_popularity"],
             "artist_popularity": row["artist_popularity"],
@@ -289,16 +304,27 @@ def test_track_vs_artist_popularity(results: dict[str, QueryResult], raw_rows: l
 # --- popularity_needs -------------------------------------------------------------------
 
 
-def correlation_row(breakdown: str, genre: str | None, rows: list[Row]) -> Row:
-    track = [float(r["track_popularity"]) for r in rows]
-    return {
-        "breakdown": breakdown,
-        "genre": genre,
-        "sample_size": len(rows),
-        "corr_track_artist_popularity": ref_corr(track, [r["artist_popularity"] for r in rows]),
-        "corr_track_album_popularity": ref_corr(track, [r["album_popularity"] for r in rows]),
-        "corr_track_duration": ref_corr(track, [r["duration_sec"] for r in rows]),
-    }
+FACTORS: dict[str, Any] = {
+    "artist popularity": lambda row: row["artist_popularity"],
+    "album popularity": lambda row: row["album_popularity"],
+    "duration": lambda row: row["duration_sec"],
+    "explicit": lambda row: None if row["explicit"] is None else float(row["explicit"]),
+}
+
+
+def correlation_rows(breakdown: str, genre: str | None, rows: list[Row]) -> list[Row]:
+    """One row per factor: its correlation with track popularity over the rows where it is known."""
+    found = []
+    for factor, value_of in FACTORS.items():
+        known = [(float(r["track_popularity"]), float(value_of(r))) for r in rows if value_of(r) is not None]
+        found.append({
+            "breakdown": breakdown,
+            "genre": genre,
+            "factor": factor,
+            "sample_size": len(known),
+            "correlation": ref_corr([x for x, _ in known], [y for _, y in known]),
+        })
+    return found
 
 
 def test_popularity_needs_equals_numpy_corrcoef(
@@ -308,14 +334,30 @@ def test_popularity_needs_equals_numpy_corrcoef(
     by_genre: dict[str, list[Row]] = defaultdict(list)
     for row in scored:
         by_genre[genre_label(row)].append(row)
-    # The named query's ORDER BY: the overall row first, then genres by name.
-    expected = [correlation_row("all", None, scored)] + [
-        correlation_row("genre", genre, by_genre[genre]) for genre in sorted(by_genre)
+    expected = correlation_rows("all", None, scored) + [
+        found for genre in sorted(by_genre) for found in correlation_rows("genre", genre, by_genre[genre])
     ]
     actual = results["popularity_needs"].records()
-    assert [(r["breakdown"], r["genre"]) for r in actual] == [
-        (r["breakdown"], r["genre"]) for r in expected
-    ], "rows or their order differ"
-    for got, want in zip(actual, expected, strict=True):
-        for column, value in want.items():
-            assert same(got[column], value), f"{want['genre']}: {column} = {got[column]!r}, expected {value!r}"
+    assert_rows_equal(actual, expected, ("breakdown", "genre", "factor"), "popularity_needs")
+    # The fixtures hold genres whose correlations are undefined (one track, a constant side).
+    assert any(row["correlation"] is None for row in actual) and any(row["correlation"] is not None for row in actual)
+
+
+# --- one rule for a missing genre -------------------------------------------------------
+
+
+def test_every_view_labels_a_missing_genre_as_unknown(
+    results: dict[str, QueryResult], raw_rows: list[Row]
+) -> None:
+    assert any(row["genre"] is None for row in raw_rows), "the warehouse holds no row without a genre: the test would be vacuous"
+    with_genre = {
+        name: result.records() for name, result in results.items() if any(column.name == "genre" for column in result.columns)
+    }
+    assert len(with_genre) >= 5, f"views with a genre column: {sorted(with_genre)}"
+    assert genre_rule_problems(with_genre) == []
+
+
+def test_the_genre_rule_check_fails_on_a_null_genre(results: dict[str, QueryResult]) -> None:
+    rows = {name: results[name].records() for name in ("hit_score_insights", "genre_summary")}
+    rows["genre_summary"] = [{**row, "genre": None} if row["genre"] == "unknown" else row for row in rows["genre_summary"]]
+    assert any("genre_summary: 1 row(s) with a NULL genre" in problem for problem in genre_rule_problems(rows))

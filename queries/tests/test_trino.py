@@ -40,6 +40,7 @@ from athena_sql.glue_catalog import (
 from athena_sql.local import QueryResult
 from athena_sql.schemas import hive_to_trino, trino_schema_mismatches, trino_spelling
 from athena_sql.trino_engine import QueryOutput, TrinoError, TrinoServer
+from genre_rule import genre_rule_problems
 
 TOLERANCE = 1e-9
 CATALOG = load_catalog()
@@ -222,6 +223,17 @@ def test_trino_results_equal_duckdb_results(
     else:
         # A named query has an ORDER BY: the order must agree too.
         assert_same_rows(named.rows, duck.rows, ordered=True, label=f"named query {name}")
+
+
+def test_every_view_labels_a_missing_genre_as_unknown_on_trino(trino_results: dict[str, TrinoRun]) -> None:
+    """The one rule for a missing genre (genre_rule.py) holds in the Glue views as Trino reads them."""
+    with_genre = {
+        name: run.view_output().records()
+        for name, run in trino_results.items()
+        if run.spec.is_view and "genre" in run.view_output().names
+    }
+    assert len(with_genre) >= 5, f"views with a genre column: {sorted(with_genre)}"
+    assert genre_rule_problems(with_genre) == []
 
 
 # --- what Trino refuses, and that these tests fail -----------------------------------------
