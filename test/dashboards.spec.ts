@@ -33,8 +33,8 @@ const TYPES = {
 /** dashboards/spotify-hits.yaml as its author wrote it, read without the program's loader. */
 const source = parse(fs.readFileSync(DASHBOARD_FILE, "utf8")) as {
     datasets: Record<string, string>;
-    filters: { id: string; column: string }[];
-    sheets: { id: string; visuals: { id: string; type: string; dataset: string }[] }[];
+    filters: { id: string; title: string; column: string; exempt?: string[] }[];
+    sheets: { id: string; visuals: { id: string; type: string; dataset: string; where?: { column: string }[] }[] }[];
 };
 const sourceVisuals = source.sheets.flatMap((sheet) => sheet.visuals.map((visual) => ({ ...visual, sheet: sheet.id })));
 
@@ -131,10 +131,11 @@ describe("dashboards: the definition file", () => {
     it("names the path and line of a value that breaks the format", () => {
         const file = writeDashboard(committed.replace("type: histogram", "type: pie"));
         const line = committed.split("\n").findIndex((text) => text.includes("type: histogram")) + 1;
+        const sheet = loadDashboard().sheets.findIndex((candidate) => candidate.visuals[0].type === "histogram");
         assert.throws(
             () => loadDashboard(file),
             (error: Error) =>
-                new RegExp(`broken\\.yaml:${line}: sheets\\.1\\.visuals\\.0\\.type: type must be one of kpi, table, histogram`).test(error.message),
+                new RegExp(`broken\\.yaml:${line}: sheets\\.${sheet}\\.visuals\\.0\\.type: type must be one of kpi, table, histogram`).test(error.message),
         );
     });
 
@@ -152,9 +153,14 @@ describe("dashboards: the definition file", () => {
                 /visual "artists-kpi" \(sheet "overview"\) overlaps visual "tracks-kpi"/,
             ],
             [
-                "layout: { column: 16, row: 0, width: 20, height: 16 }",
-                "layout: { column: 16, row: 0, width: 30, height: 16 }",
+                "layout: { column: 18, row: 0, width: 18, height: 16 }",
+                "layout: { column: 18, row: 0, width: 30, height: 16 }",
                 /"genre-rank-table".*passes the grid's 36 columns/,
+            ],
+            [
+                "exempt: [correlation-overall]\n",
+                "exempt: [correlation-everything]\n",
+                /filter "genre" exempts visual "correlation-everything", which no sheet holds/,
             ],
         ];
         for (const [from, to, expected] of cases) {
@@ -183,7 +189,7 @@ describe("dashboards: contract with the views' declared schemas", () => {
         assert.throws(
             () => assertDashboardContract(loadDashboard(), renamed),
             (error: Error) => {
-                for (const visual of ["hit-score-kpi", "top-tracks", "hit-score-histogram", "genre-hit-score"]) {
+                for (const visual of ["hit-score-kpi", "hit-score-histogram", "genre-hit-score"]) {
                     assert.match(
                         error.message,
                         new RegExp(
@@ -211,7 +217,35 @@ describe("dashboards: contract with the views' declared schemas", () => {
         assert.match(problems, /visual "hit-score-kpi" \(sheet "overview"\) value uses column "genre" .* as a number \(average\), but it is varchar/);
         assert.match(problems, /visual "track-vs-artist-scatter" \(sheet "track-vs-artist"\) x uses column "track_name" .* as a number/);
         assert.match(problems, /visual "top-tracks" \(sheet "overview"\) sorts by "album_name", which it does not show/);
-        assert.match(problems, /filter "genre" \(applied to every dataset\) uses column "album_type" of dataset "genre-ranks"/);
+        assert.match(
+            problems,
+            /filter "genre" \(applied to visual "top-tracks" of sheet "overview"\): dataset "genre-ranks" has no column album_type; list the visual under the filter's exempt/,
+        );
+    });
+
+    it("fails an average without its counts, a shown column without a label or a number without a format, a stale label, a bad condition and an unexempted visual", () => {
+        const dashboard = loadDashboard();
+        const broken = JSON.parse(JSON.stringify(dashboard)) as Dashboard;
+        const visual = (id: string) => broken.sheets.flatMap((sheet) => sheet.visuals).find((candidate) => candidate.id === id)!;
+        const byDuration = visual("popularity-by-duration");
+        if (byDuration.type === "bar") delete byDuration.counts;
+        delete broken.fields.artist_name;
+        broken.fields.hit_score = { label: "Hit score" };
+        broken.fields.album_name = { label: "Album" };
+        visual("top-tracks").where = [{ column: "genre", atMost: 3 }];
+        visual("correlation-artist").where = [{ column: "sample_size", equals: "3" }];
+        broken.filters[1] = { ...broken.filters[1], exempt: ["correlation-overall"] };
+        const problems = dashboardContractProblems(broken, views()).join("\n");
+        assert.match(problems, /visual "popularity-by-duration" \(sheet "features"\) shows the average of track_popularity without counts/);
+        assert.match(problems, /visual "top-tracks" \(sheet "overview"\) shows column "artist_name", which has no entry under fields/);
+        assert.match(problems, /fields\.hit_score is a number \(double\) and needs a format/);
+        assert.match(problems, /fields\.album_name labels a column that no visual or filter shows/);
+        assert.match(problems, /visual "top-tracks" \(sheet "overview"\) where uses column "genre" .* as a number/);
+        assert.match(problems, /visual "correlation-artist" \(sheet "what-makes-a-hit"\) where sample_size equals text, but it is bigint: use atMost/);
+        assert.match(
+            problems,
+            /filter "release-year" \(applied to visual "correlation-artist" of sheet "what-makes-a-hit"\): dataset "popularity-needs" has no column release_year/,
+        );
     });
 
     it("stops the dashboards stack when the deployed queries stack exports views without a column the dashboard uses", async () => {
@@ -376,30 +410,105 @@ for (const stage of ["dev", "prod"]) {
             }
         });
 
-        it("applies every filter to every sheet and dataset, with a control on each sheet", () => {
+        it("applies each filter to every visual it does not exempt, with a control on each sheet it reaches, and says so on the exempt visuals", () => {
+            type Scope = { sheetId: string; scope: string; visualIds?: string[] };
             const definition = only(TYPES.dashboard).inputs.definition as {
                 filterGroups: {
+                    filterGroupId: string;
                     crossDataset: string;
-                    scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: { sheetId: string; scope: string }[] } };
-                    filters: Record<string, { filterId: string }>[];
+                    scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: Scope[] } };
                 }[];
-                sheets: { sheetId: string; filterControls: Record<string, { sourceFilterId: string }>[] }[];
+                sheets: {
+                    sheetId: string;
+                    filterControls: Record<string, { sourceFilterId: string }>[];
+                    visuals: Record<string, { visualId: string; subtitle?: unknown }>[];
+                }[];
             };
-            assert.strictEqual(definition.filterGroups.length, source.filters.length);
-            for (const group of definition.filterGroups) {
+            for (const filter of source.filters) {
+                const group = definition.filterGroups.find((candidate) => candidate.filterGroupId === `${filter.id}-filter-group`)!;
                 assert.strictEqual(group.crossDataset, "ALL_DATASETS");
+                const exempt = new Set(filter.exempt ?? []);
+                const expected = source.sheets.flatMap((sheet): Scope[] => {
+                    const filtered = sheet.visuals.filter((visual) => !exempt.has(visual.id)).map((visual) => visual.id);
+                    if (filtered.length === 0) return [];
+                    return filtered.length === sheet.visuals.length
+                        ? [{ sheetId: sheet.id, scope: "ALL_VISUALS" }]
+                        : [{ sheetId: sheet.id, scope: "SELECTED_VISUALS", visualIds: filtered }];
+                });
+                assert.deepStrictEqual(group.scopeConfiguration.selectedSheets.sheetVisualScopingConfigurations, expected, filter.id);
+                for (const sheet of definition.sheets) {
+                    const reached = expected.some((scope) => scope.sheetId === sheet.sheetId);
+                    const controlled = sheet.filterControls.some((control) => Object.values(control)[0].sourceFilterId === filter.id);
+                    assert.strictEqual(controlled, reached, `${filter.id} control on ${sheet.sheetId}`);
+                    for (const visual of sheet.visuals.map((entry) => Object.values(entry)[0])) {
+                        const skipped = source.filters.filter((candidate) => candidate.exempt?.includes(visual.visualId)).map((candidate) => candidate.title);
+                        const subtitle = visual.subtitle as { formatText: { plainText: string } } | undefined;
+                        if (skipped.length === 0) assert.strictEqual(subtitle, undefined, visual.visualId);
+                        else
+                            for (const title of skipped)
+                                assert.match(subtitle!.formatText.plainText, new RegExp(`Not filtered by .*${title}`), visual.visualId);
+                    }
+                }
+            }
+            // The correlations cannot be filtered by year: the file must exempt them, and does.
+            assert.ok(source.filters.some((filter) => filter.column === "release_year" && (filter.exempt ?? []).includes("correlation-overall")));
+        });
+
+        it("keeps each visual's own conditions to that visual and its dataset", () => {
+            const definition = only(TYPES.dashboard).inputs.definition as {
+                filterGroups: {
+                    filterGroupId: string;
+                    crossDataset: string;
+                    scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: { sheetId: string; scope: string; visualIds?: string[] }[] } };
+                    filters: Record<string, { column: { dataSetIdentifier: string; columnName: string } }>[];
+                }[];
+            };
+            const conditioned = source.sheets.flatMap((sheet) =>
+                sheet.visuals.filter((visual) => visual.where !== undefined).map((visual) => ({ sheet, visual })),
+            );
+            assert.ok(conditioned.length >= 5, "the leaderboard and the correlations select their rows");
+            for (const { sheet, visual } of conditioned) {
+                const group = definition.filterGroups.find((candidate) => candidate.filterGroupId === `${visual.id}-where`)!;
+                assert.strictEqual(group.crossDataset, "SINGLE_DATASET");
+                assert.deepStrictEqual(group.scopeConfiguration.selectedSheets.sheetVisualScopingConfigurations, [
+                    { sheetId: sheet.id, scope: "SELECTED_VISUALS", visualIds: [visual.id] },
+                ]);
                 assert.deepStrictEqual(
-                    group.scopeConfiguration.selectedSheets.sheetVisualScopingConfigurations,
-                    source.sheets.map((sheet) => ({ sheetId: sheet.id, scope: "ALL_VISUALS" })),
+                    group.filters.map((filter) => Object.values(filter)[0].column),
+                    visual.where!.map((condition) => ({ dataSetIdentifier: visual.dataset, columnName: condition.column })),
                 );
             }
-            for (const sheet of definition.sheets) {
-                assert.deepStrictEqual(
-                    sheet.filterControls.map((control) => Object.values(control)[0].sourceFilterId),
-                    source.filters.map((filter) => filter.id),
-                    sheet.sheetId,
-                );
-            }
+        });
+
+        it("labels every field it shows in words and formats every number: no column name reaches a reader", () => {
+            const definition = only(TYPES.dashboard).inputs.definition;
+            const labels: string[] = [];
+            const formats: { fieldId: string; format: unknown }[] = [];
+            const walk = (node: unknown, key = ""): void => {
+                if (Array.isArray(node)) return node.forEach((item) => walk(item, key));
+                if (typeof node !== "object" || node === null) return;
+                const record = node as Record<string, unknown>;
+                if (typeof record.customLabel === "string") labels.push(record.customLabel);
+                if (typeof record.label === "string") labels.push(record.label);
+                if (typeof record.fieldId === "string" && "formatConfiguration" in record)
+                    formats.push({ fieldId: record.fieldId, format: record.formatConfiguration });
+                for (const [child, value] of Object.entries(record)) walk(value, child);
+            };
+            walk(definition);
+            assert.ok(labels.length > 60, `only ${labels.length} labels`);
+            assert.deepStrictEqual(
+                labels.filter((label) => /[a-z]_[a-z]/.test(label)),
+                [],
+            );
+            const year = formats.filter((entry) => entry.fieldId.endsWith("-release_year"));
+            assert.ok(year.length >= 2);
+            for (const entry of year) assert.match(JSON.stringify(entry.format), /"thousandsSeparator":\{"visibility":"HIDDEN"\}/, entry.fieldId);
+            const scores = formats.filter((entry) => /-(value|column)-hit_score$|-value-track_popularity$/.test(entry.fieldId));
+            assert.ok(scores.length >= 3);
+            for (const entry of scores) assert.match(JSON.stringify(entry.format), /"decimalPlaces":1/, entry.fieldId);
+            const correlations = formats.filter((entry) => entry.fieldId.endsWith("-correlation"));
+            assert.strictEqual(correlations.length, 5);
+            for (const entry of correlations) assert.match(JSON.stringify(entry.format), /"nullString":"undefined"/, entry.fieldId);
         });
 
         it("grants the owners full control of every asset, the viewers the dashboard only, and nobody else anything", () => {

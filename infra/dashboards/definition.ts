@@ -37,8 +37,27 @@ export type Aggregate = (typeof AGGREGATES)[number];
 /** Aggregates QuickSight offers on text, boolean and date columns; the others need a number. */
 export const NON_NUMERIC_AGGREGATES: readonly Aggregate[] = ["count", "distinct_count"];
 
+/** How a number is shown: a year without separators, counts with them, scores to one decimal, shares as percentages. */
+export const NUMBER_FORMATS = ["year", "integer", "decimal1", "decimal2", "percent"] as const;
+export type NumberFormat = (typeof NUMBER_FORMATS)[number];
+const numberFormat = z.enum(NUMBER_FORMATS, { error: `must be one of ${NUMBER_FORMATS.join(", ")}` });
+
+/** What a reader sees for a column: its label, its number format, and the word shown for a NULL number. */
+const fieldPresentation = z.strictObject({ label: title, format: numberFormat.optional(), nulls: z.string().trim().min(1).max(40).optional() });
+export type FieldPresentation = z.output<typeof fieldPresentation>;
+
 const dimension = z.strictObject({ column });
-const measure = z.strictObject({ column, aggregate: z.enum(AGGREGATES, { error: `must be one of ${AGGREGATES.join(", ")}` }) });
+const measure = z.strictObject({
+    column,
+    aggregate: z.enum(AGGREGATES, { error: `must be one of ${AGGREGATES.join(", ")}` }),
+    label: title.optional(),
+    format: numberFormat.optional(),
+});
+/** A row condition of one visual: a text column equal to a value, or a number at most a bound. */
+const condition = z.union([z.strictObject({ column, equals: z.string().min(1) }), z.strictObject({ column, atMost: z.number() })], {
+    error: "must be {column, equals: <text>} or {column, atMost: <number>}",
+});
+export type Condition = z.output<typeof condition>;
 const sort = z.array(z.strictObject({ column, order: z.enum(["asc", "desc"], { error: 'must be "asc" or "desc"' }) })).min(1, "must list at least one column");
 const layout = z.strictObject({
     column: count(0, GRID_COLUMNS - 1),
@@ -46,7 +65,7 @@ const layout = z.strictObject({
     width: count(1, GRID_COLUMNS),
     height: count(1, GRID_MAX_ROW_SPAN),
 });
-const visualBase = { id, title, dataset: id, layout };
+const visualBase = { id, title, dataset: id, layout, where: z.array(condition).min(1, "must list at least one condition").optional() };
 
 const visual = z.discriminatedUnion(
     "type",
@@ -60,8 +79,8 @@ const visual = z.discriminatedUnion(
             rows: count(1, 1000),
         }),
         z.strictObject({ ...visualBase, type: z.literal("histogram"), value: dimension, bins: count(2, 1000) }),
-        z.strictObject({ ...visualBase, type: z.literal("bar"), category: dimension, value: measure, sort, limit: count(1, 1000) }),
-        z.strictObject({ ...visualBase, type: z.literal("line"), category: dimension, value: measure }),
+        z.strictObject({ ...visualBase, type: z.literal("bar"), category: dimension, value: measure, counts: measure.optional(), sort, limit: count(1, 1000) }),
+        z.strictObject({ ...visualBase, type: z.literal("line"), category: dimension, value: measure, counts: measure.optional() }),
         z.strictObject({ ...visualBase, type: z.literal("scatter"), x: dimension, y: dimension, color: dimension }),
     ],
     { error: "type must be one of kpi, table, histogram, bar, line, scatter" },
@@ -69,7 +88,8 @@ const visual = z.discriminatedUnion(
 export type Visual = z.output<typeof visual>;
 export type VisualType = Visual["type"];
 
-const filterBase = { id, title, dataset: id, column };
+/** `exempt`: visuals the filter does not apply to (their dataset lacks the column, or a row of theirs belongs to no value of it). */
+const filterBase = { id, title, dataset: id, column, exempt: z.array(id).min(1, "must list at least one visual").optional() };
 const filter = z.discriminatedUnion(
     "type",
     [
@@ -89,18 +109,23 @@ const dashboardSchema = z.strictObject({
     description: z.string().trim().min(1, "must not be empty"),
     /** Dataset identifier -> the view it reads. */
     datasets: z.record(id, z.string().regex(COLUMN, "must name a view (lowercase snake_case)")),
+    /** Column -> how it is shown, wherever it appears. */
+    fields: z.record(column, fieldPresentation),
     filters: z.array(filter),
     sheets: z.array(sheet).min(1, "must hold at least one sheet"),
 });
 export type Dashboard = z.output<typeof dashboardSchema> & { file: string };
 
 /** Where a field appears in its visual: the well (or sort) that names it. */
-export type FieldRole = "value" | "category" | "column" | "sort" | "x" | "y" | "color";
+export type FieldRole = "value" | "counts" | "category" | "column" | "sort" | "x" | "y" | "color";
 
 export interface VisualField {
     role: FieldRole;
     column: string;
     aggregate?: Aggregate;
+    /** A measure's own label and format, where the column's would not fit the aggregate. */
+    label?: string;
+    format?: NumberFormat;
 }
 
 /** Every column a visual uses, with its role; the one walk that rendering and checks share. */
@@ -119,12 +144,14 @@ export function visualFields(visual: Visual): VisualField[] {
             return [
                 { role: "category", ...visual.category },
                 { role: "value", ...visual.value },
+                ...(visual.counts === undefined ? [] : [{ role: "counts" as const, ...visual.counts }]),
                 ...visual.sort.map(({ column: name }): VisualField => ({ role: "sort", column: name })),
             ];
         case "line":
             return [
                 { role: "category", ...visual.category },
                 { role: "value", ...visual.value },
+                ...(visual.counts === undefined ? [] : [{ role: "counts" as const, ...visual.counts }]),
             ];
         case "scatter":
             return [
@@ -134,6 +161,39 @@ export function visualFields(visual: Visual): VisualField[] {
             ];
     }
 }
+
+const AGGREGATE_PREFIX: Record<Aggregate, string> = {
+    sum: "Total",
+    average: "Average",
+    min: "Lowest",
+    max: "Highest",
+    median: "Median",
+    count: "Number of",
+    distinct_count: "Distinct",
+};
+
+/**
+ * How a field is shown, by QuickSight and by the local preview alike: the column's entry under
+ * `fields`, or for a measure its own label ("Average track popularity" unless it names one) and a
+ * format that fits the aggregate (counts are integers, an average of integers has one decimal).
+ * The contract ({@link dashboardContractProblems}) makes sure every shown column has an entry.
+ */
+export function presentationOf(dashboard: Pick<Dashboard, "fields" | "file">, field: VisualField): FieldPresentation {
+    const base = dashboard.fields[field.column];
+    if (base === undefined) throw new DashboardDefinitionError(`${dashboard.file}: column "${field.column}" has no entry under fields (its label and format)`);
+    if (field.aggregate === undefined) return base;
+    const label = field.label ?? `${AGGREGATE_PREFIX[field.aggregate]} ${base.label.charAt(0).toLowerCase()}${base.label.slice(1)}`;
+    return { label, format: field.format ?? measureFormat(field.aggregate, base.format), nulls: base.nulls };
+}
+
+function measureFormat(aggregate: Aggregate, format: NumberFormat | undefined): NumberFormat {
+    if (aggregate === "count" || aggregate === "distinct_count") return "integer";
+    if ((aggregate === "average" || aggregate === "median") && (format === undefined || format === "integer" || format === "year")) return "decimal1";
+    return format ?? "decimal1";
+}
+
+/** Aggregates that turn many rows into one number a reader cannot weigh without the count behind it. */
+const NEEDS_COUNTS: readonly Aggregate[] = ["average", "median"];
 
 /** A dashboard file that cannot be read, or that breaks the format or the contract with its datasets. */
 export class DashboardDefinitionError extends pulumi.RunError {}
@@ -187,10 +247,14 @@ function structureProblems(dashboard: Dashboard): string[] {
                 `${owner} reads dataset "${dataset}", which is not declared under datasets (declared: ${Object.keys(dashboard.datasets).join(", ")})`,
             );
     };
+    const visualIds = new Set(dashboard.sheets.flatMap((page) => page.visuals.map((item) => item.id)));
     for (const item of dashboard.filters) {
         unique("filter", item.id);
         declared(`filter "${item.id}"`, item.dataset);
         if (item.type === "range" && item.min >= item.max) problems.push(`filter "${item.id}": min ${item.min} must be below max ${item.max}`);
+        for (const exempt of item.exempt ?? []) {
+            if (!visualIds.has(exempt)) problems.push(`filter "${item.id}" exempts visual "${exempt}", which no sheet holds`);
+        }
     }
     for (const page of dashboard.sheets) {
         unique("sheet", page.id);
@@ -257,10 +321,37 @@ export function dashboardContractProblems(dashboard: Dashboard, views: readonly 
             problems.push(`${where} as a number (${field.aggregate ?? field.role}), but it is ${declared.type}`);
         }
     };
+    const presented = new Set<string>();
+    const presentation = (owner: string, dataset: string, name: string) => {
+        presented.add(name);
+        const entry = dashboard.fields[name];
+        const type = columnsOf(dataset)?.columns.find((candidate) => candidate.name === name)?.type;
+        if (entry === undefined) {
+            problems.push(`${dashboard.file}: ${owner} shows column "${name}", which has no entry under fields (its label and format)`);
+        } else if (type !== undefined && isNumericType(type) && entry.format === undefined) {
+            problems.push(`${dashboard.file}: fields.${name} is a number (${type}) and needs a format (${NUMBER_FORMATS.join(", ")})`);
+        } else if (type !== undefined && !isNumericType(type) && entry.format !== undefined) {
+            problems.push(`${dashboard.file}: fields.${name} is ${type}, not a number, and takes no format`);
+        }
+    };
     for (const page of dashboard.sheets) {
         for (const item of page.visuals) {
+            const owner = `visual "${item.id}" (sheet "${page.id}")`;
             for (const field of visualFields(item)) {
-                check(`visual "${item.id}" (sheet "${page.id}") ${field.role}`, item.dataset, field, NUMERIC_ROLES[item.type]?.includes(field.role) ?? false);
+                check(`${owner} ${field.role}`, item.dataset, field, NUMERIC_ROLES[item.type]?.includes(field.role) ?? false);
+                presentation(owner, item.dataset, field.column);
+            }
+            for (const condition of item.where ?? []) {
+                const numeric = "atMost" in condition;
+                check(`${owner} where`, item.dataset, { role: "column", column: condition.column }, numeric);
+                const type = columnsOf(item.dataset)?.columns.find((candidate) => candidate.name === condition.column)?.type;
+                if (!numeric && type !== undefined && isNumericType(type))
+                    problems.push(`${dashboard.file}: ${owner} where ${condition.column} equals text, but it is ${type}: use atMost`);
+            }
+            if ((item.type === "bar" || item.type === "line") && NEEDS_COUNTS.includes(item.value.aggregate) && item.counts === undefined) {
+                problems.push(
+                    `${dashboard.file}: ${owner} shows the ${item.value.aggregate} of ${item.value.column} without counts: add counts (the rows behind each ${item.type === "bar" ? "bar" : "point"})`,
+                );
             }
             if (item.type === "table" || item.type === "bar") {
                 const shown = new Set(
@@ -278,17 +369,37 @@ export function dashboardContractProblems(dashboard: Dashboard, views: readonly 
     for (const item of dashboard.filters) {
         const field: VisualField = { role: "column", column: item.column };
         check(`filter "${item.id}"`, item.dataset, field, item.type === "range");
-        // A filter applies to every sheet, so every dataset must carry its column with the same type.
+        presentation(`filter "${item.id}"`, item.dataset, item.column);
+        // A filter applies to every visual it does not exempt, so each such visual's dataset must carry its column with the same type.
         const type = columnsOf(item.dataset)?.columns.find((candidate) => candidate.name === item.column)?.type;
-        for (const dataset of Object.keys(dashboard.datasets).filter((other) => other !== item.dataset)) {
-            check(`filter "${item.id}" (applied to every dataset)`, dataset, field, false);
-            const otherType = columnsOf(dataset)?.columns.find((candidate) => candidate.name === item.column)?.type;
-            if (type !== undefined && otherType !== undefined && otherType !== type) {
-                problems.push(`${dashboard.file}: filter "${item.id}" filters ${item.column} as ${type}, but dataset "${dataset}" has it as ${otherType}`);
+        for (const { page, visual } of filteredVisuals(dashboard, item)) {
+            const owner = `filter "${item.id}" (applied to visual "${visual.id}" of sheet "${page.id}")`;
+            const otherType = columnsOf(visual.dataset)?.columns.find((candidate) => candidate.name === item.column)?.type;
+            if (columnsOf(visual.dataset) !== undefined && otherType === undefined) {
+                problems.push(
+                    `${dashboard.file}: ${owner}: dataset "${visual.dataset}" has no column ${item.column}; list the visual under the filter's exempt if it cannot be filtered`,
+                );
+            } else if (type !== undefined && otherType !== undefined && otherType !== type) {
+                problems.push(`${dashboard.file}: ${owner} filters ${item.column} as ${type}, but dataset "${visual.dataset}" has it as ${otherType}`);
             }
         }
     }
+    for (const name of Object.keys(dashboard.fields).filter((candidate) => !presented.has(candidate))) {
+        problems.push(`${dashboard.file}: fields.${name} labels a column that no visual or filter shows`);
+    }
     return problems;
+}
+
+/** The visuals a filter applies to, sheet by sheet: every visual it does not exempt. */
+export function filteredVisuals(dashboard: Dashboard, filter: DashboardFilter): { page: Sheet; visual: Visual }[] {
+    const exempt = new Set(filter.exempt ?? []);
+    return dashboard.sheets.flatMap((page) => page.visuals.filter((visual) => !exempt.has(visual.id)).map((visual) => ({ page, visual })));
+}
+
+/** What a visual's subtitle says when filters skip it, so a reader does not expect a selection to change it. */
+export function exemptionNote(dashboard: Dashboard, visual: Visual): string | undefined {
+    const skipping = dashboard.filters.filter((filter) => filter.exempt?.includes(visual.id)).map((filter) => filter.title);
+    return skipping.length === 0 ? undefined : `Not filtered by ${skipping.join(" or ")}`;
 }
 
 /** Fails with every contract problem at once. */

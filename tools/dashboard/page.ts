@@ -1,7 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { TopLevelSpec } from "vega-lite/build/index";
-import { Aggregate, Dashboard, DashboardFilter, FieldRole, GRID_COLUMNS, Visual, VisualField } from "../../infra/dashboards/definition";
+import {
+    Dashboard,
+    DashboardFilter,
+    exemptionNote,
+    FieldPresentation,
+    FieldRole,
+    GRID_COLUMNS,
+    NumberFormat,
+    presentationOf,
+    Visual,
+    VisualField,
+} from "../../infra/dashboards/definition";
 import { REPO_ROOT } from "../../infra/repository";
 import type { Cell, VisualData } from "./visualData";
 import { outputColumn, shownFields } from "./visualQueries";
@@ -51,19 +62,22 @@ const NULL_LABEL = "(null)";
 /** Pixels per row of the layout grid, whose columns share the page's width. */
 const ROW_HEIGHT_PX = 30;
 
-const AGGREGATE_LABELS: Record<Aggregate, string> = {
-    sum: "Sum",
-    average: "Average",
-    min: "Min",
-    max: "Max",
-    median: "Median",
-    count: "Count",
-    distinct_count: "Count distinct",
+/** Each number format as the page writes it (en-US, as QuickSight's default locale). */
+const NUMBER_FORMATTERS: Record<NumberFormat, Intl.NumberFormat> = {
+    year: new Intl.NumberFormat("en-US", { useGrouping: false, maximumFractionDigits: 0 }),
+    integer: new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }),
+    decimal1: new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    decimal2: new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    percent: new Intl.NumberFormat("en-US", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }),
 };
+/** The same formats in d3-format, which Vega-Lite's axes and labels use. */
+const D3_FORMATS: Record<NumberFormat, string> = { year: "d", integer: ",d", decimal1: ",.1f", decimal2: ",.2f", percent: ".1%" };
 
-/** A field as QuickSight labels it: the column, and its aggregate in parentheses. */
-function fieldTitle(field: VisualField): string {
-    return field.aggregate === undefined ? field.column : `${field.column} (${AGGREGATE_LABELS[field.aggregate]})`;
+/** A value as the reader sees it: numbers in their format, NULL as the field's word for it. */
+function formatCell(cell: Cell, presentation: FieldPresentation): string {
+    if (cell === null) return presentation.nulls ?? NULL_LABEL;
+    if (typeof cell === "number" && presentation.format !== undefined) return NUMBER_FORMATTERS[presentation.format].format(cell);
+    return String(cell);
 }
 
 function escapeHtml(text: string): string {
@@ -75,62 +89,79 @@ function scriptJson(value: unknown): string {
     return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 
-/** The non-null values of a result column. */
-function columnValues(data: VisualData, column: string): Cell[] {
-    const index = data.columns.indexOf(column);
-    return data.rows.map((row) => row[index]).filter((cell) => cell !== null);
+/** Each result column's field and how it is shown, in the result's order. */
+function columnPresentations(dashboard: Dashboard, visual: Visual, data: VisualData): FieldPresentation[] {
+    const fields = shownFields(visual);
+    return data.columns.map((column) => {
+        const field = fields.find((candidate) => outputColumn(candidate) === column);
+        if (field === undefined) throw new Error(`visual "${visual.id}": result column "${column}" is none of its fields`);
+        return presentationOf(dashboard, field);
+    });
 }
 
-/** Whether every non-null value of a result column is a number (and there is one). */
-function numericColumn(data: VisualData, column: string): boolean {
-    const values = columnValues(data, column);
-    return values.length > 0 && values.every((cell) => typeof cell === "number");
-}
-
-function tableCell(cell: Cell, attributes: string): string {
-    if (cell === null) return `<td${attributes}><span class="null">${NULL_LABEL}</span></td>`;
-    // Integers as they are (years read 2014, not 2,014); other numbers to two decimals.
-    if (typeof cell === "number") return `<td${attributes}>${Number.isInteger(cell) ? String(cell) : cell.toFixed(2)}</td>`;
+function tableCell(cell: Cell, presentation: FieldPresentation): string {
+    const numeric = presentation.format !== undefined;
+    const text = escapeHtml(formatCell(cell, presentation));
+    if (cell === null) return `<td${numeric ? ' class="number"' : ""}><span class="null">${text}</span></td>`;
     // A long text is cut to the column's width; its title shows it whole.
-    const text = escapeHtml(String(cell));
-    return `<td${attributes} title="${text}">${text}</td>`;
+    return numeric ? `<td class="number">${text}</td>` : `<td title="${text}">${text}</td>`;
 }
 
-const kpiNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-
-function kpiHtml(visual: Extract<Visual, { type: "kpi" }>, data: VisualData): { html: string; rows: number } {
+function kpiHtml(dashboard: Dashboard, visual: Extract<Visual, { type: "kpi" }>, data: VisualData): { html: string; rows: number } {
     const value = data.rows[0]?.[0] ?? null;
-    const shown = value === null ? `<span class="null">${NULL_LABEL}</span>` : escapeHtml(typeof value === "number" ? kpiNumber.format(value) : String(value));
+    const presentation = presentationOf(dashboard, { role: "value", ...visual.value });
+    const shown = escapeHtml(formatCell(value, presentation));
     return {
-        html: `<div class="kpi"><div class="kpi-value">${shown}</div><div class="kpi-label">${escapeHtml(fieldTitle({ role: "value", ...visual.value }))}</div></div>`,
+        html: `<div class="kpi"><div class="kpi-value">${value === null ? `<span class="null">${shown}</span>` : shown}</div><div class="kpi-label">${escapeHtml(presentation.label)}</div></div>`,
         rows: value === null ? 0 : 1,
     };
 }
 
-function tableHtml(data: VisualData): { html: string; rows: number } {
-    const numeric = data.columns.map((column) => numericColumn(data, column));
-    const cellClass = (index: number) => (numeric[index] ? ' class="number"' : "");
-    // A long column name may break after its underscores rather than widen the table.
-    const header = data.columns.map((column, index) => `<th${cellClass(index)}>${escapeHtml(column).replace(/_/g, "_<wbr>")}</th>`).join("");
-    const body = data.rows.map((row) => `<tr>${row.map((cell, index) => tableCell(cell, cellClass(index))).join("")}</tr>`).join("\n");
+function tableHtml(dashboard: Dashboard, visual: Visual, data: VisualData): { html: string; rows: number } {
+    const presentations = columnPresentations(dashboard, visual, data);
+    const header = presentations
+        .map((presentation) => `<th${presentation.format !== undefined ? ' class="number"' : ""}>${escapeHtml(presentation.label)}</th>`)
+        .join("");
+    const body = data.rows.map((row) => `<tr>${row.map((cell, index) => tableCell(cell, presentations[index])).join("")}</tr>`).join("\n");
     return { html: `<div class="table"><table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`, rows: data.rows.length };
 }
 
 type ChartVisual = Extract<Visual, { type: "histogram" | "bar" | "line" | "scatter" }>;
 
+/** The colours of a chart's value and of its counts, on their two axes. */
+const VALUE_COLOR = "#4c78a8";
+const COUNTS_COLOR = "#e45756";
+
 /**
- * The Vega-Lite spec of a chart visual, its data inlined. A chart shows a text field by value, so
- * a NULL there is shown as a label; a NULL number has no place on an axis and is left out.
+ * The Vega-Lite spec of a chart visual, its data inlined. Every axis, legend and tooltip carries
+ * the field's label and number format. A chart shows a text field by value, so a NULL there is
+ * shown as the field's word for it; a NULL number has no place on an axis and is left out, except
+ * that a bar whose value is NULL shows the value field's word for NULL (a correlation that is
+ * undefined says so). A chart with counts draws them on a second axis: points on a line for bars,
+ * bars for a line's points; the line itself is drawn as points, so no line crosses a category
+ * without data.
  */
-function chartSpec(visual: ChartVisual, data: VisualData): TopLevelSpec {
+function chartSpec(dashboard: Dashboard, visual: ChartVisual, data: VisualData): TopLevelSpec {
     const fields = new Map(shownFields(visual).map((field) => [field.role, field]));
-    const channel = (role: FieldRole) => {
+    const fieldOf = (role: FieldRole): VisualField => {
         const field = fields.get(role);
         if (field === undefined) throw new Error(`visual "${visual.id}" (${visual.type}) has no ${role} field`);
-        return { field: outputColumn(field), title: fieldTitle(field) };
+        return field;
     };
-    const numericColumns = new Set(data.columns.filter((column) => numericColumn(data, column)));
-    const numeric = (role: FieldRole) => numericColumns.has(channel(role).field);
+    const presentation = (role: FieldRole) => presentationOf(dashboard, fieldOf(role));
+    const numeric = (role: FieldRole) => presentation(role).format !== undefined;
+    const d3Format = (role: FieldRole) => {
+        const format = presentation(role).format;
+        return format === undefined ? {} : { format: D3_FORMATS[format] };
+    };
+    const channel = (role: FieldRole) => ({ field: outputColumn(fieldOf(role)), title: presentation(role).label });
+    const axisOf = (role: FieldRole, extra: Record<string, unknown> = {}) => ({ ...channel(role), axis: { ...d3Format(role), ...extra } });
+    const tooltip = [...fields.keys()].map((role) => ({
+        ...channel(role),
+        type: numeric(role) ? ("quantitative" as const) : ("nominal" as const),
+        ...d3Format(role),
+    }));
+    const textColumns = new Set(data.columns.filter((column) => !numeric([...fields.entries()].find(([, field]) => outputColumn(field) === column)![0])));
     const base = {
         width: "container",
         height: "container",
@@ -138,9 +169,7 @@ function chartSpec(visual: ChartVisual, data: VisualData): TopLevelSpec {
         data: {
             name: DATASET,
             values: data.rows.map((row) =>
-                Object.fromEntries(
-                    row.map((cell, index) => [data.columns[index], cell === null && !numericColumns.has(data.columns[index]) ? NULL_LABEL : cell]),
-                ),
+                Object.fromEntries(row.map((cell, index) => [data.columns[index], cell === null && textColumns.has(data.columns[index]) ? NULL_LABEL : cell])),
             ),
         },
         config: {
@@ -155,44 +184,96 @@ function chartSpec(visual: ChartVisual, data: VisualData): TopLevelSpec {
         case "histogram":
             return {
                 ...base,
-                mark: { type: "bar", tooltip: true },
+                mark: { type: "bar" },
                 encoding: {
-                    x: { ...channel("value"), type: "quantitative", bin: { maxbins: visual.bins } },
-                    y: { aggregate: "count", type: "quantitative", title: "Count" },
+                    tooltip: [
+                        { ...channel("value"), type: "quantitative", bin: { maxbins: visual.bins }, ...d3Format("value") },
+                        { aggregate: "count", type: "quantitative", title: "Tracks" },
+                    ],
+                    x: { ...axisOf("value"), type: "quantitative", bin: { maxbins: visual.bins } },
+                    y: { aggregate: "count", type: "quantitative", title: "Tracks" },
                 },
             };
-        case "bar":
-            // Horizontal, in the query's order: it sorts and limits the categories.
+        case "bar": {
+            if (visual.counts === undefined) {
+                // Horizontal, in the query's order: it sorts and limits the categories.
+                return {
+                    ...base,
+                    mark: { type: "bar" },
+                    encoding: {
+                        tooltip,
+                        y: { ...channel("category"), type: "nominal", sort: null, axis: { labelLimit: 180 } },
+                        x: { ...axisOf("value"), type: "quantitative" },
+                    },
+                };
+            }
+            // Vertical bars with the counts behind each as a line on the right-hand axis, as QuickSight's combo chart.
+            const value = channel("value").field;
+            const nulls = presentation("value").nulls;
+            const x = { ...channel("category"), type: "nominal" as const, sort: null, axis: { labelAngle: -35, labelLimit: 140 } };
             return {
                 ...base,
-                mark: { type: "bar", tooltip: true },
-                encoding: {
-                    y: { ...channel("category"), type: "nominal", sort: null, axis: { labelLimit: 180 } },
-                    x: { ...channel("value"), type: "quantitative" },
-                },
+                encoding: { x },
+                layer: [
+                    {
+                        mark: { type: "bar", color: VALUE_COLOR },
+                        encoding: { tooltip, y: { ...axisOf("value", { titleColor: VALUE_COLOR }), type: "quantitative" } },
+                    },
+                    {
+                        mark: { type: "text", dy: -6, fontSize: 10, color: "#1f2933" },
+                        encoding: { y: { field: value, type: "quantitative", axis: null }, text: { field: value, type: "quantitative", ...d3Format("value") } },
+                    },
+                    ...(nulls === undefined
+                        ? []
+                        : [
+                              {
+                                  transform: [{ filter: `datum[${JSON.stringify(value)}] === null` }],
+                                  mark: { type: "text" as const, fontSize: 10, color: "#9aa5b1" },
+                                  encoding: { y: { value: 12 }, text: { value: nulls } },
+                              },
+                          ]),
+                    {
+                        mark: { type: "line", color: COUNTS_COLOR, point: { color: COUNTS_COLOR } },
+                        encoding: { tooltip, y: { ...axisOf("counts", { orient: "right", titleColor: COUNTS_COLOR }), type: "quantitative" } },
+                    },
+                ],
+                resolve: { scale: { y: "independent" } },
             };
+        }
         case "line": {
-            // A numeric category (a year) is a continuous axis, without thousands separators when
-            // it only holds integers; any other category is ordered as the query orders it.
-            const category = channel("category");
+            // A numeric category (a year) is a continuous axis: a category without data is a gap.
             const x = numeric("category")
-                ? {
-                      ...category,
-                      type: "quantitative" as const,
-                      scale: { zero: false },
-                      axis: columnValues(data, category.field).every(Number.isInteger) ? { format: "d" } : {},
-                  }
-                : { ...category, type: "ordinal" as const, sort: null };
-            return { ...base, mark: { type: "line", point: true, tooltip: true }, encoding: { x, y: { ...channel("value"), type: "quantitative" } } };
+                ? { ...axisOf("category"), type: "quantitative" as const, scale: { zero: false } }
+                : { ...channel("category"), type: "ordinal" as const, sort: null };
+            const points = { type: "point" as const, filled: true, size: 36 };
+            if (visual.counts === undefined) {
+                return { ...base, mark: { ...points, color: VALUE_COLOR }, encoding: { x, tooltip, y: { ...axisOf("value"), type: "quantitative" } } };
+            }
+            return {
+                ...base,
+                encoding: { x },
+                layer: [
+                    {
+                        mark: { type: "bar", color: COUNTS_COLOR, opacity: 0.35 },
+                        encoding: { tooltip, y: { ...axisOf("counts", { orient: "right", titleColor: COUNTS_COLOR }), type: "quantitative" } },
+                    },
+                    {
+                        mark: { ...points, color: VALUE_COLOR },
+                        encoding: { tooltip, y: { ...axisOf("value", { titleColor: VALUE_COLOR }), type: "quantitative" } },
+                    },
+                ],
+                resolve: { scale: { y: "independent" } },
+            };
         }
         case "scatter":
             return {
                 ...base,
-                mark: { type: "point", filled: true, opacity: 0.7, tooltip: true },
+                mark: { type: "point", filled: true, opacity: 0.6, size: 18 },
                 encoding: {
-                    x: { ...channel("x"), type: "quantitative" },
-                    y: { ...channel("y"), type: "quantitative" },
-                    color: { ...channel("color"), type: numeric("color") ? "quantitative" : "nominal" },
+                    tooltip,
+                    x: { ...axisOf("x"), type: "quantitative" },
+                    y: { ...axisOf("y"), type: "quantitative" },
+                    color: { ...channel("color"), type: numeric("color") ? "quantitative" : "nominal", legend: { columns: 2, symbolLimit: 40 } },
                 },
             };
     }
@@ -205,7 +286,7 @@ function filtersHtml(filters: readonly DashboardFilter[]): string {
 }
 
 /** A visual's element; a chart's comes with the spec the page's script draws it from. */
-function visualHtml(visual: Visual, data: VisualData): { html: string; spec?: TopLevelSpec } {
+function visualHtml(dashboard: Dashboard, visual: Visual, data: VisualData): { html: string; spec?: TopLevelSpec } {
     const { column, row, width, height } = visual.layout;
     let body: string;
     let rows: number | undefined;
@@ -214,12 +295,12 @@ function visualHtml(visual: Visual, data: VisualData): { html: string; spec?: To
         body = `<div class="message">No data</div>`;
         rows = 0;
     } else if (visual.type === "kpi") {
-        ({ html: body, rows } = kpiHtml(visual, data));
+        ({ html: body, rows } = kpiHtml(dashboard, visual, data));
     } else if (visual.type === "table") {
-        ({ html: body, rows } = tableHtml(data));
+        ({ html: body, rows } = tableHtml(dashboard, visual, data));
     } else {
         // The page's script draws it, then sets data-rendered-rows.
-        spec = chartSpec(visual, data);
+        spec = chartSpec(dashboard, visual, data);
         body = `<div class="chart"></div>`;
     }
     const attributes = [
@@ -229,7 +310,9 @@ function visualHtml(visual: Visual, data: VisualData): { html: string; spec?: To
         ...(rows === undefined ? [] : [`data-rendered-rows="${rows}"`]),
         `style="grid-column: ${column + 1} / span ${width}; grid-row: ${row + 1} / span ${height}"`,
     ];
-    return { html: `<figure ${attributes.join(" ")}>\n<figcaption>${escapeHtml(visual.title)}</figcaption>\n${body}\n</figure>`, spec };
+    const note = exemptionNote(dashboard, visual);
+    const caption = `<figcaption>${escapeHtml(visual.title)}${note === undefined ? "" : `<span class="subtitle">${escapeHtml(note)}</span>`}</figcaption>`;
+    return { html: `<figure ${attributes.join(" ")}>\n${caption}\n${body}\n</figure>`, spec };
 }
 
 const STYLE = `
@@ -247,6 +330,7 @@ header p { margin: 0 0 6px; }
 .grid { display: grid; grid-template-columns: repeat(${GRID_COLUMNS}, minmax(0, 1fr)); grid-auto-rows: var(--row); gap: var(--gap); }
 .visual { margin: 0; min-width: 0; min-height: 0; display: flex; flex-direction: column; overflow: hidden; background: #fff; border: 1px solid #d9dde3; border-radius: 6px; padding: 10px 14px; }
 .visual figcaption { margin-bottom: 6px; font-weight: bold; }
+.subtitle { display: block; font-weight: normal; font-size: 12px; color: #52606d; }
 .chart, .table, .kpi, .message { flex: 1; min-height: 0; }
 .kpi, .message { display: flex; flex-direction: column; align-items: center; justify-content: center; }
 .kpi-value { font-size: 44px; font-weight: bold; }
@@ -295,7 +379,7 @@ export function renderDashboardPage(
         const visuals = sheet.visuals.map((visual) => {
             const visualData = data.get(visual.id);
             if (visualData === undefined) throw new Error(`no data for visual "${visual.id}" (sheet "${sheet.id}")`);
-            const { html, spec } = visualHtml(visual, visualData);
+            const { html, spec } = visualHtml(dashboard, visual, visualData);
             if (spec !== undefined) specs[visual.id] = spec;
             return html;
         });

@@ -1,4 +1,4 @@
-import { Aggregate, Dashboard, FieldRole, Visual, VisualField, visualFields } from "../../infra/dashboards/definition";
+import { Aggregate, Condition, Dashboard, FieldRole, Visual, VisualField, visualFields } from "../../infra/dashboards/definition";
 
 /**
  * The query each visual of a dashboard needs, in Athena (Trino) SQL against its dataset's view:
@@ -38,6 +38,12 @@ export function outputColumn(field: VisualField): string {
 /** Quoted, so that a column named like a keyword (year, order) is still a column. */
 function identifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A visual's row condition in SQL, as QuickSight's visual-scoped filter applies it (NULLs never match). */
+function conditionSql(condition: Condition): string {
+    const column = identifier(condition.column);
+    return "equals" in condition ? `${column} = '${condition.equals.replace(/'/g, "''")}'` : `${column} <= ${condition.atMost}`;
 }
 
 function expression(field: VisualField): string {
@@ -88,7 +94,8 @@ function visualQuery(dashboard: Dashboard, visual: Visual): VisualQuery {
     );
     const lines = [`SELECT ${selected.join(", ")}`, `FROM ${identifier(view)}`];
     const nonNull = shown.filter((field) => NON_NULL_ROLES[visual.type]?.includes(field.role));
-    if (nonNull.length > 0) lines.push(`WHERE ${nonNull.map((field) => `${expression(field)} IS NOT NULL`).join(" AND ")}`);
+    const conditions = [...(visual.where ?? []).map(conditionSql), ...nonNull.map((field) => `${expression(field)} IS NOT NULL`)];
+    if (conditions.length > 0) lines.push(`WHERE ${conditions.join(" AND ")}`);
     if (measures.length > 0 && dimensions.length > 0) lines.push(`GROUP BY ${dimensions.map(expression).join(", ")}`);
     // A single aggregate row needs no order. Any other result is ordered as the visual asks, then by
     // every other field it shows, so that LIMIT keeps the same rows and the preview is reproducible.
