@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { Dashboard, GRID_COLUMNS, loadDashboard, Visual } from "../infra/dashboards/definition";
+import { Dashboard, DASHBOARD_FILE, GRID_COLUMNS, loadDashboard, Visual } from "../infra/dashboards/definition";
 import { npmRun } from "./support/npmRun";
 import { openRenderedPage, VIEWPORT, withChromium } from "../tools/dashboard/browser";
 import { buildPreview, PREVIEW_FILES } from "../tools/dashboard/preview";
@@ -27,6 +27,8 @@ interface DrawnPage {
     requests: string[];
     errors: string[];
     scrollHeight: number;
+    /** Every text a reader can see: the page's own, and each chart's axes, labels and legends. */
+    texts: string[];
 }
 
 const allVisuals = (dashboard: Dashboard): Visual[] => dashboard.sheets.flatMap((sheet) => sheet.visuals);
@@ -36,6 +38,72 @@ function pngSize(file: string): { width: number; height: number } {
     const bytes = fs.readFileSync(file);
     assert.ok(bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${file} is not a PNG`);
     return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Opens a preview page in headless Chromium and records what it drew. */
+async function drawPage(dashboard: Dashboard, pageFile: string): Promise<DrawnPage> {
+    return withChromium(async (context) => {
+        const requests: string[] = [];
+        const errors: string[] = [];
+        context.on("request", (request) => requests.push(request.url()));
+        context.on("weberror", (error) => errors.push(error.error().message));
+        context.on("console", (message) => {
+            if (message.type() === "error") errors.push(message.text());
+        });
+        const page = await openRenderedPage(context, pageFile);
+        const visuals: DrawnVisual[] = [];
+        for (const frame of await page.locator(".visual").all()) {
+            visuals.push({
+                id: await frame.getAttribute("data-visual-id"),
+                renderedRows: await frame.getAttribute("data-rendered-rows"),
+                renderError: await frame.getAttribute("data-render-error"),
+                svgCount: await frame.locator("svg").count(),
+                markItems: await frame.locator("svg .role-mark > *").count(),
+                tableRows: await frame.locator("tbody tr").count(),
+                kpiValue: (await frame.locator(".kpi-value").count()) > 0 ? await frame.locator(".kpi-value").textContent() : null,
+                box: await frame.boundingBox(),
+            });
+        }
+        const grids = new Map<string, { x: number; y: number; width: number; height: number }>();
+        for (const sheet of dashboard.sheets) {
+            const box = await page.locator(`[data-sheet-id="${sheet.id}"] .grid`).boundingBox();
+            if (box !== null) grids.set(sheet.id, box);
+        }
+        const texts = [...(await page.locator("body").innerText()).split("\n"), ...(await page.locator("svg text").allTextContents())].filter(
+            (text) => text.trim() !== "",
+        );
+        return { visuals, grids, requests, errors, texts, scrollHeight: Number(await page.evaluate("document.documentElement.scrollHeight")) };
+    });
+}
+
+/** Every visual of the definition that the page does not draw with data, each naming what is wrong. */
+function undrawnProblems(dashboard: Dashboard, drawn: DrawnPage): string[] {
+    return allVisuals(dashboard).flatMap((visual): string[] => {
+        const shown = drawn.visuals.find((candidate) => candidate.id === visual.id);
+        const where = `visual "${visual.id}" (${visual.type})`;
+        if (shown === undefined) return [`${where}: not on the page`];
+        if (shown.renderError !== null) return [`${where}: could not be drawn: ${shown.renderError}`];
+        if (shown.renderedRows === null) return [`${where}: never drawn (no data-rendered-rows)`];
+        const rows = Number(shown.renderedRows);
+        if (!(rows > 0)) return [`${where}: drew ${shown.renderedRows} rows`];
+        switch (visual.type) {
+            case "kpi":
+                return shown.kpiValue?.trim() ? [] : [`${where}: shows no value`];
+            case "table":
+                return shown.tableRows === rows ? [] : [`${where}: ${shown.tableRows} table rows for ${rows} rows`];
+            default:
+                if (shown.svgCount !== 1) return [`${where}: ${shown.svgCount} SVG charts, expected 1`];
+                return shown.markItems > 0 ? [] : [`${where}: its chart has no marks for its ${rows} rows`];
+        }
+    });
+}
+
+/** A column name as a reader would see it if a label were missing: lowercase words joined by underscores. */
+const RAW_NAME = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/;
+
+/** The texts on the page that show a raw column name instead of a label. */
+function rawNameProblems(drawn: DrawnPage): string[] {
+    return [...new Set(drawn.texts.filter((text) => RAW_NAME.test(text)))].map((text) => `raw column name on screen: ${JSON.stringify(text)}`);
 }
 
 describe("local dashboard preview (npm run local -- dashboard)", () => {
@@ -51,35 +119,7 @@ describe("local dashboard preview (npm run local -- dashboard)", () => {
         const run = npmRun("local", ["dashboard", "--out", outDir]);
         assert.strictEqual(run.status, 0, `npm run local -- dashboard failed (${run.status ?? run.signal}):\n${run.stderr}`);
 
-        drawn = await withChromium(async (context) => {
-            const requests: string[] = [];
-            const errors: string[] = [];
-            context.on("request", (request) => requests.push(request.url()));
-            context.on("weberror", (error) => errors.push(error.error().message));
-            context.on("console", (message) => {
-                if (message.type() === "error") errors.push(message.text());
-            });
-            const page = await openRenderedPage(context, path.join(outDir, PREVIEW_FILES.page));
-            const visuals: DrawnVisual[] = [];
-            for (const frame of await page.locator(".visual").all()) {
-                visuals.push({
-                    id: await frame.getAttribute("data-visual-id"),
-                    renderedRows: await frame.getAttribute("data-rendered-rows"),
-                    renderError: await frame.getAttribute("data-render-error"),
-                    svgCount: await frame.locator("svg").count(),
-                    markItems: await frame.locator("svg .role-mark > *").count(),
-                    tableRows: await frame.locator("tbody tr").count(),
-                    kpiValue: (await frame.locator(".kpi-value").count()) > 0 ? await frame.locator(".kpi-value").textContent() : null,
-                    box: await frame.boundingBox(),
-                });
-            }
-            const grids = new Map<string, { x: number; y: number; width: number; height: number }>();
-            for (const sheet of dashboard.sheets) {
-                const box = await page.locator(`[data-sheet-id="${sheet.id}"] .grid`).boundingBox();
-                if (box !== null) grids.set(sheet.id, box);
-            }
-            return { visuals, grids, requests, errors, scrollHeight: Number(await page.evaluate("document.documentElement.scrollHeight")) };
-        });
+        drawn = await drawPage(dashboard, path.join(outDir, PREVIEW_FILES.page));
     });
 
     after(() => fs.rmSync(outDir, { recursive: true, force: true }));
@@ -92,25 +132,43 @@ describe("local dashboard preview (npm run local -- dashboard)", () => {
     });
 
     it("draws every visual of the definition with data", () => {
-        const problems = allVisuals(dashboard).flatMap((visual): string[] => {
-            const shown = drawn.visuals.find((candidate) => candidate.id === visual.id);
-            const where = `visual "${visual.id}" (${visual.type})`;
-            if (shown === undefined) return [`${where}: not on the page`];
-            if (shown.renderError !== null) return [`${where}: could not be drawn: ${shown.renderError}`];
-            if (shown.renderedRows === null) return [`${where}: never drawn (no data-rendered-rows)`];
-            const rows = Number(shown.renderedRows);
-            if (!(rows > 0)) return [`${where}: drew ${shown.renderedRows} rows`];
-            switch (visual.type) {
-                case "kpi":
-                    return shown.kpiValue?.trim() ? [] : [`${where}: shows no value`];
-                case "table":
-                    return shown.tableRows === rows ? [] : [`${where}: ${shown.tableRows} table rows for ${rows} rows`];
-                default:
-                    if (shown.svgCount !== 1) return [`${where}: ${shown.svgCount} SVG charts, expected 1`];
-                    return shown.markItems > 0 ? [] : [`${where}: its chart has no marks for its ${rows} rows`];
+        assert.deepStrictEqual(undrawnProblems(dashboard, drawn), []);
+    });
+
+    it("shows labels, never a raw column name, on every sheet, axis, legend and header", () => {
+        assert.ok(drawn.texts.length > 200, `only ${drawn.texts.length} texts on the page`);
+        assert.deepStrictEqual(rawNameProblems(drawn), []);
+    });
+
+    it("fails a visual with no data and a raw column name on screen", async function () {
+        this.timeout(180_000);
+        const broken = fs.mkdtempSync(path.join(os.tmpdir(), "dashboard-preview-broken-"));
+        try {
+            const definition = path.join(broken, "broken.yaml");
+            const committed = fs.readFileSync(DASHBOARD_FILE, "utf8");
+            const edits: [string, string][] = [
+                ["- { column: breakdown, equals: all }", "- { column: breakdown, equals: nothing }"],
+                ["track_popularity: { label: Track popularity, format: integer }", "track_popularity: { label: track_popularity, format: integer }"],
+            ];
+            let text = committed;
+            for (const [from, to] of edits) {
+                assert.ok(text.includes(from), from);
+                text = text.replace(from, to);
             }
-        });
-        assert.deepStrictEqual(problems, []);
+            fs.writeFileSync(definition, text);
+            const preview = await buildPreview({ definition, outDir: broken, screenshot: false });
+            const brokenDrawn = await drawPage(loadDashboard(definition), preview.page);
+            assert.deepStrictEqual(
+                undrawnProblems(loadDashboard(definition), brokenDrawn).filter((problem) => problem.startsWith('visual "correlation-overall"')),
+                ['visual "correlation-overall" (bar): drew 0 rows'],
+            );
+            assert.ok(
+                rawNameProblems(brokenDrawn).some((problem) => problem.includes("track_popularity")),
+                rawNameProblems(brokenDrawn).join("\n"),
+            );
+        } finally {
+            fs.rmSync(broken, { recursive: true, force: true });
+        }
     });
 
     it(`places each visual on its sheet's ${GRID_COLUMNS}-column grid as its layout says`, () => {
