@@ -183,6 +183,14 @@ describe("policies: the program", function () {
             (dataSet.inputs.permissions as unknown[]).push({ principal: VIEWERS, actions: ["quicksight:DescribeDataSet"] });
             await assertCaught(manifest, "quicksight-viewers-read-only", "dashboards-tracks");
         });
+        it("quicksight-no-csv-export: prod's real dashboard offering CSV export of its confidential data", async () => {
+            const manifest = await prodCopy();
+            const dashboard = find(manifest, "aws-native:quicksight:Dashboard", "dashboards-spotify-hits");
+            const options = dashboard.inputs.dashboardPublishOptions as { exportToCsvOption: { availabilityStatus: string } };
+            assert.strictEqual(options.exportToCsvOption.availabilityStatus, "DISABLED", "prod exports no CSV");
+            options.exportToCsvOption.availabilityStatus = "ENABLED";
+            await assertCaught(manifest, "quicksight-no-csv-export", "dashboards-spotify-hits");
+        });
         it("required-tags: the dashboards layer's aws-native provider without defaultTags", async () => {
             const manifest = await prodCopy();
             delete find(manifest, "pulumi:providers:aws-native", "dashboards-aws-native").inputs.defaultTags;

@@ -6,6 +6,7 @@ import { assertDashboardContract, Dashboard } from "../dashboards/definition";
 import { assetPermissions, QuickSightPrincipals } from "../dashboards/permissions";
 import { quicksightColumnType, quicksightDefinition } from "../dashboards/quicksight";
 import { quicksightId } from "../../policies/conventions/naming";
+import { NO_CSV_EXPORT_CLASSIFICATIONS } from "../../policies/conventions/quicksightAccess";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DeployedView, QUERIES_OUTPUTS } from "./queries";
@@ -32,9 +33,6 @@ export interface DashboardsLayerArgs {
 
 /** The Glue Data Catalog as QuickSight and Athena name it. */
 const ATHENA_CATALOG = "AwsDataCatalog";
-
-/** Data classifications (spotify:dataClassification) whose dashboards offer no CSV export. */
-const NO_CSV_EXPORT: readonly string[] = ["confidential", "restricted"];
 
 /**
  * The dashboards layer: an Athena data source on the stage's workgroup, the QuickSight service
@@ -176,7 +174,7 @@ export class DashboardsLayer extends pulumi.ComponentResource {
                 dashboardPublishOptions: {
                     adHocFilteringOption: { availabilityStatus: "DISABLED" },
                     // Rows of confidential or restricted data do not leave QuickSight as CSV files.
-                    exportToCsvOption: { availabilityStatus: NO_CSV_EXPORT.includes(config.dataClassification) ? "DISABLED" : "ENABLED" },
+                    exportToCsvOption: { availabilityStatus: NO_CSV_EXPORT_CLASSIFICATIONS.includes(config.dataClassification) ? "DISABLED" : "ENABLED" },
                     sheetControlsOption: { visibilityState: "EXPANDED" },
                 },
             },

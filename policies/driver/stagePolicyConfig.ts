@@ -26,6 +26,8 @@ export interface StageSettings {
     quicksightViewers: string[];
     /** The queries layer's Athena workgroup, the one QuickSight data sources may use. */
     athenaWorkgroup: string;
+    /** spotify:dataClassification. */
+    dataClassification: string;
 }
 
 /** A policy as the pack declares it: from the analyzer protocol (PolicyInfo) or the pack's POLICIES. */
@@ -46,6 +48,7 @@ const STAGE_PROPERTIES: Record<string, (settings: StageSettings) => unknown> = {
     owners: (settings) => settings.quicksightOwners,
     viewers: (settings) => settings.quicksightViewers,
     workgroup: (settings) => settings.athenaWorkgroup,
+    dataClassification: (settings) => settings.dataClassification,
 };
 
 interface GuardrailProfile {

@@ -2,7 +2,7 @@ import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, ResourceView } from "../support/guardrail";
 import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isUnknown } from "../support/values";
-import { DASHBOARD_VIEWER_ACTIONS } from "../conventions/quicksightAccess";
+import { DASHBOARD_VIEWER_ACTIONS, NO_CSV_EXPORT_CLASSIFICATIONS } from "../conventions/quicksightAccess";
 
 /**
  * QuickSight, in both type families the dashboards layer may use: @pulumi/aws (`aws:quicksight/...`)
@@ -56,6 +56,10 @@ export interface PrincipalsConfig {
 
 export interface ViewersConfig {
     viewers: string[];
+}
+
+export interface ClassificationConfig {
+    dataClassification: string;
 }
 
 const principalList = (description: string) => ({ type: "array", items: { type: "string" }, description }) as const;
@@ -137,6 +141,26 @@ export const quicksightPolicies: Policies = [
                 if (beyond.length > 0)
                     report(`viewer ${principal} is granted ${beyond.map(String).join(", ")} on the dashboard: owner actions; viewers only read it.`);
             }
+        },
+    }),
+    resourceGuardrail<ClassificationConfig>({
+        name: "quicksight-no-csv-export",
+        description: `Dashboards of a stage whose data is ${NO_CSV_EXPORT_CLASSIFICATIONS.join(" or ")} (spotify:dataClassification) offer no CSV export: dashboardPublishOptions.exportToCsvOption is DISABLED (QuickSight enables it when it is not set).`,
+        severity: "high",
+        remediation:
+            "Set dashboardPublishOptions.exportToCsvOption.availabilityStatus to DISABLED on the stage's dashboards (infra/layers/dashboards.ts does for these classifications).",
+        configSchema: {
+            properties: { dataClassification: { type: "string", description: "spotify:dataClassification of Pulumi.<stage>.yaml." } },
+            required: ["dataClassification"],
+        },
+        appliesTo: ["aws:quicksight/dashboard:Dashboard", "aws-native:quicksight:Dashboard"],
+        check: (resource, report, { dataClassification }) => {
+            if (!NO_CSV_EXPORT_CLASSIFICATIONS.includes(dataClassification)) return;
+            const status = at(resource.props, "dashboardPublishOptions", "exportToCsvOption", "availabilityStatus");
+            if (isUnknown(status) || status === "DISABLED") return;
+            report(
+                `the dashboard offers CSV export (exportToCsvOption ${status === undefined ? "not set, so ENABLED" : JSON.stringify(status).replace(/^"|"$/g, "")}) of ${dataClassification} data: viewers could take its rows out of QuickSight.`,
+            );
         },
     }),
     resourceGuardrail<WorkgroupConfig>({

@@ -132,6 +132,44 @@ describe("policies: QuickSight", function () {
         });
     });
 
+    describe("quicksight-no-csv-export", () => {
+        const dashboard = (type: string, name: string, exportStatus?: string): FixtureResource => ({
+            type,
+            name,
+            inputs: {
+                dashboardId: name,
+                ...(exportStatus === undefined ? {} : { dashboardPublishOptions: { exportToCsvOption: { availabilityStatus: exportStatus } } }),
+            },
+        });
+        it("accepts CSV export where the data is internal, and a disabled export where it is confidential, in both type families", async () => {
+            await assertCompliant(
+                "quicksight-no-csv-export",
+                [dashboard("aws-native:quicksight:Dashboard", "native", "ENABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic")],
+                {
+                    settings: { dataClassification: "internal" },
+                },
+            );
+            await assertCompliant(
+                "quicksight-no-csv-export",
+                [dashboard("aws-native:quicksight:Dashboard", "native", "DISABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic", "DISABLED")],
+                { settings: { dataClassification: "confidential" } },
+            );
+        });
+        it("rejects an enabled or unset CSV export of confidential or restricted data", async () => {
+            for (const dataClassification of ["confidential", "restricted"]) {
+                await assertViolations(
+                    "quicksight-no-csv-export",
+                    [dashboard("aws-native:quicksight:Dashboard", "native", "ENABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic")],
+                    [
+                        { resource: "native", message: new RegExp(`offers CSV export \\(exportToCsvOption ENABLED\\) of ${dataClassification} data`) },
+                        { resource: "classic", message: /exportToCsvOption not set, so ENABLED/ },
+                    ],
+                    { settings: { dataClassification } },
+                );
+            }
+        });
+    });
+
     describe("quicksight-data-source-ssl", () => {
         const source = (type: string, sslProperties?: Record<string, unknown>): FixtureResource => ({
             type,

@@ -27,6 +27,7 @@ export function stageSettings(config: StageConfig): StageSettings {
         quicksightViewers: config.quicksightViewers,
         // As the queries layer names it (test/policyConfig.spec.ts compares it with the synthesized workgroup).
         athenaWorkgroup: glueName(config, "analytics"),
+        dataClassification: config.dataClassification,
     };
 }
 

@@ -28,6 +28,7 @@ export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
         quicksightOwners: ["arn:aws:quicksight:eu-west-1:111111111111:group/default/data-platform"],
         quicksightViewers: [],
         athenaWorkgroup: "spotify_dev_analytics",
+        dataClassification: "internal",
     },
     prod: {
         stage: "prod",
@@ -38,6 +39,7 @@ export const FIXTURE_STAGES: Readonly<Record<string, StageSettings>> = {
         quicksightOwners: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-platform"],
         quicksightViewers: ["arn:aws:quicksight:eu-west-1:222222222222:group/default/data-analysts"],
         athenaWorkgroup: "spotify_prod_analytics",
+        dataClassification: "confidential",
     },
 };
 
