@@ -159,7 +159,7 @@ export const quicksightPolicies: Policies = [
             const status = at(resource.props, "dashboardPublishOptions", "exportToCsvOption", "availabilityStatus");
             if (isUnknown(status) || status === "DISABLED") return;
             report(
-                `the dashboard offers CSV export (exportToCsvOption ${status === undefined ? "not set, so ENABLED" : JSON.stringify(status).replace(/^"|"$/g, "")}) of ${dataClassification} data: viewers could take its rows out of QuickSight.`,
+                `the dashboard offers CSV export (exportToCsvOption ${status === undefined ? "not set, so ENABLED" : typeof status === "string" ? status : JSON.stringify(status)}) of ${dataClassification} data: viewers could take its rows out of QuickSight.`,
             );
         },
     }),
