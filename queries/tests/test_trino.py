@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from athena_sql.catalog import Catalog, Column, QuerySpec, load_catalog
+from athena_sql.genre_rule import genre_rule_problems
 from athena_sql.glue_catalog import (
     EXTERNAL_TABLE,
     DeclaredCatalog,
@@ -40,7 +41,6 @@ from athena_sql.glue_catalog import (
 from athena_sql.local import QueryResult
 from athena_sql.schemas import hive_to_trino, trino_schema_mismatches, trino_spelling
 from athena_sql.trino_engine import QueryOutput, TrinoError, TrinoServer
-from genre_rule import genre_rule_problems
 
 TOLERANCE = 1e-9
 CATALOG = load_catalog()
