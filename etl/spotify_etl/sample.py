@@ -1,17 +1,21 @@
 """Deterministic synthetic staging data in the layout of the public "Spotify Dataset 2023".
 
-    python -m spotify_etl.sample --tracks 1000 --seed 7 --out /tmp/staging [--defects]
+    python -m spotify_etl.sample --tracks 1000 --seed 7 --out /tmp/staging [--artists N] [--defects]
 
-Realistic enough to exercise the pipeline: Zipf-skewed genres and album counts per artist,
-correlated popularity distributions, release dates across decades in all four delivered
+Realistic enough to exercise the pipeline and to give the queries and dashboards the shapes of
+the real data: Zipf-skewed genres and catalogue sizes per artist (many artists with a few
+tracks, a few with many), popularity skewed like Spotify's (most tracks barely played, few
+hits, some at 0) and correlated track ~ album ~ artist with noise at each level, a weak
+negative pull of long tracks and a small lift for explicit ones, artists without any genre
+(mostly obscure ones), release dates 1960-2023 weighted to recent years in all four delivered
 formats, features, labels, and valid multi-line records (RFC 4180 quoted fields holding line
 breaks: track names over two lines, and artist names over three whose middle line looks like
 a complete artists row). Rows are streamed to disk, so memory grows with the number of
-artists (tracks / 20), not tracks. With ``--defects`` every defect kind the pipeline must
-quarantine is injected, plus an empty (0-byte) and a header-only file, and
-``manifest.json`` (next to the source prefixes) records each injected record with the reason
-it must be rejected with, every multi-line value with where it must arrive, and the expected
-unmatched keys.
+artists (``--artists``, by default tracks / 10), not tracks. With ``--defects`` every defect
+kind the pipeline must quarantine is injected, plus an empty (0-byte) and a header-only file,
+and ``manifest.json`` (next to the source prefixes) records each injected record with the
+reason it must be rejected with, every multi-line value with where it must arrive, and the
+expected unmatched keys.
 """
 
 from __future__ import annotations
@@ -60,10 +64,27 @@ LABELS = (
     "XL Recordings", "Sub Pop Records", "4AD", "Domino Recording Co", "Big Hit Music", "Sony Music Latin",
     "Universal Music Mexico", "Rimas Entertainment", "Top Dawg Entertainment", "Independent",
 )
-ALBUM_TYPES = (("single", 0.35), ("album", 0.5), ("compilation", 0.15))
+ALBUM_TYPES = (("single", 0.55), ("album", 0.35), ("compilation", 0.10))
+"""Singles dominate recent catalogues; they are also what makes albums outnumber artists."""
 DATE_FORMATS = (("year", 0.08), ("month", 0.04), ("day", 0.68), ("timestamp", 0.20))
-FIRST_YEAR, LAST_YEAR = 1950, 2023
-GENERATOR_VERSION = 2
+FIRST_YEAR, LAST_YEAR = 1960, 2023
+RELEASE_AGE_YEARS = 12.0
+"""Mean age of a release before truncation to FIRST_YEAR: most releases are recent, as on
+Spotify, yet every decade since the 1960s is present."""
+TRACKS_PER_ARTIST = 10
+"""Default artists for a number of tracks (``--artists`` overrides it)."""
+ARTIST_EXPONENT = 0.75
+"""Zipf exponent of the albums per artist beyond each artist's first one: a few artists get
+dozens, most a few at most. Larger lets the top artist dominate a sample of a few thousand."""
+LISTED_TRACKS_MEAN = 2.5
+"""Mean number of an album's or compilation's tracks the crawl reached beyond the first."""
+ZERO_POPULARITY_SHARE = 0.03
+"""Tracks at popularity 0 whatever their album (unavailable or duplicate releases)."""
+EXPLICIT_GENRES = frozenset({"rap", "hip hop", "trap", "pop rap", "urbano latino", "reggaeton", "dancehall"})
+"""Genres whose tracks are explicit far more often than the rest."""
+MAX_FOLLOWERS = 120_000_000
+"""About the most followed artist on Spotify."""
+GENERATOR_VERSION = 3
 """Bumped whenever the same seed and options would produce different files."""
 MULTILINE_TRACK_EVERY = 40
 """Every n-th album row gets a track name over two lines (LF or CR LF inside the quotes)."""
@@ -133,9 +154,18 @@ def title(rng: random.Random, words: int) -> str:
     return text
 
 
-def release_date(rng: random.Random) -> str:
-    """A date skewed to recent years, in one of the four delivered formats."""
-    year = max(FIRST_YEAR, LAST_YEAR - int(rng.expovariate(1 / 12)))
+def release_year(rng: random.Random) -> int:
+    """A year in FIRST_YEAR..LAST_YEAR whose age is exponential (mean RELEASE_AGE_YEARS) cut
+    at FIRST_YEAR: drawn by inverting the truncated distribution, so the oldest year is no
+    more common than its neighbours (clipping would pile every older release on it)."""
+    span = LAST_YEAR - FIRST_YEAR + 1
+    kept = 1.0 - math.exp(-span / RELEASE_AGE_YEARS)
+    age = -RELEASE_AGE_YEARS * math.log(1.0 - rng.random() * kept)
+    return LAST_YEAR - min(span - 1, int(age))
+
+
+def release_date(rng: random.Random, year: int) -> str:
+    """A date in ``year``, in one of the four delivered formats."""
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     form = weighted(rng, DATE_FORMATS)
     if form == "year":
@@ -145,6 +175,64 @@ def release_date(rng: random.Random) -> str:
     if form == "day":
         return f"{year:04d}-{month:02d}-{day:02d}"
     return f"{year:04d}-{month:02d}-{day:02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00 UTC"
+
+
+def artist_popularity(rng: random.Random) -> int:
+    """Right-skewed (Beta 2, 3.5): most artists middling to obscure, few above 80."""
+    return clamp(rng.betavariate(2.0, 3.5) * 100, 0, 100)
+
+
+def follower_count(rng: random.Random, popularity: int) -> int:
+    """Log-linear in popularity, as on Spotify: about 10^3 at 20, 10^7 at 85, with a spread
+    of several times either way."""
+    return min(MAX_FOLLOWERS, int(math.exp(4.0 + 0.14 * popularity + rng.gauss(0, 0.8))))
+
+
+def album_popularity(rng: random.Random, artist_popularity: int, year: int) -> int:
+    """Around the artist's, a little below, with noise of its own (an artist's albums differ);
+    lower for old releases, as Spotify's popularity counts recent plays."""
+    age_penalty = 0.15 * min(LAST_YEAR - year, 40)
+    return clamp(artist_popularity - 4 + rng.gauss(0, 12) - age_penalty, 0, 100)
+
+
+def track_duration(rng: random.Random) -> int:
+    """Milliseconds, log-normal around 3:25 with a long right tail, never under 30 s."""
+    return max(30_000, int(math.exp(rng.gauss(math.log(205_000), 0.3))))
+
+
+def is_explicit(rng: random.Random, genres: Sequence[str], year: int) -> bool:
+    """Explicit far more often in rap-like genres, and rarely before the 1990s."""
+    chance = 0.55 if genres and genres[0] in EXPLICIT_GENRES else 0.15
+    return rng.random() < (chance if year >= 1990 else chance * 0.1)
+
+
+def track_popularity(rng: random.Random, album_popularity: int, duration_ms: int, explicit: bool) -> int:
+    """About 0.7 of the album's popularity with log-normal noise of its own: the right tail
+    is long, the bulk low, and an artist's tracks spread widely instead of sharing one value.
+    Long tracks lose a little, explicit ones gain a little, and a few tracks are at 0
+    whatever their album."""
+    if rng.random() < ZERO_POPULARITY_SHARE:
+        return 0
+    length = -2.5 * (duration_ms - 210_000) / 60_000
+    return clamp(album_popularity * math.exp(rng.gauss(-0.35, 0.3)) + length + (3 if explicit else 0), 0, 100)
+
+
+def album_size(rng: random.Random, album_type: str) -> int:
+    """total_tracks of an album of this type."""
+    if album_type == "single":
+        return rng.choice((1, 1, 2, 3))
+    if album_type == "album":
+        return rng.randint(6, 18)
+    return rng.randint(12, 30)
+
+
+def listed_tracks(rng: random.Random, album_type: str, total: int) -> list[int]:
+    """The track numbers the dataset holds: a single whole, a few tracks of an album or a
+    compilation (the crawl reached tracks, not albums; total_tracks keeps the album's size)."""
+    if album_type == "single":
+        return list(range(1, total + 1))
+    count = min(total, 1 + int(rng.expovariate(1 / LISTED_TRACKS_MEAN)))
+    return sorted(rng.sample(range(1, total + 1), count))
 
 
 def csv_line(values: Sequence[object]) -> str:
@@ -215,16 +303,30 @@ class Artist:
         return [self.id, self.name, self.popularity, str(self.genres), self.followers, *padded]
 
 
+def genre_less(rng: random.Random, popularity: int) -> bool:
+    """Whether Spotify lists no genre for the artist: common for obscure artists, rare for
+    popular ones."""
+    return rng.random() < 0.22 * (1 - popularity / 100) ** 2
+
+
 def make_artist(rng: random.Random, genre_weights: Sequence[float]) -> Artist:
-    """An artist with a skewed popularity, correlated followers and 0-7 Zipf genres."""
-    popularity = clamp(rng.betavariate(2.0, 3.0) * 100, 0, 100)
-    followers = int(math.exp(popularity / 100 * 14 + rng.gauss(0, 1.0)))
+    """An artist with a skewed popularity, correlated followers and 0-7 Zipf genres (fewer
+    more often)."""
+    popularity = artist_popularity(rng)
+    followers = follower_count(rng, popularity)
     genres: list[str] = []
-    for _ in range(0 if rng.random() < 0.15 else rng.randint(1, 7)):
+    for _ in range(0 if genre_less(rng, popularity) else 1 + min(6, int(rng.expovariate(0.6)))):
         genre = GENRES[pick(rng, genre_weights)]
         if genre not in genres:
             genres.append(genre)
     return Artist(spotify_id(rng), name(rng), popularity, followers, genres)
+
+
+def catalogue_order(rng: random.Random, artists: Sequence[Artist]) -> list[Artist]:
+    """The artists by the size of their catalogue, for Zipf ranks: popular artists tend to
+    have more releases, but a noisy ranking lets obscure ones be prolific and stars sparse."""
+    keys = [artist.popularity + rng.gauss(0, 25) for artist in artists]
+    return [artist for _, artist in sorted(zip(keys, artists, strict=True), key=lambda pair: -pair[0])]
 
 
 @dataclass
@@ -235,6 +337,8 @@ class Manifest:
     tracks: int
     defects: bool
     rows_per_file: int
+    artists: int
+    """Artists generated (defect rows aside)."""
     records: dict[str, int] = field(default_factory=dict)
     """Data records per source (headers excluded), as the pipeline must count them."""
     files: dict[str, list[str]] = field(default_factory=dict)
@@ -296,24 +400,31 @@ def multiline_artist_name(rng: random.Random, base: str) -> str:
     return f"{base}\n{csv_line(fake.row())}\n(Live)"
 
 
-def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: int = 250_000) -> Manifest:
-    """Write tracks/, albums/ and artists/ CSVs (and manifest.json) under ``out``."""
+def generate(
+    out: Path, tracks: int, seed: int, defects: bool, rows_per_file: int = 250_000, artists: int | None = None
+) -> Manifest:
+    """Write tracks/, albums/ and artists/ CSVs (and manifest.json) under ``out``; ``artists``
+    defaults to one per TRACKS_PER_ARTIST tracks."""
     if tracks < 1:
         raise ValueError("--tracks must be at least 1")
+    artist_count = max(3, tracks // TRACKS_PER_ARTIST) if artists is None else artists
+    if artist_count < 1:
+        raise ValueError("--artists must be at least 1")
     rng = random.Random(seed)
     chaos = random.Random(seed + 1)
     """Defects use their own stream, so the clean rows do not depend on --defects."""
-    manifest = Manifest(seed=seed, tracks=tracks, defects=defects, rows_per_file=rows_per_file)
+    manifest = Manifest(seed=seed, tracks=tracks, defects=defects, rows_per_file=rows_per_file, artists=artist_count)
     writers = {spec.name: RotatingWriter(out, spec, rows_per_file) for spec in (TRACKS, ALBUMS, ARTISTS)}
     per_kind = max(2, tracks // 2000) if defects else 0
 
     genre_weights = zipf_cumulative(len(GENRES), 1.1)
-    artists = sorted((make_artist(rng, genre_weights) for _ in range(max(3, tracks // 20))), key=lambda a: -a.popularity)
-    for index, artist in enumerate(artists):
+    roster = sorted((make_artist(rng, genre_weights) for _ in range(artist_count)), key=lambda a: -a.popularity)
+    for index, artist in enumerate(roster):
         if index % MULTILINE_ARTIST_EVERY == 1:
             artist.name = multiline_artist_name(rng, artist.name)
-    artist_weights = zipf_cumulative(len(artists), 0.9)
-    for artist in artists:
+    catalogue = catalogue_order(rng, roster)
+    artist_weights = zipf_cumulative(len(catalogue), ARTIST_EXPONENT)
+    for artist in roster:
         writers[ARTISTS.name].write(csv_line(artist.row()))
     used_artists: set[str] = set()
 
@@ -323,16 +434,18 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
     for album_index in itertools.count():
         if written >= tracks:
             break
-        artist = artists[album_index] if album_index < len(artists) else artists[pick(rng, artist_weights)]
+        # Every artist gets one album first, so all of them are matched; the rest go by Zipf.
+        artist = roster[album_index] if album_index < len(roster) else catalogue[pick(rng, artist_weights)]
         orphan_artist = defects and album_index % 97 == 5 and len(manifest.album_rows_without_artist) < per_kind
         artist_id = spotify_id(chaos) if orphan_artist else artist.id
         used_artists.add(artist_id)
         album_type = weighted(rng, ALBUM_TYPES)
-        total = {"single": rng.randint(1, 3), "album": rng.randint(6, 18), "compilation": rng.randint(12, 30)}[album_type]
-        album_popularity = clamp(artist.popularity + rng.gauss(0, 10), 0, 100)
-        album_id, album_name, date, label = spotify_id(rng), title(rng, rng.randint(1, 3)), release_date(rng), rng.choice(LABELS + (f"{artist.name} Records",))
-        for number in range(1, min(total, tracks - written) + 1):
-            features = [artists[pick(rng, artist_weights)].name for _ in range(rng.choice((0, 0, 0, 1, 1, 2)))]
+        total = album_size(rng, album_type)
+        year = release_year(rng)
+        album_pop = album_popularity(rng, artist.popularity, year)
+        album_id, album_name, date, label = spotify_id(rng), title(rng, rng.randint(1, 3)), release_date(rng, year), rng.choice(LABELS + (f"{artist.name} Records",))
+        for number in listed_tracks(rng, album_type, total)[: tracks - written]:
+            features = [catalogue[pick(rng, artist_weights)].name for _ in range(rng.choice((0, 0, 0, 1, 1, 2)))]
             name = title(rng, rng.randint(1, 4)) + (f" (feat. {features[0].splitlines()[0]})" if features else "")
             if written % MULTILINE_TRACK_EVERY == 3:
                 name = f"{name}{chr(13) if written % (2 * MULTILINE_TRACK_EVERY) == 3 else ''}\n{title(rng, 2)}"
@@ -340,19 +453,20 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
                 track_name=name,
                 track_id=spotify_id(rng),
                 track_number=number,
-                duration_ms=max(30_000, int(rng.gauss(210_000, 55_000))),
+                duration_ms=track_duration(rng),
                 album_type=album_type,
                 artist_names=[artist.name, *features],
                 total_tracks=total,
                 album_name=album_name,
                 release_date=date,
                 label=label,
-                album_popularity=album_popularity,
+                album_popularity=album_pop,
                 album_id=album_id,
                 artist_id=artist_id,
             )
-            track_popularity = clamp(album_popularity + rng.gauss(-5, 12), 0, 100)
-            explicit = "True" if rng.random() < 0.25 else "False"
+            flag = is_explicit(rng, artist.genres, year)
+            track_pop = track_popularity(rng, album_pop, row.duration_ms, flag)
+            explicit = "True" if flag else "False"
             writers[ALBUMS.name].write(row.line())
             for column, value in (("track_name", row.track_name), ("artist_name", "" if orphan_artist else artist.name)):
                 if "\n" in value and sum(entry["column"] == column for entry in manifest.multiline) < MULTILINE_LISTED:
@@ -362,14 +476,14 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
             if defects and written % 89 == 7 and len(manifest.album_rows_without_track) < per_kind:
                 manifest.album_rows_without_track.append(row.track_id)
             else:
-                writers[TRACKS.name].write(csv_line([row.track_id, track_popularity, explicit]))
+                writers[TRACKS.name].write(csv_line([row.track_id, track_pop, explicit]))
                 if not orphan_artist and len(kept_tracks) < per_kind * 2:
-                    kept_tracks.append((row.track_id, track_popularity, explicit))
+                    kept_tracks.append((row.track_id, track_pop, explicit))
                     kept_albums.append(row)
             written += 1
 
     if defects:
-        used = [artist for artist in artists if artist.id in used_artists]
+        used = [artist for artist in roster if artist.id in used_artists]
         pending = _defect_lines(chaos, manifest, per_kind, kept_tracks, kept_albums, used)
         chaos.shuffle(pending)
         for source, line in pending:
@@ -381,7 +495,7 @@ def generate(out: Path, tracks: int, seed: int, defects: bool, rows_per_file: in
             writers[spec.name].write(manifest.reject(spec, "unbalanced_quotes", record, record + "\n"))
         writers[TRACKS.name].extra_file(f"{TRACKS.name}-empty.csv", b"")
         writers[ARTISTS.name].extra_file(f"{ARTISTS.name}-header-only.csv", ARTISTS.header.encode("utf-8") + b"\n")
-    manifest.unmatched["artists"] += [artist.id for artist in artists if artist.id not in used_artists]
+    manifest.unmatched["artists"] += [artist.id for artist in roster if artist.id not in used_artists]
     for writer in writers.values():
         writer.close()
     manifest.records = {name: writer.rows for name, writer in writers.items()}
@@ -484,6 +598,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tracks", type=int, required=True, help="number of album tracks to generate (albums rows)")
     parser.add_argument("--seed", type=int, default=7, help="random seed; same seed and options give identical files")
     parser.add_argument("--out", type=Path, required=True, help="staging root to write into (created if missing)")
+    parser.add_argument("--artists", type=int, help=f"number of artists (default: tracks / {TRACKS_PER_ARTIST})")
     parser.add_argument("--defects", action="store_true", help="inject every defect kind and record it in manifest.json")
     parser.add_argument("--rows-per-file", type=int, default=250_000, help="data records per CSV file (default 250000)")
     return parser.parse_args(argv)
@@ -497,7 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     existing = [spec.prefix for spec in (TRACKS, ALBUMS, ARTISTS) if (args.out / spec.prefix).exists()]
     if existing:
         raise SystemExit(f"{args.out} already has {', '.join(existing)}: choose an empty --out so old files cannot mix in")
-    manifest = generate(args.out, args.tracks, args.seed, args.defects, args.rows_per_file)
+    manifest = generate(args.out, args.tracks, args.seed, args.defects, args.rows_per_file, args.artists)
     print(f"wrote {manifest.records} data records under {args.out} ({len(manifest.rejected)} defects)", file=sys.stderr)
     return 0
 
