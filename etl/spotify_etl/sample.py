@@ -29,11 +29,13 @@ import json
 import math
 import random
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from spotify_etl.records import split_file
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
 GENRES: tuple[str, ...] = (
@@ -587,6 +589,27 @@ def _defect_lines(
 
 
 MANIFEST = "manifest.json"
+
+
+def clean_records(root: Path, source: SourceSpec, manifest: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The records of one source of a generated sample that are none of its manifest's defects,
+    each parsed with Python's csv module: what the pipeline must accept from it. Records are
+    found with ``records.split_file`` (itself tested against the csv module)."""
+    defects = Counter(entry["record"] for entry in manifest["rejected"] if entry["source"] == source.name)
+    rows: list[dict[str, str]] = []
+    for path in sorted((root / source.prefix).glob("*.csv")):
+        data = path.read_bytes()
+        found = split_file(data, source.columns)
+        for start, length in list(zip(found.starts, found.lengths, strict=True))[1:]:
+            text = data[start : start + length].decode("utf-8", errors="replace")
+            if defects[text] > 0:
+                defects[text] -= 1
+            else:
+                rows.append(dict(zip(source.columns, next(csv.reader([text], strict=True)), strict=True)))
+    missing = sum(defects.values())
+    if missing:
+        raise ValueError(f"{root}: {missing} defect record(s) of {source.name} listed in the manifest are not in the files")
+    return rows
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -4,7 +4,6 @@ says; the output matches the contract; counts in the run summary agree with the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter
@@ -13,8 +12,8 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
+from spotify_etl import sample
 from spotify_etl.contract import load_contract
-from spotify_etl.records import split_file
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
@@ -87,9 +86,9 @@ def test_unmatched_keys_are_written_under_unmatched(spark: SparkSession, sample_
 
 def test_output_rows_carry_the_source_values(spark: SparkSession, sample_run: Any) -> None:
     manifest = sample_run.manifest
-    albums = {row["track_id"]: row for row in _csv_rows(ALBUMS.name, manifest)}
-    tracks = {row["id"]: row for row in _csv_rows(TRACKS.name, manifest)}
-    artists = {row["id"]: row for row in _csv_rows(ARTISTS.name, manifest)}
+    albums = {row["track_id"]: row for row in sample.clean_records(SAMPLE, ALBUMS, manifest)}
+    tracks = {row["id"]: row for row in sample.clean_records(SAMPLE, TRACKS, manifest)}
+    artists = {row["id"]: row for row in sample.clean_records(SAMPLE, ARTISTS, manifest)}
     output = {row["track_id"]: row for row in spark.read.parquet(str(sample_run.table)).collect()}
 
     assert set(output) == set(albums)
@@ -111,25 +110,6 @@ def test_output_rows_carry_the_source_values(spark: SparkSession, sample_run: An
             artist = artists[source["artist_id"]]
             assert (row["artist_name"], row["artist_followers"]) == (artist["name"], int(artist["followers"]))
             assert row["genre"] == (artist["genre_0"].lower() or None)
-
-
-def _csv_rows(source: str, manifest: dict[str, Any]) -> list[dict[str, str]]:
-    """The sample's clean rows: every record (`records.split_file`, tested against Python's csv
-    module) that is not one of the manifest's defects, parsed with Python's csv module."""
-    columns = next(spec.columns for spec in SOURCES if spec.name == source)
-    defects = Counter(entry["record"] for entry in manifest["rejected"] if entry["source"] == source)
-    rows: list[dict[str, str]] = []
-    for path in sorted((SAMPLE / source).glob("*.csv")):
-        data = path.read_bytes()
-        found = split_file(data, columns)
-        for start, length in list(zip(found.starts, found.lengths, strict=True))[1:]:
-            text = data[start : start + length].decode("utf-8", errors="replace")
-            if defects[text] > 0:
-                defects[text] -= 1
-            else:
-                rows.append(dict(zip(columns, next(csv.reader([text], strict=True)), strict=True)))
-    assert sum(defects.values()) == 0, "every manifest record must exist in the sample"
-    return rows
 
 
 def test_output_matches_the_contract(spark: SparkSession, sample_run: Any) -> None:

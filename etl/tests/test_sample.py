@@ -15,7 +15,6 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -107,32 +106,13 @@ class Track:
     genre: str
 
 
-def _clean_rows(root: Path, source: str, manifest: dict[str, Any]) -> list[dict[str, str]]:
-    """Every record of a source (`records.split_file`) that is not one of the manifest's
-    defects, parsed with Python's csv module."""
-    columns = next(spec.columns for spec in SOURCES if spec.name == source)
-    defects = Counter(entry["record"] for entry in manifest["rejected"] if entry["source"] == source)
-    rows: list[dict[str, str]] = []
-    for path in sorted((root / source).glob("*.csv")):
-        data = path.read_bytes()
-        found = split_file(data, columns)
-        for start, length in list(zip(found.starts, found.lengths, strict=True))[1:]:
-            text = data[start : start + length].decode("utf-8", errors="replace")
-            if defects[text] > 0:
-                defects[text] -= 1
-            else:
-                rows.append(dict(zip(columns, next(csv.reader([text], strict=True)), strict=True)))
-    assert sum(defects.values()) == 0, "every manifest record must exist in the sample"
-    return rows
-
-
 def _matched_tracks(root: Path) -> list[Track]:
     """The albums rows whose track and artist are both in the sample (orphans aside)."""
     manifest = json.loads((root / sample.MANIFEST).read_text(encoding="utf-8"))
-    tracks = {row["id"]: row for row in _clean_rows(root, TRACKS.name, manifest)}
-    artists = {row["id"]: row for row in _clean_rows(root, ARTISTS.name, manifest)}
+    tracks = {row["id"]: row for row in sample.clean_records(root, TRACKS, manifest)}
+    artists = {row["id"]: row for row in sample.clean_records(root, ARTISTS, manifest)}
     joined: list[Track] = []
-    for row in _clean_rows(root, ALBUMS.name, manifest):
+    for row in sample.clean_records(root, ALBUMS, manifest):
         track, artist = tracks.get(row["track_id"]), artists.get(row["artist_id"])
         if track is None or artist is None:
             continue
