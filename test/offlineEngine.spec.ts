@@ -35,8 +35,9 @@ function summaries(output: string): string[][] {
  * the root stack, and the default provider of each package no resource names a provider for.
  */
 function engineUrns(stack: string, env: NodeJS.ProcessEnv): string[] {
-    const exported = spawnSync("pulumi", ["stack", "export", "--stack", stack], { cwd: REPO_ROOT, encoding: "utf8", env });
-    assert.strictEqual(exported.status, 0, exported.stderr);
+    // A dashboards stack's state holds its definition twice (inputs and outputs): megabytes.
+    const exported = spawnSync("pulumi", ["stack", "export", "--stack", stack], { cwd: REPO_ROOT, encoding: "utf8", env, maxBuffer: 256 * 2 ** 20 });
+    assert.strictEqual(exported.status, 0, exported.error?.message ?? exported.stderr);
     const deployment = (JSON.parse(exported.stdout) as { deployment: { resources?: { urn: string; type: string }[] } }).deployment;
     return (deployment.resources ?? [])
         .filter((resource) => resource.type !== "pulumi:pulumi:Stack" && !/::pulumi:providers:[\w-]+::default(?:_[\d_]+)?$/.test(resource.urn))
