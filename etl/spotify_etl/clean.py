@@ -20,8 +20,13 @@ from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
 Kind = Literal["key", "text", "lower", "integer", "boolean", "date"]
 
-INTEGER_PATTERN = r"^[+-]?[0-9]{1,18}(\.0+)?$"
-"""Whole numbers; a trailing ``.0`` is accepted because pandas exports nullable ints as floats."""
+INTEGER_PATTERN = r"^[+-]?[0-9]{1,19}(\.0+)?$"
+"""Whole numbers of up to 19 digits, as many as a bigint holds (`integer` checks the range); a
+trailing ``.0`` is accepted because pandas exports nullable ints as floats."""
+
+BIGINT_LIMITS = {"-": "9223372036854775808", "": "9223372036854775807"}
+"""The largest magnitude of a 19-digit bigint, by sign: a string comparison decides it, as
+both sides have 19 digits."""
 
 DATE_PATTERN = (
     r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?: (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] UTC)?)?)?$"
@@ -100,9 +105,13 @@ def lower(raw: pa.StringArray) -> pa.Array:
 
 def integer(raw: pa.StringArray) -> pa.Array:
     """Whole number as int64, NULL when absent or not a whole number."""
-    whole = pc.match_substring_regex(raw, INTEGER_PATTERN)
     # Once the pattern matched, dropping a leading "+" and any ".0" leaves a plain integer literal.
     digits = pc.replace_substring_regex(raw, r"^\+|\.0+$", "")
+    magnitude = pc.replace_substring_regex(digits, r"^-", "")
+    negative = pc.starts_with(digits, "-")
+    limit = pc.if_else(negative, BIGINT_LIMITS["-"], BIGINT_LIMITS[""])
+    in_range = pc.or_(pc.less(pc.utf8_length(magnitude), 19), pc.less_equal(magnitude, limit))
+    whole = pc.and_(pc.match_substring_regex(raw, INTEGER_PATTERN), in_range)
     return pc.cast(pc.if_else(whole, digits, pa.nulls(len(raw), pa.string())), pa.int64())
 
 

@@ -20,3 +20,11 @@ class ReconciliationError(EtlError):
 
 class QualityGateError(EtlError):
     """The data-quality ruleset failed on the output, so nothing was published."""
+
+
+def error_text(error: BaseException) -> str:
+    """What an error says, for a message or a run summary. A failed JVM call (py4j) carries the
+    whole Java stack trace in its text; its Java exception's toString() is the class and message
+    alone, which is what a reader needs."""
+    java_exception = getattr(error, "java_exception", None)
+    return str(java_exception.toString()) if java_exception is not None else str(error)

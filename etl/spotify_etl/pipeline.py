@@ -35,6 +35,7 @@ from spotify_etl import dedupe, join, reconcile
 from spotify_etl.clean import typed_names
 from spotify_etl.columns import DETAIL, LINE_NUMBER, PROVENANCE, REASON, RECORD, RECORD_NUMBER, SOURCE_FILE
 from spotify_etl.contract import conform, load_contract
+from spotify_etl.errors import error_text
 from spotify_etl.read import SourceFile, list_files, read_rows
 from spotify_etl.records import FILE_VERDICTS
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
@@ -263,7 +264,7 @@ def run(
         publish(paths, sources, unmatched_rows, output)
         summary = replace(summary, status="succeeded", phase_seconds=phases.done("write"))
     except Exception as error:
-        summary = replace(summary, error=f"{type(error).__name__}: {error}")
+        summary = replace(summary, error=f"{type(error).__name__}: {error_text(error)}")
         raise
     finally:
         summary = replace(summary, duration_seconds=round(time.monotonic() - clock, 3))

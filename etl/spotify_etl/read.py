@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 
 from spotify_etl.columns import RECORD
-from spotify_etl.errors import InputContractError
+from spotify_etl.errors import InputContractError, error_text
 from spotify_etl.file_rows import arrow_schema, file_batches
+from spotify_etl.records import UTF8_BOM
 from spotify_etl.schemas import SourceSpec
 
 
@@ -35,11 +37,23 @@ class SourceFile:
     path: str
     """Fully qualified, as Spark names it (``file:/...``, ``s3://...``)."""
     bytes: int
+    empty: bool = False
+    """No header and no records: 0 bytes, or a UTF-8 BOM alone (`records.split_file` gives
+    such a file no records, so the reconciliation expects none)."""
 
 
 def source_path(staging_path: str, spec: SourceSpec) -> str:
     """Location of a source's files under the staging root."""
     return f"{staging_path.rstrip('/')}/{spec.prefix}"
+
+
+def _bom_only(filesystem: Any, path: Any) -> bool:
+    """Whether a 3-byte file holds a UTF-8 BOM and nothing else (read through py4j, byte by byte)."""
+    stream = filesystem.open(path)
+    try:
+        return bytes(int(stream.read()) & 0xFF for _ in UTF8_BOM) == UTF8_BOM
+    finally:
+        stream.close()
 
 
 def _hidden(relative: str) -> bool:
@@ -50,9 +64,9 @@ def _hidden(relative: str) -> bool:
 def list_files(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tuple[SourceFile, ...]:
     """Every ``*.csv`` file under the source prefix, 0-byte files included, sorted by path.
 
-    Stops the run when the prefix is missing, when it holds no non-empty ``*.csv`` file, or
-    when it holds any other file (``.csv.gz``, notes...), which would otherwise be skipped
-    unseen. Uses the Hadoop FileSystem API, so s3:// and local paths behave the same.
+    Stops the run when the prefix is missing, when every ``*.csv`` file in it is empty (0 bytes
+    or a BOM alone), or when it holds any other file (``.csv.gz``, notes...), which would
+    otherwise be skipped unseen. Uses the Hadoop FileSystem API, so s3:// and local paths behave the same.
     """
     jvm = spark.sparkContext._jvm  # noqa: SLF001 - the Hadoop API is only reachable through py4j
     assert jvm is not None
@@ -65,7 +79,7 @@ def list_files(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tupl
         while listing.hasNext():
             statuses.append(listing.next())
     except Exception as error:  # py4j wraps java.io.FileNotFoundException
-        raise InputContractError(f"{spec.name}: cannot read CSV files under {root.toString()}: {error}") from error
+        raise InputContractError(f"{spec.name}: cannot read CSV files under {root.toString()}: {error_text(error)}") from error
     files: list[SourceFile] = []
     others: list[str] = []
     for status in statuses:
@@ -73,7 +87,8 @@ def list_files(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tupl
         if _hidden(path.removeprefix(qualified).lstrip("/")):
             continue
         if path.endswith(".csv"):
-            files.append(SourceFile(path, int(status.getLen())))
+            size = int(status.getLen())
+            files.append(SourceFile(path, size, empty=size == 0 or (size == len(UTF8_BOM) and _bom_only(filesystem, status.getPath()))))
         else:
             others.append(path)
     if others:
@@ -81,7 +96,7 @@ def list_files(spark: SparkSession, staging_path: str, spec: SourceSpec) -> tupl
             f"{spec.name}: only *.csv files are read, so these would be skipped unread; "
             f"remove them or deliver them as CSV: {', '.join(sorted(others))}"
         )
-    if not any(file.bytes for file in files):
+    if all(file.empty for file in files):
         raise InputContractError(f"{spec.name}: no non-empty *.csv file under {root.toString()}")
     return tuple(sorted(files, key=lambda file: file.path))
 

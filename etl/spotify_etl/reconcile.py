@@ -78,10 +78,10 @@ def tally(rows: Iterable[Row], listed: Mapping[str, tuple[SourceFile, ...]]) -> 
         reasons: dict[str, int] = defaultdict(int)
         for file in files:
             seen = per_file.pop((name, file.path), {})
-            if file.bytes and not seen:
+            if not file.empty and not seen:
                 failed.append(Check(f"{name}: {file.path} was listed but none of its records was read", 1, 0))
             headers = seen.get(HEADER, 0)
-            if file.bytes and seen and headers != 1:
+            if not file.empty and seen and headers != 1:
                 failed.append(Check(f"{name}: {file.path}: one header record", 1, headers))
             accepted = seen.get(None, 0)
             rejected = {str(reason): count for reason, count in seen.items() if reason is not None and reason not in FILE_VERDICTS}

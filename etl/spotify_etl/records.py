@@ -362,11 +362,21 @@ def header_problem(data: bytes, first_record_end: int, columns: tuple[str, ...])
     first = data[len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0 : first_record_end]
     if first == ",".join(columns).encode():
         return None
-    try:
-        found = next(csv.reader([first.decode("utf-8")], strict=True), [])
-    except (UnicodeDecodeError, csv.Error):
+    found = header_names(first)
+    if found is None:
         return f"the first record is not a CSV header: {first[:120]!r}"
-    return describe_header_difference(tuple(name.strip() for name in found), columns)
+    return None if found == columns else describe_header_difference(found, columns)
+
+
+def header_names(record: bytes) -> tuple[str, ...] | None:
+    """A record read as a header: its fields after CSV unquoting, each trimmed of spaces, a
+    leading BOM dropped (a header quoted throughout, or with spaces after its commas, names the
+    same columns); None when the record is not CSV text."""
+    try:
+        found = next(csv.reader([record.removeprefix(UTF8_BOM).decode("utf-8")], skipinitialspace=True, strict=True), [])
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return tuple(name.strip() for name in found)
 
 
 def describe_header_difference(found: tuple[str, ...], columns: tuple[str, ...]) -> str:
@@ -414,16 +424,17 @@ def _blank(data: bytes, starts: _Positions, lengths: _Positions) -> list[int]:
 def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
     """All records of one file with their verdicts; the first must be the header ``columns``.
 
-    * 0 bytes: no records at all (an empty file holds neither data nor a header; the rule is
-      in etl/README.md).
+    * 0 bytes, or a UTF-8 BOM alone: no records at all (an empty file holds neither data nor a
+      header; the rule is in etl/README.md).
     * A first record that is not the header: a single record, the first one, with verdict
       ``bad_header`` and the reason in words; the rest is not split, the run stops.
     * Otherwise: the header (verdict ``header``), then every data record, each with a
       `RECORD_REASONS` verdict when its bytes alone condemn it, ``repeated_header`` when it
-      equals the header, or None for the parser to judge.
+      reads as the header (as the first record is read: unquoted, trimmed, a BOM dropped), or
+      None for the parser to judge.
     """
-    if not data:
-        return FileRecords(size=0)
+    if not data.removeprefix(UTF8_BOM):
+        return FileRecords(size=len(data))
     cuts = cut_records(data)
     problem = header_problem(data, int(cuts.lengths[0]), columns)
     if problem is not None:
@@ -454,12 +465,14 @@ def split_file(data: bytes, columns: tuple[str, ...]) -> FileRecords:
     for offset, description in utf8_problems(data):
         index = bisect_right(starts, offset) - 1
         condemn(index, "invalid_utf8", f"{description} (byte {offset - starts[index]} of the record)")
-    header = ",".join(columns).encode()
-    position = data.find(header, lengths[0])
+    # A repeated header holds every column name; the longest one rarely occurs in data, so only the
+    # records holding it are read as CSV.
+    marker = max(columns, key=len).encode()
+    position = data.find(marker, lengths[0])
     while position >= 0:
         index = bisect_right(starts, position) - 1
-        if starts[index] == position and lengths[index] == len(header) and verdicts[index] is None:
-            verdicts[index], details[index] = REPEATED_HEADER, "the header appears again inside the file"
-        position = data.find(header, position + 1)
+        if verdicts[index] is None and header_names(data[starts[index] : starts[index] + lengths[index]]) == columns:
+            verdicts[index], details[index] = REPEATED_HEADER, f"the header appears again inside the file, as record {index + 1}"
+        position = data.find(marker, starts[index] + lengths[index])
     verdicts[0] = HEADER
     return FileRecords(len(data), starts, lengths, cuts.lines.tolist(), verdicts, details)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from pyspark.sql import Row
 
-from spotify_etl.schemas import ALBUMS, SourceSpec
+from spotify_etl.schemas import ALBUMS, ARTISTS, SourceSpec
 
 Classify = Callable[[SourceSpec, Sequence[str | bytes]], list[Row]]
 
@@ -66,3 +66,15 @@ def test_albums_typed_values(classify_lines: Classify) -> None:
         assert row["album_type"] == ["album", "single", "compilation"][index % 3]
         assert row["album_popularity"] == index
         assert row["label"] == (None if index % 5 == 0 else f"Label {index}")
+
+
+def test_every_bigint_is_a_number_and_nothing_past_one(classify_lines: Classify) -> None:
+    """followers is a bigint: all 19 digits of its largest value are accepted, one more is not."""
+    largest = str(2**63 - 1)
+    values = {"a1": largest, "a2": f"+{largest}", "a3": f"{largest}.0", "a4": str(2**63), "a5": "1" + "0" * 19}
+    lines = [f"{artist},Name,50,[],{followers},pop,,,,,," for artist, followers in values.items()]
+    rows = {row["id"]: row for row in classify_lines(ARTISTS, lines)}
+    for artist in ("a1", "a2", "a3"):
+        assert (rows[artist]["reason"], rows[artist]["followers"]) == (None, 2**63 - 1), artist
+    for artist in ("a4", "a5"):
+        assert rows[artist]["reason"] == "invalid_number", artist

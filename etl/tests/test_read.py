@@ -57,8 +57,11 @@ def _minimal(root: Path) -> None:
 
 def test_missing_source_prefix_is_named(spark: SparkSession, tmp_path: Path) -> None:
     (tmp_path / "tracks").mkdir()
-    with pytest.raises(InputContractError, match="artists: cannot read CSV files under"):
+    with pytest.raises(InputContractError, match="artists: cannot read CSV files under") as raised:
         list_files(spark, str(tmp_path), ARTISTS)
+    message = str(raised.value)
+    assert "java.io.FileNotFoundException" in message
+    assert "\n" not in message and "\tat " not in message, f"a stack trace in the error: {message}"
 
 
 def test_files_that_are_not_csv_are_named_instead_of_skipped(spark: SparkSession, tmp_path: Path) -> None:
@@ -75,6 +78,7 @@ def test_files_that_are_not_csv_are_named_instead_of_skipped(spark: SparkSession
 
 def test_a_source_of_empty_files_only_is_refused(spark: SparkSession, tmp_path: Path) -> None:
     _write(tmp_path, TRACKS, "empty.csv", b"")
+    _write(tmp_path, TRACKS, "bom-only.csv", b"\xef\xbb\xbf")
     with pytest.raises(InputContractError, match=r"tracks: no non-empty \*\.csv file"):
         list_files(spark, str(tmp_path), TRACKS)
 
@@ -113,6 +117,8 @@ def test_every_file_is_in_the_summary_and_a_fragment_never_becomes_a_row(spark: 
     _write(tmp_path, TRACKS, "tracks.csv", _file(TRACKS, "t1,50,True", "t2,60,False", end="\r\n"))
     _write(tmp_path, TRACKS, "empty.csv", b"")
     _write(tmp_path, TRACKS, "later/header-only.csv", _file(TRACKS))
+    _write(tmp_path, TRACKS, "bom-only.csv", b"\xef\xbb\xbf")
+    _write(tmp_path, TRACKS, "quoted-header.csv", ", ".join(f'"{name}"' for name in TRACKS.columns) + "\n")
     _write(tmp_path, ALBUMS, "albums.csv", _file(ALBUMS, _album("t1", "a1"), _album("t2", "fake")))
     _write(tmp_path, ARTISTS, "artists.csv", _file(ARTISTS, _artist("a1", name)))
     summary = run_pipeline(spark, str(tmp_path), str(tmp_path / "out"))
@@ -129,6 +135,8 @@ def test_every_file_is_in_the_summary_and_a_fragment_never_becomes_a_row(spark: 
         "tracks.csv": (True, 2, 2),
         "empty.csv": (False, 0, 0),
         "header-only.csv": (True, 0, 0),
+        "bom-only.csv": (True, 0, 0),
+        "quoted-header.csv": (True, 0, 0),
     }
     written = json.loads((tmp_path / "out" / "_runs" / f"{summary.run_id}.json").read_text(encoding="utf-8"))
     assert sorted(Path(file["path"]).name for file in written["sources"]["tracks"]["files"]) == sorted(files)
@@ -140,6 +148,8 @@ def test_a_bad_file_layout_stops_the_run_naming_file_and_problem(spark: SparkSes
     _write(tmp_path, ALBUMS, "short.csv", _file(ALBUMS).replace(",album_popularity", ""))
     _write(tmp_path, ARTISTS, "misspelt.csv", _file(ARTISTS, _artist("a9", "X")).replace("followers", "folowers", 1))
     _write(tmp_path, ARTISTS, "twice.csv", _file(ARTISTS, _artist("a8", "Y"), ARTISTS.header, _artist("a7", "Z")))
+    bom = b"\xef\xbb\xbf"
+    _write(tmp_path, ARTISTS, "concatenated.csv", bom + _file(ARTISTS, _artist("a6", "V")).encode() + bom + _file(ARTISTS, _artist("a5", "W")).encode())
     with pytest.raises(InputContractError) as error:
         run_pipeline(spark, str(tmp_path), str(tmp_path / "out"))
     message = str(error.value)
@@ -147,7 +157,8 @@ def test_a_bad_file_layout_stops_the_run_naming_file_and_problem(spark: SparkSes
     assert "short.csv: header does not match the declared columns: missing column 'album_popularity'" in message
     assert "misspelt.csv: header does not match the declared columns: missing column 'followers'; " in message
     assert "unexpected column 'folowers' (misspelt 'followers'?)" in message
-    assert "twice.csv (line 3): the header appears again inside the file" in message
+    assert "twice.csv (line 3): the header appears again inside the file, as record 3" in message
+    assert "concatenated.csv (line 3): the header appears again inside the file, as record 3" in message
     assert "tracks.csv" not in message and "albums.csv" not in message
     assert not (tmp_path / "out" / "warehouse").exists()
     (summary_file,) = (tmp_path / "out" / "_runs").glob("*.json")

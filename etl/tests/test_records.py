@@ -174,6 +174,36 @@ def test_an_empty_file_has_no_records_and_a_header_only_file_has_only_its_header
     assert (only.verdicts, only.data_records) == ([HEADER], 0)
 
 
+def test_a_bom_alone_is_an_empty_file() -> None:
+    found = split_file(b"\xef\xbb\xbf", COLUMNS)
+    assert (found.starts, found.data_records, found.size) == ([], 0, 3)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b'"id","name","count"', b"id, name, count", b'"id", "name", "count"', b"\xef\xbb\xbf\"id\",\"name\",\"count\""],
+)
+def test_a_header_quoted_or_spaced_names_the_declared_columns(header: bytes) -> None:
+    found = split_file(header + b"\na,b,1\n", COLUMNS)
+    assert found.verdicts == [HEADER, None]
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    [HEADER_LINE, b"\xef\xbb\xbf" + HEADER_LINE, b'"id","name","count"', b"id , name,count"],
+)
+def test_a_repeated_header_is_refused_however_it_is_written(repeated: bytes) -> None:
+    data = HEADER_LINE + b"\na,b,1\n" + repeated + b"\nc,d,2\n"
+    found = split_file(data, COLUMNS)
+    assert found.verdicts == [HEADER, None, REPEATED_HEADER, None]
+    assert found.details[2] == "the header appears again inside the file, as record 3"
+
+
+def test_a_data_record_holding_a_column_name_is_not_a_header() -> None:
+    data = HEADER_LINE + b"\ncount,name,1\nid,name count,2\n"
+    assert split_file(data, COLUMNS).verdicts == [HEADER, None, None]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
