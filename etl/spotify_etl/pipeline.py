@@ -38,9 +38,10 @@ from spotify_etl.contract import conform, load_contract
 from spotify_etl.errors import error_text
 from spotify_etl.read import SourceFile, list_files, read_rows
 from spotify_etl.records import FILE_VERDICTS
+from spotify_etl.runs import RUNNING, record_killed_runs, write_summary
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
 from spotify_etl.summary import RunSummary
-from spotify_etl.write import distribute, write_rejected, write_text, write_unmatched, write_warehouse
+from spotify_etl.write import distribute, write_rejected, write_unmatched, write_warehouse
 
 LOG = logging.getLogger("spotify_etl")
 
@@ -228,6 +229,9 @@ def run(
         sources={},
         output=None,
     )
+    for killed in record_killed_runs(spark, paths.runs, summary.run_id):
+        LOG.warning("run %s never ended (killed?): its summary now says so", killed)
+    write_summary(spark, paths.runs, summary.run_id, replace(summary, status=RUNNING).to_json() + "\n")
     cached: list[DataFrame] = []
     try:
         LOG.info("reading, validating and counting %s", ", ".join(spec.name for spec in SOURCES))
@@ -268,7 +272,7 @@ def run(
         raise
     finally:
         summary = replace(summary, duration_seconds=round(time.monotonic() - clock, 3))
-        write_text(spark, f"{paths.runs.rstrip('/')}/{summary.run_id}.json", summary.to_json() + "\n")
+        write_summary(spark, paths.runs, summary.run_id, summary.to_json() + "\n")
         for frame in cached:
             release(frame)
         LOG.info("run %s %s in %.1fs", summary.run_id, summary.status, summary.duration_seconds)

@@ -70,7 +70,8 @@ class RunSummary:
 
     run_id: str
     status: str
-    """``succeeded`` or ``failed``."""
+    """``running`` while the run runs (written when it starts), then ``succeeded`` or ``failed``;
+    ``killed`` when a later run found it still running (`spotify_etl.runs`)."""
     started_at: str
     duration_seconds: float
     staging_path: str

@@ -3,7 +3,7 @@ a fixed partitioning, one file per partition directory, rows sorted within the f
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 
 PARTITION_OVERWRITE_MODE = "spark.sql.sources.partitionOverwriteMode"
 """Session setting whose per-write option ``partitionOverwriteMode`` the writers below set
@@ -59,16 +59,3 @@ def write_unmatched(rows: DataFrame, path: str, sort_key: str) -> None:
         .option("compression", "snappy")
         .parquet(path)
     )
-
-
-def write_text(spark: SparkSession, path: str, text: str) -> None:
-    """Write one small UTF-8 file through Hadoop's FileSystem, so s3:// and local paths both work."""
-    jvm = spark.sparkContext._jvm  # noqa: SLF001 - the Hadoop API is only reachable through py4j
-    assert jvm is not None
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    filesystem = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # noqa: SLF001
-    stream = filesystem.create(hadoop_path, True)
-    try:
-        stream.write(bytearray(text.encode("utf-8")))
-    finally:
-        stream.close()
