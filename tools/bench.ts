@@ -49,7 +49,8 @@ carried over as written: the dated "before" figures of changes whose old code is
 The offline checks run in a temporary copy of the working tree (generated stage files never
 touch the repository). Takes GNU time (/usr/bin/time) and the Python venv (tools/venv.sh).
 
-  --quick         one run per figure instead of three, and no 1M-track ETL run (under 10 minutes)
+  --quick         one run per figure instead of three, generated stages up to 4 instead of 16, and
+                  no 1M-track ETL run (under 10 minutes)
   --out FILE      where to write (default: BENCHMARKS.md at the repository root)
   --skip-etl      leave out the ETL section, and with it the scan cost and the cost model
   --skip-engine   leave out the real-engine section (the CLI build, offline up and previews)
@@ -57,6 +58,8 @@ touch the repository). Takes GNU time (/usr/bin/time) and the Python venv (tools
 
 const FLOOR_SCRIPT = 'require("@pulumi/pulumi"); require("@pulumi/aws")';
 const STAGE_COUNTS = [1, 4, 16];
+/** --quick stops the growth rows at 4 stages: the 16-stage rows alone take a minute and more. */
+const QUICK_STAGE_COUNTS = [1, 4];
 /** Stages whose manifests must be byte-identical between the tsx and the compiled synthesis. */
 const IDENTITY_STAGES = ["dev", "prod"];
 
@@ -80,7 +83,7 @@ function differingFiles(left: string, right: string): string[] {
     });
 }
 
-async function offlineChecks(runs: number): Promise<string> {
+async function offlineChecks(runs: number, stageCounts: readonly number[]): Promise<string> {
     const workspace = createWorkspace(REPO_ROOT);
     try {
         const root = workspace.root;
@@ -88,7 +91,7 @@ async function offlineChecks(runs: number): Promise<string> {
         fs.mkdirSync(logs, { recursive: true });
         process.stderr.write(`bench: compiling the tools in ${root}\n`);
         execFileSync(process.execPath, ["tools/compiled.js", "--build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-        const stages = generatedStageNames(Math.max(...STAGE_COUNTS));
+        const stages = generatedStageNames(Math.max(...stageCounts));
         writeGeneratedStages(root, stages);
         const node = (...argv: string[]): Command => ({ argv: [process.execPath, ...argv], cwd: root });
         const row = async (what: string, shown: string, command: Command): Promise<OfflineRow> => ({
@@ -119,7 +122,7 @@ async function offlineChecks(runs: number): Promise<string> {
             node("tools/compiled.js", "policy", "dev"),
         );
         const growth: OfflineRow[] = [];
-        for (const stageCount of STAGE_COUNTS) {
+        for (const stageCount of stageCounts) {
             const selected = stages.slice(0, stageCount);
             const shown = stageCount === 1 ? selected[0] : `${selected[0]} … ${selected[stageCount - 1]}`;
             growth.push(
@@ -340,7 +343,7 @@ export async function main(argv: string[]): Promise<number> {
     const cpus = os.cpus();
     const loadBefore = loadAverage();
     const started = new Date();
-    const sections = [await offlineChecks(quick ? 1 : 3)];
+    const sections = [await offlineChecks(quick ? 1 : 3, quick ? QUICK_STAGE_COUNTS : STAGE_COUNTS)];
     if (!values["skip-engine"]) sections.push(await realEngine(quick ? 1 : 3, !quick));
     if (!values["skip-etl"]) sections.push(...etlSections(quick ? [100_000] : [100_000, 1_000_000]));
     sections.push(renderNotMeasured());
