@@ -440,6 +440,7 @@ describe("etl layer (dev-etl)", () => {
                 "spotify_etl/read.py",
                 "spotify_etl/reconcile.py",
                 "spotify_etl/records.py",
+                "spotify_etl/runs.py",
                 "spotify_etl/schemas.py",
                 "spotify_etl/summary.py",
                 "spotify_etl/validate.py",
