@@ -8,6 +8,7 @@ import { principalArnProblem, PRINCIPAL_ARN_FORMAT } from "./quicksightPrincipal
 import { BUCKET_PURPOSES, bucketName } from "../policies/conventions/naming";
 import { configFileFor, STAGE_PATTERN } from "../policies/conventions/stacks";
 import { GUARDRAIL_PROFILES } from "../policies/driver/stagePolicyConfig";
+import { UserError } from "./userError";
 
 /**
  * StageConfig: every setting of a stage, read once from Pulumi.<stage>.yaml and validated here.
@@ -201,7 +202,7 @@ type Parsed<K extends ConfigKey> = z.output<(typeof CONFIG_KEYS)[K]["schema"]>;
 export type StageConfig = { region: string } & { [K in Exclude<ConfigKey, "aws:region">]: Parsed<K> };
 
 /** Bad or missing stage config; raised before any resource is registered. */
-export class StageConfigError extends pulumi.RunError {}
+export class StageConfigError extends UserError {}
 
 /** `spotify:<key>` for project keys, the key itself for provider keys (aws:region). */
 export function qualifiedKey(key: string): string {

@@ -12,6 +12,7 @@ import { loadQueryCatalog } from "./athena/catalog";
 import { Layer, resolveStack, StackNameError } from "../policies/conventions/stacks";
 import { layerTags } from "../policies/conventions/tags";
 import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
+import { UserError } from "./userError";
 
 type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
@@ -26,6 +27,25 @@ function networkInputs<S extends OutputSchemas>(config: StageConfig, wiring: Lay
 }
 
 /** How each layer is built. */
+/**
+ * What each layer reads from the layers below it, checked before any resource is registered
+ * ({@link LayerWiring.checkUpstream}); the builders below read exactly these (test/wiring.spec.ts).
+ */
+export const UPSTREAM_READS: Record<Layer, (config: StageConfig) => (readonly [Layer, OutputSchemas])[]> = {
+    network: () => [],
+    storage: (config) => (layerEnabled("network", config) ? [["network", STORAGE_NETWORK_INPUTS]] : []),
+    etl: (config) => [["storage", ETL_STORAGE_INPUTS], ...(layerEnabled("network", config) ? [["network", ETL_NETWORK_INPUTS] as const] : [])],
+    queries: () => [
+        ["storage", QUERIES_STORAGE_INPUTS],
+        ["etl", QUERIES_ETL_INPUTS],
+    ],
+    dashboards: () => [
+        ["storage", DASHBOARDS_STORAGE_INPUTS],
+        ["etl", DASHBOARDS_ETL_INPUTS],
+        ["queries", DASHBOARDS_QUERIES_INPUTS],
+    ],
+};
+
 const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
     network: (config, _wiring, opts) => new NetworkLayer("network", { config }, opts).outputs,
     storage: (config, wiring, opts) => new StorageLayer("storage", { config, network: networkInputs(config, wiring, STORAGE_NETWORK_INPUTS) }, opts).outputs,
@@ -78,14 +98,17 @@ function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResou
 
 /**
  * Builds the stack `stackName`: resolves its stage and layers, validates the stage config (read from
- * `configFile`, when the caller knows which), and only then registers resources. Returns the stack outputs.
+ * `configFile`, when the caller knows which), checks every upstream output its layers read, and
+ * only then registers resources. Resolves to the stack outputs.
  */
-export function buildStack(stackName: string, configFile?: string): LayerOutputs {
+export async function buildStack(stackName: string, configFile?: string): Promise<LayerOutputs> {
     const target = resolveStackOrStop(stackName);
     const config = loadStageConfig(target.stage, configFile);
     const wiring = new LayerWiring(target, config);
+    const layers = target.layers.filter((candidate) => layerEnabled(candidate, config));
+    await wiring.checkUpstream(layers.flatMap((layer) => UPSTREAM_READS[layer](config)));
     const outputs: LayerOutputs = {};
-    for (const layer of target.layers.filter((candidate) => layerEnabled(candidate, config))) {
+    for (const layer of layers) {
         const layerOutputs = LAYER_BUILDERS[layer](config, wiring, { providers: layerProviders(config, layer) });
         wiring.provide(layer, layerOutputs);
         Object.assign(outputs, layerOutputs);
@@ -98,6 +121,6 @@ function resolveStackOrStop(stackName: string) {
     try {
         return resolveStack(stackName);
     } catch (error) {
-        throw error instanceof StackNameError ? new pulumi.RunError(error.message) : error;
+        throw error instanceof StackNameError ? new UserError(error.message) : error;
     }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "./config";
 import { Layer, layerStackName, StackTarget } from "../policies/conventions/stacks";
+import { UserError } from "./userError";
 
 const PROJECT = "spotify-pipeline";
 
@@ -23,7 +24,7 @@ export function pickOutputs<S extends OutputSchemas, K extends keyof S>(schemas:
 }
 
 /** An upstream stack's output is not what its layer declares (for example a stack deployed from older code). */
-export class UpstreamOutputError extends pulumi.RunError {}
+export class UpstreamOutputError extends UserError {}
 
 /**
  * Upstream outputs for the layer being built. In an all-in-one stack they are the objects built
@@ -45,6 +46,9 @@ export class LayerWiring {
         this.built.set(layer, outputs);
     }
 
+    /** The upstream outputs {@link checkUpstream} checked, as `<layer>.<output>`. */
+    private readonly checked = new Set<string>();
+
     /** The outputs of an upstream layer that `schemas` names, typed by them. */
     require<S extends OutputSchemas>(layer: Layer, schemas: S): OutputsOf<S> {
         const keys = Object.keys(schemas);
@@ -55,6 +59,12 @@ export class LayerWiring {
         if (this.target.topology === "all-in-one") {
             throw new Error(`Layer ${layer} must be built before the layers that read it.`);
         }
+        const unchecked = keys.filter((key) => !this.checked.has(`${layer}.${key}`));
+        if (unchecked.length > 0) {
+            throw new Error(
+                `Reads ${unchecked.map((key) => `${layer}.${key}`).join(", ")} without checking it first: declare it in UPSTREAM_READS (infra/program.ts), which checkUpstream reads before any resource is registered.`,
+            );
+        }
         const reference = this.reference(layer);
         return Object.fromEntries(
             keys.map((key) => [
@@ -62,23 +72,49 @@ export class LayerWiring {
                 // getOutput, not requireOutput: a missing output then fails as a RunError, which the
                 // runtime reports as one line, where requireOutput's plain Error comes with its stack.
                 reference.getOutput(key).apply((value: unknown) => {
-                    const upstream = layerStackName(this.target.stage, layer);
-                    if (value === undefined) {
-                        throw new UpstreamOutputError(
-                            `Stack ${upstream} exports no ${key}: it has not been deployed yet, or from older code. Deploy it from this commit first (pulumi up -s ${upstream}), or the whole stage in order with npm run stage -- up ${this.target.stage}.`,
-                        );
-                    }
-                    const parsed = schemas[key].safeParse(value);
-                    if (!parsed.success) {
-                        const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join(".")}: ${issue.message}`).join("; ");
-                        throw new UpstreamOutputError(
-                            `Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.`,
-                        );
-                    }
-                    return parsed.data;
+                    const checked = this.checkedValue(layer, key, schemas[key], value);
+                    if ("problem" in checked) throw new UpstreamOutputError(checked.problem);
+                    return checked.value;
                 }),
             ]),
         ) as OutputsOf<S>;
+    }
+
+    /**
+     * Reads every upstream output that `reads` names and fails, before any resource is registered,
+     * with one line per output that is missing or not what its layer declares. Without it, a
+     * missing output fails inside every input that uses it, and the runtime spends a minute and
+     * more formatting the nested serialization errors of a large input (a dashboard definition)
+     * before it reports them. An all-in-one stack builds every layer itself and reads nothing.
+     */
+    async checkUpstream(reads: readonly (readonly [Layer, OutputSchemas])[]): Promise<void> {
+        if (this.target.topology === "all-in-one") return;
+        const pending = reads.flatMap(([layer, schemas]) =>
+            Object.entries(schemas).map(async ([key, schema]) => {
+                this.checked.add(`${layer}.${key}`);
+                const details = await this.reference(layer).getOutputDetails(key);
+                const checked = this.checkedValue(layer, key, schema, details.value ?? details.secretValue);
+                return "problem" in checked ? checked.problem : undefined;
+            }),
+        );
+        const problems = [...new Set((await Promise.all(pending)).filter((problem): problem is string => problem !== undefined))];
+        if (problems.length > 0) throw new UpstreamOutputError(problems.join("\n"));
+    }
+
+    /** An upstream output's value as its layer's schema reads it, or why it cannot be used. */
+    private checkedValue(layer: Layer, key: string, schema: z.ZodType, value: unknown): { value: unknown } | { problem: string } {
+        const upstream = layerStackName(this.target.stage, layer);
+        if (value === undefined) {
+            return {
+                problem: `Stack ${upstream} exports no ${key}: it has not been deployed yet, or from older code. Deploy it from this commit first (pulumi up -s ${upstream}), or the whole stage in order with npm run stage -- up ${this.target.stage}.`,
+            };
+        }
+        const parsed = schema.safeParse(value);
+        if (!parsed.success) {
+            const problem = parsed.error.issues.map((issue) => `${[key, ...issue.path].join(".")}: ${issue.message}`).join("; ");
+            return { problem: `Stack ${upstream} exports an unexpected ${key} (${problem}); deploy ${upstream} from this commit first.` };
+        }
+        return { value: parsed.data };
     }
 
     private reference(layer: Layer): pulumi.StackReference {

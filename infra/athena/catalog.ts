@@ -1,10 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../repository";
 import { z } from "zod";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
+import { UserError } from "../userError";
 
 /**
  * The query catalog: every queries/<name>.sql with its declared output, queries/<name>.schema.json
@@ -38,7 +38,7 @@ export interface QueryCatalog {
 }
 
 /** A query file or its declaration is missing or invalid; raised before any resource exists. */
-export class QueryCatalogError extends pulumi.RunError {}
+export class QueryCatalogError extends UserError {}
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const SCHEMA_SUFFIX = ".schema.json";

@@ -1,9 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { REPO_ROOT } from "../repository";
+import { UserError } from "../userError";
 
 /**
  * A dashboard as reviewable source: dashboards/<name>.yaml (format in dashboards/README.md). This
@@ -196,7 +196,7 @@ function measureFormat(aggregate: Aggregate, format: NumberFormat | undefined): 
 const NEEDS_COUNTS: readonly Aggregate[] = ["average", "median"];
 
 /** A dashboard file that cannot be read, or that breaks the format or the contract with its datasets. */
-export class DashboardDefinitionError extends pulumi.RunError {}
+export class DashboardDefinitionError extends UserError {}
 
 /** Reads and validates the format of a dashboard file; the contract with the views is {@link dashboardContractProblems}. */
 export function loadDashboard(file: string = DASHBOARD_FILE): Dashboard {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { glueName, NamingScope } from "../../policies/conventions/naming";
 import { splitChildOptions } from "./glueAccess";
+import { UserError } from "../userError";
 
 export interface WarehouseCatalogArgs {
     /** Stage and prefix the Glue names are built from (`<prefix>_<stage>_warehouse`, …). */
@@ -38,7 +39,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
     constructor(name: string, args: WarehouseCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:WarehouseCatalog", name, {}, opts);
         if (warehouseContract.format !== "parquet") {
-            throw new pulumi.RunError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only parquet is supported.`);
+            throw new UserError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only parquet is supported.`);
         }
         const protectData = args.protectData ?? false;
         const child = splitChildOptions(this, opts);

@@ -15,6 +15,7 @@ import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { glueNetworkAccess } from "../network/glueNetworkAccess";
 import type { EtlNetworkInputs } from "./network";
 import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
+import { UserError } from "../userError";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
 export const ETL_SOURCES = {
@@ -77,9 +78,7 @@ export class EtlLayer extends pulumi.ComponentResource {
         const { config, storage } = args;
         const missing = Object.values(ETL_SOURCES).filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
         if (missing.length > 0) {
-            throw new pulumi.RunError(
-                `The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`,
-            );
+            throw new UserError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
         }
         const location = {
             partition: aws.getPartitionOutput({}, { parent: this }).partition,

@@ -8,6 +8,7 @@ import { prestoViewTableArgs } from "../athena/prestoView";
 import { OutputsOf, pickOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
+import { UserError } from "../userError";
 
 /** The storage outputs this layer reads. */
 export const QUERIES_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["athenaResultsBucketName", "dataKeyArn"] as const);
@@ -57,7 +58,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
         // table would leave every view broken, so the mismatch stops the deployment instead.
         const databaseName = pulumi.all([etl.glueDatabaseName, etl.warehouseTableName]).apply(([database, table]) => {
             if (table !== WAREHOUSE_TABLE) {
-                throw new pulumi.RunError(
+                throw new UserError(
                     `The etl layer's warehouse table is "${database}.${table}", but queries/*.sql read it as "${WAREHOUSE_TABLE}" ` +
                         "(etl/spotify_etl/contracts/warehouse_schema.json): the two must agree.",
                 );

@@ -19,7 +19,7 @@ export interface SynthesizeOptions {
     /** The Pulumi organization the stack runs in (default SYNTH_ORGANIZATION); StackReferences name it. */
     organization?: string;
     /** The program to run; the real one unless a test supplies a fixture program. */
-    program?: (stackName: string) => Record<string, unknown>;
+    program?: (stackName: string) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** A stack that failed before or while registering resources, with what it had registered by then. */
@@ -89,7 +89,7 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
     try {
         target = resolveStack(options.stackName);
         const stackOutputs = options.program !== undefined ? options.program(options.stackName) : buildStack(options.stackName, options.configFile);
-        outputs = await settle(stackOutputs);
+        outputs = await settle(await stackOutputs);
         await waitForRPCs();
     } catch (error) {
         await waitForRPCs().catch(() => undefined);
