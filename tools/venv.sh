@@ -29,3 +29,5 @@ if ! command -v java >/dev/null 2>&1; then
   echo "venv: PySpark needs a Java runtime (17): apt-get install openjdk-17-jre-headless" >&2
   exit 1
 fi
+# The local Spark session loads the Iceberg runtime from the Maven repository (silent when it is there).
+bash "$repo_root/tools/iceberg.sh"

@@ -54,6 +54,13 @@ def tree_bytes(root: Path, suffix: str) -> int:
     return sum(path.stat().st_size for path in root.rglob(f"*{suffix}") if path.is_file())
 
 
+def table_bytes(etl_out: Path) -> int:
+    """Size of the data files of the warehouse table's current snapshot (what a reader scans)."""
+    from spotify_etl.local_table import current_files, load_table  # noqa: PLC0415 - pyiceberg only where a table is read
+
+    return sum(Path(file).stat().st_size for file in current_files(load_table(etl_out / "warehouse")))
+
+
 def _stat_fields(path: str) -> list[str] | None:
     """The fields of a /proc ``stat`` file after the command name (field 3 of proc(5) first),
     or None when the process or thread is gone."""
@@ -202,15 +209,19 @@ def _identity(batches: Iterable[Any]) -> Iterable[Any]:
     yield from batches
 
 
-def child_floor(table: Path, scratch: Path, cores: int, driver_memory: str) -> dict[str, Any]:
+def child_floor(etl_out: Path, scratch: Path, cores: int, driver_memory: str) -> dict[str, Any]:
     """In the child: two things any run of the job pays, timed in a fresh JVM and session like
     the job's (the session start not counted): the first Python Arrow round trip (an identity
     ``mapInArrow`` over two rows: starting the Python workers and Arrow on both sides), and
     writing the job's own table again (the ETL run's output, read into memory first, then
-    distributed and written exactly as the job does). Neither parses, validates, joins or counts."""
+    distributed and committed to a table of its own exactly as the job does). Neither parses,
+    validates, joins or counts."""
     from spotify_etl.contract import load_contract  # noqa: PLC0415 - keep --help free of the JVM
+    from spotify_etl.local_table import current_files, load_table  # noqa: PLC0415
+    from spotify_etl.pipeline import OutputPaths, local_warehouse  # noqa: PLC0415
     from spotify_etl.session import local_session  # noqa: PLC0415
-    from spotify_etl.write import distribute, write_warehouse  # noqa: PLC0415
+    from spotify_etl.table import commit_rows  # noqa: PLC0415
+    from spotify_etl.write import distribute  # noqa: PLC0415
 
     spark = local_session("spotify-etl-bench-floor", cores=cores, driver_memory=driver_memory)
     spark.range(1).count()
@@ -219,9 +230,12 @@ def child_floor(table: Path, scratch: Path, cores: int, driver_memory: str) -> d
     arrow_seconds = time.monotonic() - started
     key = load_contract().partition_keys[0].name
     # In memory before the clock starts, as the job writes from its checkpoint, not from Parquet.
-    rows = spark.read.parquet(str(table)).localCheckpoint(eager=True)
+    target = OutputPaths.under(str(scratch))
+    shutil.rmtree(scratch, ignore_errors=True)
+    session = local_warehouse(spark, target)
+    rows = session.read.parquet(*current_files(load_table(etl_out / "warehouse"))).localCheckpoint(eager=True)
     started = time.monotonic()
-    write_warehouse(distribute(rows, key), str(scratch), key, ("track_id", "album_id"))
+    commit_rows(distribute(rows, key), target.table, "floor", key, ("track_id", "album_id"))
     write_seconds = time.monotonic() - started
     spark.stop()
     return {"arrow_seconds": round(arrow_seconds, 2), "write_seconds": round(write_seconds, 2)}
@@ -259,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.child == "floor":
         etl_out = args.workdir / f"out-{args.tracks}-etl"
-        print(json.dumps(child_floor(etl_out / "warehouse" / "tracks", etl_out / "floor-table", args.cores, args.driver_memory)))
+        print(json.dumps(child_floor(etl_out, etl_out / "floor", args.cores, args.driver_memory)))
         return 0
     if args.child == "reference":
         from spotify_etl.bench_reference import run_reference  # noqa: PLC0415
@@ -318,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures[f"{name}_accepted_etl_vs_reference"] = f"{counts['accepted']} / {ref['accepted']}"
             figures[f"{name}_rejected_etl_vs_reference"] = f"{counts['rejected']} / {ref['rejected']}"
     csv_bytes = tree_bytes(staging, ".csv")
-    parquet_bytes = tree_bytes(args.workdir / f"out-{args.tracks}-etl" / "warehouse", ".parquet")
+    parquet_bytes = table_bytes(args.workdir / f"out-{args.tracks}-etl")
     figures |= {
         "csv_bytes": csv_bytes,
         "warehouse_parquet_bytes": parquet_bytes,

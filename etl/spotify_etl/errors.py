@@ -22,6 +22,10 @@ class QualityGateError(EtlError):
     """The data-quality ruleset failed on the output, so nothing was published."""
 
 
+class RollbackError(EtlError):
+    """The table cannot be restored to the snapshot before the given run."""
+
+
 def error_text(error: BaseException) -> str:
     """What an error says, for a message or a run summary. A failed JVM call (py4j) carries the
     whole Java stack trace in its text; its Java exception's toString() is the class and message

@@ -1,7 +1,7 @@
 """Run the pipeline on local Spark: ``python -m spotify_etl.local --staging etl/sample --out out/local``.
 
-Writes ``<out>/warehouse/tracks/``, ``<out>/rejected/``, ``<out>/unmatched/`` and
-``<out>/_runs/<run_id>.json``; progress goes to stderr, the final summary table to stdout.
+Commits the Iceberg table ``<out>/warehouse/tracks/`` (its catalog: ``<out>/warehouse/catalog.db``),
+writes ``<out>/rejected/<run_id>/``, ``<out>/unmatched/<run_id>/`` and ``<out>/_runs/<run_id>.json``; progress goes to stderr, the final summary table to stdout.
 Exits 1 with the reason on a bad delivery or a failed reconciliation.
 """
 
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s etl: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("py4j").setLevel(logging.WARNING)
-    from spotify_etl.pipeline import OutputPaths, run  # noqa: PLC0415 - keep --help free of the JVM
+    from spotify_etl.pipeline import OutputPaths, local_warehouse, run  # noqa: PLC0415 - keep --help free of the JVM
     from spotify_etl.session import local_session  # noqa: PLC0415
 
     if not args.staging.is_dir():
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     spark = local_session("spotify-etl-local", cores=args.cores)
     paths = OutputPaths.under(str(args.out.resolve()))
     try:
-        summary = run(spark, str(args.staging.resolve()), paths)
+        summary = run(local_warehouse(spark, paths), str(args.staging.resolve()), paths)
     except EtlError as error:
         print(f"error: {error}", file=sys.stderr)
         print(f"run summary written under {paths.runs}", file=sys.stderr)

@@ -9,7 +9,8 @@ computed twice):
      and reason (`reconcile.record_counts`);
   2. the join into the warehouse rows, distributed by release year and checkpointed, and the
      unmatched tracks and artists (cached), counted together (`reconcile.output_counts`);
-  3. the writes, from the checkpoints: rejected/, unmatched/ (two), the warehouse table.
+  3. the writes, from the checkpoints: this run's rejected/ and unmatched/ folders, then the
+     warehouse table's one commit (`spotify_etl.table`), then the run summary.
 
 Checkpoints rather than ``cache()``: Spark's columnar cache compresses every column as it
 builds, which cost more than all the counting it saved; a local checkpoint keeps the rows as
@@ -36,12 +37,20 @@ from spotify_etl.clean import typed_names
 from spotify_etl.columns import DETAIL, LINE_NUMBER, PROVENANCE, REASON, RECORD, RECORD_NUMBER, SOURCE_FILE
 from spotify_etl.contract import conform, load_contract
 from spotify_etl.errors import error_text
+from spotify_etl.iceberg import LOCAL_NAMESPACE, WarehouseTable
 from spotify_etl.read import SourceFile, list_files, read_rows
 from spotify_etl.records import FILE_VERDICTS
-from spotify_etl.runs import RUNNING, record_killed_runs, write_summary
+from spotify_etl.runs import RUNNING, SUCCEEDED, remove_run_folders, settle_previous_runs, write_summary
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS, SourceSpec
 from spotify_etl.summary import RunSummary
-from spotify_etl.write import distribute, write_rejected, write_unmatched, write_warehouse
+from spotify_etl.table import (
+    commit_rows,
+    create_table_if_missing,
+    current_snapshot_id,
+    open_local_catalog,
+    snapshot_of_run,
+)
+from spotify_etl.write import distribute, write_rejected, write_unmatched
 
 LOG = logging.getLogger("spotify_etl")
 
@@ -51,24 +60,35 @@ QualityGate = Callable[[DataFrame], None]
 
 @dataclass(frozen=True)
 class OutputPaths:
-    """Where a run writes. `under` gives the standard layout below one root."""
+    """Where a run writes. `under` gives the local layout below one root."""
 
     warehouse: str
-    """Table directory: ``<warehouse>/release_year=YYYY/*.parquet``."""
+    """The Iceberg table's location (``data/``, ``metadata/``)."""
+    table: WarehouseTable
+    """The table in the job's catalog; its commits are what readers see."""
     rejected: str
+    """Parent of each run's ``<run_id>/source=<source>/`` folder."""
     unmatched: str
+    """Parent of each run's ``<run_id>/<tracks|artists>/`` folders."""
     runs: str
 
     @classmethod
     def under(cls, root: str) -> OutputPaths:
-        """``<root>/warehouse/tracks``, ``<root>/rejected``, ``<root>/unmatched``, ``<root>/_runs``."""
+        """``<root>/warehouse/`` (the local catalog and the ``tracks`` table), ``<root>/rejected``,
+        ``<root>/unmatched``, ``<root>/_runs``."""
         base = root.rstrip("/")
+        table = load_contract().table
         return cls(
-            warehouse=f"{base}/warehouse/{load_contract().table}",
+            warehouse=f"{base}/warehouse/{table}",
+            table=WarehouseTable(LOCAL_NAMESPACE, table),
             rejected=f"{base}/rejected",
             unmatched=f"{base}/unmatched",
             runs=f"{base}/_runs",
         )
+
+    def quarantine_of(self, run_id: str) -> tuple[str, str]:
+        """(rejected, unmatched) folders of one run."""
+        return f"{self.rejected.rstrip('/')}/{run_id}", f"{self.unmatched.rstrip('/')}/{run_id}"
 
 
 RECORD_KEPT_WHEN_ACCEPTED: frozenset[str] = frozenset({TRACKS.name, ARTISTS.name})
@@ -140,12 +160,22 @@ def rejected(classified: DataFrame, spec: SourceSpec) -> DataFrame:
 
 
 def run_pipeline(spark: SparkSession, staging_path: str, output_path: str) -> RunSummary:
-    """Run the job from ``staging_path`` into the standard layout under ``output_path``.
+    """Run the job from ``staging_path`` into the local layout under ``output_path``.
 
-    Writes ``<output>/warehouse/tracks/release_year=YYYY/*.parquet``, ``<output>/rejected/``,
-    ``<output>/unmatched/{tracks,artists}/`` and ``<output>/_runs/<run_id>.json``.
+    Commits ``<output>/warehouse/tracks`` (catalog ``<output>/warehouse/catalog.db``), writes
+    ``<output>/rejected/<run_id>/``, ``<output>/unmatched/<run_id>/{tracks,artists}/`` and
+    ``<output>/_runs/<run_id>.json``.
     """
-    return run(spark, staging_path, OutputPaths.under(output_path))
+    paths = OutputPaths.under(output_path)
+    return run(local_warehouse(spark, paths), staging_path, paths)
+
+
+def local_warehouse(spark: SparkSession, paths: OutputPaths) -> SparkSession:
+    """A session whose catalog is the local one of ``paths`` (`OutputPaths.under`), with the
+    table created from the contract if this is its first run (on AWS the program declares it)."""
+    session = open_local_catalog(spark, paths.warehouse.rsplit("/", 1)[0])
+    create_table_if_missing(session, paths.table, paths.warehouse, load_contract())
+    return session
 
 
 def _new_run_id(started: datetime) -> str:
@@ -192,20 +222,23 @@ def _classify_and_count(
 
 def publish(
     paths: OutputPaths,
+    run_id: str,
     sources: dict[str, DataFrame],
     unmatched_rows: dict[str, DataFrame],
     output: DataFrame,
-) -> None:
-    """Write rejected/, unmatched/ and the warehouse partitions, the table last so that a
-    failure in between never leaves new table data without its quarantine."""
+) -> str:
+    """Write this run's rejected/ and unmatched/ folders, then commit the table; return the
+    snapshot. The table comes last so that a failure in between never leaves new table data
+    without its quarantine; a run's folders are its own, so nothing earlier is touched."""
     specs = {spec.name: spec for spec in SOURCES}
-    LOG.info("writing rejected records to %s", paths.rejected)
-    write_rejected(reduce(DataFrame.unionByName, [rejected(rows, specs[name]) for name, rows in sources.items()]), paths.rejected)
-    LOG.info("writing unmatched tracks and artists to %s", paths.unmatched)
+    rejected_path, unmatched_path = paths.quarantine_of(run_id)
+    LOG.info("writing rejected records to %s", rejected_path)
+    write_rejected(reduce(DataFrame.unionByName, [rejected(rows, specs[name]) for name, rows in sources.items()]), rejected_path)
+    LOG.info("writing unmatched tracks and artists to %s", unmatched_path)
     for name, rows in unmatched_rows.items():
-        write_unmatched(rows, f"{paths.unmatched}/{name}", "id")
-    LOG.info("writing the warehouse table to %s", paths.warehouse)
-    write_warehouse(output, paths.warehouse, load_contract().partition_keys[0].name, ("track_id", "album_id"))
+        write_unmatched(rows, f"{unmatched_path}/{name}", "id")
+    LOG.info("committing the warehouse table %s", paths.table.identifier)
+    return commit_rows(output, paths.table, run_id, load_contract().partition_keys[0].name, ("track_id", "album_id"))
 
 
 def run(
@@ -215,21 +248,33 @@ def run(
     quality_gate: QualityGate | None = None,
 ) -> RunSummary:
     """Run the job with explicit output locations; raise `EtlError` subclasses on bad input,
-    unbalanced reconciliation or a failed quality gate (after writing the run summary)."""
+    unbalanced reconciliation or a failed quality gate (after writing the run summary).
+
+    ``spark``'s catalog ``spotify`` must hold ``paths.table`` (`local_warehouse` locally; on Glue
+    the program declares it)."""
     started = datetime.now(UTC)
     clock = time.monotonic()
     phases = _Phases()
+    run_id = _new_run_id(started)
+    rejected_path, unmatched_path = paths.quarantine_of(run_id)
     summary = RunSummary(
-        run_id=_new_run_id(started),
+        run_id=run_id,
         status="failed",
         started_at=started.isoformat(),
         duration_seconds=0.0,
         staging_path=staging_path,
-        outputs={"warehouse": paths.warehouse, "rejected": paths.rejected, "unmatched": paths.unmatched, "runs": paths.runs},
+        outputs={"warehouse": paths.warehouse, "table": paths.table.identifier, "rejected": rejected_path, "unmatched": unmatched_path, "runs": paths.runs},
         sources={},
         output=None,
+        previous_snapshot_id=current_snapshot_id(spark, paths.table),
     )
-    for killed in record_killed_runs(spark, paths.runs, summary.run_id):
+
+    def committed(killed_run: str) -> str | None:
+        found = snapshot_of_run(spark, paths.table, killed_run)
+        return None if found is None else found[0]
+
+    previous = settle_previous_runs(spark, paths.runs, run_id, committed)
+    for killed in previous.killed:
         LOG.warning("run %s never ended (killed?): its summary now says so", killed)
     write_summary(spark, paths.runs, summary.run_id, replace(summary, status=RUNNING).to_json() + "\n")
     cached: list[DataFrame] = []
@@ -265,8 +310,8 @@ def run(
             LOG.info("evaluating the data-quality gate")
             quality_gate(output)
             summary = replace(summary, phase_seconds=phases.done("quality_gate"))
-        publish(paths, sources, unmatched_rows, output)
-        summary = replace(summary, status="succeeded", phase_seconds=phases.done("write"))
+        snapshot = publish(paths, run_id, sources, unmatched_rows, output)
+        summary = replace(summary, status=SUCCEEDED, snapshot_id=snapshot, phase_seconds=phases.done("write"))
     except Exception as error:
         summary = replace(summary, error=f"{type(error).__name__}: {error_text(error)}")
         raise
@@ -276,4 +321,9 @@ def run(
         for frame in cached:
             release(frame)
         LOG.info("run %s %s in %.1fs", summary.run_id, summary.status, summary.duration_seconds)
+    # Only now, with this run's summary written: the previous successful run's folders stay
+    # (what a rollback of this run returns to), every other run's go, killed runs' partial ones included.
+    kept = (run_id,) if previous.last_succeeded is None else (run_id, previous.last_succeeded)
+    for removed in remove_run_folders(spark, (paths.rejected, paths.unmatched), kept):
+        LOG.info("removed %s (an earlier run's quarantine)", removed)
     return summary

@@ -1,5 +1,6 @@
-"""The run summaries under ``_runs/``: written so that a crash never leaves a partial one, and a
-run that was killed is recorded as killed by the next run.
+"""The run summaries under ``_runs/``, and the quarantine folders of each run: written so that a
+crash never leaves a partial summary, and a run that was killed is recorded as killed by the next
+run, its partial quarantine folders removed.
 
 A summary is written when the run starts (status ``running``) and again when it ends. Each write
 goes to a hidden temporary name in ``_runs/`` and is then renamed over the summary, so a reader
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pyspark.sql import SparkSession
 
 RUNNING = "running"
 KILLED = "killed"
+SUCCEEDED = "succeeded"
 _TEMPORARY_SUFFIX = ".tmp"
 
 
@@ -47,14 +51,26 @@ def write_summary(spark: SparkSession, runs: str, run_id: str, text: str) -> Non
     context.rename(temporary, final, options)
 
 
-def record_killed_runs(spark: SparkSession, runs: str, by_run: str) -> list[str]:
-    """Rewrite every summary still at ``running`` as ``killed`` (found by ``by_run``), remove the
-    temporary files a killed write left, and return the killed runs' ids, sorted."""
+@dataclass(frozen=True)
+class PreviousRuns:
+    """What the summaries under ``_runs/`` say when a run starts."""
+
+    killed: tuple[str, ...]
+    """Runs found still ``running``, now recorded as killed, sorted."""
+    last_succeeded: str | None
+    """The newest run that succeeded (run ids sort by start time)."""
+
+
+def settle_previous_runs(spark: SparkSession, runs: str, by_run: str, committed: Callable[[str], str | None]) -> PreviousRuns:
+    """Rewrite every summary still at ``running`` as ``killed`` (found by ``by_run``), naming the
+    snapshot it committed before it stopped if ``committed(run_id)`` finds one, and remove the
+    temporary files a killed write left."""
     filesystem, jvm = _filesystem(spark, runs)
     directory = jvm.org.apache.hadoop.fs.Path(runs)
     if not filesystem.exists(directory):
-        return []
+        return PreviousRuns((), None)
     killed: list[str] = []
+    succeeded: list[str] = []
     for status in filesystem.listStatus(directory):
         name = str(status.getPath().getName())
         if name.startswith(".") and name.endswith(_TEMPORARY_SUFFIX):
@@ -63,14 +79,36 @@ def record_killed_runs(spark: SparkSession, runs: str, by_run: str) -> list[str]
         if not name.endswith(".json") or name.startswith((".", "_")):
             continue
         summary = _read_json(filesystem, jvm, status.getPath())
+        run_id = str(summary.get("run_id", name.removesuffix(".json")))
+        if summary.get("status") == SUCCEEDED:
+            succeeded.append(run_id)
         if summary.get("status") != RUNNING:
             continue
-        run_id = str(summary.get("run_id", name.removesuffix(".json")))
+        snapshot = committed(run_id)
         summary["status"] = KILLED
-        summary["error"] = f"the run stopped before it ended (killed, or its machine lost); found still running by run {by_run}"
+        summary["snapshot_id"] = snapshot
+        summary["error"] = f"the run stopped before it ended (killed, or its machine lost); found still running by run {by_run}" + (
+            f"; it had committed table snapshot {snapshot}" if snapshot is not None else "; it committed nothing to the table"
+        )
         write_summary(spark, runs, run_id, json.dumps(summary, indent=2, sort_keys=True) + "\n")
         killed.append(run_id)
-    return sorted(killed)
+    return PreviousRuns(tuple(sorted(killed)), max(succeeded, default=None))
+
+
+def remove_run_folders(spark: SparkSession, parents: Iterable[str], keep: Iterable[str]) -> list[str]:
+    """Delete every ``<parent>/<run_id>/`` folder whose run is not in ``keep``; return what was deleted."""
+    kept = set(keep)
+    removed: list[str] = []
+    for parent in parents:
+        filesystem, jvm = _filesystem(spark, parent)
+        directory = jvm.org.apache.hadoop.fs.Path(parent)
+        if not filesystem.exists(directory):
+            continue
+        for status in filesystem.listStatus(directory):
+            if status.isDirectory() and str(status.getPath().getName()) not in kept:
+                filesystem.delete(status.getPath(), True)
+                removed.append(str(status.getPath()))
+    return sorted(removed)
 
 
 def _filesystem(spark: SparkSession, path: str) -> tuple[Any, Any]:

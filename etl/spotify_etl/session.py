@@ -1,5 +1,6 @@
 """Local SparkSession settings shared by the local runner, the benchmark and the tests,
-mirroring what matters of the Glue 5.1 runtime (Spark 3.5, UTC, dynamic partition overwrite)."""
+mirroring what matters of the Glue 5.1 runtime (Spark 3.5, UTC, Iceberg 1.10 with its SQL
+extensions; the catalog is set per warehouse by `spotify_etl.table.open_local_catalog`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
-from spotify_etl.write import PARTITION_OVERWRITE_MODE
+from spotify_etl.iceberg import local_jars, runtime_extensions
 
 
 def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, driver_memory: str = "4g") -> SparkSession:
@@ -26,7 +27,8 @@ def local_session(app_name: str, cores: int = 2, shuffle_partitions: int = 4, dr
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
-        .config(PARTITION_OVERWRITE_MODE, "dynamic")
+        .config("spark.jars", ",".join(local_jars()))
+        .config("spark.sql.extensions", runtime_extensions()["spark.sql.extensions"])
         .config("spark.driver.memory", driver_memory)
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()

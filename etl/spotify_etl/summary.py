@@ -82,6 +82,10 @@ class RunSummary:
     error: str | None = None
     phase_seconds: dict[str, float] = field(default_factory=dict)
     """Wall time of each phase of the run, in the order they ran."""
+    snapshot_id: str | None = None
+    """The table snapshot this run committed (Iceberg snapshot ids are 64-bit: kept as decimal text)."""
+    previous_snapshot_id: str | None = None
+    """The table's current snapshot when the run started: what rolling this run back restores."""
 
     @property
     def input_records(self) -> int:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyspark.sql import Row, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 
-from spotify_etl.pipeline import classify, run_pipeline
+from spotify_etl.pipeline import OutputPaths, classify, local_warehouse, run_pipeline
 from spotify_etl.schemas import SourceSpec
 from spotify_etl.session import local_session
 from spotify_etl.summary import RunSummary
@@ -38,8 +38,16 @@ class SampleRun:
     """Bytes Hadoop's local file system read during the run (input files, nothing else)."""
 
     @property
-    def table(self) -> Path:
-        return self.out / "warehouse" / "tracks"
+    def paths(self) -> OutputPaths:
+        return OutputPaths.under(str(self.out))
+
+    def rows(self, spark: SparkSession) -> DataFrame:
+        """The warehouse table at its current snapshot, read through its catalog."""
+        return local_warehouse(spark, self.paths).table(self.paths.table.identifier)
+
+    def quarantine(self, prefix: str) -> Path:
+        """This run's folder under ``rejected`` or ``unmatched``."""
+        return self.out / prefix / self.summary.run_id
 
 
 @pytest.fixture(scope="session")

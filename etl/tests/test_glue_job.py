@@ -8,6 +8,7 @@ real output of the pipeline; nothing here decides a rule's outcome by itself.
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import runpy
@@ -25,6 +26,9 @@ from pyspark.sql import functions as F
 import spotify_etl.contract
 from spotify_etl.contract import load_contract, load_ruleset
 from spotify_etl.errors import QualityGateError
+from spotify_etl.iceberg import LOCAL_NAMESPACE
+from spotify_etl.local_table import load_table
+from spotify_etl.pipeline import OutputPaths, local_warehouse
 
 if TYPE_CHECKING:
     from conftest import SampleRun
@@ -107,7 +111,7 @@ def test_ruleset_only_names_contract_columns() -> None:
 
 
 def test_sample_output_satisfies_the_ruleset(spark: SparkSession, sample_run: SampleRun) -> None:
-    table = spark.read.parquet(str(sample_run.table))
+    table = sample_run.rows(spark)
     assert [rule for rule in rules_of(load_ruleset()) if not rule_holds(table, rule)] == []
 
 
@@ -122,7 +126,7 @@ class GlueCalls:
     evaluations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def glue_modules(spark: SparkSession, calls: GlueCalls) -> dict[str, types.ModuleType]:
+def glue_modules(spark: SparkSession, calls: GlueCalls, out: Path) -> dict[str, types.ModuleType]:
     """``awsglue.*`` and ``awsgluedq.transforms`` as far as the script uses them."""
 
     def get_resolved_options(argv: list[str], names: list[str]) -> dict[str, str]:
@@ -135,7 +139,8 @@ def glue_modules(spark: SparkSession, calls: GlueCalls) -> dict[str, types.Modul
     class GlueContext:
         def __init__(self, context: object) -> None:
             assert context is spark.sparkContext
-            self.spark_session = spark
+            # The Glue Data Catalog's stand-in: the local catalog, holding the table the program declares.
+            self.spark_session = local_warehouse(spark, OutputPaths.under(str(out)))
 
     class Job:
         def __init__(self, context: GlueContext) -> None:
@@ -183,22 +188,25 @@ def glue_modules(spark: SparkSession, calls: GlueCalls) -> dict[str, types.Modul
 
 
 @pytest.fixture
-def glue(spark: SparkSession, monkeypatch: pytest.MonkeyPatch) -> GlueCalls:
+def glue(spark: SparkSession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> GlueCalls:
     calls = GlueCalls()
-    for name, module in glue_modules(spark, calls).items():
+    for name, module in glue_modules(spark, calls, tmp_path).items():
         monkeypatch.setitem(sys.modules, name, module)
     return calls
 
 
-def run_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the script as Glue does, with the job arguments infra passes."""
+def run_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **optional: str) -> None:
+    """Run the script as Glue does, with the job arguments infra passes (and ``optional`` ones)."""
     arguments = {
         "JOB_NAME": JOB_NAME,
         "staging_path": str(SAMPLE),
         "warehouse_path": str(tmp_path / "warehouse" / "tracks"),
+        "warehouse_database": LOCAL_NAMESPACE,
+        "warehouse_table": load_contract().table,
         "rejected_path": str(tmp_path / "rejected"),
         "unmatched_path": str(tmp_path / "unmatched"),
         "runs_path": str(tmp_path / "_runs"),
+        **optional,
     }
     monkeypatch.setattr(sys, "argv", [str(JOB), *(part for name, value in arguments.items() for part in (f"--{name}", value))])
     runpy.run_path(str(JOB), run_name="__main__")
@@ -210,7 +218,28 @@ def test_job_writes_through_the_quality_gate_then_commits(glue: GlueCalls, tmp_p
     [evaluation] = glue.evaluations
     assert evaluation["ruleset"] == load_ruleset()
     assert evaluation["publishing_options"]["dataQualityEvaluationContext"] == JOB_NAME
-    assert any((tmp_path / "warehouse" / "tracks").glob("release_year=*/*.parquet"))
+    assert any((tmp_path / "warehouse" / "tracks" / "data").glob("release_year=*/*.parquet"))
+
+
+def _current_snapshot(out: Path) -> int:
+    snapshot = load_table(out / "warehouse").current_snapshot()
+    assert snapshot is not None
+    return snapshot.snapshot_id
+
+
+def test_started_with_a_run_to_roll_back_the_job_restores_the_snapshot_before_it(
+    glue: GlueCalls, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_job(tmp_path, monkeypatch)
+    run_job(tmp_path, monkeypatch)
+    first, second = (json.loads(path.read_text(encoding="utf-8")) for path in sorted((tmp_path / "_runs").glob("*.json")))
+    assert second["previous_snapshot_id"] == first["snapshot_id"] != second["snapshot_id"]
+    assert str(_current_snapshot(tmp_path)) == second["snapshot_id"]
+    events = len(glue.events)
+    run_job(tmp_path, monkeypatch, rollback_before_run=second["run_id"])
+    assert glue.events[events:] == [f"init {JOB_NAME}", "commit"], "a rollback evaluates and writes nothing else"
+    assert str(_current_snapshot(tmp_path)) == first["snapshot_id"]
+    assert len(list((tmp_path / "_runs").glob("*.json"))) == 2
 
 
 def test_a_failed_rule_stops_the_job_before_writing_and_committing(

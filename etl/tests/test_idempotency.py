@@ -1,42 +1,97 @@
-"""Re-running on the same input (through the local CLI) reproduces the warehouse exactly:
-same partitions, one file each, the same rows in the same order."""
+"""Re-running on the same input (through the local CLI) reproduces the warehouse exactly: the same
+files per partition with the same rows in the same order, and the same quarantine; and a full
+delivery replaces the table's contents, so nothing of an earlier delivery survives."""
 
 from __future__ import annotations
 
+import csv
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
 
-from spotify_etl import local
+from spotify_etl import local, sample
+from spotify_etl.local_table import current_files, load_table, read_current
+from spotify_etl.pipeline import run_pipeline
+from spotify_etl.schemas import ALBUMS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 
 
-def _snapshot(spark: SparkSession, root: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Rows of every Parquet file in file order, keyed by the file's directory."""
-    snapshot: dict[str, list[tuple[Any, ...]]] = {}
-    for path in sorted(root.rglob("*.parquet")):
+def _files(spark: SparkSession, paths: list[Path], root: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows of each Parquet file in file order, keyed by the file's folder below ``root``."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for path in paths:
         key = str(path.parent.relative_to(root))
-        assert key not in snapshot, f"more than one file in {key}"
-        snapshot[key] = [tuple(row) for row in spark.read.parquet(str(path)).collect()]
-    return snapshot
+        assert key not in rows, f"more than one file in {key}"
+        rows[key] = [tuple(row) for row in spark.read.parquet(str(path)).collect()]
+    return rows
+
+
+def _table(spark: SparkSession, out: Path) -> dict[str, list[tuple[Any, ...]]]:
+    return _files(spark, [Path(file) for file in current_files(load_table(out / "warehouse"))], out / "warehouse")
+
+
+def _quarantine(spark: SparkSession, out: Path, run_id: str) -> dict[str, dict[str, list[tuple[Any, ...]]]]:
+    return {
+        prefix: _files(spark, sorted((out / prefix / run_id).rglob("*.parquet")), out / prefix / run_id) for prefix in ("rejected", "unmatched")
+    }
 
 
 def test_rerun_gives_identical_output(spark: SparkSession, sample_run: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    before = {prefix: _snapshot(spark, sample_run.out / prefix) for prefix in ("warehouse", "rejected", "unmatched")}
-    stale = sample_run.table / "release_year=1800"
-    stale.mkdir()
-    (stale / "marker.txt").write_text("left by an earlier run\n")
-    try:
-        assert local.main(["--staging", str(SAMPLE), "--out", str(sample_run.out)]) == 0
-        after = {prefix: _snapshot(spark, sample_run.out / prefix) for prefix in ("warehouse", "rejected", "unmatched")}
-        assert after == before
-        assert (stale / "marker.txt").exists(), "dynamic overwrite must leave partitions absent from the input"
-    finally:
-        (stale / "marker.txt").unlink()
-        stale.rmdir()
-    table = capsys.readouterr().out
-    assert "checks: 6/6 balanced" in table and "status: succeeded" in table
-    assert len(list((sample_run.out / "_runs").glob("*.json"))) == 2
+    table_before = _table(spark, sample_run.out)
+    quarantine_before = _quarantine(spark, sample_run.out, sample_run.summary.run_id)
+    assert local.main(["--staging", str(SAMPLE), "--out", str(sample_run.out)]) == 0
+    (rerun,) = {path.stem for path in (sample_run.out / "_runs").glob("*.json")} - {sample_run.summary.run_id}
+    assert _table(spark, sample_run.out) == table_before
+    assert _quarantine(spark, sample_run.out, rerun) == quarantine_before
+    assert _quarantine(spark, sample_run.out, sample_run.summary.run_id) == quarantine_before, "the previous run's quarantine stays"
+    printed = capsys.readouterr().out
+    assert "checks: 6/6 balanced" in printed and "status: succeeded" in printed
+
+
+def _change_albums(staging: Path) -> tuple[str, int, str]:
+    """Move one album row to another release year and withdraw another; return (moved track,
+    its new year, withdrawn track)."""
+    moved = withdrawn = ""
+    new_year = 0
+    for path in sorted((staging / ALBUMS.name).glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        kept = []
+        for row in rows:
+            if not moved:
+                moved, new_year = row["track_id"], int(row["release_date"][:4]) - 7
+                row["release_date"] = f"{new_year}{row['release_date'][4:]}"
+            elif not withdrawn:
+                withdrawn = row["track_id"]
+                continue
+            kept.append(row)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(ALBUMS.columns), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(kept)
+    return moved, new_year, withdrawn
+
+
+def test_back_to_back_full_deliveries_leave_exactly_the_second(spark: SparkSession, tmp_path: Path) -> None:
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
+    sample.generate(first, tracks=60, seed=11, defects=False)
+    shutil.copytree(first, second)
+    moved, new_year, withdrawn = _change_albums(second)
+    run_pipeline(spark, str(first), str(out))
+    summary = run_pipeline(spark, str(second), str(out))
+    assert summary.output is not None
+    rows = read_current(out / "warehouse").select(["track_id", "release_year"]).to_pylist()
+    ids = [row["track_id"] for row in rows]
+    assert len(ids) == len(set(ids)) == summary.output.rows, "track_id stays unique and the summary counts the table"
+    assert withdrawn not in ids
+    assert [row["release_year"] for row in rows if row["track_id"] == moved] == [new_year]
+    assert len({row["release_year"] for row in rows}) == summary.output.partitions
+    written = json.loads((out / "_runs" / f"{summary.run_id}.json").read_text(encoding="utf-8"))
+    assert written["output"]["rows"] == len(rows)
+    assert pq.read_metadata(current_files(load_table(out / "warehouse"))[0]).row_group(0).column(0).compression == "SNAPPY"

@@ -13,7 +13,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from spotify_etl.errors import InputContractError
-from spotify_etl.pipeline import run_pipeline
+from spotify_etl.pipeline import OutputPaths, local_warehouse, run_pipeline
 from spotify_etl.read import list_files, read_rows
 from spotify_etl.schemas import ALBUMS, ARTISTS, TRACKS, SourceSpec
 
@@ -126,7 +126,7 @@ def test_every_file_is_in_the_summary_and_a_fragment_never_becomes_a_row(spark: 
     assert summary.status == "succeeded" and all(check.ok for check in summary.checks)
     artists = summary.sources["artists"]
     assert (artists.input_records, artists.accepted, artists.rejected_total) == (1, 1, 0)
-    table = {row["track_id"]: row for row in spark.read.parquet(str(tmp_path / "out" / "warehouse" / "tracks")).collect()}
+    table = {row["track_id"]: row for row in local_warehouse(spark, OutputPaths.under(str(tmp_path / "out"))).table("spotify.warehouse.tracks").collect()}
     assert table["t1"]["artist_name"] == name and table["t1"]["artist_matched"]
     assert not table["t2"]["artist_matched"], "the middle line of a quoted field is not an artist"
 
@@ -160,6 +160,6 @@ def test_a_bad_file_layout_stops_the_run_naming_file_and_problem(spark: SparkSes
     assert "twice.csv (line 3): the header appears again inside the file, as record 3" in message
     assert "concatenated.csv (line 3): the header appears again inside the file, as record 3" in message
     assert "tracks.csv" not in message and "albums.csv" not in message
-    assert not (tmp_path / "out" / "warehouse").exists()
+    assert not list((tmp_path / "out" / "warehouse").rglob("*.parquet")), "the table got no data file"
     (summary_file,) = (tmp_path / "out" / "_runs").glob("*.json")
     assert json.loads(summary_file.read_text(encoding="utf-8"))["error"].startswith("InputContractError")

@@ -71,4 +71,4 @@ def test_a_transform_that_silently_drops_rows_fails_the_run(
         "artists: input = accepted + rejected",
     ]
     assert failed[3:] and all(name.endswith(".csv: records = accepted + rejected") for name in failed[3:]), failed
-    assert not (tmp_path / "warehouse").exists(), "nothing may be published after a failed reconciliation"
+    assert not list(tmp_path.rglob("*.parquet")), "nothing may be published after a failed reconciliation"

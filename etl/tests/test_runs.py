@@ -8,8 +8,8 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 
 from spotify_etl import sample
-from spotify_etl.pipeline import OutputPaths, run
-from spotify_etl.runs import KILLED, RUNNING, record_killed_runs, write_summary
+from spotify_etl.pipeline import OutputPaths, local_warehouse, run
+from spotify_etl.runs import KILLED, RUNNING, settle_previous_runs, write_summary
 
 
 def _staging(root: Path) -> str:
@@ -25,7 +25,7 @@ def test_a_run_says_running_while_it_runs_and_its_outcome_when_it_ends(spark: Sp
         (summary,) = (tmp_path / "out" / "_runs").glob("*.json")
         seen.append(json.loads(summary.read_text(encoding="utf-8")))
 
-    finished = run(spark, _staging(tmp_path / "staging"), paths, quality_gate=read_own_summary)
+    finished = run(local_warehouse(spark, paths), _staging(tmp_path / "staging"), paths, quality_gate=read_own_summary)
     assert [(entry["run_id"], entry["status"]) for entry in seen] == [(finished.run_id, RUNNING)]
     written = json.loads((tmp_path / "out" / "_runs" / f"{finished.run_id}.json").read_text(encoding="utf-8"))
     assert written["status"] == "succeeded"
@@ -40,13 +40,16 @@ def test_a_run_left_running_is_recorded_as_killed_by_the_next_and_its_leftovers_
     (runs / ".20261201T000000Z-deadbeef.0123.tmp").write_bytes(b"")
     (runs / "20261130T000000Z-finished.json").write_text(json.dumps({"run_id": "20261130T000000Z-finished", "status": "succeeded"}), encoding="utf-8")
 
-    finished = run(spark, _staging(tmp_path / "staging"), OutputPaths.under(str(tmp_path / "out")))
+    paths = OutputPaths.under(str(tmp_path / "out"))
+    finished = run(local_warehouse(spark, paths), _staging(tmp_path / "staging"), paths)
     killed = json.loads((runs / "20261201T000000Z-deadbeef.json").read_text(encoding="utf-8"))
     assert killed["status"] == KILLED
-    assert f"found still running by run {finished.run_id}" in killed["error"]
+    assert f"found still running by run {finished.run_id}; it committed nothing to the table" in killed["error"]
     assert json.loads((runs / "20261130T000000Z-finished.json").read_text(encoding="utf-8"))["status"] == "succeeded"
     assert not [path.name for path in runs.iterdir() if path.name.endswith(".tmp")], "the killed write's temporary file is removed"
-    assert record_killed_runs(spark, str(runs), "another") == [], "a killed run is recorded once"
+    again = settle_previous_runs(spark, str(runs), "another", lambda _: None)
+    assert again.killed == (), "a killed run is recorded once"
+    assert again.last_succeeded == finished.run_id
 
 
 def test_a_summary_is_replaced_whole_and_no_temporary_file_stays(spark: SparkSession, tmp_path: Path) -> None:
