@@ -17,7 +17,7 @@ inlined) and photographed full-page by Debian's headless Chromium. Progress goes
 Writes to the output folder: ${PREVIEW_FILES.page} (open it from disk), ${PREVIEW_FILES.screenshot},
 ${PREVIEW_FILES.queries} (each visual's Athena SQL) and ${PREVIEW_FILES.data} (each visual's rows).
 
-  --warehouse DIR    warehouse with tracks/release_year=YYYY/*.parquet (default: ${shown(DEFAULT_WAREHOUSE)})
+  --warehouse DIR    Iceberg warehouse root (catalog.db, tracks/), read at its current snapshot (default: ${shown(DEFAULT_WAREHOUSE)})
   --out DIR          output folder (default: ${shown(DEFAULT_OUT_DIR)})
   --definition FILE  dashboard definition (default: ${shown(DASHBOARD_FILE)})
   --no-screenshot    write the page only (no Chromium needed)

@@ -4,13 +4,15 @@
 #   bash tools/trino.sh            # progress on stderr; on stdout: TRINO_HOME=... and TRINO_JAVA_HOME=...
 #   eval "$(bash tools/trino.sh)"  # the same, as shell variables
 #
-# - Artifacts: io.trino:trino-server-core:<version>:tar.gz and io.trino:trino-hive:<version>:zip (the Hive
-#   plugin), fetched from Maven Central by Maven itself (`mvn dependency:get`, checksums checked) into the
-#   Maven repository (~/.m2/repository), which later runs and other checkouts reuse: nothing is downloaded
-#   twice.
+# - Artifacts: io.trino:trino-server-core:<version>:tar.gz, io.trino:trino-hive:<version>:zip (the Hive
+#   plugin) and io.trino:trino-iceberg:<version>:zip (the Iceberg plugin, which reads the warehouse table
+#   and the views), fetched from Maven Central by Maven itself (tools/maven.sh: `mvn dependency:get`,
+#   checksums checked) into the Maven repository (~/.m2/repository), which later runs and other
+#   checkouts reuse: nothing is downloaded twice.
 # - Unpacked into a cache outside git, ${XDG_CACHE_HOME:-~/.cache}/spotify-pipeline/trino-<version>/
-#   (the server with plugin/hive added), completed atomically and marked by a stamp; a second run only
-#   checks the stamp. Concurrent runs wait on a lock.
+#   (the server with plugin/hive and plugin/iceberg added), completed atomically and marked by a stamp; a
+#   second run only checks the stamp and the plugins (a cache made before the Iceberg plugin is
+#   rebuilt). Concurrent runs wait on a lock.
 # - Trino 476 runs on Java 24 or newer; the machine's default java (17) stays for Spark. The JDK is
 #   TRINO_JAVA_HOME when set, else the newest /usr/lib/jvm/* whose `release` says JAVA_VERSION >= 24
 #   (on this machine kind: the Temurin 25 JDK, /usr/lib/jvm/temurin-25-jdk-amd64).
@@ -18,15 +20,16 @@
 # Environment: TRINO_VERSION (476), SPOTIFY_TRINO_CACHE (the unpack directory), MAVEN_REPO_LOCAL (the
 # Maven repository, default ~/.m2/repository), TRINO_JAVA_HOME.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/maven.sh"
 
 version="${TRINO_VERSION:-476}"
 java_major_required=24
-maven_repo="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
 cache="${SPOTIFY_TRINO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spotify-pipeline/trino-$version}"
 home="$cache/trino-server-core-$version"
 stamp="$cache/.installed"
 server_artifact="$maven_repo/io/trino/trino-server-core/$version/trino-server-core-$version.tar.gz"
 hive_artifact="$maven_repo/io/trino/trino-hive/$version/trino-hive-$version.zip"
+iceberg_artifact="$maven_repo/io/trino/trino-iceberg/$version/trino-iceberg-$version.zip"
 
 say() { echo "trino: $*" >&2; }
 fail() { echo "trino: error: $*" >&2; exit 1; }
@@ -59,40 +62,31 @@ find_java_home() {
   echo "$best"
 }
 
-fetch() {  # fetch <artifact coordinates> <expected file> <size note>
-  if [[ -s "$2" ]]; then
-    say "$1: in the Maven repository ($2)"
-    return
-  fi
-  command -v mvn >/dev/null 2>&1 || fail "Maven is needed to fetch $1 (apt-get install maven)"
-  say "$1: fetching from Maven Central ($3) into $maven_repo"
-  local started=$SECONDS
-  mvn -q -B -Dstyle.color=never dependency:get -Dartifact="$1" -Dtransitive=false -Dmaven.repo.local="$maven_repo" >&2 ||
-    fail "mvn dependency:get $1 failed"
-  [[ -s "$2" ]] || fail "mvn reported success but $2 is missing"
-  say "$1: fetched in $((SECONDS - started)) s"
-}
 
 java_home="$(find_java_home)"
 
 mkdir -p "$(dirname "$cache")"
 exec 9>"$cache.lock"
 flock 9
-if [[ -f "$stamp" && -x "$home/bin/launcher" && -d "$home/plugin/hive" ]]; then
+if [[ -f "$stamp" && -x "$home/bin/launcher" && -d "$home/plugin/hive" && -d "$home/plugin/iceberg" ]]; then
   say "Trino $version installed at $home"
 else
-  fetch "io.trino:trino-server-core:$version:tar.gz" "$server_artifact" "194 MB"
-  fetch "io.trino:trino-hive:$version:zip" "$hive_artifact" "258 MB"
+  maven_fetch "io.trino:trino-server-core:$version:tar.gz" "$server_artifact" "194 MB" trino
+  maven_fetch "io.trino:trino-hive:$version:zip" "$hive_artifact" "258 MB" trino
+  maven_fetch "io.trino:trino-iceberg:$version:zip" "$iceberg_artifact" "345 MB" trino
   say "unpacking into $cache"
   work="$cache.partial"
   rm -rf "$work"
   mkdir -p "$work"
   tar -xzf "$server_artifact" -C "$work"
   [[ -x "$work/trino-server-core-$version/bin/launcher" ]] || fail "$server_artifact has no trino-server-core-$version/bin/launcher"
-  python3 -m zipfile -e "$hive_artifact" "$work/hive-plugin"  # no unzip needed on a fresh machine
-  [[ -d "$work/hive-plugin/trino-hive-$version" ]] || fail "$hive_artifact has no trino-hive-$version/ folder"
-  mv "$work/hive-plugin/trino-hive-$version" "$work/trino-server-core-$version/plugin/hive"
-  rmdir "$work/hive-plugin"
+  for plugin in hive iceberg; do
+    artifact="$maven_repo/io/trino/trino-$plugin/$version/trino-$plugin-$version.zip"
+    python3 -m zipfile -e "$artifact" "$work/$plugin-plugin"  # no unzip needed on a fresh machine
+    [[ -d "$work/$plugin-plugin/trino-$plugin-$version" ]] || fail "$artifact has no trino-$plugin-$version/ folder"
+    mv "$work/$plugin-plugin/trino-$plugin-$version" "$work/trino-server-core-$version/plugin/$plugin"
+    rmdir "$work/$plugin-plugin"
+  done
   date -u +%Y-%m-%dT%H:%M:%SZ > "$work/.installed"
   rm -rf "$cache"
   mv "$work" "$cache"

@@ -1,5 +1,9 @@
 """The data of every visual of a dashboard, queried on DuckDB over the local warehouse.
 
+The warehouse is the local Iceberg warehouse root (``out/local/warehouse``); the table is read at
+its current snapshot through its catalog, by the same connection ``athena_sql.local.connect``
+builds for the query runner, never from a glob of its data files.
+
 ``npm run local -- dashboard`` (tools/dashboard) writes the Athena SQL each visual of the
 dashboard definition needs, as the JSON object ``{visualId: sql}``. This module creates the
 catalog's views exactly as ``athena_sql.local`` does, transpiles each visual's statement with
@@ -152,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m athena_sql.dashboard_data",
         description=(
-            "Run each dashboard visual's Athena SQL on DuckDB over the local warehouse Parquet "
+            "Run each dashboard visual's Athena SQL on DuckDB over the current snapshot of the local Iceberg warehouse table "
             "(with the views of queries/ created as athena_sql.local creates them) and write "
             "every visual's columns and rows as JSON."
         ),

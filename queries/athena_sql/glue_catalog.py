@@ -26,8 +26,10 @@ in Trino 476), field by field:
   local directory the caller names (``locations``), for external tables.
 
 Inputs the translation does not know make it fail, naming the table and the input, so a new
-declared field cannot be dropped silently. Partitions are not declared by the program (the crawler
-registers them); the caller syncs them from the files (``system.sync_partition_metadata``).
+declared field cannot be dropped silently. The warehouse table is an Iceberg table: Trino's
+Iceberg connector reads it from its Iceberg metadata, so the test engine registers it from the
+local warehouse (``athena_sql.trino_engine.TrinoServer.register_warehouse``) and writes only the
+databases and the views here; its declared columns are compared with what Trino reads.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ schema name) beside a schema directory."""
 # CatalogTable inputs, by where they go. Anything else fails the translation.
 _TABLE_INPUTS_USED = {
     "name", "databaseName", "description", "tableType", "owner", "parameters", "partitionKeys",
-    "storageDescriptor", "viewOriginalText", "viewExpandedText",
+    "storageDescriptor", "viewOriginalText", "viewExpandedText", "openTableFormatInput",
 }
 # Inputs with no effect on how Trino reads the table (Glue bookkeeping).
 _TABLE_INPUTS_IGNORED = {"catalogId", "retention"}
@@ -80,6 +82,38 @@ class GlueColumn:
 
 
 @dataclass(frozen=True)
+class IcebergDeclaration:
+    """``openTableFormatInput.icebergInput`` of a declared table: the Iceberg table Glue creates."""
+
+    format_version: str
+    location: str
+    columns: tuple[tuple[str, str], ...]
+    """(name, Iceberg type) of each schema field, in order."""
+    partition_fields: tuple[tuple[str, str], ...]
+    """(source column name, transform) of each partition field, in order."""
+
+
+def _iceberg_declaration(where: str, raw: object) -> IcebergDeclaration | None:
+    if raw is None:
+        return None
+    try:
+        iceberg = cast(Mapping[str, Any], cast(Mapping[str, Any], raw)["icebergInput"])
+        table = cast(Mapping[str, Any], iceberg["icebergTableInput"])
+        fields = cast(list[Mapping[str, Any]], table["schema"]["fields"])
+        columns = tuple((str(field["name"]), str(json.loads(field["type"]))) for field in fields)
+        by_id = {int(field["id"]): str(field["name"]) for field in fields}
+        partition = cast(list[Mapping[str, Any]], (table.get("partitionSpec") or {}).get("fields") or [])
+        return IcebergDeclaration(
+            format_version=str(iceberg["version"]),
+            location=str(table["location"]),
+            columns=columns,
+            partition_fields=tuple((by_id[int(item["sourceId"])], str(item["transform"])) for item in partition),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise TranslationError(f"{where}: openTableFormatInput is not an Iceberg table input this reads: {error!r}") from error
+
+
+@dataclass(frozen=True)
 class GlueTable:
     """One declared ``aws.glue.CatalogTable``, its inputs as the program declares them."""
 
@@ -100,6 +134,8 @@ class GlueTable:
     serde_parameters: Mapping[str, str]
     view_original_text: str | None
     view_expanded_text: str | None
+    iceberg: IcebergDeclaration | None = None
+    """The Iceberg table it declares (``openTableFormatInput``), if any."""
 
     @property
     def is_view(self) -> bool:
@@ -206,6 +242,7 @@ def glue_table_from_inputs(resource: str, inputs: Mapping[str, Any]) -> GlueTabl
         serde_parameters=_str_map(serde.get("parameters")),
         view_original_text=_optional_str(inputs.get("viewOriginalText")),
         view_expanded_text=_optional_str(inputs.get("viewExpandedText")),
+        iceberg=_iceberg_declaration(where, inputs.get("openTableFormatInput")),
     )
 
 
@@ -254,6 +291,11 @@ def table_metadata(
     ``locations`` maps a declared location to the local one Trino reads instead; an external
     table whose location is not mapped fails (the test engine reads no S3).
     """
+    if table.iceberg is not None:
+        raise TranslationError(
+            f"{table.database}.{table.name}: an Iceberg table is registered from its Iceberg metadata "
+            "(TrinoServer.register_warehouse), not written into the metastore"
+        )
     is_csv = table.serde_library == OPEN_CSV_SERDE
     parameters = dict(table.parameters)
     if table.description is not None:
@@ -332,7 +374,8 @@ def write_file_metastore(
     locations: Mapping[str, str],
     tables: Iterable[GlueTable] | None = None,
 ) -> list[Path]:
-    """Write the declared databases and ``tables`` (default: all) under ``catalog_dir``.
+    """Write the declared databases and ``tables`` (default: all but the Iceberg tables, which are
+    registered from their metadata) under ``catalog_dir``.
 
     Each table directory is replaced whole (with any partitions registered before). Returns the
     table metadata files written.
@@ -341,7 +384,7 @@ def write_file_metastore(
     for database, description in sorted(catalog.databases.items()):
         (catalog_dir / database).mkdir(parents=True, exist_ok=True)
         _write_json(database_metadata_path(catalog_dir, database), database_metadata(description, writer_version))
-    for table in catalog.tables if tables is None else tables:
+    for table in [t for t in catalog.tables if t.iceberg is None] if tables is None else tables:
         if table.database not in catalog.databases:
             raise TranslationError(f"{table.database}.{table.name}: its database is not declared")
         table_dir = catalog_dir / table.database / table.name

@@ -1,9 +1,12 @@
-"""Run every query of the catalog on DuckDB over the local warehouse Parquet.
+"""Run every query of the catalog on DuckDB over the local warehouse's Iceberg table.
 
-``tracks`` is registered as a DuckDB view over ``<warehouse>/tracks/release_year=*/*.parquet``
-(hive partitioning, types from the ETL's warehouse contract), then the views are created
-in dependency order from their transpiled SQL, then every query is run and its output
-columns are checked against its ``*.schema.json``.
+``--warehouse`` is the local Iceberg warehouse root the ETL writes (``out/local/warehouse``: the
+catalog ``catalog.db`` and the table ``tracks/``). ``tracks`` is loaded into DuckDB from the
+table's current snapshot only, through its catalog (``spotify_etl.local_table.read_current``,
+pyiceberg): the table folder also holds files no snapshot references (a killed run's, an old
+snapshot's), so no Parquet file is ever globbed. Its columns and types are checked against the
+ETL's warehouse contract, then the views are created in dependency order from their transpiled
+SQL, then every query is run and its output columns are checked against its ``*.schema.json``.
 
 CLI (from the repository root)::
 
@@ -21,12 +24,16 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+from pyiceberg.exceptions import NoSuchNamespaceError, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from athena_sql.catalog import Catalog, CatalogError, QuerySpec, load_catalog
 from athena_sql.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
 from athena_sql.transpile import TranspileError, to_duckdb
 from spotify_etl.contract import parse_contract
 from spotify_etl.errors import ContractError
+from spotify_etl.local_table import read_current
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE_CONTRACT = REPO_ROOT / "etl" / "spotify_etl" / "contracts" / "warehouse_schema.json"
@@ -75,55 +82,46 @@ def load_contract(path: Path = WAREHOUSE_CONTRACT) -> WarehouseContract:
     return WarehouseContract(contract.table, columns, partition_keys)
 
 
-def tracks_glob(warehouse: Path, contract: WarehouseContract) -> str:
-    table_dir = warehouse / contract.table
-    if not table_dir.is_dir():
-        raise WarehouseError(
-            f"{table_dir}: no warehouse table here; run the ETL first (npm run local -- etl)"
-        )
-    pattern = "/".join([f"{key}=*" for key in contract.partition_keys] + ["*.parquet"])
-    if not any(table_dir.glob(pattern)):
-        raise WarehouseError(f"{table_dir}: no Parquet files matching {pattern}")
-    return str(table_dir / pattern)
+def read_warehouse(warehouse: Path) -> pa.Table:
+    """Every row of the warehouse table's current snapshot, read through the local Iceberg catalog
+    under ``warehouse`` (the warehouse root); a missing catalog or table says how to make one."""
+    try:
+        return read_current(warehouse)
+    except FileNotFoundError as error:
+        raise WarehouseError(str(error)) from None
+    except (OSError, ValueError, NoSuchNamespaceError, ValidationError, SQLAlchemyError) as error:
+        raise WarehouseError(f"{warehouse}: the warehouse table cannot be read: {error}") from error
 
 
 def connect(
     warehouse: Path, contract_path: Path = WAREHOUSE_CONTRACT
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with ``tracks`` over the warehouse Parquet, checked against the
-    contract (column names and types, partition keys included)."""
+    """An in-memory DuckDB with ``tracks`` holding the current snapshot of the Iceberg table under
+    the warehouse root ``warehouse``, checked against the contract (column names and types,
+    partition keys included)."""
     contract = load_contract(contract_path)
-    glob = tracks_glob(warehouse, contract)
-    hive_types = ", ".join(
-        f"'{name}': '{kind}'" for name, kind in contract.partition_keys.items()
-    )
+    rows = read_warehouse(warehouse)
     connection = duckdb.connect(":memory:")
-    connection.execute(
-        f"CREATE VIEW {contract.table} AS SELECT * FROM read_parquet("
-        f"'{_quote(glob)}', hive_partitioning = true, union_by_name = true, "
-        f"hive_types = {{{hive_types}}})"
-    )
+    connection.register("current_snapshot", rows)
+    connection.execute(f"CREATE TABLE {contract.table} AS SELECT * FROM current_snapshot")
+    connection.unregister("current_snapshot")
     relation = connection.sql(f"SELECT * FROM {contract.table}")
     actual = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     problems = [
-        f"{name}: contract {kind}, Parquet {actual.get(name, 'missing')}"
+        f"{name}: contract {kind}, Iceberg table {actual.get(name, 'missing')}"
         for name, kind in contract.columns.items()
         if actual.get(name) != kind
     ] + [
-        f"{name}: in the Parquet but not in the contract"
+        f"{name}: in the Iceberg table but not in the contract"
         for name in actual
         if name not in contract.columns
     ]
     if problems:
         connection.close()
         raise WarehouseError(
-            f"{glob} does not match {contract_path}:\n  " + "\n  ".join(problems)
+            f"the table under {warehouse} does not match {contract_path}:\n  " + "\n  ".join(problems)
         )
     return connection
-
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def create_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -231,7 +229,7 @@ def add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
         "--warehouse",
         type=Path,
         required=True,
-        help="warehouse directory holding tracks/release_year=YYYY/*.parquet "
+        help="the local Iceberg warehouse root: its catalog catalog.db and the table tracks/ "
         "(e.g. out/local/warehouse)",
     )
     parser.add_argument(
@@ -252,9 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m athena_sql.local",
         description=(
-            "Run every Athena view and named query of queries/ on DuckDB over the local "
-            "warehouse Parquet produced by the ETL, check each output against its "
-            "*.schema.json and print the results."
+            "Run every Athena view and named query of queries/ on DuckDB over the current "
+            "snapshot of the local Iceberg warehouse table the ETL writes, check each output "
+            "against its *.schema.json and print the results."
         ),
     )
     add_warehouse_arguments(parser)

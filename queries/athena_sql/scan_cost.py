@@ -13,14 +13,19 @@ file. This module estimates both from the files themselves:
 * the bytes: ``total_compressed_size`` of the referenced columns' chunks (DuckDB's
   ``parquet_metadata()``), summed over the row groups of the touched files.
 
+The partitioned layout's files are the data files of the Iceberg table's current snapshot, as its
+catalog lists them (``spotify_etl.local_table``), each with its partition value from the
+snapshot's manifests: the table folder also holds files no snapshot references (a killed run's,
+an expired snapshot's), which Athena never reads, so it is never globbed.
+
 Not modelled: the footer reads themselves, row groups skipped through min/max statistics, and
 Athena's rounding (up to the next MB, at least 10 MB per query; the cost model applies those).
 
 The three layouts, built from the same generated input: ``csv`` (the staging CSV: the warehouse
 table is the join of all three sources, so each scan reads every file in full), ``parquet`` (the
 original project's layout: one unpartitioned Parquet table with every column, release_year
-included, written here by DuckDB from the ETL's rows) and ``partitioned`` (the ETL's own output,
-partitioned by release_year).
+included, written here by DuckDB from the current snapshot's rows) and ``partitioned`` (the ETL's
+own Iceberg table, partitioned by release_year).
 
 CLI (from the repository root; prints JSON)::
 
@@ -34,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from pyiceberg.table import Table
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer import optimize
@@ -51,6 +56,7 @@ from athena_sql.catalog import CatalogError, load_catalog
 from athena_sql.dashboard_data import DashboardDataError, load_visual_queries
 from athena_sql.local import WarehouseContract, WarehouseError, load_contract
 from athena_sql.transpile import READ_DIALECT, WRITE_DIALECT, TranspileError, parse_one_statement
+from spotify_etl.local_table import load_table
 
 LAYOUTS = ("csv", "parquet", "partitioned")
 
@@ -74,7 +80,8 @@ class ParquetFile:
 
     path: Path
     partition: int | None
-    """The partition key's value from the file's directory; None in an unpartitioned table."""
+    """The partition key's value (from the Iceberg partition, or the file's ``key=value``
+    directory); None in an unpartitioned table."""
     column_bytes: Mapping[str, int]
     """Column -> total compressed size of its chunks over every row group."""
 
@@ -147,36 +154,53 @@ def touched_partitions(scan: TableScan, partitions: Iterable[int], partition_key
     return frozenset(int(row[0]) for row in kept)
 
 
-def parquet_files(directory: Path, partition_key: str) -> tuple[ParquetFile, ...]:
-    """Every Parquet file under ``directory`` with its column chunk sizes and partition value."""
-    paths = sorted(directory.rglob("*.parquet"))
-    if not paths:
-        raise ScanCostError(f"{directory}: no Parquet files")
-    pattern = re.compile(rf"(?:^|/){re.escape(partition_key)}=(-?\d+)(?:/|$)")
-    files: list[ParquetFile] = []
+def _footer_sizes(connection: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
+    rows = connection.execute(
+        "SELECT path_in_schema, sum(total_compressed_size) FROM parquet_metadata(?) GROUP BY path_in_schema",
+        [str(path)],
+    ).fetchall()
+    return {str(column): int(size) for column, size in rows}
+
+
+def parquet_files(paths: Iterable[tuple[Path, int | None]]) -> tuple[ParquetFile, ...]:
+    """Each ``(path, partition value)`` with the column chunk sizes of its footer."""
     with duckdb.connect(":memory:") as connection:
-        for path in paths:
-            rows = connection.execute(
-                "SELECT path_in_schema, sum(total_compressed_size) FROM parquet_metadata(?) GROUP BY path_in_schema",
-                [str(path)],
-            ).fetchall()
-            match = pattern.search(path.relative_to(directory).parent.as_posix())
-            files.append(ParquetFile(path, None if match is None else int(match.group(1)), {str(c): int(b) for c, b in rows}))
-    return tuple(files)
+        return tuple(ParquetFile(path, partition, _footer_sizes(connection, path)) for path, partition in paths)
+
+
+def snapshot_files(table: Table, partition_key: str) -> tuple[ParquetFile, ...]:
+    """The data files of the Iceberg table's current snapshot, with their partition values (the
+    identity partition on ``partition_key``) and footer sizes; no file outside the snapshot."""
+    fields = [field.name for field in table.spec().fields]
+    if partition_key not in fields:
+        raise ScanCostError(f"{table.metadata.location}: not partitioned by {partition_key} (partition fields: {fields})")
+    position = fields.index(partition_key)
+    entries: list[tuple[Path, int | None]] = []
+    for task in table.scan().plan_files():
+        if task.file.spec_id != table.spec().spec_id:
+            raise ScanCostError(f"{task.file.file_path}: written with an earlier partition spec")
+        value = task.file.partition[position]
+        entries.append((Path(task.file.file_path.removeprefix("file://").removeprefix("file:")), None if value is None else int(value)))
+    if not entries:
+        raise ScanCostError(f"{table.metadata.location}: the current snapshot has no data files")
+    return parquet_files(sorted(entries))
 
 
 def parquet_scan_bytes(scan: TableScan, files: Sequence[ParquetFile], partition_key: str) -> int:
-    """Bytes of the chunks of ``scan``'s columns in the files of the partitions it touches."""
+    """Bytes of the chunks of ``scan``'s columns in the files of the partitions it touches (the
+    partition key's own chunks only in an unpartitioned file)."""
     partitioned = [file for file in files if file.partition is not None]
     if partitioned and len(partitioned) != len(files):
         raise ScanCostError(f"files inside and outside {partition_key}= directories: {files[0].path.parent}")
     touched = touched_partitions(scan, (file.partition for file in partitioned if file.partition is not None), partition_key)
+    # A partitioned file's key is its partition value, from the manifests: Trino's Iceberg reader
+    # never reads that column's chunks, although Iceberg keeps them in the file.
     return sum(
         size
         for file in files
         if file.partition is None or file.partition in touched
         for column, size in file.column_bytes.items()
-        if column in scan.columns
+        if column in scan.columns and (file.partition is None or column != partition_key)
     )
 
 
@@ -192,16 +216,15 @@ def _literal(path: Path) -> str:
     return "'" + path.as_posix().replace("'", "''") + "'"
 
 
-def write_unpartitioned(warehouse_table: Path, target: Path) -> Path:
-    """The warehouse's rows as one Parquet file with every column, the partition key included
-    (read back from the directory names by hive_partitioning)."""
+def write_unpartitioned(table: Table, target: Path) -> Path:
+    """The current snapshot's rows as one Parquet file with every column, the partition key
+    included (Iceberg keeps an identity partition's column in the data files)."""
     target.mkdir(parents=True, exist_ok=True)
     path = target / "tracks.parquet"
+    rows = table.scan().to_arrow()
     with duckdb.connect(":memory:") as connection:
-        connection.execute(
-            f"COPY (SELECT * FROM read_parquet({_literal(warehouse_table / '**' / '*.parquet')}, "
-            f"hive_partitioning = true, union_by_name = true)) TO {_literal(path)} (FORMAT parquet, COMPRESSION snappy)"
-        )
+        connection.register("current_snapshot", rows)
+        connection.execute(f"COPY current_snapshot TO {_literal(path)} (FORMAT parquet, COMPRESSION snappy)")
     return path
 
 
@@ -277,7 +300,7 @@ def report(estimates: Sequence[QueryEstimate], layouts: Mapping[str, Sequence[Pa
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m athena_sql.scan_cost", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warehouse", type=Path, required=True, help="the ETL's warehouse/ (holds <table>/<key>=<value>/*.parquet)")
+    parser.add_argument("--warehouse", type=Path, required=True, help="the ETL's local Iceberg warehouse root (holds catalog.db and <table>/)")
     parser.add_argument("--staging", type=Path, required=True, help="the staging CSV the warehouse was built from")
     parser.add_argument("--queries", type=Path, required=True, help="JSON object {name: Athena SQL}")
     parser.add_argument("--out", type=Path, help="write the JSON here instead of stdout")
@@ -287,16 +310,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         (partition_key,) = contract.partition_keys
         views = {spec.name: spec.sql for spec in load_catalog() if spec.is_view}
         queries = load_visual_queries(args.queries)
-        table_dir = args.warehouse / contract.table
+        table = load_table(args.warehouse)
         with tempfile.TemporaryDirectory(prefix="scan-cost-") as directory:
-            unpartitioned = write_unpartitioned(table_dir, Path(directory))
+            unpartitioned = write_unpartitioned(table, Path(directory))
             layouts = {
-                "parquet": parquet_files(unpartitioned.parent, partition_key),
-                "partitioned": parquet_files(table_dir, partition_key),
+                "parquet": parquet_files([(unpartitioned, None)]),
+                "partitioned": snapshot_files(table, partition_key),
             }
             csv_total = csv_bytes(args.staging)
             document = report(estimate_queries(queries, views, contract, layouts, csv_total), layouts, csv_total)
-    except (ScanCostError, TranspileError, CatalogError, DashboardDataError, WarehouseError, duckdb.Error) as error:
+    except (ScanCostError, TranspileError, CatalogError, DashboardDataError, WarehouseError, FileNotFoundError, duckdb.Error) as error:
         print(f"scan_cost: {error}", file=sys.stderr)
         return 1
     text = json.dumps(document, indent=2, sort_keys=True)

@@ -1,19 +1,28 @@
 """A local Trino server for the tests: the engine Athena v3 is built on, reading the Glue tables
-the Pulumi program declares.
+the Pulumi program declares and the warehouse's Iceberg table.
 
-- ``install()`` runs ``tools/trino.sh`` (Trino from Maven Central, cached) and returns where the
-  server and its JDK are.
+- ``install()`` runs ``tools/trino.sh`` (Trino and its Iceberg plugin from Maven Central, cached)
+  and returns where the server and its JDK are.
 - ``TrinoServer`` starts one single-node server on a free port of 127.0.0.1 with one catalog,
   ``awsdatacatalog`` (Athena's name for the Glue Data Catalog, the catalog every declared view
-  names): the Hive connector over a file metastore on the local file system. It waits for
-  readiness with a bounded timeout, fails naming its log, and stops the process group on exit.
-- ``TrinoServer.install_catalog`` writes the declared Glue databases and tables into the file
-  metastore (``athena_sql.glue_catalog``) and registers the warehouse partitions from the files.
+  names): Trino's Iceberg connector over a file metastore on the local file system
+  (``iceberg.catalog.type=TESTING_FILE_METASTORE``: the Iceberg connector's ``hive_metastore``
+  type only speaks Thrift), which reads the Presto views the program declares as Athena does in
+  Glue. It waits for readiness with a bounded timeout, fails naming its log, and stops the
+  process group on exit.
+- ``TrinoServer.register_warehouse(root)`` (re)registers the warehouse table of a local Iceberg
+  warehouse root (``<out>/warehouse``) at its current snapshot: ``system.register_table`` with the
+  metadata file the local catalog names (``spotify_etl.local_table.load_table``), never the newest
+  file of the folder (a killed run can leave an uncommitted, newer one).
+  ``TrinoServer.warehouse_rows()`` selects every row of it.
+- ``TrinoServer.install_catalog`` writes the declared Glue databases and views into the file
+  metastore (``athena_sql.glue_catalog``) and registers the declared warehouse table from a local
+  Iceberg warehouse root.
 
 CLI, for a look by hand (the tests do the same)::
 
     .venv/bin/python -m athena_sql.trino_engine --manifests out/synth/dev \
-        --warehouse out/trino/warehouse --sql 'SELECT * FROM genre_summary'
+        --warehouse out/local/warehouse --sql 'SELECT * FROM genre_summary'
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,9 +51,14 @@ from athena_sql.glue_catalog import (
     EXTERNAL_TABLE,
     DeclaredCatalog,
     GlueTable,
+    database_metadata,
+    database_metadata_path,
     load_declared_catalog,
     write_file_metastore,
 )
+from spotify_etl.contract import load_contract
+from spotify_etl.iceberg import LOCAL_NAMESPACE
+from spotify_etl.local_table import load_table
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO_ROOT / "tools" / "trino.sh"
@@ -53,6 +67,12 @@ CATALOG = "awsdatacatalog"
 """The Trino catalog name: Athena's name for the Glue Data Catalog (``PRESTO_VIEW_CATALOG`` in
 infra/athena/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
 USER = "spotify-pipeline-tests"
+WAREHOUSE_SCHEMA = LOCAL_NAMESPACE
+"""The schema ``register_warehouse`` uses when given none: the local catalog's namespace."""
+FILE_SYSTEM_ROOT = Path("/")
+"""The local file system root of the catalog (``local.location``). Spark's Iceberg metadata
+holds absolute ``file:/...`` paths, which Trino's local file system resolves below this root, so
+it is ``/``."""
 
 
 class TrinoError(RuntimeError):
@@ -112,15 +132,16 @@ class QueryOutput:
 class TrinoServer:
     """One single-node Trino over a file metastore in ``workdir``, reading files under ``root``.
 
-    ``root`` is the local file system root of the catalog (``local.location``): the metastore and
-    every table location must lie under it.
+    ``root`` is the local file system root of the catalog (``local.location``, default ``/``):
+    the metastore and every table location must lie under it, and the absolute ``file:`` paths in
+    Iceberg metadata resolve below it, so anything but ``/`` only suits tests of the harness.
     """
 
     def __init__(
         self,
         trino: TrinoInstall,
         workdir: Path,
-        root: Path,
+        root: Path = FILE_SYSTEM_ROOT,
         *,
         heap: str = "1G",
         startup_timeout: float = 240.0,
@@ -233,11 +254,11 @@ class TrinoServer:
     def write_config(self) -> Path:
         etc = self.workdir / "etc"
         (etc / "catalog").mkdir(parents=True, exist_ok=True)
-        # Only the Hive plugin is loaded: a plugin directory of its own with a link to it.
+        # Only the Iceberg plugin is loaded: a plugin directory of its own with a link to it.
         plugins = self.workdir / "plugin"
         plugins.mkdir(parents=True, exist_ok=True)
-        if not (plugins / "hive").exists():
-            (plugins / "hive").symlink_to(self.trino.home / "plugin" / "hive", target_is_directory=True)
+        if not (plugins / "iceberg").exists():
+            (plugins / "iceberg").symlink_to(self.trino.home / "plugin" / "iceberg", target_is_directory=True)
         files = {
             "node.properties": {
                 "node.environment": "test",
@@ -264,14 +285,15 @@ class TrinoServer:
             },
             "log.properties": {"io.trino": "INFO"},
             "catalog/awsdatacatalog.properties": {
-                "connector.name": "hive",
-                "hive.metastore": "file",
+                "connector.name": "iceberg",
+                # The Hive file metastore (the Glue model: databases, tables, Presto views); the
+                # Iceberg connector's hive_metastore type would need a Thrift metastore service.
+                "iceberg.catalog.type": "TESTING_FILE_METASTORE",
                 "hive.metastore.catalog.dir": self.local_uri(self.metastore_dir),
                 "fs.native-local.enabled": "true",
                 "local.location": str(self.root),
-                # Reads files as the ETL writes them; nothing is written back but partitions.
-                "hive.non-managed-table-writes-enabled": "false",
-                "hive.recursive-directories": "false",
+                # The warehouse table is registered at the snapshot its catalog names.
+                "iceberg.register-table-procedure.enabled": "true",
             },
         }
         for name, properties in files.items():
@@ -404,21 +426,61 @@ class TrinoServer:
     def install_catalog(
         self,
         catalog: DeclaredCatalog,
-        locations: Mapping[str, Path],
+        warehouse: Path | None,
         tables: Sequence[GlueTable] | None = None,
     ) -> None:
-        """Write the declared databases and tables into the metastore, each declared location
-        of ``locations`` read from the local directory it maps to, then register the partitions
-        of every partitioned external table from its files (as the crawler does in AWS)."""
-        local = {declared: self.local_uri(path) for declared, path in locations.items()}
+        """Write the declared databases and the views of ``tables`` (default: all) into the
+        metastore, then register each external table of ``tables`` (the warehouse table, the one
+        the etl layer declares) from the local Iceberg warehouse root ``warehouse`` at its
+        current snapshot, in its declared database, under its declared name."""
         installed = list(catalog.tables if tables is None else tables)
-        write_file_metastore(self.metastore_dir, catalog, self.trino.version, local, installed)
-        for table in installed:
-            if table.table_type == EXTERNAL_TABLE and table.partition_keys:
-                self.query(
-                    f"CALL system.sync_partition_metadata("
-                    f"schema_name => '{table.database}', table_name => '{table.name}', mode => 'FULL')"
-                )
+        external = [table for table in installed if table.table_type == EXTERNAL_TABLE or table.iceberg is not None]
+        write_file_metastore(
+            self.metastore_dir, catalog, self.trino.version, {}, [t for t in installed if t not in external]
+        )
+        for table in external:
+            if warehouse is None:
+                raise TrinoError(f"{table.database}.{table.name}: no local warehouse given to register it from")
+            self.register_warehouse(warehouse, table.database, table.name)
+
+    def register_warehouse(
+        self, root: Path, schema: str = WAREHOUSE_SCHEMA, table: str | None = None
+    ) -> str:
+        """(Re)register the warehouse table of the local Iceberg warehouse root ``root`` as
+        ``awsdatacatalog.<schema>.<table>`` (default: the contract's table name) at the snapshot
+        its catalog names now; the schema is created if missing. Returns the metadata file name
+        registered.
+
+        ``system.register_table`` is always given the catalog's metadata file: left to itself it
+        picks the newest ``*.metadata.json`` of the folder, which may be a killed run's
+        uncommitted one. An earlier registration of the name is dropped first
+        (``system.unregister_table``: the files stay)."""
+        name = table or load_contract().table
+        current = load_table(root)
+        metadata_file = current.metadata_location.rsplit("/", 1)[-1]
+        schema_file = database_metadata_path(self.metastore_dir, schema)
+        if not schema_file.exists():
+            (self.metastore_dir / schema).mkdir(parents=True, exist_ok=True)
+            schema_file.write_text(json.dumps(database_metadata(None, self.trino.version)) + "\n", encoding="utf-8")
+        if self.query(
+            f"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = '{name}'"
+        ).rows[0][0]:
+            self.query(f"CALL system.unregister_table(schema_name => '{schema}', table_name => '{name}')")
+        self.query(
+            "CALL system.register_table("
+            f"schema_name => '{schema}', table_name => '{name}', "
+            f"table_location => '{_sql_text(current.metadata.location)}', "
+            f"metadata_file_name => '{_sql_text(metadata_file)}')"
+        )
+        return metadata_file
+
+    def warehouse_rows(self, schema: str = WAREHOUSE_SCHEMA, table: str | None = None) -> QueryOutput:
+        """Every row of the registered warehouse table (``SELECT *``, in no particular order)."""
+        return self.query(f'SELECT * FROM "{table or load_contract().table}"', schema)
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -428,7 +490,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--manifests", type=Path, required=True, help="e.g. out/synth/dev")
     parser.add_argument(
-        "--warehouse", type=Path, required=True, help="the ETL's warehouse dir (holds tracks/)"
+        "--warehouse",
+        type=Path,
+        required=True,
+        help="the ETL's local Iceberg warehouse root (holds catalog.db and tracks/)",
     )
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "out" / "trino")
     parser.add_argument("--sql", action="append", default=[], help="a statement to run (repeatable)")
@@ -436,22 +501,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     catalog = load_declared_catalog(args.manifests)
     warehouse_tables = [table for table in catalog.tables if table.table_type == EXTERNAL_TABLE]
-    locations = {
-        str(table.location): args.warehouse / table.name for table in warehouse_tables
-    }
-    root = Path(os.path.commonpath([args.workdir.resolve(), args.warehouse.resolve()]))
     try:
-        with TrinoServer(install(), args.workdir, root) as server:
+        with TrinoServer(install(), args.workdir) as server:
             print(f"Trino {server.node_version()} started in {server.startup_seconds:.1f} s on {server.url}; "
                   f"log {server.log_path}")
-            server.install_catalog(catalog, locations)
+            server.install_catalog(catalog, args.warehouse)
             schema = warehouse_tables[0].database if warehouse_tables else None
             for sql in args.sql:
                 output = server.query(sql, schema)
                 print(" | ".join(f"{name} {kind}" for name, kind in output.columns))
                 for row in output.rows:
                     print(" | ".join("NULL" if value is None else str(value) for value in row))
-    except TrinoError as error:
+    except (TrinoError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

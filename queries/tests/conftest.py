@@ -4,12 +4,16 @@ The SQL runs on two engines: DuckDB (transpiled, fast) and a local Trino 476 ser
 (``athena_sql.trino_engine``: the engine of Athena v3, reading the Glue tables exactly as the
 Pulumi program declares them, started once per session; see test_trino.py).
 
-Two warehouses, every execution test runs on both:
-- ``etl_sample``: the Parquet the real ETL (``spotify_etl.pipeline.run_pipeline``) writes
+Two warehouses, local Iceberg warehouse roots (the catalog ``catalog.db`` and the table
+``tracks/``), every execution test runs on both:
+- ``etl_sample``: the Iceberg table the real ETL (``spotify_etl.pipeline.run_pipeline``) commits
   from the committed sample ``etl/sample/`` on local Spark (the acceptance data);
-- ``edge_cases``: a small Parquet written here to the warehouse contract, with the edge
-  cases the sample may lack (unmatched rows, NULL popularities, score ties, repeated
-  names, one-track and constant genres, tracks past 6 minutes).
+- ``edge_cases``: a small Iceberg table written here with pyiceberg
+  (``athena_sql.iceberg_table``) to the warehouse contract, with the edge cases the sample may
+  lack (unmatched rows, NULL popularities, score ties, repeated names, one-track and constant
+  genres, tracks past 6 minutes).
+Every reader, the tests' own included, reads a table's current snapshot through its catalog
+(``spotify_etl.local_table``), never a glob of its data files.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import pytest
 
 from athena_sql.catalog import Catalog, load_catalog
 from athena_sql.glue_catalog import DeclaredCatalog, load_declared_catalog
+from athena_sql.iceberg_table import write_warehouse_table
 from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, connect, create_views, run_query
 from athena_sql.schemas import hive_to_duckdb
 from athena_sql.trino_engine import TrinoServer, install
+from spotify_etl.local_table import current_files, load_table, read_current
 from spotify_etl.pipeline import run_pipeline
 from spotify_etl.session import local_session
 
@@ -55,16 +61,14 @@ def contract() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def etl_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the real ETL on the committed sample into a tmp dir; return its warehouse dir."""
+    """Run the real ETL on the committed sample into a tmp dir; return its warehouse root."""
     assert (ETL_SAMPLE / "albums").is_dir(), f"{ETL_SAMPLE}: the committed sample is missing"
     # The ETL's own local settings: local[2], UI off, UTC, dynamic partition overwrite.
     spark = local_session("queries-tests", cores=2)
     output = tmp_path_factory.mktemp("etl_output")
     run_pipeline(spark, str(ETL_SAMPLE), str(output))
     warehouse = output / "warehouse"
-    assert any((warehouse / "tracks").glob("release_year=*/*.parquet")), (
-        f"run_pipeline wrote no Parquet under {warehouse / 'tracks'}"
-    )
+    assert current_files(load_table(warehouse)), f"run_pipeline committed no data file to the table under {warehouse}"
     return warehouse
 
 
@@ -165,8 +169,9 @@ def _edge_rows() -> list[Row]:
     return rows
 
 
-def write_contract_parquet(rows: list[Row], warehouse: Path, contract: dict[str, Any]) -> None:
-    """Write ``rows`` as ``<warehouse>/tracks/release_year=YYYY/*.parquet`` per the contract."""
+def write_contract_table(rows: list[Row], warehouse: Path, contract: dict[str, Any]) -> None:
+    """Write ``rows`` as the Iceberg warehouse table under the warehouse root ``warehouse``, with
+    the contract's columns and types, partitioned by its partition key."""
     columns = contract["columns"] + contract["partition_keys"]
     names = [column["name"] for column in columns]
     ddl = ", ".join(f'"{c["name"]}" {hive_to_duckdb(c["type"])}' for c in columns)
@@ -177,18 +182,22 @@ def write_contract_parquet(rows: list[Row], warehouse: Path, contract: dict[str,
             f"INSERT INTO rows VALUES ({placeholders})",
             [[row[name] for name in names] for row in rows],
         )
-        partition = ", ".join(key["name"] for key in contract["partition_keys"])
-        target = warehouse / contract["table"]
-        connection.execute(
-            f"COPY rows TO '{target}' (FORMAT parquet, COMPRESSION snappy, "
-            f"PARTITION_BY ({partition}))"
-        )
+        data = connection.sql("SELECT * FROM rows").to_arrow_table()
+    write_warehouse_table(warehouse, data)
 
 
 @pytest.fixture(scope="session")
 def edge_warehouse(tmp_path_factory: pytest.TempPathFactory, contract: dict[str, Any]) -> Path:
-    warehouse = tmp_path_factory.mktemp("edge_warehouse")
-    write_contract_parquet(_edge_rows(), warehouse, contract)
+    warehouse = tmp_path_factory.mktemp("edge_warehouse") / "warehouse"
+    write_contract_table(_edge_rows(), warehouse, contract)
+    return warehouse
+
+
+@pytest.fixture
+def fresh_edge_warehouse(tmp_path: Path, contract: dict[str, Any]) -> Path:
+    """The edge-case table in a warehouse root of this test's own, to alter."""
+    warehouse = tmp_path / "warehouse"
+    write_contract_table(_edge_rows(), warehouse, contract)
     return warehouse
 
 
@@ -214,17 +223,10 @@ def results(warehouse: Path, catalog: Catalog) -> Iterator[dict[str, QueryResult
 
 @pytest.fixture(scope="session")
 def raw_rows(warehouse: Path, contract: dict[str, Any]) -> list[Row]:
-    """The warehouse rows as plain dicts, read straight from the Parquet (no catalog SQL)."""
-    glob = warehouse / contract["table"] / "*=*" / "*.parquet"
-    with duckdb.connect(":memory:") as connection:
-        relation = connection.sql(
-            f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true)"
-        )
-        names = relation.columns
-        rows = [dict(zip(names, values, strict=True)) for values in relation.fetchall()]
-    assert rows, f"no rows in {glob}"
-    for row in rows:
-        row["release_year"] = int(row["release_year"])
+    """The warehouse rows as plain dicts, read straight from the table's current snapshot (no
+    catalog SQL)."""
+    rows = cast(list[Row], read_current(warehouse).to_pylist())
+    assert rows, f"no rows in the table under {warehouse}"
     return rows
 
 
@@ -232,8 +234,8 @@ def raw_rows(warehouse: Path, contract: dict[str, Any]) -> list[Row]:
 #
 # The declared Glue tables come from the program itself: `npm run synth -- dev` into a tmp dir
 # (never out/synth, which other runs rewrite), read by athena_sql.glue_catalog. One Trino server
-# per session (athena_sql.trino_engine.TrinoServer): the pytest base temp dir is its local file
-# system root, so the metastore and both warehouses lie under it. When the session has Trino
+# per session (athena_sql.trino_engine.TrinoServer), its work dir in the pytest base temp dir; the
+# warehouse table is registered from each warehouse root in turn. When the session has Trino
 # tests, the server and the synthesis are launched before the first test of this folder, so they
 # start while the ETL runs on Spark; their fixtures wait for them.
 
@@ -245,7 +247,7 @@ class TrinoSession:
     """What the session launched early: the synthesis process and the Trino server."""
 
     def __init__(self, root: Path) -> None:
-        # The pytest base temp dir: the synthesis output, Trino's work dir and its file system root.
+        # The pytest base temp dir: the synthesis output and Trino's work dir.
         self.root = root
         self.synth_dir = root / "synth"
         self.synth_log = root / "synth.log"
@@ -284,7 +286,7 @@ class TrinoSession:
 
     def launch_server(self) -> None:
         try:
-            self.server = TrinoServer(install(), self.root / "trino", self.root)
+            self.server = TrinoServer(install(), self.root / "trino")
             self.server.launch()
         except Exception as error:  # reported by the tests that need the server
             self.error = error

@@ -26,6 +26,7 @@ from athena_sql.glue_catalog import (
     write_file_metastore,
 )
 from athena_sql.schemas import hive_to_trino
+from spotify_etl.iceberg import format_version
 
 LOCAL = "local:///etl/warehouse/tracks"
 
@@ -48,35 +49,25 @@ def test_the_stage_declares_the_warehouse_table_the_views_and_the_named_queries(
     assert {table.database for table in declared_catalog.tables} == set(declared_catalog.databases)
 
 
-def test_the_warehouse_table_translates_field_by_field(
+HIVE_TO_ICEBERG = {"string": "string", "int": "int", "bigint": "long", "double": "double", "boolean": "boolean", "date": "date"}
+
+
+def test_the_warehouse_table_is_declared_as_the_contracts_iceberg_table(
     synthesized_manifests: Path, declared_catalog: DeclaredCatalog, contract: dict[str, Any]
 ) -> None:
+    """The warehouse table is an Iceberg table (read by Trino from its Iceberg metadata, so it is
+    registered rather than written into the file metastore): its declared schema is the ETL's
+    contract, in the contract's order and types, partitioned by identity on the contract's keys,
+    in the format version of etl/glue_runtime.json."""
     inputs = manifest_inputs(synthesized_manifests, "aws:glue/catalogTable:CatalogTable", contract["table"])
-    storage = inputs["storageDescriptor"]
     table = declared_catalog.table(inputs["databaseName"], inputs["name"])
-    metadata = table_metadata(table, "476", {storage["location"]: LOCAL})
-    assert metadata == {
-        "writerVersion": "476",
-        "tableType": "EXTERNAL_TABLE",
-        "dataColumns": [{"name": c["name"], "type": c["type"], "comment": c["comment"]} for c in storage["columns"]],
-        "partitionColumns": [{"name": c["name"], "type": c["type"], "comment": c["comment"]} for c in inputs["partitionKeys"]],
-        # Trino's Glue metastore: the description becomes the `comment` parameter.
-        "parameters": {**inputs["parameters"], "comment": inputs["description"]},
-        "originalStorageFormat": {
-            "serde": storage["serDeInfo"]["serializationLibrary"],
-            "inputFormat": storage["inputFormat"],
-            "outputFormat": storage["outputFormat"],
-        },
-        "serdeParameters": storage["serDeInfo"]["parameters"],
-        "externalLocation": LOCAL,
-        "columnStatistics": {},
-    }
-    # And the declaration is the ETL's contract, in the contract's order and types.
-    assert [(c["name"], c["type"]) for c in storage["columns"]] == [(c["name"], c["type"]) for c in contract["columns"]]
-    assert [(c["name"], c["type"]) for c in inputs["partitionKeys"]] == [
-        (c["name"], c["type"]) for c in contract["partition_keys"]
-    ]
-    for column in contract["columns"] + contract["partition_keys"]:
+    assert table.table_type == EXTERNAL_TABLE and table.iceberg is not None
+    columns = contract["columns"] + contract["partition_keys"]
+    assert list(table.iceberg.columns) == [(c["name"], HIVE_TO_ICEBERG[c["type"]]) for c in columns]
+    assert list(table.iceberg.partition_fields) == [(c["name"], "identity") for c in contract["partition_keys"]]
+    assert table.iceberg.format_version == str(format_version())
+    assert table.iceberg.location == inputs["openTableFormatInput"]["icebergInput"]["icebergTableInput"]["location"]
+    for column in columns:
         hive_to_trino(column["type"])  # every contract type has a Trino reading
 
 
@@ -161,9 +152,13 @@ def test_the_metastore_layout(tmp_path: Path, declared_catalog: DeclaredCatalog)
         data = json.loads(database_metadata_path(tmp_path, database).read_text(encoding="utf-8"))
         assert data["writerVersion"] == "476"
         assert database_metadata_path(tmp_path, database).name == f".{database}.trinoSchema"
+    # Every table but the Iceberg one (registered from its metadata: TrinoServer.register_warehouse).
     assert sorted(path.relative_to(tmp_path).as_posix() for path in written) == sorted(
-        f"{t.database}/{t.name}/.trinoSchema" for t in declared_catalog.tables
+        f"{t.database}/{t.name}/.trinoSchema" for t in declared_catalog.tables if t.iceberg is None
     )
+    (iceberg,) = [t for t in declared_catalog.tables if t.iceberg is not None]
+    with pytest.raises(TranslationError, match="an Iceberg table is registered from its Iceberg metadata"):
+        table_metadata(iceberg, "476", locations)
     # Written again, a table directory is replaced whole.
     (written[0].parent / "stale").mkdir()
     write_file_metastore(tmp_path, declared_catalog, "476", locations)

@@ -1,12 +1,15 @@
-"""The scan-cost estimate: columns and partitions each query reads, bytes from the Parquet files.
+"""The scan-cost estimate: columns and partitions each query reads, bytes from the Parquet files of
+the Iceberg table's current snapshot.
 
 The expected bytes are measured here from the files' byte layout (where each column chunk starts,
 and where the next thing in the file starts), not from the size the footer states and the module
-sums, so a wrong column, partition or size field fails the test.
+sums, so a wrong column, partition or size field fails the test. A Parquet file in the table's
+folder that the snapshot does not reference is not counted.
 """
 
 from __future__ import annotations
 
+import shutil
 import struct
 from pathlib import Path
 
@@ -14,32 +17,39 @@ import duckdb
 import pytest
 
 from athena_sql.catalog import Catalog
+from athena_sql.iceberg_table import write_warehouse_table
 from athena_sql.local import load_contract
 from athena_sql.scan_cost import (
     ScanCostError,
     csv_bytes,
     parquet_files,
     parquet_scan_bytes,
+    snapshot_files,
     table_scans,
     write_unpartitioned,
 )
+from spotify_etl.local_table import current_files, load_table
 
 COLUMNS = ("track_id", "genre", "track_popularity", "label")
 KEY = "release_year"
 
 
+def write_tiny_warehouse(root: Path) -> Path:
+    """An Iceberg warehouse root whose table holds release_year 2000 and 2001, several row groups
+    per file."""
+    with duckdb.connect(":memory:") as connection:
+        data = connection.sql(
+            "SELECT 't' || i AS track_id, ['pop', 'rock', 'jazz'][1 + i % 3] AS genre, "
+            "(i % 101)::INTEGER AS track_popularity, 'Label ' || (i % 7) AS label, (2000 + i % 2)::INTEGER AS release_year "
+            "FROM range(6000) AS r(i)"
+        ).to_arrow_table()
+    write_warehouse_table(root, data, row_group_rows=1000)
+    return root
+
+
 @pytest.fixture(scope="module")
 def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tracks/release_year=2000|2001/*.parquet, several row groups per file."""
-    table = tmp_path_factory.mktemp("scan-cost") / "tracks"
-    with duckdb.connect(":memory:") as connection:
-        connection.execute(
-            "COPY (SELECT 't' || i AS track_id, ['pop', 'rock', 'jazz'][1 + i % 3] AS genre, "
-            "(i % 101)::INTEGER AS track_popularity, 'Label ' || (i % 7) AS label, 2000 + i % 2 AS release_year "
-            f"FROM range(6000) AS r(i)) TO '{table}' "
-            "(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (release_year), ROW_GROUP_SIZE 1000)"
-        )
-    return table
+    return write_tiny_warehouse(tmp_path_factory.mktemp("scan-cost") / "warehouse")
 
 
 def chunk_extents(path: Path) -> dict[str, int]:
@@ -63,14 +73,16 @@ def chunk_extents(path: Path) -> dict[str, int]:
     return extents
 
 
-def files_of(table: Path, year: int | None = None) -> list[Path]:
-    pattern = "*.parquet" if year is None else f"{KEY}={year}/*.parquet"
-    return sorted(table.rglob(pattern))
+def files_of(warehouse: Path, year: int | None = None) -> list[Path]:
+    """The current snapshot's data files (of one partition), as the catalog lists them."""
+    paths = [Path(path) for path in current_files(load_table(warehouse))]
+    assert paths and all(path.is_file() for path in paths)
+    return [path for path in paths if year is None or path.parent.name == f"{KEY}={year}"]
 
 
-def estimate(sql: str, table: Path, views: dict[str, str] | None = None) -> int:
+def estimate(sql: str, warehouse: Path, views: dict[str, str] | None = None) -> int:
     scans = table_scans(sql, views or {}, "tracks", (*COLUMNS, KEY), KEY, "test")
-    files = parquet_files(table, KEY)
+    files = snapshot_files(load_table(warehouse), KEY)
     return sum(parquet_scan_bytes(scan, files, KEY) for scan in scans)
 
 
@@ -99,13 +111,40 @@ def test_a_with_query_read_twice_is_scanned_twice(tiny_warehouse: Path) -> None:
 
 
 def test_the_unpartitioned_layout_holds_every_row_and_the_partition_key(tiny_warehouse: Path, tmp_path: Path) -> None:
-    single = write_unpartitioned(tiny_warehouse, tmp_path / "flat")
+    single = write_unpartitioned(load_table(tiny_warehouse), tmp_path / "flat")
     with duckdb.connect(":memory:") as connection:
         rows = connection.execute(f"SELECT count(*), count(DISTINCT {KEY}) FROM read_parquet('{single}')").fetchone()
     assert rows == (6000, 2)
     scans = table_scans("SELECT count(*) FROM tracks WHERE release_year = 2001", {}, "tracks", (*COLUMNS, KEY), KEY, "test")
     # Unpartitioned, the key is a column like any other: its chunks are read, of the one file.
-    assert parquet_scan_bytes(scans[0], parquet_files(single.parent, KEY), KEY) == chunk_extents(single)[KEY]
+    assert parquet_scan_bytes(scans[0], parquet_files([(single, None)]), KEY) == chunk_extents(single)[KEY]
+
+
+def test_files_outside_the_current_snapshot_are_not_counted(tmp_path: Path) -> None:
+    """A Parquet file in the table's data folder that no snapshot references (as a killed run
+    leaves) changes neither the files, nor a partition's bytes, nor the unpartitioned layout."""
+    warehouse = write_tiny_warehouse(tmp_path / "warehouse")
+    table = load_table(warehouse)
+    before = snapshot_files(table, KEY)
+    only_2001 = estimate("SELECT genre FROM tracks WHERE release_year = 2001", warehouse)
+    everything = estimate("SELECT genre FROM tracks", warehouse)
+    (source,) = files_of(warehouse, 2001)
+    shutil.copy(source, source.with_name("00000-0-stray-from-a-killed-run.parquet"))
+    (source.parent.parent / f"{KEY}=1999").mkdir()
+    shutil.copy(source, source.parent.parent / f"{KEY}=1999" / "stray.parquet")
+    assert len(list((source.parent.parent).rglob("*.parquet"))) == len(before) + 2
+    assert snapshot_files(load_table(warehouse), KEY) == before
+    assert estimate("SELECT genre FROM tracks WHERE release_year = 2001", warehouse) == only_2001
+    assert estimate("SELECT genre FROM tracks", warehouse) == everything
+    single = write_unpartitioned(load_table(warehouse), tmp_path / "flat")
+    with duckdb.connect(":memory:") as connection:
+        assert connection.execute(f"SELECT count(*) FROM read_parquet('{single}')").fetchone() == (6000,)
+
+
+def test_the_partition_value_comes_from_the_snapshot(tiny_warehouse: Path) -> None:
+    files = snapshot_files(load_table(tiny_warehouse), KEY)
+    assert {file.partition for file in files} == {2000, 2001}
+    assert all(file.path.parent.name == f"{KEY}={file.partition}" for file in files)
 
 
 def test_csv_is_read_whole_and_bad_input_is_named(tiny_warehouse: Path, tmp_path: Path) -> None:

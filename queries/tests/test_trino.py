@@ -3,13 +3,16 @@
 Athena engine v3 is built on Trino; DuckDB (the other tests) hides Trino's typing. Here a local
 Trino 476 (tools/trino.sh, athena_sql.trino_engine) reads:
 
-- the Glue tables of ``npm run synth -- dev`` (athena_sql.glue_catalog writes them into Trino's
-  file metastore field by field): the etl layer's warehouse table, with its location pointed at
-  the Parquet the ETL writes from the committed sample (and at the edge-case Parquet), and the
-  queries layer's views as their Presto view text;
+- the Glue databases and views of ``npm run synth -- dev`` (athena_sql.glue_catalog writes them
+  into Trino's file metastore field by field: the queries layer's views as their Presto view
+  text), read by Trino's Iceberg connector as Athena reads Glue;
+- the etl layer's warehouse table, an Iceberg table, registered under its declared name from the
+  Iceberg table the ETL commits from the committed sample (and from the edge-case table) at the
+  snapshot the local catalog names (``TrinoServer.register_warehouse``);
 - the named queries' SQL as saved.
 
-It checks that the declared table reads the ETL's files with their partitions, that every view
+It checks that the table Trino reads has the declared columns and the current snapshot's rows and
+partitions, that every view
 and named query runs, that each output has exactly the declared names and types (what Trino
 computes, not what a view casts it to), that the views pass Trino's stale-view check, and that the
 results equal DuckDB's on the same data. The last tests show what Trino refuses (the view
@@ -39,14 +42,18 @@ from athena_sql.glue_catalog import (
     encode_presto_view,
 )
 from athena_sql.local import QueryResult
-from athena_sql.schemas import hive_to_trino, trino_schema_mismatches, trino_spelling
+from athena_sql.schemas import trino_schema_mismatches, trino_spelling
 from athena_sql.trino_engine import QueryOutput, TrinoError, TrinoServer
+from spotify_etl.local_table import load_table
 
 TOLERANCE = 1e-9
 CATALOG = load_catalog()
 NAMES = [spec.name for spec in CATALOG]
 VIEWS = [spec.name for spec in CATALOG.views]
 ROW_KEY = ("album_id", "track_id")
+ICEBERG_TO_TRINO = {
+    "string": "varchar", "int": "integer", "long": "bigint", "double": "double", "boolean": "boolean", "date": "date",
+}
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,10 @@ def _run(server: TrinoServer, sql: str, schema: str) -> QueryOutput | TrinoError
 def trino_catalog(
     trino_server: TrinoServer, declared_catalog: DeclaredCatalog, warehouse: Path
 ) -> InstalledCatalog:
-    """Every declared Glue table in Trino's metastore, external locations read from ``warehouse``."""
+    """Every declared Glue table in Trino's metastore, the warehouse table registered from ``warehouse``."""
     external = [table for table in declared_catalog.tables if table.table_type == EXTERNAL_TABLE]
     assert [table.name for table in external] == ["tracks"], "the etl layer declares one warehouse table"
-    locations = {str(table.location): warehouse / table.name for table in external}
-    trino_server.install_catalog(declared_catalog, locations)
+    trino_server.install_catalog(declared_catalog, warehouse)
     return InstalledCatalog(declared_catalog, warehouse, external[0])
 
 
@@ -122,38 +128,33 @@ def trino_results(
 def test_warehouse_table_is_read_as_declared(
     trino_server: TrinoServer, trino_catalog: InstalledCatalog
 ) -> None:
-    """Trino sees the declared columns, Hive types, comments, partition key, format and location."""
+    """Trino reads the warehouse table as an Iceberg table (format version 2, Parquet, partitioned
+    by the declared partition key) with the declared columns and types, at the table's location."""
     table = trino_catalog.warehouse_table
+    assert table.iceberg is not None, "the etl layer declares the warehouse table as an Iceberg table"
     described = trino_server.query("DESCRIBE tracks", trino_catalog.schema).rows
-    expected = [
-        (column.name, hive_to_trino(column.type), "", column.comment or "")
-        for column in table.columns
-    ] + [
-        (column.name, hive_to_trino(column.type), "partition key", column.comment or "")
-        for column in table.partition_keys
-    ]
-    assert [tuple(row) for row in described] == expected
+    expected = [(name, ICEBERG_TO_TRINO[kind]) for name, kind in table.iceberg.columns]
+    assert [(row[0], row[1]) for row in described] == expected
     ddl = str(trino_server.query("SHOW CREATE TABLE tracks", trino_catalog.schema).rows[0][0])
-    # The declared SerDe and input/output formats are ones Trino reads as Parquet.
     assert "format = 'PARQUET'" in ddl, ddl
-    assert f"external_location = '{trino_server.local_uri(trino_catalog.warehouse / 'tracks')}'" in ddl, ddl
-    assert "partitioned_by = ARRAY['release_year']" in ddl, ddl
-    assert f"COMMENT '{table.description}'" in ddl.replace("''", "'"), ddl
+    assert f"format_version = {table.iceberg.format_version}" in ddl, ddl
+    assert f"location = '{load_table(trino_catalog.warehouse).metadata.location}'" in ddl, ddl
+    assert all(transform == "identity" for _, transform in table.iceberg.partition_fields)
+    keys = ", ".join(f"'{name}'" for name, _ in table.iceberg.partition_fields)
+    assert f"partitioning = ARRAY[{keys}]" in ddl, ddl
 
 
-def test_warehouse_table_reads_the_etl_parquet_with_its_partitions(
+def test_warehouse_table_reads_the_current_snapshot_with_its_partitions(
     trino_server: TrinoServer, trino_catalog: InstalledCatalog, raw_rows: list[dict[str, Any]]
 ) -> None:
-    directories = sorted(
-        int(path.name.split("=", 1)[1])
-        for path in (trino_catalog.warehouse / "tracks").glob("release_year=*")
-        if any(path.glob("*.parquet"))
-    )
+    snapshot = load_table(trino_catalog.warehouse)
+    files = trino_server.query('SELECT file_path FROM "tracks$files"', trino_catalog.schema).rows
+    assert sorted(str(row[0]) for row in files) == sorted(task.file.file_path for task in snapshot.scan().plan_files())
     partitions = trino_server.query(
-        'SELECT release_year FROM "tracks$partitions" ORDER BY release_year', trino_catalog.schema
+        'SELECT partition.release_year FROM "tracks$partitions" ORDER BY 1', trino_catalog.schema
     ).rows
-    assert [row[0] for row in partitions] == directories
-    output = trino_server.query("SELECT * FROM tracks", trino_catalog.schema)
+    assert [row[0] for row in partitions] == sorted({row["release_year"] for row in raw_rows})
+    output = trino_server.warehouse_rows(trino_catalog.schema)
     assert_same_records(output.records(), raw_rows, ROW_KEY, "tracks")
 
 
@@ -246,7 +247,7 @@ def probe(trino_server: TrinoServer, trino_catalog: InstalledCatalog) -> Iterato
 
     def install(table: GlueTable, name: str, **changes: Any) -> str:
         copy = dataclasses.replace(table, name=name, **changes)
-        trino_server.install_catalog(trino_catalog.declared, {}, [copy])
+        trino_server.install_catalog(trino_catalog.declared, None, [copy])
         installed.append(copy)
         return name
 
@@ -282,10 +283,11 @@ def test_trino_refuses_a_definer_view_without_an_owner(
 def test_a_glue_description_hides_a_view_from_trino(
     trino_server: TrinoServer, trino_catalog: InstalledCatalog, probe: Any
 ) -> None:
-    """Trino's Glue metastore puts a table's description over its "Presto View" comment."""
+    """Trino's Glue metastore puts a table's description over its "Presto View" comment: the
+    table is then no view (the Iceberg connector takes it for a table that is not Iceberg)."""
     table, _ = _view(trino_catalog, "genre_summary")
     name = probe(table, "probe_described_view", description="a description")
-    with pytest.raises(TrinoError, match="does not exist"):
+    with pytest.raises(TrinoError, match=r"does not exist|Not an Iceberg table"):
         trino_server.query(f"SELECT * FROM {name}", trino_catalog.schema)
 
 

@@ -16,7 +16,7 @@ from athena_sql.trino_engine import TrinoError, TrinoInstall, TrinoServer, free_
 def fake_install(tmp_path: Path, script: str) -> TrinoInstall:
     home = tmp_path / "trino-server-core-476"
     (home / "bin").mkdir(parents=True)
-    (home / "plugin" / "hive").mkdir(parents=True)
+    (home / "plugin" / "iceberg").mkdir(parents=True)
     launcher = home / "bin" / "launcher"
     launcher.write_text("#!/usr/bin/env bash\n" + script, encoding="utf-8")
     launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR)
@@ -53,16 +53,19 @@ def test_the_generated_configuration(tmp_path: Path) -> None:
     server.port = free_port()
     etc = server.write_config()
     catalog = (etc / "catalog" / "awsdatacatalog.properties").read_text(encoding="utf-8")
-    assert "connector.name=hive\n" in catalog and "hive.metastore=file\n" in catalog
+    assert "connector.name=iceberg\n" in catalog and "iceberg.catalog.type=TESTING_FILE_METASTORE\n" in catalog
+    assert "iceberg.register-table-procedure.enabled=true\n" in catalog
     assert "fs.native-local.enabled=true\n" in catalog
     assert f"local.location={tmp_path.resolve()}\n" in catalog
     assert "hive.metastore.catalog.dir=local:///work/metastore\n" in catalog
     config = (etc / "config.properties").read_text(encoding="utf-8")
     assert f"http-server.http.port={server.port}\n" in config
     assert "node.bind-ip=127.0.0.1\n" in (etc / "node.properties").read_text(encoding="utf-8")
-    assert (tmp_path / "work" / "plugin" / "hive").resolve() == (trino.home / "plugin" / "hive").resolve()
+    assert (tmp_path / "work" / "plugin" / "iceberg").resolve() == (trino.home / "plugin" / "iceberg").resolve()
     with pytest.raises(TrinoError, match="outside the catalog's file system root"):
         server.local_uri(Path("/"))
+    # By default the root is /, where the absolute file: paths of Iceberg metadata resolve.
+    assert TrinoServer(trino, tmp_path / "work").local_uri(tmp_path / "x") == f"local://{tmp_path.resolve()}/x"
 
 
 def test_install_reports_a_failing_script(tmp_path: Path) -> None:
