@@ -16,7 +16,8 @@ from pyspark.sql import SparkSession
 
 from spotify_etl import local, sample
 from spotify_etl.local_table import current_files, load_table, read_current
-from spotify_etl.pipeline import run_pipeline
+from spotify_etl.pipeline import OutputPaths, local_warehouse, run_pipeline
+from spotify_etl.rollback import rollback_before
 from spotify_etl.schemas import ALBUMS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
@@ -78,12 +79,13 @@ def _change_albums(staging: Path) -> tuple[str, int, str]:
     return moved, new_year, withdrawn
 
 
-def test_back_to_back_full_deliveries_leave_exactly_the_second(spark: SparkSession, tmp_path: Path) -> None:
+def test_back_to_back_full_deliveries_leave_exactly_the_second_and_a_rollback_the_first(spark: SparkSession, tmp_path: Path) -> None:
     first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
     sample.generate(first, tracks=60, seed=11, defects=False)
     shutil.copytree(first, second)
     moved, new_year, withdrawn = _change_albums(second)
     run_pipeline(spark, str(first), str(out))
+    first_rows = read_current(out / "warehouse").sort_by([("track_id", "ascending")])
     summary = run_pipeline(spark, str(second), str(out))
     assert summary.output is not None
     rows = read_current(out / "warehouse").select(["track_id", "release_year"]).to_pylist()
@@ -95,3 +97,7 @@ def test_back_to_back_full_deliveries_leave_exactly_the_second(spark: SparkSessi
     written = json.loads((out / "_runs" / f"{summary.run_id}.json").read_text(encoding="utf-8"))
     assert written["output"]["rows"] == len(rows)
     assert pq.read_metadata(current_files(load_table(out / "warehouse"))[0]).row_group(0).column(0).compression == "SNAPPY"
+
+    paths = OutputPaths.under(str(out))
+    rollback_before(local_warehouse(spark, paths), paths.table, summary.run_id)
+    assert read_current(out / "warehouse").sort_by([("track_id", "ascending")]).equals(first_rows), "the rollback restores the first delivery"

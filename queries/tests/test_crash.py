@@ -120,11 +120,19 @@ def _kill_at(phase: str, workspace: Workspace) -> None:
     elif phase == "commit":
         _wait_for(job, new_data_file, "data file")
         with _catalog_write_lock(workspace):
-            _wait_for(job, lambda: bool(set((workspace.warehouse / "tracks" / "metadata").glob("*.metadata.json")) - metadata_before), "new metadata file")
+            _wait_for(
+                job,
+                lambda: bool(
+                    set((workspace.warehouse / "tracks" / "metadata").glob("*.metadata.json")) - metadata_before
+                ),
+                "new metadata file",
+            )
             _kill(job)
         assert workspace.metadata_location() == location_before, "the kill landed before the catalog swap"
     elif phase == "rejected":
-        _wait_for(job, lambda: bool(set((workspace.out / "rejected").iterdir()) - quarantine_before), "rejected/ folder")
+        _wait_for(
+            job, lambda: bool(set((workspace.out / "rejected").iterdir()) - quarantine_before), "rejected/ folder"
+        )
     elif phase == "summary":
         _wait_for(job, lambda: workspace.metadata_location() != location_before, "table commit")
     _kill(job)
@@ -187,15 +195,51 @@ def test_a_kill_at_each_phase_leaves_the_clean_table_and_the_rerun_too(
     assert _quarantine(clean, _last_succeeded(clean)) == quarantine
     if phase in ("task-writes", "commit"):
         in_snapshot = {Path(file) for file in current_files(load_table(clean.warehouse))}
-        assert set(clean.data.rglob("*.parquet")) - in_snapshot, "the killed run left data files the readers had to ignore"
+        assert set(clean.data.rglob("*.parquet")) - in_snapshot, (
+            "the killed run left data files the readers had to ignore"
+        )
 
     assert _job(clean).wait() == 0
     (rerun,) = clean.run_ids() - runs_before - {killed}
     assert clean.summary(rerun)["status"] == "succeeded"
     recorded = clean.summary(killed)
     assert recorded["status"] == "killed" and f"found still running by run {rerun}" in recorded["error"]
-    assert (recorded["snapshot_id"] is not None) == (phase == "summary"), "the killed run's snapshot is named exactly when it committed one"
+    assert (recorded["snapshot_id"] is not None) == (phase == "summary"), (
+        "the killed run's snapshot is named exactly when it committed one"
+    )
     assert _duckdb_rows(clean) == duckdb_rows
     assert _trino_rows(trino_server, clean) == trino_rows
     assert _quarantine(clean, rerun) == quarantine
     assert not (clean.out / "rejected" / killed).exists(), "the killed run's partial quarantine is removed"
+
+
+def test_npm_run_local_rollback_restores_the_snapshot_before_a_run_and_refuses_the_first(clean: Workspace) -> None:
+    """The entry point as users call it (`npm run local -- rollback`), over the crash runs' table;
+    every run wrote the same rows, so the rows are compared by the crash test, the snapshots here."""
+    ordered = sorted(run for run in clean.run_ids() if clean.summary(run)["status"] == "succeeded")
+    last = clean.summary(ordered[-1])
+    rolled = subprocess.run(
+        ["npm", "run", "--silent", "local", "--", "rollback", "--out", str(clean.out), "--run", last["run_id"]],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rolled.returncode == 0, rolled.stderr
+    assert (
+        f"undid run {last['run_id']} (snapshot {last['snapshot_id']}); current snapshot: {last['previous_snapshot_id']}"
+        in rolled.stdout
+    )
+    current = load_table(clean.warehouse).current_snapshot()
+    assert current is not None and str(current.snapshot_id) == last["previous_snapshot_id"]
+
+    first = clean.summary(ordered[0])["run_id"]
+    refused = subprocess.run(
+        ["npm", "run", "--silent", "local", "--", "rollback", "--out", str(clean.out), "--run", first],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert f"run {first} made the first snapshot" in refused.stderr
