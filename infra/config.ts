@@ -155,7 +155,31 @@ export const CONFIG_KEYS = {
     glueTimeoutMinutes: { ...wholeNumber(1, 2880), default: "60", doc: "Minutes before a job run is stopped." },
     glueMaxRetries: { ...wholeNumber(0, 10), default: "0", doc: "Retries of a failed job run." },
     etlSchedule: { ...schedule, default: "off", doc: "When the ETL job runs on its own." },
-    crawlerSchedule: { ...schedule, default: "off", doc: "When the crawler runs besides after each successful job." },
+    tableMaintenance: {
+        ...flag,
+        default: "true",
+        doc: "Glue's table optimizers expire old snapshots of the Iceberg warehouse table and delete its orphan files, so its storage does not grow without bound. false only outside prod: a stage with spotify:protectData true must keep it on.",
+    },
+    tableMaintenanceEveryHours: {
+        ...wholeNumber(3, 168),
+        default: "24",
+        doc: "Hours between runs of the snapshot expiry and of the orphan-file removal (Glue's runRateInHours: 3 to 168).",
+    },
+    snapshotRetentionDays: {
+        ...wholeNumber(1, 3650),
+        default: "5",
+        doc: "Days a snapshot of the warehouse table is kept after a newer one replaced it: how far back a rollback can go. Expired snapshots' files are deleted.",
+    },
+    snapshotsToKeep: {
+        ...wholeNumber(1, 100),
+        default: "1",
+        doc: "Snapshots of the warehouse table kept regardless of age (the current one included): a snapshot is expired only when it is older than spotify:snapshotRetentionDays and not among these.",
+    },
+    orphanFileRetentionDays: {
+        ...wholeNumber(1, 3650),
+        default: "3",
+        doc: "Days a file under the table's location that no snapshot references is kept before it is deleted (files of failed or killed runs); longer than any job run, so a run's files are never deleted before it commits.",
+    },
     logRetentionDays: { ...retentionPeriod, default: "30", doc: "CloudWatch Logs retention of the pipeline's log groups." },
     athenaBytesScannedCutoff: {
         ...wholeNumber(10_485_760, Number.MAX_SAFE_INTEGER),
@@ -186,7 +210,7 @@ export const CONFIG_KEYS = {
     network: {
         schema: z.enum(["none", "isolated"], { error: 'must be "none" or "isolated"' }),
         default: "none",
-        doc: "isolated: the Glue job and crawler run in private subnets of the network layer's VPC and reach AWS only through VPC endpoints; the data buckets deny access from outside them.",
+        doc: "isolated: the Glue job runs in private subnets of the network layer's VPC and reaches AWS only through VPC endpoints; the data buckets deny access from outside them.",
     },
     stackReferenceOrg: {
         ...pattern(/^([A-Za-z0-9][A-Za-z0-9_.-]*)?$/, "a Pulumi organization name (letters, digits, _ . -), or empty"),
@@ -281,6 +305,16 @@ function didYouMean(key: string, known: readonly string[]): string | undefined {
     return known.find((candidate) => candidate.slice(candidate.indexOf(":") + 1) === name);
 }
 
+/**
+ * Keys the program read once and no longer does, with why: a stage file that still sets one is
+ * refused with that reason instead of the generic "unknown key", so whoever wrote it learns what
+ * replaced it.
+ */
+const REMOVED_KEYS: Readonly<Record<string, string>> = {
+    "spotify:crawlerSchedule":
+        "removed together with the crawler (issue 25): the warehouse table is an Iceberg table, whose partitions live in its own metadata and which Athena reads through that metadata, so a crawler had nothing left to add (on an Iceberg table it would only re-add Hive partitions). Delete the line; the table's upkeep is set by spotify:tableMaintenance and the keys beside it",
+};
+
 /** Why `key` is no key this program or its providers read, or undefined when it is one. */
 function unknownKeyProblem(key: string): string | undefined {
     const separator = key.indexOf(":");
@@ -288,6 +322,7 @@ function unknownKeyProblem(key: string): string | undefined {
     const name = key.slice(separator + 1);
     const spotifyKeys = Object.keys(CONFIG_KEYS).map(qualifiedKey);
     if (namespace === "spotify" && spotifyKeys.includes(key)) return undefined;
+    if (Object.hasOwn(REMOVED_KEYS, key)) return REMOVED_KEYS[key];
     if (namespace === ENGINE_NAMESPACE) return undefined;
     if (CREDENTIAL_NAME.test(name)) return credentialProblem(key);
     if (READ_PROVIDER_KEYS.includes(key)) return undefined;
@@ -430,6 +465,14 @@ export const PROTECTED_STAGE_REQUIREMENTS: readonly { rule: string; key: ConfigK
         key: "accessLogging",
         problem: (config) => (config.accessLogging ? undefined : "is false, but the data buckets of a protected stage must log every access: set true"),
     },
+    {
+        rule: "glue-iceberg-table-maintenance",
+        key: "tableMaintenance",
+        problem: (config) =>
+            config.tableMaintenance
+                ? undefined
+                : "is false, but a protected stage must expire the warehouse table's snapshots and delete its orphan files: set true",
+    },
 ];
 
 const DAY_MINUTES = 24 * 60;
@@ -457,6 +500,24 @@ function refreshTimeProblems(config: StageConfig): string[] {
     return [
         `spotify:quicksightRefreshTime: "${config.quicksightRefreshTime}" comes ${afterStart} minutes after the nightly ETL starts (spotify:etlSchedule, ${clock(start)} UTC), ` +
             `before its worst case ends (${budget}, at ${clock(start + worstCase)}): a retried run would reach the dashboard a day late; set "${clock(start + worstCase)}" or later`,
+    ];
+}
+
+/**
+ * Orphan-file removal deletes every file under the table's location that no snapshot references
+ * and that is older than spotify:orphanFileRetentionDays. A run's data files are such files until
+ * it commits, so a run that may last longer (its last attempt running to the timeout) could lose
+ * files it is about to commit.
+ */
+function orphanRetentionProblems(config: StageConfig): string[] {
+    if (!config.tableMaintenance) return [];
+    const runs = config.glueMaxRetries + 1;
+    const worstCase = config.glueTimeoutMinutes * runs;
+    if (config.orphanFileRetentionDays * DAY_MINUTES > worstCase) return [];
+    return [
+        `spotify:orphanFileRetentionDays: ${config.orphanFileRetentionDays} day(s) is no longer than the ETL's worst case ` +
+            `(spotify:glueTimeoutMinutes ${config.glueTimeoutMinutes} × ${runs} run(s) = ${worstCase} minutes): orphan-file removal could delete the files of a run before it commits; ` +
+            `set more than ${Math.floor(worstCase / DAY_MINUTES)}`,
     ];
 }
 
@@ -496,6 +557,7 @@ function crossFieldProblems(config: StageConfig, stackStage: string, configFile:
     }
     if (config.protectData) problems.push(...protectedStageProblems(config));
     problems.push(...refreshTimeProblems(config));
+    problems.push(...orphanRetentionProblems(config));
     if (config.glueExecutionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(config.glueWorkerType)) {
         problems.push(`spotify:glueWorkerType: FLEX runs only on ${FLEX_WORKER_TYPES.join(" or ")}, got "${config.glueWorkerType}"`);
     }

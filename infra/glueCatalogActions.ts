@@ -1,16 +1,10 @@
 /**
- * What the crawler does in the Data Catalog: read the database and the contract table, and read,
- * add and update the table's partitions. Never UpdateTable: the table's schema belongs to the
- * contract. The crawler's role grants these, and the Glue VPC endpoint must let them through.
+ * What a writer of the Iceberg warehouse table does in the Data Catalog: Iceberg's GlueCatalog
+ * loads the table (GetDatabase, GetTable) and commits a snapshot by swapping the table's
+ * `metadata_location` parameter with UpdateTable, guarded by the table's VersionId (Iceberg 1.10
+ * AWS integration, "Glue Catalog": https://iceberg.apache.org/docs/1.10.0/aws/#glue-catalog). No
+ * partition actions: an Iceberg table keeps its partitions in its own metadata, not in the
+ * catalog. The job's role grants these on the warehouse database and table only, and the Glue VPC
+ * endpoint must let them through.
  */
-export const PARTITION_WRITER_ACTIONS: readonly string[] = [
-    "glue:GetDatabase",
-    "glue:GetTable",
-    "glue:GetPartition",
-    "glue:GetPartitions",
-    "glue:BatchGetPartition",
-    "glue:CreatePartition",
-    "glue:BatchCreatePartition",
-    "glue:UpdatePartition",
-    "glue:BatchUpdatePartition",
-];
+export const ICEBERG_COMMIT_ACTIONS: readonly string[] = ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"];

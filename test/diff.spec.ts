@@ -147,8 +147,24 @@ describe("reviewer diff", () => {
             // The warehouse table and every view (queries/*.schema.json of kind view) live in the database.
             assert.strictEqual(tables.length, 1 + loadQueryCatalog().queries.filter((query) => query.kind === "view").length);
             assert.ok(tables.every((table) => table.kind === "replace"));
-            assert.match(tables.find((table) => table.name === "etl-tracks")!.warnings[0].message, /partitions are dropped/);
+            assert.match(tables.find((table) => table.name === "etl-tracks")!.warnings[0].message, /its Iceberg snapshots are dropped with it/);
             assert.deepStrictEqual(tables.find((table) => table.name.endsWith("-view"))!.warnings, [], "a view holds no data");
+        });
+
+        it("shows turning the Hive warehouse table into the Iceberg one as a replacement that loses its data", async () => {
+            const etl = stackOf(await stageManifests("dev"), "dev-etl");
+            const base = editResource(etl, "etl-tracks", (table) => {
+                delete table.inputs.openTableFormatInput;
+                table.inputs.partitionKeys = [{ name: "release_year", type: "int", comment: "Year of release_date" }];
+            });
+            const table = diffManifests(base, etl).changes.find((change) => change.name === "etl-tracks")!;
+            assert.strictEqual(table.kind, "replace");
+            assert.deepStrictEqual(table.replaceReasons, ["openTableFormatInput changed"]);
+            assert.match(table.warnings[0].message, /its partitions are dropped from the catalog/);
+            const changedOptimizer = editResource(etl, "etl-snapshot-retention", (optimizer) => {
+                (optimizer.inputs.configuration as { enabled: boolean }).enabled = false;
+            });
+            assert.strictEqual(diffManifests(etl, changedOptimizer).changes.find((change) => change.name === "etl-snapshot-retention")!.kind, "update");
         });
 
         it("replaces what a replaced resource feeds a replace-on-change input, and marks the rest as recomputed", async () => {
@@ -441,9 +457,10 @@ describe("reviewer diff", () => {
                     path.join(root, "diff.md"),
                 ]);
                 assert.strictEqual(run.status, 0, run.stderr);
-                assert.match(run.stdout, /dev-etl: 4 to update/);
+                // The job's three log groups; the table optimizers write to Glue's own.
+                assert.match(run.stdout, /dev-etl: 3 to update/);
                 assert.match(run.stdout, /retentionInDays: 14 → 60/);
-                assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 3 \| `dev-etl` \| 0 \| 4 \| 0 \| 0 \| 0 \| 0 \|/);
+                assert.match(fs.readFileSync(path.join(root, "diff.md"), "utf8"), /\| 3 \| `dev-etl` \| 0 \| 3 \| 0 \| 0 \| 0 \| 0 \|/);
                 assert.strictEqual(
                     (JSON.parse(fs.readFileSync(path.join(root, "diff.json"), "utf8")) as { stages: { stage: string }[] }).stages[0].stage,
                     "dev",

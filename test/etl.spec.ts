@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import glueRuntime from "../etl/glue_runtime.json";
 import warehouseContract from "../etl/spotify_etl/contracts/warehouse_schema.json";
 import { contentAddressedKey, uploadEntries } from "../infra/components/contentAddressedObject";
 import { REPO_ROOT } from "../infra/repository";
@@ -21,7 +22,7 @@ const TYPES = {
     table: "aws:glue/catalogTable:CatalogTable",
     securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
     job: "aws:glue/job:Job",
-    crawler: "aws:glue/crawler:Crawler",
+    optimizer: "aws:glue/catalogTableOptimizer:CatalogTableOptimizer",
     trigger: "aws:glue/trigger:Trigger",
     ruleset: "aws:glue/dataQualityRuleset:DataQualityRuleset",
     catalogEncryption: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
@@ -41,6 +42,7 @@ const GLUE_SPECIAL_ARGUMENTS = [
     "--enable-observability-metrics",
     "--enable-continuous-cloudwatch-log",
     "--extra-py-files",
+    "--datalake-formats",
     "--TempDir",
 ];
 
@@ -55,14 +57,17 @@ const JOB_INPUTS_FROM_CONFIG = {
 
 /**
  * The names the entry script passes to getResolvedOptions, JOB_NAME aside (Glue always passes it):
- * a literal list in the call, or the module-level list the call names.
+ * a literal list in the call, or the module-level list the call names or spreads first. What the
+ * call adds after that spread, conditionally, is optional: arguments a run is started with (a
+ * rollback's), not default arguments of the job.
  */
 function scriptArguments(): string[] {
     const script = fs.readFileSync(path.join(REPO_ROOT, ETL_SOURCES.entryScript), "utf8");
-    const call = /getResolvedOptions\(\s*\w+(?:\.\w+)?\s*,\s*(\w+|\[[^\]]*\])/.exec(script);
+    const call = /getResolvedOptions\(\s*\w+(?:\.\w+)?\s*,\s*(?:\[\s*\*\s*(\w+)|(\w+)|(\[[^\]]*\]))/.exec(script);
     assert.ok(call, `${ETL_SOURCES.entryScript} calls no getResolvedOptions(argv, <list>)`);
-    const literal = call[1].startsWith("[") ? call[1] : new RegExp(`^${call[1]}\\s*(?::[^=\\n]*)?=\\s*(\\[[^\\]]*\\])`, "m").exec(script)?.[1];
-    assert.ok(literal, `${ETL_SOURCES.entryScript}: getResolvedOptions reads ${call[1]}, which is not a literal list`);
+    const listName = call[1] ?? call[2];
+    const literal = listName === undefined ? call[3] : new RegExp(`^${listName}\\s*(?::[^=\\n]*)?=\\s*(\\[[^\\]]*\\])`, "m").exec(script)?.[1];
+    assert.ok(literal, `${ETL_SOURCES.entryScript}: getResolvedOptions reads ${listName}, which is not a literal list`);
     const names = [...literal.matchAll(/["']([^"']+)["']/g)].map((match) => match[1]);
     assert.ok(names.length > 0, "getResolvedOptions reads no arguments");
     return names.filter((name) => name !== "JOB_NAME");
@@ -113,10 +118,10 @@ describe("etl layer (dev-etl)", () => {
     const regional = (service: string, resource: string) => `arn:${FAKE_PARTITION}:${service}:${config.region}:${FAKE_ACCOUNT_ID}:${resource}`;
     const securityConfigurationName = () => glueName(config, "etl_security");
     const jobRoleName = () => glueName(config, "etl_job_role");
-    const crawlerRoleName = () => glueName(config, "crawler_role");
+    const maintenanceRoleName = () => glueName(config, "table_maintenance_role");
     const job = () => template.resource(TYPES.job, "etl-job");
-    const crawler = () => template.resource(TYPES.crawler, "etl-crawler");
     const table = () => template.resource(TYPES.table, "etl-tracks");
+    const tableArn = () => regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`);
 
     before(async () => {
         template = await stackTemplate("dev", "dev-etl");
@@ -125,18 +130,19 @@ describe("etl layer (dev-etl)", () => {
         dataKeyArn = String(storage.manifest.outputs.dataKeyArn);
     });
 
-    it("declares the catalog, job, crawler, triggers, security configuration, roles and ruleset", () => {
+    it("declares the catalog, job, table optimizers, security configuration, roles and ruleset, and no crawler", () => {
         for (const [type, count] of [
             [TYPES.database, 1],
             [TYPES.table, 1],
             [TYPES.securityConfiguration, 1],
             [TYPES.job, 1],
-            [TYPES.crawler, 1],
-            [TYPES.trigger, 1],
+            [TYPES.optimizer, 2],
+            ["aws:glue/crawler:Crawler", 0],
+            [TYPES.trigger, 0],
             [TYPES.ruleset, 1],
             [TYPES.role, 2],
             [TYPES.rolePolicy, 2],
-            [TYPES.logGroup, 4],
+            [TYPES.logGroup, 3],
             [TYPES.object, 2],
         ] as const) {
             template.resourceCountIs(type, count);
@@ -152,8 +158,6 @@ describe("etl layer (dev-etl)", () => {
             warehouseTableName: named(TYPES.table, "etl-tracks"),
             etlJobName: named(TYPES.job, "etl-job"),
             etlJobRoleArn: roleArn("etl-job-role"),
-            crawlerName: named(TYPES.crawler, "etl-crawler"),
-            crawlerRoleArn: roleArn("etl-crawler-role"),
             glueSecurityConfigurationName: named(TYPES.securityConfiguration, "etl-security"),
             dataQualityRulesetName: named(TYPES.ruleset, "etl-quality"),
         });
@@ -169,7 +173,6 @@ describe("etl layer (dev-etl)", () => {
             },
         });
         assert.strictEqual(job().inputs.securityConfiguration, securityConfigurationName());
-        assert.strictEqual(crawler().inputs.securityConfiguration, securityConfigurationName());
     });
 
     it("encrypts the Data Catalog's metadata and connection passwords with the data key, before the database exists", () => {
@@ -192,7 +195,6 @@ describe("etl layer (dev-etl)", () => {
             `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/output`,
             `/aws-glue/jobs/${securityConfigurationName()}-role/${jobRoleName()}/error`,
             `/aws-glue/jobs/logs-v2-${securityConfigurationName()}`,
-            `/aws-glue/crawlers-role/${crawlerRoleName()}-${securityConfigurationName()}`,
         ];
         const groups = template.findResources(TYPES.logGroup);
         assert.deepStrictEqual(groups.map((group) => group.inputs.name).sort(), [...names].sort());
@@ -223,7 +225,7 @@ describe("etl layer (dev-etl)", () => {
                 s3("glue-assets", `${DATA_LAYOUT.glueScripts}*`),
                 s3("glue-assets", `${DATA_LAYOUT.glueTemp}*`),
                 ...catalogArns(),
-                regional("glue", `table/${glueName(config, "warehouse")}/*`),
+                tableArn(),
                 regional("glue", "dataQualityRuleset/*"),
                 dataKeyArn,
                 ...logGroupArns(
@@ -232,13 +234,13 @@ describe("etl layer (dev-etl)", () => {
                     `/aws-glue/jobs/logs-v2-${securityConfigurationName()}`,
                 ),
             ],
-            [crawlerRoleName()]: [
+            [maintenanceRoleName()]: [
                 s3("warehouse"),
                 s3("warehouse", `${DATA_LAYOUT.warehouseTable}*`),
                 ...catalogArns(),
-                regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`),
+                tableArn(),
                 dataKeyArn,
-                ...logGroupArns(`/aws-glue/crawlers-role/${crawlerRoleName()}-${securityConfigurationName()}`),
+                ...logGroupArns("/aws-glue/iceberg-retention/logs", "/aws-glue/iceberg-orphan-file-deletion/logs"),
             ],
         });
 
@@ -264,7 +266,7 @@ describe("etl layer (dev-etl)", () => {
         });
 
         it('uses "*" only for cloudwatch:PutMetricData, held to the Glue and Glue Data Quality namespaces', () => {
-            const wildcards = [jobRoleName(), crawlerRoleName()].flatMap((roleName) =>
+            const wildcards = [jobRoleName(), maintenanceRoleName()].flatMap((roleName) =>
                 statementsOf(template, roleName).filter((statement) => list(statement.Resource).includes("*")),
             );
             assert.deepStrictEqual(
@@ -299,23 +301,46 @@ describe("etl layer (dev-etl)", () => {
             assert.ok(!allows(job, "s3:PutObject", s3("glue-assets", `${DATA_LAYOUT.glueScripts}x.py`)), "the job cannot change its own code");
             assert.ok(!allows(job, "s3:GetObject", s3("athena-results", "results/x")));
             assert.ok(!allows(job, "glue:GetTable", regional("glue", "table/other_database/tracks")));
-            assert.ok(!allows(job, "glue:UpdateTable", regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`)));
             assert.ok(!allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Other" }));
             assert.ok(!allows(job, "glue:UpdateDataQualityRuleset", regional("glue", `dataQualityRuleset/${glueName(config, "warehouse_quality")}`)));
         });
 
-        it("lets the crawler read the table's files and add partitions, but not change the table or write data", () => {
-            const crawler = statementsOf(template, crawlerRoleName());
-            const tableArn = regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`);
-            assert.ok(allows(crawler, "s3:GetObject", s3("warehouse", `${DATA_LAYOUT.warehouseTable}release_year=1999/part-0.parquet`)));
-            for (const action of ["glue:GetTable", "glue:BatchCreatePartition", "glue:UpdatePartition"]) assert.ok(allows(crawler, action, tableArn), action);
-            assert.ok(allows(crawler, "kms:Decrypt", dataKeyArn));
+        it("lets the job commit to exactly the warehouse table through the Glue catalog, and delete its own run outputs", () => {
+            const job = statementsOf(template, jobRoleName());
+            for (const action of ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]) assert.ok(allows(job, action, tableArn()), action);
+            assert.ok(allows(job, "glue:GetDatabase", regional("glue", `database/${glueName(config, "warehouse")}`)));
+            for (const folder of ["data/release_year=1999/00000-1.parquet", "metadata/v2.metadata.json", "metadata/snap-1.avro"]) {
+                for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+                    assert.ok(allows(job, action, s3("warehouse", `${DATA_LAYOUT.warehouseTable}${folder}`)), `${action} ${folder}`);
+            }
+            for (const prefix of [DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched]) {
+                assert.ok(
+                    allows(job, "s3:DeleteObject", s3("warehouse", `${prefix}run=20240101T020000Z-abc/part-0.parquet`)),
+                    `a killed run's folder under ${prefix}`,
+                );
+            }
+            assert.ok(allows(job, "s3:DeleteObject", s3("warehouse", `${DATA_LAYOUT.runSummaries}20240101.json.tmp`)), "a summary's temporary name");
+            const otherTable = regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`);
+            assert.ok(!allows(job, "glue:UpdateTable", otherTable), "only the warehouse table");
+            assert.ok(!allows(job, "glue:GetTable", otherTable), "only the warehouse table");
+            for (const action of ["glue:CreateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "glue:CreatePartition", "glue:UpdatePartition"])
+                assert.ok(!allows(job, action, tableArn()), `${action}: the program declares the table and Iceberg keeps the partitions`);
+        });
 
-            assert.ok(!allows(crawler, "glue:UpdateTable", tableArn), "the contract owns the schema");
-            assert.ok(!allows(crawler, "glue:CreateTable", regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`)));
-            assert.ok(!allows(crawler, "s3:PutObject", s3("warehouse", `${DATA_LAYOUT.warehouseTable}x`)));
-            assert.ok(!allows(crawler, "s3:GetObject", s3("warehouse", `${DATA_LAYOUT.rejected}x`)));
-            assert.ok(allows(crawler, "kms:GenerateDataKey", dataKeyArn), "partitions are written into the encrypted catalog");
+        it("lets the table optimizers read, rewrite and delete the table's files and commit its metadata, and nothing beside", () => {
+            const maintenance = statementsOf(template, maintenanceRoleName());
+            for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+                assert.ok(allows(maintenance, action, s3("warehouse", `${DATA_LAYOUT.warehouseTable}metadata/v3.metadata.json`)), action);
+            for (const action of ["glue:GetTable", "glue:UpdateTable"]) assert.ok(allows(maintenance, action, tableArn()), action);
+            for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) assert.ok(allows(maintenance, action, dataKeyArn), action);
+            for (const group of ["/aws-glue/iceberg-retention/logs", "/aws-glue/iceberg-orphan-file-deletion/logs"])
+                assert.ok(allows(maintenance, "logs:PutLogEvents", regional("logs", `log-group:${group}:log-stream:run-1`)), group);
+
+            for (const prefix of [DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries])
+                assert.ok(!allows(maintenance, "s3:DeleteObject", s3("warehouse", `${prefix}x`)), `the optimizers stay out of ${prefix}`);
+            assert.ok(!allows(maintenance, "s3:GetObject", s3("staging", "tracks/x.csv")));
+            assert.ok(!allows(maintenance, "glue:UpdateTable", regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`)));
+            assert.ok(!allows(maintenance, "glue:DeleteTable", tableArn()));
         });
 
         it("lets only Glue assume the roles, which have no managed policies", () => {
@@ -435,14 +460,18 @@ describe("etl layer (dev-etl)", () => {
                 "spotify_etl/dedupe.py",
                 "spotify_etl/errors.py",
                 "spotify_etl/file_rows.py",
+                "spotify_etl/iceberg.py",
                 "spotify_etl/join.py",
                 "spotify_etl/pipeline.py",
                 "spotify_etl/read.py",
                 "spotify_etl/reconcile.py",
                 "spotify_etl/records.py",
+                "spotify_etl/rollback.py",
                 "spotify_etl/runs.py",
                 "spotify_etl/schemas.py",
+                "spotify_etl/session.py",
                 "spotify_etl/summary.py",
+                "spotify_etl/table.py",
                 "spotify_etl/validate.py",
                 "spotify_etl/write.py",
             ]);
@@ -492,31 +521,94 @@ describe("etl layer (dev-etl)", () => {
         });
     });
 
-    describe("catalog and crawler", () => {
-        it("declares the warehouse table exactly as the contract: columns, partition key, Parquet, location", () => {
-            const column = (entry: { name: string; type: string; comment: string }) => ({ name: entry.name, type: entry.type, comment: entry.comment });
-            const inputs = table().inputs as { storageDescriptor: Record<string, unknown>; partitionKeys: unknown; name: string; databaseName: string };
+    describe("catalog and table maintenance", () => {
+        it("declares the warehouse table as an Iceberg table exactly as the contract: every column, the partition spec, the location", () => {
+            const inputs = table().inputs as {
+                name: string;
+                databaseName: string;
+                partitionKeys?: unknown;
+                storageDescriptor?: unknown;
+                openTableFormatInput: unknown;
+            };
             assert.strictEqual(inputs.name, warehouseContract.table);
             assert.strictEqual(inputs.databaseName, glueName(config, "warehouse"));
-            assert.deepStrictEqual(inputs.storageDescriptor.columns, warehouseContract.columns.map(column));
-            assert.deepStrictEqual(inputs.partitionKeys, warehouseContract.partition_keys.map(column));
-            assert.strictEqual(inputs.storageDescriptor.location, s3Uri("warehouse", DATA_LAYOUT.warehouseTable));
-            assert.strictEqual(warehouseContract.format, "parquet");
-            assert.match(String((inputs.storageDescriptor.serDeInfo as Record<string, unknown>).serializationLibrary), /ParquetHiveSerDe$/);
-            template.hasResourceProperties(TYPES.table, {
-                parameters: { classification: "parquet", "parquet.compression": warehouseContract.compression.toUpperCase() },
+            assert.strictEqual(warehouseContract.format, "iceberg");
+            // Glue refuses partition keys on an Iceberg table and derives the storage descriptor from its metadata.
+            assert.strictEqual(inputs.partitionKeys, undefined);
+            assert.strictEqual(inputs.storageDescriptor, undefined);
+            const icebergTypes: Record<string, string> = { string: "string", int: "int", bigint: "long", double: "double", boolean: "boolean", date: "date" };
+            const columns = [...warehouseContract.columns, ...warehouseContract.partition_keys];
+            const releaseYear = columns.findIndex((column) => column.name === "release_year") + 1;
+            assert.ok(releaseYear > 0);
+            assert.deepStrictEqual(inputs.openTableFormatInput, {
+                icebergInput: {
+                    metadataOperation: "CREATE",
+                    version: String(glueRuntime.icebergFormatVersion),
+                    icebergTableInput: {
+                        location: s3Uri("warehouse", DATA_LAYOUT.warehouseTable),
+                        schema: {
+                            schemaId: 0,
+                            type: "struct",
+                            fields: columns.map((column, index) => ({
+                                id: index + 1,
+                                name: column.name,
+                                type: JSON.stringify(icebergTypes[column.type]),
+                                required: false,
+                                doc: column.comment,
+                            })),
+                        },
+                        partitionSpec: { specId: 0, fields: [{ name: "release_year", sourceId: releaseYear, transform: "identity", fieldId: 1000 }] },
+                        properties: { "write.parquet.compression-codec": warehouseContract.compression },
+                    },
+                },
             });
         });
 
-        it("crawls only the declared table, adds partitions with its schema, and never deletes or changes it", () => {
-            const inputs = crawler().inputs;
-            assert.strictEqual(inputs.name, glueName(config, "warehouse_crawler"));
-            assert.deepStrictEqual(inputs.catalogTargets, [{ databaseName: glueName(config, "warehouse"), tables: [warehouseContract.table] }]);
-            assert.strictEqual(inputs.s3Targets, undefined);
-            assert.deepStrictEqual(inputs.schemaChangePolicy, { deleteBehavior: "LOG", updateBehavior: "LOG" });
-            const configuration = JSON.parse(String(inputs.configuration)) as { CrawlerOutput: unknown; Version: unknown };
-            assert.deepStrictEqual(configuration.CrawlerOutput, { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } });
-            assert.strictEqual(configuration.Version, 1);
+        it("uses the Iceberg format version and release that Glue 5.1 ships (etl/glue_runtime.json)", () => {
+            assert.strictEqual(glueRuntime.glueVersion, "5.1");
+            assert.strictEqual(glueRuntime.iceberg, "1.10.0");
+            assert.strictEqual(glueRuntime.icebergFormatVersion, 2);
+            assert.match(glueRuntime.$icebergSource, /migrating-version-51/);
+        });
+
+        it("expires snapshots and deletes orphan files of that table, with the stage file's settings and their own role", () => {
+            const optimizers = template.findResources(TYPES.optimizer);
+            assert.deepStrictEqual(optimizers.map((optimizer) => optimizer.inputs.type).sort(), ["orphan_file_deletion", "retention"]);
+            const roleArn = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/${maintenanceRoleName()}`;
+            for (const optimizer of optimizers) {
+                assert.strictEqual(optimizer.inputs.catalogId, FAKE_ACCOUNT_ID);
+                assert.strictEqual(optimizer.inputs.databaseName, glueName(config, "warehouse"));
+                assert.strictEqual(optimizer.inputs.tableName, warehouseContract.table);
+            }
+            template.hasResourceProperties(TYPES.optimizer, {
+                type: "retention",
+                configuration: {
+                    enabled: config.tableMaintenance,
+                    roleArn,
+                    retentionConfiguration: {
+                        icebergConfiguration: {
+                            snapshotRetentionPeriodInDays: config.snapshotRetentionDays,
+                            numberOfSnapshotsToRetain: config.snapshotsToKeep,
+                            cleanExpiredFiles: true,
+                            runRateInHours: config.tableMaintenanceEveryHours,
+                        },
+                    },
+                },
+            });
+            template.hasResourceProperties(TYPES.optimizer, {
+                type: "orphan_file_deletion",
+                configuration: {
+                    enabled: config.tableMaintenance,
+                    roleArn,
+                    orphanFileDeletionConfiguration: {
+                        icebergConfiguration: {
+                            orphanFileRetentionPeriodInDays: config.orphanFileRetentionDays,
+                            runRateInHours: config.tableMaintenanceEveryHours,
+                        },
+                    },
+                },
+            });
+            assert.strictEqual(config.tableMaintenance, true, "dev runs the optimizers too (Pulumi.dev.yaml)");
         });
 
         it("binds the data-quality ruleset, read from the contract file, to the warehouse table", () => {
@@ -528,27 +620,30 @@ describe("etl layer (dev-etl)", () => {
         });
     });
 
-    describe("triggers", () => {
-        it("starts the crawler when the job succeeds", () => {
-            template.hasResourceProperties(TYPES.trigger, {
-                type: "CONDITIONAL",
-                startOnCreation: true,
-                predicate: { conditions: [{ jobName: job().inputs.name, state: "SUCCEEDED", logicalOperator: "EQUALS" }] },
-                actions: [{ crawlerName: crawler().inputs.name }],
+    describe("job arguments and schedule", () => {
+        it("loads Glue's Iceberg libraries and names the table it commits to", () => {
+            template.hasResourceProperties(TYPES.job, {
+                defaultArguments: {
+                    "--datalake-formats": "iceberg",
+                    "--warehouse_path": s3Uri("warehouse", DATA_LAYOUT.warehouseTable),
+                    "--warehouse_database": glueName(config, "warehouse"),
+                    "--warehouse_table": warehouseContract.table,
+                    "--rejected_path": s3Uri("warehouse", DATA_LAYOUT.rejected),
+                    "--unmatched_path": s3Uri("warehouse", DATA_LAYOUT.unmatched),
+                    "--runs_path": s3Uri("warehouse", DATA_LAYOUT.runSummaries),
+                },
             });
         });
 
-        it('has no job schedule and no crawler schedule in dev, where both are "off"', () => {
+        it('has no job schedule in dev, where it is "off"', () => {
             assert.strictEqual(config.etlSchedule, "off");
-            assert.strictEqual(config.crawlerSchedule, "off");
             assert.deepStrictEqual(template.findResources(TYPES.trigger, { type: "SCHEDULED" }), []);
-            assert.strictEqual(crawler().inputs.schedule, undefined);
         });
     });
 });
 
 describe("etl layer (prod-etl)", () => {
-    it("runs the job and the crawler on prod's schedules", async () => {
+    it("runs the job on prod's schedule", async () => {
         const template = await stackTemplate("prod", "prod-etl");
         const config = parseStageConfig(readStageConfigFile("prod"), "prod");
         assert.notStrictEqual(config.etlSchedule, "off", "prod runs the job on a schedule");
@@ -559,8 +654,49 @@ describe("etl layer (prod-etl)", () => {
             startOnCreation: true,
             actions: [{ jobName: job.inputs.name }],
         });
-        template.hasResourceProperties(TYPES.crawler, { schedule: config.crawlerSchedule });
         for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(job.inputs[input], config[key], `${input} from spotify:${key}`);
+    });
+
+    it("declares the Iceberg table and keeps it with both optimizers on, with prod's settings, and no crawler", async () => {
+        const template = await stackTemplate("prod", "prod-etl");
+        const config = parseStageConfig(readStageConfigFile("prod"), "prod");
+        template.resourceCountIs("aws:glue/crawler:Crawler", 0);
+        const table = template.resource(TYPES.table, "etl-tracks");
+        assert.strictEqual(
+            (table.inputs.openTableFormatInput as { icebergInput: { version: string } }).icebergInput.version,
+            String(glueRuntime.icebergFormatVersion),
+        );
+        assert.strictEqual(config.tableMaintenance, true, "prod must keep its table maintained");
+        const tableArn = `arn:${FAKE_PARTITION}:glue:${config.region}:${FAKE_ACCOUNT_ID}:table/${glueName(config, "warehouse")}/${warehouseContract.table}`;
+        assert.ok(allows(statementsOf(template, glueName(config, "etl_job_role")), "glue:UpdateTable", tableArn));
+        template.hasResourceProperties(TYPES.optimizer, {
+            type: "retention",
+            tableName: warehouseContract.table,
+            configuration: {
+                enabled: true,
+                retentionConfiguration: {
+                    icebergConfiguration: {
+                        snapshotRetentionPeriodInDays: config.snapshotRetentionDays,
+                        numberOfSnapshotsToRetain: config.snapshotsToKeep,
+                        cleanExpiredFiles: true,
+                        runRateInHours: config.tableMaintenanceEveryHours,
+                    },
+                },
+            },
+        });
+        template.hasResourceProperties(TYPES.optimizer, {
+            type: "orphan_file_deletion",
+            tableName: warehouseContract.table,
+            configuration: {
+                enabled: true,
+                orphanFileDeletionConfiguration: {
+                    icebergConfiguration: {
+                        orphanFileRetentionPeriodInDays: config.orphanFileRetentionDays,
+                        runRateInHours: config.tableMaintenanceEveryHours,
+                    },
+                },
+            },
+        });
     });
 
     it("protects and retains the Data Catalog encryption settings, as prod keeps its data", async () => {
@@ -598,28 +734,25 @@ describe("etl layer (dev, all-in-one)", () => {
         const bucket = (purpose: BucketPurpose) => template.resource(TYPES.bucket, `storage-${purpose}`);
         const job = one(TYPES.job);
         for (const purpose of ["staging", "warehouse", "glue-assets"] as const) follows(job, "defaultArguments", bucket(purpose));
-        follows(one(TYPES.table), "storageDescriptor", bucket("warehouse"));
+        follows(one(TYPES.table), "openTableFormatInput", bucket("warehouse"));
         follows(one(TYPES.securityConfiguration), "encryptionConfiguration", one(TYPES.key));
         follows(one(TYPES.catalogEncryption), "dataCatalogEncryptionSettings", one(TYPES.key));
         for (const group of template.findResources(TYPES.logGroup)) follows(group, "kmsKeyId", one(TYPES.key));
         for (const object of template.findResources(TYPES.object)) follows(object, "bucket", bucket("glue-assets"));
     });
 
-    it("wires the trigger to this job and this crawler, and the crawler and ruleset to the declared table", () => {
-        const trigger = one(TYPES.trigger);
-        follows(trigger, "predicate", one(TYPES.job));
-        follows(trigger, "actions", one(TYPES.crawler));
-        follows(one(TYPES.crawler), "catalogTargets", one(TYPES.table));
+    it("wires the ruleset and the optimizers to the declared table, and the job to its security configuration and code", () => {
         follows(one(TYPES.ruleset), "targetTable", one(TYPES.table));
+        for (const optimizer of template.findResources(TYPES.optimizer)) follows(optimizer, "tableName", one(TYPES.table));
+        follows(one(TYPES.job), "defaultArguments", one(TYPES.table));
         follows(one(TYPES.job), "securityConfiguration", one(TYPES.securityConfiguration));
-        follows(one(TYPES.crawler), "securityConfiguration", one(TYPES.securityConfiguration));
         follows(one(TYPES.job), "command", template.resource(TYPES.object, "etl-entry-script"));
         follows(one(TYPES.job), "defaultArguments", template.resource(TYPES.object, "etl-package"));
     });
 
-    it("gives the job and the crawler each their own role", () => {
+    it("gives the job and the table optimizers each their own role", () => {
         const role = (name: string) => template.hasResourceProperties(TYPES.role, { name });
         follows(one(TYPES.job), "roleArn", role(glueName(config, "etl_job_role")));
-        follows(one(TYPES.crawler), "role", role(glueName(config, "crawler_role")));
+        for (const optimizer of template.findResources(TYPES.optimizer)) follows(optimizer, "configuration", role(glueName(config, "table_maintenance_role")));
     });
 });

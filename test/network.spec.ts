@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStageConfig, StageConfig, StageConfigError } from "../infra/config";
 import { ENDPOINT_BUCKETS, JOB_AVAILABILITY_ZONES } from "../infra/layers/network";
-import { exemptRoleNames } from "../infra/network/bucketAccess";
+import { exemptRoleNames, tableMaintenanceRoleName } from "../infra/network/bucketAccess";
 import { bucketName, BucketPurpose } from "../policies/conventions/naming";
 import { REPO_ROOT } from "../infra/repository";
 import { fakeCloud } from "../tools/synth/fakeCloud";
@@ -180,12 +180,11 @@ describe("network layer (prod: spotify:network isolated)", () => {
         assert.strictEqual(network.resource(T.key, "network-key").protect, config.protectData);
     });
 
-    it("runs the job in every connection and the crawler in the first, with the roles allowed network interfaces in this VPC only", () => {
+    it("runs the job in every connection, with its role allowed network interfaces in this VPC only, and no crawler", () => {
         const names = outputs.glueConnectionNames as string[];
         assert.deepStrictEqual(etl.findResources(T.job)[0].inputs.connections, names);
-        const [target] = etl.findResources(T.crawler)[0].inputs.catalogTargets as { connectionName: string }[];
-        assert.strictEqual(target.connectionName, names[0]);
-        for (const role of ["etl-job-role-permissions", "etl-crawler-role-permissions"]) {
+        assert.deepStrictEqual(etl.findResources(T.crawler), []);
+        for (const role of ["etl-job-role-permissions"]) {
             const manage = statementsOf(etl.resource(T.rolePolicy, role).inputs.policy).find((statement) => statement.Sid === "ManageJobNetworkInterfaces");
             assert.ok(manage, role);
             assert.deepStrictEqual(
@@ -196,7 +195,7 @@ describe("network layer (prod: spotify:network isolated)", () => {
         }
     });
 
-    it("makes staging and warehouse deny access from outside the S3 endpoint, except the exempt roles and Athena", () => {
+    it("makes staging and warehouse deny access from outside the S3 endpoint, except the exempt roles, the table optimizers' role and Athena", () => {
         const roles = exemptRoleNames(config);
         for (const purpose of ["staging", "warehouse", "athena-results", "glue-assets", "access-logs"]) {
             const deny = statementsOf(storage.resource(T.bucketPolicy, `storage-${purpose}-policy`).inputs.policy).find(
@@ -213,7 +212,7 @@ describe("network layer (prod: spotify:network isolated)", () => {
             const account = storage.manifest.fakeCloud.account;
             assert.deepStrictEqual(
                 deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"],
-                [roles.deploy, roles.preview, roles.breakGlass].map((role) => `arn:aws:iam::${account}:role/${role}`),
+                [roles.deploy, roles.preview, roles.breakGlass, tableMaintenanceRoleName(config)].map((role) => `arn:aws:iam::${account}:role/${role}`),
             );
             assert.deepStrictEqual(deny.Condition?.["ForAllValues:StringNotEquals"]?.["aws:CalledVia"], ["athena.amazonaws.com"]);
         }

@@ -77,6 +77,18 @@ describe("policies: the program", function () {
             manifest.resources = manifest.resources.filter((resource) => resource !== sidecar);
             await assertCaught(manifest, "s3-bucket-encryption", "storage-staging");
         });
+        it("glue-iceberg-table-maintenance: the warehouse table made a Hive table, an optimizer dropped, an optimizer disabled", async () => {
+            const hive = await prodCopy();
+            delete find(hive, "aws:glue/catalogTable:CatalogTable", "etl-tracks").inputs.openTableFormatInput;
+            await assertCaught(hive, "glue-iceberg-table-maintenance", "etl-tracks");
+            const dropped = await prodCopy();
+            dropped.resources = dropped.resources.filter((resource) => resource.name !== "etl-orphan-file-deletion");
+            await assertCaught(dropped, "glue-iceberg-table-maintenance", "etl-tracks");
+            const disabled = await prodCopy();
+            const optimizer = find(disabled, "aws:glue/catalogTableOptimizer:CatalogTableOptimizer", "etl-snapshot-retention");
+            (optimizer.inputs.configuration as Record<string, unknown>).enabled = false;
+            await assertCaught(disabled, "glue-iceberg-table-maintenance", "etl-tracks");
+        });
         it("glue-security-configuration: CloudWatch encryption of the job's security configuration turned off", async () => {
             const manifest = await prodCopy();
             const encryption = find(manifest, "aws:glue/securityConfiguration:SecurityConfiguration", "etl-security").inputs.encryptionConfiguration as Record<
@@ -273,12 +285,12 @@ describe("policies: the program", function () {
             });
             it("a role trust policy opened to a whole account", async () => {
                 const manifest = await prodCopy();
-                editDocument(find(manifest, T.role, "etl-crawler-role"), "assumeRolePolicy", (document) =>
+                editDocument(find(manifest, T.role, "etl-maintenance-role"), "assumeRolePolicy", (document) =>
                     document.Statement.push({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }),
                 );
-                await assertCaught(manifest, [["iam-role-trust-scoped", "etl-crawler-role"]]);
+                await assertCaught(manifest, [["iam-role-trust-scoped", "etl-maintenance-role"]]);
             });
-            it("AdministratorAccess attached to the job role, IAMFullAccess in the crawler role's managed policies", async () => {
+            it("AdministratorAccess attached to the job role, IAMFullAccess in the table maintenance role's managed policies", async () => {
                 const manifest = await prodCopy();
                 const jobRole = find(manifest, T.role, "etl-job-role");
                 add(
@@ -289,10 +301,10 @@ describe("policies: the program", function () {
                     { role: jobRole.inputs.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
                     { role: [jobRole] },
                 );
-                find(manifest, T.role, "etl-crawler-role").inputs.managedPolicyArns = ["arn:aws:iam::aws:policy/IAMFullAccess"];
+                find(manifest, T.role, "etl-maintenance-role").inputs.managedPolicyArns = ["arn:aws:iam::aws:policy/IAMFullAccess"];
                 await assertCaught(manifest, [
                     ["iam-managed-policies", "etl-job-role-admin"],
-                    ["iam-managed-policies", "etl-crawler-role"],
+                    ["iam-managed-policies", "etl-maintenance-role"],
                 ]);
             });
             it("the staging bucket policy allows everyone to read", async () => {
@@ -321,10 +333,14 @@ describe("policies: the program", function () {
         });
 
         describe("2. wildcards are recognised in every form", () => {
-            it("a service-wide action (iam:*) in the crawler role, and s3:* granted by a bucket policy", async () => {
+            it("a service-wide action (iam:*) in the table maintenance role, and s3:* granted by a bucket policy", async () => {
                 const manifest = await prodCopy();
-                editDocument(find(manifest, T.rolePolicy, "etl-crawler-role-permissions"), "policy", (document) =>
-                    document.Statement.push({ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::123456789012:role/spotify_prod_crawler_role" }),
+                editDocument(find(manifest, T.rolePolicy, "etl-maintenance-role-permissions"), "policy", (document) =>
+                    document.Statement.push({
+                        Effect: "Allow",
+                        Action: "iam:*",
+                        Resource: "arn:aws:iam::123456789012:role/spotify_prod_table_maintenance_role",
+                    }),
                 );
                 editDocument(find(manifest, T.bucketPolicy, "storage-warehouse-policy"), "policy", (document) =>
                     document.Statement.push({
@@ -335,7 +351,7 @@ describe("policies: the program", function () {
                     }),
                 );
                 await assertCaught(manifest, [
-                    ["iam-no-wildcard-actions", "etl-crawler-role-permissions"],
+                    ["iam-no-wildcard-actions", "etl-maintenance-role-permissions"],
                     ["iam-no-wildcard-actions", "storage-warehouse-policy"],
                 ]);
             });

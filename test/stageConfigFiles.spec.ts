@@ -151,10 +151,29 @@ const CASES: Case[] = [
     { what: "an empty list item", mutate: cron("cron(0 2,,4 * * ? *)"), key: "spotify:etlSchedule", rule: /hours: empty list item/ },
     { what: "a rate expression", mutate: cron("rate(1 day)"), key: "spotify:etlSchedule", rule: /must be written cron\(\.\.\.\)/ },
     {
-        what: "a crawler schedule short of a field",
-        mutate: set("spotify:crawlerSchedule", '"cron(0 4 ? * SUN)"'),
+        what: "the crawler schedule the program no longer reads",
+        mutate: set("spotify:crawlerSchedule", '"cron(0 4 ? * SUN *)"'),
         key: "spotify:crawlerSchedule",
-        rule: /exactly 6 fields/,
+        rule: /removed together with the crawler.*Iceberg table, whose partitions live in its own metadata.*Delete the line/,
+    },
+    // Table maintenance.
+    {
+        what: "a maintenance interval under Glue's 3 hours",
+        mutate: set("spotify:tableMaintenanceEveryHours", "2"),
+        key: "spotify:tableMaintenanceEveryHours",
+        rule: /whole number from 3 to 168/,
+    },
+    { what: "no snapshot kept", mutate: set("spotify:snapshotsToKeep", "0"), key: "spotify:snapshotsToKeep", rule: /whole number from 1 to 100/ },
+    {
+        what: "orphan files deleted before the job's worst case ends",
+        stage: "prod",
+        mutate: both(
+            set("spotify:glueTimeoutMinutes", "1440"),
+            set("spotify:orphanFileRetentionDays", "1"),
+            set("spotify:quicksightImportMode", "DIRECT_QUERY"),
+        ),
+        key: "spotify:orphanFileRetentionDays",
+        rule: /1 day\(s\) is no longer than the ETL's worst case \(spotify:glueTimeoutMinutes 1440 × 2 run\(s\) = 2880 minutes\).*set more than 2/,
     },
     // Region, against the regions the AWS SDK knows.
     { what: "a region that does not exist", mutate: set("aws:region", "eu-west-9"), key: "aws:region", rule: /AWS region the AWS SDK knows/ },
@@ -517,6 +536,11 @@ const CASES: Case[] = [
                 "spotify:accessLogging",
                 "false",
                 /spotify:accessLogging: is false, but the data buckets of a protected stage must log every access.*s3-access-logging rule/,
+            ],
+            [
+                "spotify:tableMaintenance",
+                "false",
+                /spotify:tableMaintenance: is false, but a protected stage must expire the warehouse table's snapshots.*glue-iceberg-table-maintenance rule/,
             ],
         ] as const
     ).map(([key, value, rule]) => ({

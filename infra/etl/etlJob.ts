@@ -8,6 +8,7 @@ import { DATA_LAYOUT } from "../layers/storage";
 import type { EtlStorageInputs } from "../layers/etl";
 import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
 import { arnIn, AwsLocation } from "../awsLocation";
+import { ICEBERG_COMMIT_ACTIONS } from "../glueCatalogActions";
 import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
 
 /** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results: the job may publish to these only. */
@@ -19,8 +20,9 @@ export interface EtlJobArgs {
     location: AwsLocation;
     storage: EtlStorageInputs;
     security: GlueSecurity;
-    /** The catalog database the job reads the warehouse table's definition from. */
+    /** The catalog database and the Iceberg table in it that the job commits each run to. */
     databaseName: pulumi.Input<string>;
+    tableName: pulumi.Input<string>;
     /** `s3://` URIs of the uploaded code: the Glue entry script and the zip of the modules it imports. */
     code: { entryScript: pulumi.Input<string>; pythonModules: pulumi.Input<string> };
     /** With spotify:network "isolated": the connections the job runs in, and what its role needs for them. */
@@ -28,7 +30,7 @@ export interface EtlJobArgs {
 }
 
 /**
- * The Glue ETL job (staging CSV → warehouse Parquet) with its role, its log groups and, unless the
+ * The Glue ETL job (staging CSV → the warehouse's Iceberg table) with its role, its log groups and, unless the
  * stage's etlSchedule is "off", its schedule. `name` prefixes its children's names (`<name>-job`,
  * `<name>-job-role`, …).
  */
@@ -64,12 +66,22 @@ export class EtlJob extends pulumi.ComponentResource {
                         Resource: DATA_LAYOUT.stagingSources.map((prefix) => objectsUnder(storage.stagingBucketArn, prefix)),
                     },
                     {
-                        Sid: "WriteWarehouseOutputs",
+                        // The Iceberg table's files: each run writes data/ and metadata/ files, reads
+                        // the current metadata, and deletes what a failed commit left (Iceberg 1.10
+                        // cleans up after itself, https://iceberg.apache.org/docs/1.10.0/aws/).
+                        Sid: "WriteWarehouseTable",
                         Effect: "Allow",
-                        // Get and Delete too: the commit copies task output into place, and an
-                        // overwrite removes what the previous run wrote.
                         Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                        Resource: [DATA_LAYOUT.warehouseTable, DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) =>
+                        Resource: objectsUnder(storage.warehouseBucketArn, DATA_LAYOUT.warehouseTable),
+                    },
+                    {
+                        // Each run writes its rejected and unmatched rows into a folder of its own and
+                        // its summary under a temporary name that it then renames (copy and delete),
+                        // and the next run deletes a killed run's folders: Get, Put and Delete.
+                        Sid: "WriteRunOutputs",
+                        Effect: "Allow",
+                        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                        Resource: [DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) =>
                             objectsUnder(storage.warehouseBucketArn, prefix),
                         ),
                     },
@@ -81,10 +93,17 @@ export class EtlJob extends pulumi.ComponentResource {
                         Resource: objectsUnder(storage.glueAssetsBucketArn, DATA_LAYOUT.glueTemp),
                     },
                     {
-                        Sid: "ReadWarehouseCatalog",
+                        // An Iceberg commit through the Glue catalog: Iceberg's GlueCatalog loads the
+                        // table (GetDatabase, GetTable) and swaps its metadata_location with
+                        // UpdateTable, guarded by the table's version (https://iceberg.apache.org/docs/1.10.0/aws/#glue-catalog).
+                        // Glue authorizes a table call against the catalog, the database and the
+                        // table (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html),
+                        // and this is the only table the job may change. No partition actions: an
+                        // Iceberg table's partitions are in its own metadata.
+                        Sid: "CommitWarehouseTable",
                         Effect: "Allow",
-                        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
-                        Resource: [...databaseArns(location, args.databaseName), arnIn(location, "glue", pulumi.interpolate`table/${args.databaseName}/*`)],
+                        Action: [...ICEBERG_COMMIT_ACTIONS],
+                        Resource: [...databaseArns(location, args.databaseName), arnIn(location, "glue", pulumi.interpolate`table/${args.databaseName}/${args.tableName}`)],
                     },
                     {
                         // Encrypt for bookmarks (client-side), GenerateDataKey/Decrypt for SSE-KMS objects.
@@ -132,7 +151,7 @@ export class EtlJob extends pulumi.ComponentResource {
                 executionClass: config.glueExecutionClass,
                 timeout: config.glueTimeoutMinutes,
                 maxRetries: config.glueMaxRetries,
-                // A second run would overwrite the same partitions and race on the bookmark.
+                // A second run would race the first for the table's commit.
                 executionProperty: { maxConcurrentRuns: 1 },
                 securityConfiguration: security.resource.name,
                 connections: args.network?.jobConnectionNames,
@@ -144,9 +163,14 @@ export class EtlJob extends pulumi.ComponentResource {
                     "--enable-observability-metrics": "true",
                     "--enable-continuous-cloudwatch-log": "true",
                     "--extra-py-files": args.code.pythonModules,
+                    // Glue's own Iceberg libraries (Iceberg 1.10.0 on Glue 5.1, etl/glue_runtime.json).
+                    "--datalake-formats": "iceberg",
                     "--TempDir": s3Uri(storage.glueAssetsBucketName, DATA_LAYOUT.glueTemp),
                     "--staging_path": storage.stagingPrefix,
+                    // The table's S3 location, the root of the job's Iceberg catalog.
                     "--warehouse_path": storage.warehousePrefix,
+                    "--warehouse_database": args.databaseName,
+                    "--warehouse_table": args.tableName,
                     "--rejected_path": storage.rejectedPrefix,
                     "--unmatched_path": s3Uri(storage.warehouseBucketName, DATA_LAYOUT.unmatched),
                     "--runs_path": s3Uri(storage.warehouseBucketName, DATA_LAYOUT.runSummaries),

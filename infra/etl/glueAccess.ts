@@ -38,9 +38,9 @@ export function writeOwnLogs(location: AwsLocation, logGroups: aws.cloudwatch.Lo
 }
 
 /**
- * The encryption every Glue job and crawler of the stage runs with. Glue names log groups after it
- * once it encrypts CloudWatch, so its name must be known before it is created: `name` is that
- * name, `resource` what a job or crawler references (and so waits for).
+ * The encryption the stage's Glue job runs with. Glue names log groups after it once it encrypts
+ * CloudWatch, so its name must be known before it is created: `name` is that name, `resource`
+ * what the job references (and so waits for).
  */
 export interface GlueSecurity {
     name: string;

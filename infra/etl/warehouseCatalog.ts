@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { glueName, NamingScope } from "../../policies/conventions/naming";
 import { splitChildOptions } from "./glueAccess";
@@ -21,15 +22,59 @@ export interface WarehouseCatalogArgs {
     protectData?: boolean;
 }
 
-/** A warehouse contract column as the Glue catalog stores it. */
-function catalogColumn(column: { name: string; type: string; comment: string }) {
-    return { name: column.name, type: column.type, comment: column.comment };
+/** The Iceberg type of each warehouse contract type (Hive names, as Athena and the contract write them). */
+const ICEBERG_TYPES: Readonly<Record<string, string>> = {
+    string: "string",
+    int: "int",
+    bigint: "long",
+    double: "double",
+    boolean: "boolean",
+    date: "date",
+};
+
+/** The partition field ids Iceberg assigns start here (the spec's PARTITION_DATA_ID_START). */
+const FIRST_PARTITION_FIELD_ID = 1000;
+
+/**
+ * The Iceberg table the contract describes: every column, the partition columns included (an
+ * Iceberg partition column is an ordinary column that the partition spec names), with ids 1..n in
+ * contract order, and an identity partition on each partition key. Every field is optional: the
+ * job refuses a NULL in a non-nullable column before it writes (spotify_etl/contract.py), and the
+ * columns it computes that way are nullable to Spark, which Iceberg's Spark writer refuses to write
+ * into a required field.
+ */
+export function icebergTableDefinition(contract: typeof warehouseContract) {
+    const columns = [...contract.columns, ...contract.partition_keys];
+    const fields = columns.map((column, index) => {
+        const type = ICEBERG_TYPES[column.type];
+        if (type === undefined) {
+            throw new UserError(
+                `warehouse_schema.json: column ${column.name} has type "${column.type}", which has no Iceberg mapping; supported: ${Object.keys(ICEBERG_TYPES).join(", ")}.`,
+            );
+        }
+        // The provider sends each field's type as a JSON document: a primitive type is a JSON string.
+        return { id: index + 1, name: column.name, type: JSON.stringify(type), required: false, doc: column.comment };
+    });
+    const idOf = (name: string) => fields.find((field) => field.name === name)!.id;
+    return {
+        schema: { schemaId: 0, type: "struct", fields },
+        partitionSpec: {
+            specId: 0,
+            fields: contract.partition_keys.map((key, index) => ({
+                name: key.name,
+                sourceId: idOf(key.name),
+                transform: "identity",
+                fieldId: FIRST_PARTITION_FIELD_ID + index,
+            })),
+        },
+    };
 }
 
 /**
- * The warehouse's Data Catalog: the encrypted catalog, the database, the table declared from the
- * warehouse contract (etl/spotify_etl/contracts/warehouse_schema.json), and that table's
- * data-quality ruleset. `name` prefixes its children's names (`<name>-warehouse`, `<name>-tracks`, …).
+ * The warehouse's Data Catalog: the encrypted catalog, the database, the Apache Iceberg table
+ * declared from the warehouse contract (etl/spotify_etl/contracts/warehouse_schema.json) in the
+ * format version of etl/glue_runtime.json, and that table's data-quality ruleset. `name` prefixes
+ * its children's names (`<name>-warehouse`, `<name>-tracks`, …).
  */
 export class WarehouseCatalog extends pulumi.ComponentResource {
     public readonly databaseName: pulumi.Output<string>;
@@ -38,8 +83,8 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
 
     constructor(name: string, args: WarehouseCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:WarehouseCatalog", name, {}, opts);
-        if (warehouseContract.format !== "parquet") {
-            throw new UserError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only parquet is supported.`);
+        if (warehouseContract.format !== "iceberg") {
+            throw new UserError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only iceberg is supported.`);
         }
         const protectData = args.protectData ?? false;
         const child = splitChildOptions(this, opts);
@@ -48,7 +93,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
         // objects created after it, so the database waits for it. Callers of the catalog use the key
         // with their own IAM permissions (SSE-KMS), which the key policy's account statement allows.
         // Deleting the resource writes empty settings (encryption off for the whole catalog, which
-        // breaks crawlers that ran on it), so it is kept like the data key where the stage keeps data.
+        // breaks every reader of the catalog), so it is kept like the data key where the stage keeps data.
         const catalogEncryption = new aws.glue.DataCatalogEncryptionSettings(
             `${name}-catalog-encryption`,
             {
@@ -64,9 +109,27 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
             { name: glueName(args.naming, "warehouse"), description: `spotify-pipeline ${args.naming.stage}: the warehouse tables the ETL job writes` },
             { ...child, dependsOn: [catalogEncryption] },
         );
-        // Declared from the contract rather than left to the crawler: the views of the queries layer
-        // need the table before any run, and the columns are exactly those the job enforces, so a
-        // contract change shows up in the preview as a table change.
+        // Declared from the contract: the views of the queries layer need the table before any run,
+        // and the columns are exactly those the job enforces. Iceberg format version 2 (etl/
+        // glue_runtime.json), which Athena engine v3 reads and writes and Glue 5.1's Iceberg 1.10
+        // writes. Each job run commits one snapshot, so readers see the previous run's table or the
+        // new one, never a mix; partitions live in the table's metadata, not in the catalog.
+        //
+        // With icebergTableInput the provider creates the table from it alone (CreateTable with
+        // OpenTableFormatInput and the name, no TableInput: terraform-provider-aws
+        // internal/service/glue/catalog_table.go), so the schema, partition spec and location are
+        // given there: a Glue partitionKeys list is refused on an Iceberg table ("Cannot create
+        // partitions in an iceberg table", hashicorp/terraform-provider-aws#36531), and Glue derives
+        // the table's storage descriptor (location, columns) from the Iceberg metadata. Updates
+        // keep the table_type and metadata_location parameters the job's commits set.
+        //
+        // Glue applies an Iceberg definition only when it creates the table, and the provider
+        // updates openTableFormatInput in place (no ForceNew), which would leave a Hive table with
+        // an Iceberg definition beside it. So a change there replaces the table: the Hive table of
+        // earlier deployments is dropped and the Iceberg one created under the same name (delete
+        // first, since the name is taken). A replaced table starts empty until the next full run;
+        // the files of the old one stay in S3 until orphan-file removal deletes them.
+        const iceberg = icebergTableDefinition(warehouseContract);
         const table = new aws.glue.CatalogTable(
             `${name}-tracks`,
             {
@@ -74,17 +137,21 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
                 databaseName: database.name,
                 description: warehouseContract.description,
                 tableType: "EXTERNAL_TABLE",
-                parameters: { classification: "parquet", EXTERNAL: "TRUE", "parquet.compression": warehouseContract.compression.toUpperCase() },
-                partitionKeys: warehouseContract.partition_keys.map(catalogColumn),
-                storageDescriptor: {
-                    location: args.tableLocation,
-                    inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                    outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                    serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", parameters: { "serialization.format": "1" } },
-                    columns: warehouseContract.columns.map(catalogColumn),
+                openTableFormatInput: {
+                    icebergInput: {
+                        metadataOperation: "CREATE",
+                        version: String(glueRuntime.icebergFormatVersion),
+                        icebergTableInput: {
+                            location: args.tableLocation,
+                            schema: iceberg.schema,
+                            partitionSpec: iceberg.partitionSpec,
+                            // Iceberg writes zstd by default; the contract says how the files are compressed.
+                            properties: { "write.parquet.compression-codec": warehouseContract.compression },
+                        },
+                    },
                 },
             },
-            child,
+            { ...child, replaceOnChanges: ["openTableFormatInput"], deleteBeforeReplace: true },
         );
         const ruleset = new aws.glue.DataQualityRuleset(
             `${name}-quality`,

@@ -8,7 +8,7 @@ import { EtlJob } from "../etl/etlJob";
 import { GlueSecurity } from "../etl/glueAccess";
 import { pythonRuntimeFiles } from "../etl/jobModules";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
-import { WarehouseCrawler } from "../etl/warehouseCrawler";
+import { TableMaintenance } from "../etl/tableMaintenance";
 import { glueName } from "../../policies/conventions/naming";
 import { REPO_ROOT } from "../repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
@@ -48,8 +48,6 @@ export const ETL_OUTPUT_KEYS = [
     "warehouseTableName",
     "etlJobName",
     "etlJobRoleArn",
-    "crawlerName",
-    "crawlerRoleArn",
     "glueSecurityConfigurationName",
     "dataQualityRulesetName",
 ] as const;
@@ -59,14 +57,17 @@ export type EtlOutputs = OutputsOf<typeof ETL_OUTPUTS>;
 export interface EtlLayerArgs {
     config: StageConfig;
     storage: EtlStorageInputs;
-    /** The network layer's outputs, with spotify:network "isolated": the job and crawler run in its subnets. */
+    /** The network layer's outputs, with spotify:network "isolated": the job runs in its subnets. */
     network?: EtlNetworkInputs;
 }
 
 /**
- * The etl layer: staging CSV → Glue job (etl/glue_runtime.json) → warehouse Parquet → crawler → catalog table, with
- * the data-quality ruleset on that table. Everything Glue writes (S3, logs, bookmarks) is encrypted
- * with the stage's data key, and the job and the crawler each have a role for exactly their part.
+ * The etl layer: staging CSV → Glue job (etl/glue_runtime.json) → the warehouse's Iceberg table in
+ * the Data Catalog, one commit per run, with the data-quality ruleset on that table and Glue's
+ * optimizers expiring its snapshots and deleting its orphan files. No crawler: the table is declared
+ * here, its partitions live in its Iceberg metadata, and Athena reads it through that metadata.
+ * Everything Glue writes (S3, logs, bookmarks) is encrypted with the stage's data key, and the job
+ * and the optimizers each have a role for exactly their part.
  * The components are named like the layer, so their children keep the names they had before the
  * layer was split into components (see splitChildOptions).
  */
@@ -98,8 +99,7 @@ export class EtlLayer extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Shared by the job and the crawler: everything either writes (S3, logs, bookmarks) is
-        // encrypted with the data key.
+        // The job's: everything it writes (S3, logs, bookmarks) is encrypted with the data key.
         const securityName = glueName(config, "etl_security");
         const security: GlueSecurity = {
             name: securityName,
@@ -132,22 +132,21 @@ export class EtlLayer extends pulumi.ComponentResource {
                 security,
                 network,
                 databaseName: catalog.databaseName,
+                tableName: catalog.tableName,
                 code: { entryScript: upload("entry-script", ETL_SOURCES.entryScript).s3Uri, pythonModules: upload("package", etlJobPackage()).s3Uri },
             },
             { parent: this },
         );
-        const crawler = new WarehouseCrawler(
+        new TableMaintenance(
             name,
             {
                 config,
                 location,
-                security,
                 dataKeyArn: storage.dataKeyArn,
                 warehouseBucketArn: storage.warehouseBucketArn,
+                tablePrefix: DATA_LAYOUT.warehouseTable,
                 databaseName: catalog.databaseName,
                 tableName: catalog.tableName,
-                afterJob: job.jobName,
-                network,
             },
             { parent: this },
         );
@@ -157,8 +156,6 @@ export class EtlLayer extends pulumi.ComponentResource {
             warehouseTableName: catalog.tableName,
             etlJobName: job.jobName,
             etlJobRoleArn: job.roleArn,
-            crawlerName: crawler.crawlerName,
-            crawlerRoleArn: crawler.roleArn,
             glueSecurityConfigurationName: security.resource.name,
             dataQualityRulesetName: catalog.rulesetName,
         };

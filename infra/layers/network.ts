@@ -11,8 +11,8 @@ import { OutputsOf, pickOutputs } from "../wiring";
 
 /**
  * The network layer (spotify:network "isolated"): an awsx VPC whose only subnets are isolated ones,
- * in JOB_AVAILABILITY_ZONES zones, with no NAT gateway and no route out of the VPC. The Glue job and
- * crawler run there through Glue NETWORK connections and reach AWS only through the VPC endpoints;
+ * in JOB_AVAILABILITY_ZONES zones, with no NAT gateway and no route out of the VPC. The Glue job
+ * runs there through Glue NETWORK connections and reaches AWS only through the VPC endpoints;
  * the storage layer's data buckets deny whatever does not come through the S3 endpoint
  * (infra/network/bucketAccess.ts). With spotify:network "none" the layer declares nothing and its
  * stack stays empty (infra/program.ts).
@@ -21,7 +21,7 @@ import { OutputsOf, pickOutputs } from "../wiring";
 /** One NETWORK connection per zone: Glue moves a run to the next connection's subnet when a zone has no capacity. */
 export const JOB_AVAILABILITY_ZONES = 2;
 
-/** What may be reached from the VPC through the S3 gateway endpoint: the buckets the job and crawler use. */
+/** What may be reached from the VPC through the S3 gateway endpoint: the buckets the job uses. */
 export const ENDPOINT_BUCKETS: readonly BucketPurpose[] = ["staging", "warehouse", "glue-assets"];
 
 export const NETWORK_OUTPUTS = {
@@ -37,7 +37,7 @@ export type NetworkOutputs = OutputsOf<typeof NETWORK_OUTPUTS>;
 /** What the storage layer reads: the endpoint its bucket policies admit. */
 export const STORAGE_NETWORK_INPUTS = pickOutputs(NETWORK_OUTPUTS, ["s3EndpointId"] as const);
 export type StorageNetworkInputs = OutputsOf<typeof STORAGE_NETWORK_INPUTS>;
-/** What the etl layer reads: the connections of the job and crawler, and what their network interfaces use. */
+/** What the etl layer reads: the job's connections, and what its network interfaces use. */
 export const ETL_NETWORK_INPUTS = pickOutputs(NETWORK_OUTPUTS, ["vpcId", "jobSubnetIds", "glueSecurityGroupId", "glueConnectionNames"] as const);
 export type EtlNetworkInputs = OutputsOf<typeof ETL_NETWORK_INPUTS>;
 

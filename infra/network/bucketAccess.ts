@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../awsLocation";
-import type { NamingScope } from "../../policies/conventions/naming";
+import { glueName, NamingScope } from "../../policies/conventions/naming";
 
 /**
  * Roles that keep access to the data buckets from outside the VPC endpoint, created outside this
@@ -12,6 +12,16 @@ import type { NamingScope } from "../../policies/conventions/naming";
 export function exemptRoleNames(scope: NamingScope): { deploy: string; preview: string; breakGlass: string } {
     const head = `${scope.namePrefix}-${scope.stage}`;
     return { deploy: `${head}-deploy`, preview: `${head}-preview`, breakGlass: `${head}-break-glass` };
+}
+
+/**
+ * The role Glue's table optimizers assume to expire the warehouse table's snapshots and delete its
+ * orphan files (the etl layer's TableMaintenance). The optimizers run in Glue's own service, never
+ * through the stage's VPC endpoint, so the endpoint-only deny exempts this role too; its IAM
+ * policy keeps it to the table's prefix of the warehouse bucket.
+ */
+export function tableMaintenanceRoleName(scope: NamingScope): string {
+    return glueName(scope, "table_maintenance_role");
 }
 
 /**
@@ -32,7 +42,8 @@ export function endpointOnlyStatements(args: {
     return [
         {
             // Every condition must hold for the deny to apply: the request did not come through the
-            // stage's S3 endpoint, is not made by an exempt role, and is not Athena's. Athena reads
+            // stage's S3 endpoint, is not made by an exempt role (or the table optimizers' role),
+            // and is not Athena's. Athena reads
             // S3 with the caller's own credentials from outside any VPC, with aws:CalledVia holding
             // athena.amazonaws.com; that is how QuickSight (through its service role, SPICE imports
             // included) and the queries layer's views read the warehouse, still limited by IAM.
@@ -44,7 +55,7 @@ export function endpointOnlyStatements(args: {
             Resource: bucketAndObjects,
             Condition: {
                 StringNotEquals: { "aws:SourceVpce": args.s3EndpointId },
-                ArnNotEquals: { "aws:PrincipalArn": [roles.deploy, roles.preview, roles.breakGlass].map(roleArn) },
+                ArnNotEquals: { "aws:PrincipalArn": [roles.deploy, roles.preview, roles.breakGlass, tableMaintenanceRoleName(args.scope)].map(roleArn) },
                 "ForAllValues:StringNotEquals": { "aws:CalledVia": ["athena.amazonaws.com"] },
             },
         },

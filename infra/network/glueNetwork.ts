@@ -27,6 +27,9 @@ export class GlueNetwork extends pulumi.ComponentResource {
     constructor(name: string, args: GlueNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:network:GlueNetwork", name, {}, opts);
         const { naming, endpoints } = args;
+        // The description still names the crawler the stage had before its warehouse table became
+        // an Iceberg table: a security group's description cannot change without replacing the
+        // group and every rule that refers to it.
         const group = new aws.ec2.SecurityGroup(
             `${name}-glue`,
             { vpcId: args.vpcId, description: "Glue job and crawler network interfaces: each other and the VPC endpoints only" },

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
 
-/** The network layer's outputs a Glue job or crawler runs with (the etl layer reads them). */
+/** The network layer's outputs the Glue job runs with (the etl layer reads them). */
 export interface JobNetwork {
     vpcId: pulumi.Output<string>;
     jobSubnetIds: pulumi.Output<string[]>;
@@ -10,20 +10,17 @@ export interface JobNetwork {
     glueConnectionNames: pulumi.Output<string[]>;
 }
 
-/** How the Glue job and crawler run in the job subnets (etl layer). */
+/** How the Glue job runs in the job subnets (etl layer). */
 export interface GlueNetworkAccess {
     /** The job's connections, one per zone: Glue uses the next when a run finds no capacity in one. */
     jobConnectionNames: pulumi.Output<string[]>;
-    /** A crawler's catalog target takes a single connection. */
-    crawlerConnectionName: pulumi.Output<string>;
-    /** What the job and crawler roles need for that: Glue creates the runs' network interfaces as the run's role. */
+    /** What the job's role needs for that: Glue creates the runs' network interfaces as the run's role. */
     roleStatements: aws.iam.PolicyStatement[];
 }
 
 export function glueNetworkAccess(network: JobNetwork, location: AwsLocation): GlueNetworkAccess {
     return {
         jobConnectionNames: network.glueConnectionNames,
-        crawlerConnectionName: network.glueConnectionNames.apply((names) => names[0]),
         roleStatements: glueNetworkStatements(network, location),
     };
 }

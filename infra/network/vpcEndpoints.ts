@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { PARTITION_WRITER_ACTIONS } from "../glueCatalogActions";
+import { ICEBERG_COMMIT_ACTIONS } from "../glueCatalogActions";
 
 /** An interface endpoint, with the only actions its policy lets through. */
 interface InterfaceEndpoint {
@@ -13,14 +13,15 @@ interface InterfaceEndpoint {
     condition?: Record<string, unknown>;
 }
 
-/** The AWS services the Glue job and crawler call besides S3, and what they call them for. */
+/** The AWS services the Glue job calls besides S3, and what it calls them for. */
 function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
     return [
         {
-            // The stage's catalog (the job reads the table, the crawler adds partitions) and the
-            // data-quality results the job publishes.
+            // The stage's catalog (the job loads the Iceberg table and commits to it) and the
+            // data-quality results the job publishes. The table optimizers run in Glue's own
+            // account, not in this VPC.
             service: "glue",
-            actions: [...PARTITION_WRITER_ACTIONS, "glue:GetTables", "glue:PublishDataQuality"],
+            actions: [...ICEBERG_COMMIT_ACTIONS, "glue:PublishDataQuality"],
             resources: [arnIn(location, "glue", "*")],
             // The job reads its security configuration, which has no ARN.
             unscopedActions: ["glue:GetSecurityConfiguration"],
@@ -68,8 +69,8 @@ export interface VpcEndpointsArgs {
 
 /**
  * The VPC endpoints through which an isolated VPC reaches AWS: an S3 gateway endpoint limited to
- * the given buckets, and interface endpoints (private DNS) for the other services the Glue job and
- * crawler call, each limited to this account and the actions they use. The interface endpoints'
+ * the given buckets, and interface endpoints (private DNS) for the other services the Glue job
+ * calls, each limited to this account and the actions they use. The interface endpoints'
  * security group admits nothing by itself: each client adds an ingress rule for its own group.
  * `name` prefixes its children's names (`<name>-s3`, `<name>-endpoints`, `<name>-glue`, …).
  */

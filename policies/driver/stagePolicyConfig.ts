@@ -20,6 +20,8 @@ export interface StageSettings {
     protectData: boolean;
     /** spotify:accessLogging. */
     accessLogging: boolean;
+    /** spotify:tableMaintenance. */
+    tableMaintenance: boolean;
     /** spotify:quicksightOwners. */
     quicksightOwners: string[];
     /** spotify:quicksightViewers. */
@@ -74,6 +76,7 @@ export const GUARDRAIL_PROFILES: Record<"protected" | "sandbox", GuardrailProfil
         off: {
             "data-protection": (settings) => !settings.protectData,
             "s3-access-logging": (settings) => !settings.accessLogging,
+            "glue-iceberg-table-maintenance": (settings) => !settings.tableMaintenance,
         },
     },
 };

@@ -1,5 +1,5 @@
 import type { Policies } from "@pulumi/policy";
-import { resourceGuardrail, ResourceView, stackGuardrail, StackResourceView } from "../support/guardrail";
+import { resourceGuardrail, ResourceView, stackGuardrail, StackResourceView, StackView } from "../support/guardrail";
 import { glueIdentifierGuardrail } from "../support/scope";
 import { at, isUnknown, nonEmptyString, shown } from "../support/values";
 
@@ -9,6 +9,31 @@ const SECURITY_CONFIGURATION_TYPES = ["aws:glue/securityConfiguration:SecurityCo
 const DATABASE_TYPES = ["aws:glue/catalogDatabase:CatalogDatabase"] as const;
 const CATALOG_ENCRYPTION_TYPES = ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"] as const;
 const CATALOG_ENCRYPTION_MODES = ["SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE"];
+const TABLE_TYPES = ["aws:glue/catalogTable:CatalogTable"] as const;
+const TABLE_OPTIMIZER_TYPES = ["aws:glue/catalogTableOptimizer:CatalogTableOptimizer"] as const;
+/** The maintenance every Iceberg table needs, by optimizer type (the Glue API's TableOptimizerType), and what each does. */
+const REQUIRED_OPTIMIZERS = [
+    { type: "retention", does: "snapshot expiry" },
+    { type: "orphan_file_deletion", does: "orphan-file removal" },
+] as const;
+
+/** What is missing from a data table's Iceberg upkeep: its format, then each optimizer that is absent or disabled. */
+function tableMaintenanceProblems(stack: StackView, table: StackResourceView): string[] {
+    if (isUnknown(at(table.props, "openTableFormatInput"))) return [];
+    if (at(table.props, "openTableFormatInput", "icebergInput") === undefined) {
+        return ["is not an Iceberg table (no openTableFormatInput.icebergInput), so runs do not commit atomically and nothing expires its old files"];
+    }
+    const optimizers = stack.referencing(table, TABLE_OPTIMIZER_TYPES, "tableName", "name");
+    return REQUIRED_OPTIMIZERS.flatMap(({ type, does }) => {
+        const declared = optimizers.filter((optimizer) => optimizer.props.type === type);
+        if (declared.length === 0) return [`has no ${type} optimizer (${does}) declared for it`];
+        const enabled = declared.some((optimizer) => {
+            const value = at(optimizer.props, "configuration", "enabled");
+            return value === true || isUnknown(value);
+        });
+        return enabled ? [] : [`has its ${type} optimizer (${does}) disabled (configuration.enabled is false)`];
+    });
+}
 
 /** A KMS key reference that names a customer-managed key: not absent, not AWS's own alias/aws/... key. */
 function customerKeyProblem(key: unknown, what: string): string | undefined {
@@ -150,20 +175,19 @@ export const gluePolicies: Policies = [
             if (typeof timeout !== "number" || timeout <= 0) report(`Glue job has no timeout (timeout is ${shown(timeout ?? "absent")}).`);
         },
     }),
-    resourceGuardrail({
-        name: "glue-crawler-no-catalog-deletes",
+    stackGuardrail({
+        name: "glue-iceberg-table-maintenance",
         description:
-            'Crawlers only log objects that disappeared from S3 (schemaChangePolicy.deleteBehavior "LOG"): they never delete or deprecate catalog tables that queries and dashboards read.',
+            'Every Glue catalog table that holds data (not a VIRTUAL_VIEW) is an Apache Iceberg table (openTableFormatInput.icebergInput) with both maintenance optimizers declared for it in the same stack and enabled: "retention" (snapshot expiry) and "orphan_file_deletion" (orphan-file removal). Off in a stage whose spotify:tableMaintenance is false, which only a stage without spotify:protectData may set.',
         severity: "high",
-        remediation: 'Set schemaChangePolicy: {deleteBehavior: "LOG"} on the aws.glue.Crawler (absent means DEPRECATE_IN_DATABASE).',
-        appliesTo: GLUE_CRAWLER_TYPES,
-        check: (crawler, report) => {
-            const behavior = at(crawler.props, "schemaChangePolicy", "deleteBehavior");
-            if (isUnknown(behavior)) return;
-            if (behavior !== "LOG") {
-                report(
-                    `Glue crawler's deleteBehavior is ${shown(behavior ?? "absent, so AWS's default DEPRECATE_IN_DATABASE")}; only LOG leaves the catalog alone.`,
-                );
+        remediation:
+            'Declare the table with openTableFormatInput: {icebergInput: {metadataOperation: "CREATE", version: "2", icebergTableInput: {...}}} and, for it, one aws.glue.CatalogTableOptimizer of type "retention" and one of type "orphan_file_deletion", each with configuration.enabled: true and a roleArn the optimizers can assume (the etl layer\'s TableMaintenance does; spotify:tableMaintenance: true in Pulumi.<stage>.yaml).',
+        check: (stack, report) => {
+            for (const table of stack.ofType(TABLE_TYPES)) {
+                if (table.props.tableType === "VIRTUAL_VIEW") continue;
+                const database = table.props.databaseName;
+                const label = `${typeof database === "string" ? `${database}.` : ""}${shown(table.props.name ?? table.name)}`;
+                for (const problem of tableMaintenanceProblems(stack, table)) report(table.urn, `Glue table ${label} ${problem}.`);
             }
         },
     }),

@@ -109,7 +109,7 @@ export const networkPolicies: Policies = [
             "With spotify:network \"isolated\", every Glue job and crawler runs in the stage's network: a job lists the stage's Glue NETWORK connections, a crawler names one on its targets.",
         severity: "high",
         remediation:
-            'Pass the network layer\'s glueNetworkAccess to the job (connections: its jobConnectionNames) and to the crawler (catalogTargets[].connectionName: its crawlerConnectionName), as the etl layer does when spotify:network is "isolated".',
+            'Pass the network layer\'s glueNetworkAccess to the job (connections: its jobConnectionNames), as the etl layer does when spotify:network is "isolated"; a crawler names one of those connections on its targets (catalogTargets[].connectionName).',
         configSchema: networkSchema(),
         check: (stack, report, config) => {
             if (config.network !== "isolated") return;

@@ -1,4 +1,5 @@
-import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+import * as assert from "assert";
+import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
 const T = {
@@ -6,6 +7,8 @@ const T = {
     crawler: "aws:glue/crawler:Crawler",
     securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
     database: "aws:glue/catalogDatabase:CatalogDatabase",
+    table: "aws:glue/catalogTable:CatalogTable",
+    optimizer: "aws:glue/catalogTableOptimizer:CatalogTableOptimizer",
 };
 const ENCRYPTED = {
     s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: KEY },
@@ -120,19 +123,102 @@ describe("policies: Glue", function () {
         });
     });
 
-    describe("glue-crawler-no-catalog-deletes", () => {
-        it("accepts only deleteBehavior LOG; absent means AWS's DEPRECATE_IN_DATABASE", async () => {
-            await assertCompliant("glue-crawler-no-catalog-deletes", [securityConfiguration(), crawler()]);
+    describe("glue-iceberg-table-maintenance", () => {
+        const PROD_ETL = { stage: "prod", stack: "prod-etl" } as const;
+        const ICEBERG = {
+            icebergInput: {
+                metadataOperation: "CREATE",
+                version: "2",
+                icebergTableInput: { location: "s3://spotify-prod-warehouse-222222222222/tracks/", schema: { fields: [] } },
+            },
+        };
+        const table = (inputs: Record<string, unknown> = {}): FixtureResource => ({
+            type: T.table,
+            name: "tracks",
+            inputs: { name: "tracks", databaseName: "spotify_prod_warehouse", tableType: "EXTERNAL_TABLE", openTableFormatInput: ICEBERG, ...inputs },
+        });
+        /** An optimizer of the table, computed from it as the etl layer's are. */
+        const optimizer = (type: string, enabled: unknown = true): FixtureResource => ({
+            type: T.optimizer,
+            name: type,
+            inputs: {
+                catalogId: "123456789012",
+                databaseName: "spotify_prod_warehouse",
+                tableName: "tracks",
+                type,
+                configuration: { enabled, roleArn: "arn:aws:iam::123456789012:role/spotify_prod_table_maintenance_role" },
+            },
+            from: { tableName: ["tracks"] },
+        });
+        const maintained = () => [table(), optimizer("retention"), optimizer("orphan_file_deletion")];
+
+        it("accepts an Iceberg table with both optimizers enabled, and ignores views", async () => {
+            await assertCompliant("glue-iceberg-table-maintenance", maintained(), PROD_ETL);
+            await assertCompliant(
+                "glue-iceberg-table-maintenance",
+                [{ type: T.table, name: "view", inputs: { name: "hits", tableType: "VIRTUAL_VIEW", viewOriginalText: "/* Presto View: e30= */" } }],
+                PROD_ETL,
+            );
+        });
+        it("accepts an optimizer whose enabled flag preview cannot know yet", async () => {
+            await assertCompliant("glue-iceberg-table-maintenance", [table(), optimizer("retention", UNKNOWN), optimizer("orphan_file_deletion")], PROD_ETL);
+        });
+        it("rejects a Hive table, naming it", async () => {
             await assertViolations(
-                "glue-crawler-no-catalog-deletes",
-                [securityConfiguration(), crawler({ schemaChangePolicy: { deleteBehavior: "DELETE_FROM_DATABASE" } })],
-                [{ resource: "crawler", message: /DELETE_FROM_DATABASE/ }],
+                "glue-iceberg-table-maintenance",
+                [
+                    table({ openTableFormatInput: undefined, partitionKeys: [{ name: "release_year", type: "int" }] }),
+                    optimizer("retention"),
+                    optimizer("orphan_file_deletion"),
+                ],
+                [
+                    {
+                        resource: "tracks",
+                        message: /Glue table spotify_prod_warehouse\.tracks is not an Iceberg table \(no openTableFormatInput\.icebergInput\)/,
+                    },
+                ],
+                PROD_ETL,
+            );
+        });
+        it("rejects a table without one of the optimizers, naming the one that is missing", async () => {
+            await assertViolations(
+                "glue-iceberg-table-maintenance",
+                [table(), optimizer("retention")],
+                [{ resource: "tracks", message: /spotify_prod_warehouse\.tracks has no orphan_file_deletion optimizer \(orphan-file removal\)/ }],
+                PROD_ETL,
             );
             await assertViolations(
-                "glue-crawler-no-catalog-deletes",
-                [securityConfiguration(), crawler({ schemaChangePolicy: undefined })],
-                [{ message: /DEPRECATE_IN_DATABASE/ }],
+                "glue-iceberg-table-maintenance",
+                [table()],
+                [{ message: /has no retention optimizer \(snapshot expiry\)/ }, { message: /has no orphan_file_deletion optimizer/ }],
+                PROD_ETL,
             );
+        });
+        it("rejects an optimizer of another table as this table's", async () => {
+            const other = { ...optimizer("orphan_file_deletion"), inputs: { ...optimizer("orphan_file_deletion").inputs, tableName: "albums" }, from: {} };
+            await assertViolations(
+                "glue-iceberg-table-maintenance",
+                [table(), optimizer("retention"), other],
+                [{ message: /has no orphan_file_deletion optimizer/ }],
+                PROD_ETL,
+            );
+        });
+        it("rejects a disabled optimizer", async () => {
+            await assertViolations(
+                "glue-iceberg-table-maintenance",
+                [table(), optimizer("retention", false), optimizer("orphan_file_deletion")],
+                [{ resource: "tracks", message: /has its retention optimizer \(snapshot expiry\) disabled \(configuration\.enabled is false\)/ }],
+                PROD_ETL,
+            );
+        });
+        it("is mandatory in prod, advisory in a sandbox that maintains its table, and off in one that does not", async () => {
+            const level = async (stage: string, settings: Record<string, unknown> = {}) =>
+                violations(await evaluate([table()], { stage, stack: `${stage}-etl`, settings }), "glue-iceberg-table-maintenance").map(
+                    (violation) => violation.enforcement,
+                );
+            assert.deepStrictEqual(await level("prod"), ["mandatory", "mandatory"]);
+            assert.deepStrictEqual(await level("dev"), ["advisory", "advisory"]);
+            assert.deepStrictEqual(await level("dev", { tableMaintenance: false }), []);
         });
     });
 

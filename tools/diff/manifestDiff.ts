@@ -116,8 +116,13 @@ const DATA_BEARING: Record<string, DataBearing> = {
         fate: () => lost("Glue deletes its tables and their partitions with it: queries fail until they are re-created (the files in S3 stay)"),
     },
     "aws:glue/catalogTable:CatalogTable": {
-        holds: (inputs) => (inputs.tableType === "VIRTUAL_VIEW" ? undefined : "its partitions"),
-        fate: () => lost("its partitions are dropped from the catalog: queries see no data until the crawler runs again (the files in S3 stay)"),
+        holds: (inputs) => (inputs.tableType === "VIRTUAL_VIEW" ? undefined : inputs.openTableFormatInput === undefined ? "its partitions" : "its snapshots"),
+        fate: (_kind, inputs) =>
+            inputs.openTableFormatInput === undefined
+                ? lost("its partitions are dropped from the catalog: queries see no data until they are added again (the files in S3 stay)")
+                : lost(
+                      "its Iceberg snapshots are dropped with it: the table reads empty until the next full run commits again, no rollback reaches the old snapshots, and orphan-file removal deletes their files",
+                  ),
     },
     "aws:cloudwatch/logGroup:LogGroup": {
         holds: () => "its log events",

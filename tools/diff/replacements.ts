@@ -126,19 +126,20 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
         properties: ["catalogId", "name", "targetDatabase", REGIONAL],
         source: `${TF} internal/service/glue/catalog_database.go: catalog_id, name, target_database ForceNew`,
     },
-    // internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index, and
-    // open_table_format_input.iceberg_input.{metadata_operation,version} ForceNew.
+    // internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index
+    // ForceNew. open_table_format_input is not ForceNew there (Create sends it, Update sends only
+    // the TableInput), but Glue applies an Iceberg definition only at CreateTable, so the program
+    // sets replaceOnChanges ["openTableFormatInput"] with deleteBeforeReplace on the warehouse
+    // table (infra/etl/warehouseCatalog.ts): a real preview replaces the table on such a change.
     "aws:glue/catalogTable:CatalogTable": {
-        properties: [
-            "catalogId",
-            "databaseName",
-            "name",
-            "partitionIndices",
-            "openTableFormatInput.icebergInput.metadataOperation",
-            "openTableFormatInput.icebergInput.version",
-            REGIONAL,
-        ],
-        source: `${TF} internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index, open_table_format_input iceberg metadata_operation/version ForceNew`,
+        properties: ["catalogId", "databaseName", "name", "partitionIndices", "openTableFormatInput", REGIONAL],
+        source: `${TF} internal/service/glue/catalog_table.go: catalog_id, database_name, name, partition_index ForceNew; openTableFormatInput by the program's replaceOnChanges (infra/etl/warehouseCatalog.ts)`,
+    },
+    // internal/service/glue/catalog_table_optimizer.go (framework): catalog_id, database_name,
+    // table_name, type RequiresReplace; configuration is updated with UpdateTableOptimizer.
+    "aws:glue/catalogTableOptimizer:CatalogTableOptimizer": {
+        properties: ["catalogId", "databaseName", "tableName", "type", REGIONAL],
+        source: `${TF} internal/service/glue/catalog_table_optimizer.go: catalog_id, database_name, table_name, type RequiresReplace`,
     },
     // internal/service/glue/data_catalog_encryption_settings.go: catalog_id ForceNew (the settings themselves are Put in place).
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": {

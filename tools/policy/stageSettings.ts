@@ -23,6 +23,7 @@ export function stageSettings(config: StageConfig): StageSettings {
         network: config.network,
         protectData: config.protectData,
         accessLogging: config.accessLogging,
+        tableMaintenance: config.tableMaintenance,
         quicksightOwners: config.quicksightOwners,
         quicksightViewers: config.quicksightViewers,
         // As the queries layer names it (test/policyConfig.spec.ts compares it with the synthesized workgroup).
