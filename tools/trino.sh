@@ -4,15 +4,13 @@
 #   bash tools/trino.sh            # progress on stderr; on stdout: TRINO_HOME=... and TRINO_JAVA_HOME=...
 #   eval "$(bash tools/trino.sh)"  # the same, as shell variables
 #
-# - Artifacts: io.trino:trino-server-core:<version>:tar.gz, io.trino:trino-hive:<version>:zip (the Hive
-#   plugin) and io.trino:trino-iceberg:<version>:zip (the Iceberg plugin, which reads the warehouse table
-#   and the views), fetched from Maven Central by Maven itself (tools/maven.sh: `mvn dependency:get`,
+# - Artifacts: io.trino:trino-server-core:<version>:tar.gz and io.trino:trino-iceberg:<version>:zip (the
+#   Iceberg plugin, the one connector: it reads the warehouse table and the views), fetched from Maven Central by Maven itself (tools/maven.sh: `mvn dependency:get`,
 #   checksums checked) into the Maven repository (~/.m2/repository), which later runs and other
 #   checkouts reuse: nothing is downloaded twice.
 # - Unpacked into a cache outside git, ${XDG_CACHE_HOME:-~/.cache}/spotify-pipeline/trino-<version>/
-#   (the server with plugin/hive and plugin/iceberg added), completed atomically and marked by a stamp; a
-#   second run only checks the stamp and the plugins (a cache made before the Iceberg plugin is
-#   rebuilt). Concurrent runs wait on a lock.
+#   (the server with plugin/iceberg added), completed atomically and marked by a stamp; a second run only
+#   checks the stamp and the plugin (a cache made before the Iceberg plugin is rebuilt). Concurrent runs wait on a lock.
 # - Trino 476 runs on Java 24 or newer; the machine's default java (17) stays for Spark. The JDK is
 #   TRINO_JAVA_HOME when set, else the newest /usr/lib/jvm/* whose `release` says JAVA_VERSION >= 24
 #   (on this machine kind: the Temurin 25 JDK, /usr/lib/jvm/temurin-25-jdk-amd64).
@@ -28,7 +26,6 @@ cache="${SPOTIFY_TRINO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spotify-pipeline/t
 home="$cache/trino-server-core-$version"
 stamp="$cache/.installed"
 server_artifact="$maven_repo/io/trino/trino-server-core/$version/trino-server-core-$version.tar.gz"
-hive_artifact="$maven_repo/io/trino/trino-hive/$version/trino-hive-$version.zip"
 iceberg_artifact="$maven_repo/io/trino/trino-iceberg/$version/trino-iceberg-$version.zip"
 
 say() { echo "trino: $*" >&2; }
@@ -68,11 +65,10 @@ java_home="$(find_java_home)"
 mkdir -p "$(dirname "$cache")"
 exec 9>"$cache.lock"
 flock 9
-if [[ -f "$stamp" && -x "$home/bin/launcher" && -d "$home/plugin/hive" && -d "$home/plugin/iceberg" ]]; then
+if [[ -f "$stamp" && -x "$home/bin/launcher" && -d "$home/plugin/iceberg" ]]; then
   say "Trino $version installed at $home"
 else
   maven_fetch "io.trino:trino-server-core:$version:tar.gz" "$server_artifact" "194 MB" trino
-  maven_fetch "io.trino:trino-hive:$version:zip" "$hive_artifact" "258 MB" trino
   maven_fetch "io.trino:trino-iceberg:$version:zip" "$iceberg_artifact" "345 MB" trino
   say "unpacking into $cache"
   work="$cache.partial"
@@ -80,7 +76,7 @@ else
   mkdir -p "$work"
   tar -xzf "$server_artifact" -C "$work"
   [[ -x "$work/trino-server-core-$version/bin/launcher" ]] || fail "$server_artifact has no trino-server-core-$version/bin/launcher"
-  for plugin in hive iceberg; do
+  for plugin in iceberg; do
     artifact="$maven_repo/io/trino/trino-$plugin/$version/trino-$plugin-$version.zip"
     python3 -m zipfile -e "$artifact" "$work/$plugin-plugin"  # no unzip needed on a fresh machine
     [[ -d "$work/$plugin-plugin/trino-$plugin-$version" ]] || fail "$artifact has no trino-$plugin-$version/ folder"
