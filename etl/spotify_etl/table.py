@@ -77,13 +77,16 @@ def commit_rows(output: DataFrame, table: WarehouseTable, run_id: str, partition
     """Replace the table's contents with ``output`` in one snapshot tagged with ``run_id``; return
     the snapshot id.
 
-    ``output`` must come from `write.distribute` (hash-partitioned on the partition key, which is
-    the clustering Iceberg asks for, so no second shuffle): each task then writes one sorted
-    Parquet file per year it holds, and the same input gives the same rows in the same files.
+    ``output`` must come from `write.distribute` (hash-partitioned on the partition key): each
+    task then writes one sorted Parquet file per year it holds, and the same input gives the same
+    rows in the same files. Iceberg's own distribution is turned off for the write: its default
+    (``hash``) shuffles the rows again on its partition transform, which Spark does not see as the
+    partitioning they have, costing a second shuffle and undoing the sort.
     """
     (
         output.sortWithinPartitions(partition_key, *sort_keys)
         .writeTo(table.identifier)
+        .option("distribution-mode", "none")
         .option(f"snapshot-property.{RUN_ID_PROPERTY}", run_id)
         .overwrite(F.lit(True))
     )
