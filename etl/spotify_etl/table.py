@@ -81,7 +81,7 @@ def commit_rows(output: DataFrame, table: WarehouseTable, run_id: str, partition
     task then writes one sorted Parquet file per year it holds, and the same input gives the same
     rows in the same files. Iceberg's own distribution is turned off for the write: its default
     (``hash``) shuffles the rows again on its partition transform, which Spark does not see as the
-    partitioning they have, costing a second shuffle and undoing the sort.
+    partitioning they have: a second full shuffle of the output for nothing.
     """
     (
         output.sortWithinPartitions(partition_key, *sort_keys)

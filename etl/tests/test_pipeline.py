@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from pyspark.sql import SparkSession
 
 from spotify_etl import sample
 from spotify_etl.contract import load_contract
+from spotify_etl.local_table import current_files, load_table
 from spotify_etl.pipeline import local_warehouse
 from spotify_etl.schemas import ALBUMS, ARTISTS, SOURCES, TRACKS
 
@@ -130,3 +132,12 @@ def test_output_matches_the_contract(spark: SparkSession, sample_run: Any) -> No
     assert len(per_partition) == sample_run.summary.output.partitions
     assert {row["count"] for row in per_partition} == {1}, "one data file per release year"
     assert {row["file_format"] for row in files.select("file_format").distinct().collect()} == {"PARQUET"}
+
+
+def test_each_data_file_of_the_table_is_sorted_by_its_keys(sample_run: Any) -> None:
+    """The sort the job applies survives the commit: every file reads in (track_id, album_id) order."""
+    files = current_files(load_table(sample_run.out / "warehouse"))
+    assert len(files) == sample_run.summary.output.partitions
+    for file in files:
+        keys = [(row["track_id"], row["album_id"]) for row in pq.ParquetFile(file).read(columns=["track_id", "album_id"]).to_pylist()]
+        assert keys == sorted(keys), file
