@@ -55,11 +55,17 @@ export function stagePackConfig(stage: string, repoRoot: string = REPO_ROOT, pol
     return stagePolicyConfig(stageCheckSettings(stage, repoRoot).settings, policies);
 }
 
-/** Writes the --policy-pack-config of `stage` to `file` (folders created), as the CLI reads it. */
+/**
+ * Writes the --policy-pack-config of `stage` to `file` (folders created), as the CLI reads it:
+ * through a temporary name renamed over it, so a CLI started by another run of the driver at the
+ * same moment reads the previous file or this one, never half of it.
+ */
 export function writeStagePackConfig(stage: string, file: string, repoRoot: string = REPO_ROOT): void {
     const config = stagePackConfig(stage, repoRoot);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
+    fs.renameSync(temporary, file);
 }
 
 /** Where `npm run stage` writes a stage's --policy-pack-config, relative to the repository root (out/ is ignored by git). */
