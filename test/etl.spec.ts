@@ -109,6 +109,35 @@ function allows(statements: Statement[], action: string, resource: string, conte
     );
 }
 
+/** The two optimizers a stage's settings give the warehouse table (infra/etl/tableMaintenance.ts). */
+function expectedOptimizers(config: StageConfig) {
+    const enabled = config.tableMaintenance;
+    const runRateInHours = config.tableMaintenanceEveryHours;
+    return [
+        {
+            type: "retention",
+            configuration: {
+                enabled,
+                retentionConfiguration: {
+                    icebergConfiguration: {
+                        snapshotRetentionPeriodInDays: config.snapshotRetentionDays,
+                        numberOfSnapshotsToRetain: config.snapshotsToKeep,
+                        cleanExpiredFiles: true,
+                        runRateInHours,
+                    },
+                },
+            },
+        },
+        {
+            type: "orphan_file_deletion",
+            configuration: {
+                enabled,
+                orphanFileDeletionConfiguration: { icebergConfiguration: { orphanFileRetentionPeriodInDays: config.orphanFileRetentionDays, runRateInHours } },
+            },
+        },
+    ];
+}
+
 describe("etl layer (dev-etl)", () => {
     let template: Template;
     let config: StageConfig;
@@ -580,34 +609,9 @@ describe("etl layer (dev-etl)", () => {
                 assert.strictEqual(optimizer.inputs.databaseName, glueName(config, "warehouse"));
                 assert.strictEqual(optimizer.inputs.tableName, warehouseContract.table);
             }
-            template.hasResourceProperties(TYPES.optimizer, {
-                type: "retention",
-                configuration: {
-                    enabled: config.tableMaintenance,
-                    roleArn,
-                    retentionConfiguration: {
-                        icebergConfiguration: {
-                            snapshotRetentionPeriodInDays: config.snapshotRetentionDays,
-                            numberOfSnapshotsToRetain: config.snapshotsToKeep,
-                            cleanExpiredFiles: true,
-                            runRateInHours: config.tableMaintenanceEveryHours,
-                        },
-                    },
-                },
-            });
-            template.hasResourceProperties(TYPES.optimizer, {
-                type: "orphan_file_deletion",
-                configuration: {
-                    enabled: config.tableMaintenance,
-                    roleArn,
-                    orphanFileDeletionConfiguration: {
-                        icebergConfiguration: {
-                            orphanFileRetentionPeriodInDays: config.orphanFileRetentionDays,
-                            runRateInHours: config.tableMaintenanceEveryHours,
-                        },
-                    },
-                },
-            });
+            for (const expected of expectedOptimizers(config)) {
+                template.hasResourceProperties(TYPES.optimizer, { ...expected, configuration: { ...expected.configuration, roleArn } });
+            }
             assert.strictEqual(config.tableMaintenance, true, "dev runs the optimizers too (Pulumi.dev.yaml)");
         });
 
@@ -669,34 +673,9 @@ describe("etl layer (prod-etl)", () => {
         assert.strictEqual(config.tableMaintenance, true, "prod must keep its table maintained");
         const tableArn = `arn:${FAKE_PARTITION}:glue:${config.region}:${FAKE_ACCOUNT_ID}:table/${glueName(config, "warehouse")}/${warehouseContract.table}`;
         assert.ok(allows(statementsOf(template, glueName(config, "etl_job_role")), "glue:UpdateTable", tableArn));
-        template.hasResourceProperties(TYPES.optimizer, {
-            type: "retention",
-            tableName: warehouseContract.table,
-            configuration: {
-                enabled: true,
-                retentionConfiguration: {
-                    icebergConfiguration: {
-                        snapshotRetentionPeriodInDays: config.snapshotRetentionDays,
-                        numberOfSnapshotsToRetain: config.snapshotsToKeep,
-                        cleanExpiredFiles: true,
-                        runRateInHours: config.tableMaintenanceEveryHours,
-                    },
-                },
-            },
-        });
-        template.hasResourceProperties(TYPES.optimizer, {
-            type: "orphan_file_deletion",
-            tableName: warehouseContract.table,
-            configuration: {
-                enabled: true,
-                orphanFileDeletionConfiguration: {
-                    icebergConfiguration: {
-                        orphanFileRetentionPeriodInDays: config.orphanFileRetentionDays,
-                        runRateInHours: config.tableMaintenanceEveryHours,
-                    },
-                },
-            },
-        });
+        for (const expected of expectedOptimizers(config)) {
+            template.hasResourceProperties(TYPES.optimizer, { ...expected, tableName: warehouseContract.table });
+        }
     });
 
     it("protects and retains the Data Catalog encryption settings, as prod keeps its data", async () => {
