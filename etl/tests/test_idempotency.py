@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,35 +56,45 @@ def test_rerun_gives_identical_output(spark: SparkSession, sample_run: Any, caps
     assert "checks: 6/6 balanced" in printed and "status: succeeded" in printed
 
 
-def _change_albums(staging: Path) -> tuple[str, int, str]:
-    """Move one album row to another release year and withdraw another; return (moved track,
-    its new year, withdrawn track)."""
-    moved = withdrawn = ""
-    new_year = 0
+def _rewrite_albums(staging: Path, change: Callable[[dict[str, str]], dict[str, str] | None]) -> None:
+    """Rewrite every albums file of ``staging`` row by row (``change`` returns None to drop a row)."""
     for path in sorted((staging / ALBUMS.name).glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        kept = []
-        for row in rows:
-            if not moved:
-                moved, new_year = row["track_id"], int(row["release_date"][:4]) - 7
-                row["release_date"] = f"{new_year}{row['release_date'][4:]}"
-            elif not withdrawn:
-                withdrawn = row["track_id"]
-                continue
-            kept.append(row)
+            rows = [changed for row in csv.DictReader(handle) if (changed := change(row)) is not None]
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(ALBUMS.columns), lineterminator="\n")
             writer.writeheader()
-            writer.writerows(kept)
-    return moved, new_year, withdrawn
+            writer.writerows(rows)
+
+
+def _in_year(row: dict[str, str], year: int) -> dict[str, str]:
+    return {**row, "release_date": f"{year}{row['release_date'][4:]}"}
+
+
+def _deliveries(first: Path, second: Path) -> tuple[str, int, str]:
+    """Two deliveries from the generated ``first``: in it, one track alone in year 1950 and one
+    alone in 1949; in the copy ``second``, the first moved to 1951 and the second withdrawn. Each
+    has its year to itself, so only a full replace removes them (a partition overwrite keeps the
+    years the second delivery lacks). Returns (moved track, its new year, withdrawn track)."""
+    chosen: list[str] = []
+
+    def isolate(row: dict[str, str]) -> dict[str, str]:
+        if len(chosen) < 2:
+            chosen.append(row["track_id"])
+            return _in_year(row, 1950 - len(chosen) + 1)
+        return row
+
+    _rewrite_albums(first, isolate)
+    shutil.copytree(first, second)
+    moved, withdrawn = chosen
+    _rewrite_albums(second, lambda row: None if row["track_id"] == withdrawn else _in_year(row, 1951) if row["track_id"] == moved else row)
+    return moved, 1951, withdrawn
 
 
 def test_back_to_back_full_deliveries_leave_exactly_the_second_and_a_rollback_the_first(spark: SparkSession, tmp_path: Path) -> None:
     first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
     sample.generate(first, tracks=60, seed=11, defects=False)
-    shutil.copytree(first, second)
-    moved, new_year, withdrawn = _change_albums(second)
+    moved, new_year, withdrawn = _deliveries(first, second)
     run_pipeline(spark, str(first), str(out))
     first_rows = read_current(out / "warehouse").sort_by([("track_id", "ascending")])
     summary = run_pipeline(spark, str(second), str(out))
