@@ -1,4 +1,4 @@
-// ESLint for the TypeScript of infra/, tools/, engine/, test/ and policies/ (`npm run lint`, part of `npm test`),
+// ESLint for the TypeScript of model/, infra/, ops/, workbench/, engine/, test/ and policies/ (`npm run lint`, part of `npm test`),
 // with typescript-eslint's type-aware rules. The project service types each file with the nearest
 // tsconfig.json that includes it: policies/tsconfig.json for the pack as it is published, the root
 // one for everything else (the pack's tests and driver too). Imports resolve from the file's folder,
@@ -8,9 +8,9 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-    { ignores: ["build/", "out/", "**/node_modules/", "policies/out/", "**/.venv/"] },
+    { ignores: ["build/", "out/", "**/node_modules/", "policies/out/", "policies/model/", "**/.venv/"] },
     {
-        files: ["{infra,tools,engine,test,policies}/**/*.ts"],
+        files: ["{model,infra,ops,workbench,engine,test,policies}/**/*.ts"],
         extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
         languageOptions: {
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,6 +1,6 @@
 /**
  * How awsx lays out an ec2.Vpc from its arguments, as far as both offline views of it need: the
- * mock runtime's outputs (tools/synth/fakeCloud.ts) and the offline provider's constructed children
+ * mock runtime's outputs (engine/fakeCloud.ts) and the offline provider's constructed children
  * (engine/awsxVpc.ts). One owner, so the two agree.
  */
 

@@ -2,9 +2,9 @@
  * The offline provider program: one Pulumi resource provider, served by the SDK's
  * `@pulumi/pulumi/provider` server, that stands in for aws, aws-native and awsx when the real CLI
  * runs offline (engine/bin/pulumi-resource-<package>). It answers as the fake cloud of the offline
- * synthesis does (tools/synth/fakeCloud.ts), so a real `up` and a synthesis agree on ids and ARNs,
+ * synthesis does (engine/fakeCloud.ts), so a real `up` and a synthesis agree on ids and ARNs,
  * and it decides replace or update from the one replacement table the reviewer diff uses
- * (tools/diff/replacements.ts). What it cannot know (real provider defaults beyond the cited ones,
+ * (engine/replacements.ts). What it cannot know (real provider defaults beyond the cited ones,
  * real ids, awsx's real children) only AWS can prove.
  *
  *   node build/engine/offlineProvider.js <aws|aws-native|awsx> <engine-address>
@@ -12,8 +12,8 @@
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
-import { replacementTriggers } from "../tools/diff/replacements";
-import { fakeCloud } from "../tools/synth/fakeCloud";
+import { replacementTriggers } from "./replacements";
+import { fakeCloud } from "./fakeCloud";
 import { changedPaths, withProviderDefaults } from "./providerBehaviour";
 import { constructVpc } from "./awsxVpc";
 

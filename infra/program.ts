@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { loadStageConfig, StageConfig } from "./config";
+import { loadStageConfig, StageConfig } from "../model/stageConfig";
 import { assertDashboardContract, loadDashboard } from "./dashboards/definition";
 import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
@@ -9,14 +9,14 @@ import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./laye
 import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
 import { loadQueryCatalog } from "./athena/catalog";
-import { Layer, resolveStack, StackNameError } from "../policies/conventions/stacks";
-import { layerTags } from "../policies/conventions/tags";
+import { Layer, resolveStack, StackNameError } from "../model/stacks";
+import { layerTags } from "../model/tags";
 import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
-import { UserError } from "./userError";
+import { UserError } from "../model/userError";
 
 type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
-/** Whether the stage's config switches the layer on; one switched off declares nothing (policies/conventions/stacks.ts). */
+/** Whether the stage's config switches the layer on; one switched off declares nothing (model/stacks.ts). */
 function layerEnabled(layer: Layer, config: StageConfig): boolean {
     return layer !== "network" || config.network === "isolated";
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { StageConfig } from "./config";
-import { Layer, layerStackName, StackTarget } from "../policies/conventions/stacks";
-import { UserError } from "./userError";
+import type { StageConfig } from "../model/stageConfig";
+import { Layer, layerStackName, StackTarget } from "../model/stacks";
+import { UserError } from "../model/userError";
 
 const PROJECT = "spotify-pipeline";
 

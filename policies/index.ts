@@ -2,7 +2,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, POLICIES } from "./pack";
 
 // The entry point the Pulumi CLI runs (`pulumi preview --policy-pack policies`), and the offline check
-// too (tools/policy.ts): it serves the analyzer protocol and prints its port. See README.md.
+// too (workbench/policy.ts): it serves the analyzer protocol and prints its port. See README.md.
 new PolicyPack(PACK_NAME, {
     policies: POLICIES,
     // Every rule is mandatory unless the stage's --policy-pack-config says otherwise (driver/stagePolicyConfig.ts derives it).

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { athenaQueryUsd, glueRunCost, GlueSettings, parseScanCost, refreshCost, refreshQueryNames, renderCostModel, ScanCost } from "../tools/bench/cost";
-import { median, parseGnuTime } from "../tools/bench/measure";
-import { HISTORY_HEADING, keptHistory, OfflineSection, parseEtlFigures, ratio, renderEtl, renderOffline, table } from "../tools/bench/report";
-import { generatedStageNames } from "../tools/bench/workspace";
-import { STAGE_PATTERN } from "../policies/conventions/stacks";
+import { athenaQueryUsd, glueRunCost, GlueSettings, parseScanCost, refreshCost, refreshQueryNames, renderCostModel, ScanCost } from "../workbench/bench/cost";
+import { median, parseGnuTime } from "../workbench/bench/measure";
+import { HISTORY_HEADING, keptHistory, OfflineSection, parseEtlFigures, ratio, renderEtl, renderOffline, table } from "../workbench/bench/report";
+import { generatedStageNames } from "../workbench/bench/workspace";
+import { STAGE_PATTERN } from "../model/stacks";
 
 const sample = (wallSeconds: number, cpuSeconds: number, peakRssMiB: number) => ({ wallSeconds, cpuSeconds, peakRssMiB });
 

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { CONFIG_KEYS, parseStageConfig, qualifiedKey, ruleOf } from "../infra/config";
-import { README, renderConfigTable, withRenderedTable } from "../tools/configReference";
-import { REPO_ROOT } from "../infra/repository";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
+import { CONFIG_KEYS, parseStageConfig, qualifiedKey, ruleOf } from "../model/stageConfig";
+import { README, renderConfigTable, withRenderedTable } from "../workbench/configReference";
+import { REPO_ROOT } from "../model/repository";
+import { readStageConfigFile } from "../ops/stageFile";
+import { SynthesisError, synthesizeStack } from "../workbench/synth/synthesize";
 
 /** Synthesizes `stack` with `config` and returns the failure, which must come before any resource. */
 async function failureOf(stack: string, config: Record<string, string>): Promise<SynthesisError> {

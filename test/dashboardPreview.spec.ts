@@ -5,8 +5,8 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import { Dashboard, DASHBOARD_FILE, GRID_COLUMNS, loadDashboard, Visual } from "../infra/dashboards/definition";
 import { npmRun } from "./support/npmRun";
-import { openRenderedPage, VIEWPORT, withChromium } from "../tools/dashboard/browser";
-import { buildPreview, PREVIEW_FILES } from "../tools/dashboard/preview";
+import { openRenderedPage, VIEWPORT, withChromium } from "../workbench/dashboard/browser";
+import { buildPreview, PREVIEW_FILES } from "../workbench/dashboard/preview";
 
 /** What the browser shows of one visual's element. */
 interface DrawnVisual {

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { parseStageConfig, StageConfig } from "../infra/config";
+import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import {
     assertDashboardContract,
     Dashboard,
@@ -13,8 +13,8 @@ import {
     loadDashboard,
 } from "../infra/dashboards/definition";
 import { loadQueryCatalog, QUERIES_DIR } from "../infra/athena/catalog";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import { PROJECT, SynthesisError, SYNTH_ORGANIZATION, synthesizeStack } from "../tools/synth/synthesize";
+import { readStageConfigFile } from "../ops/stageFile";
+import { PROJECT, SynthesisError, SYNTH_ORGANIZATION, synthesizeStack } from "../workbench/synth/synthesize";
 import { stackTemplate, stageManifests } from "./support/synth";
 import { Template } from "./support/template";
 

@@ -3,17 +3,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadQueryCatalog } from "../infra/athena/catalog";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
-import { diffManifests, diffStage, rankedWarnings, ResourceChange, StackDiff, StageDiff, WARNING_LEVELS } from "../tools/diff/manifestDiff";
-import { renderMarkdown, renderText } from "../tools/diff/render";
-import { REPLACEMENT_RULES, replacementTriggers } from "../tools/diff/replacements";
-import { SideError, synthesizeTree } from "../tools/diff/sides";
-import { unifiedDiff } from "../tools/diff/textDiff";
-import { decodePrestoView, prettyLines, showValue } from "../tools/diff/values";
-import type { Manifest, ManifestResource } from "../tools/synth/manifest";
-import { synthesizeStage } from "../tools/synth/stage";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { diffManifests, diffStage, rankedWarnings, ResourceChange, StackDiff, StageDiff, WARNING_LEVELS } from "../workbench/diff/manifestDiff";
+import { renderMarkdown, renderText } from "../workbench/diff/render";
+import { REPLACEMENT_RULES, replacementTriggers } from "../engine/replacements";
+import { SideError, synthesizeTree } from "../workbench/diff/sides";
+import { unifiedDiff } from "../workbench/diff/textDiff";
+import { decodePrestoView, prettyLines, showValue } from "../workbench/diff/values";
+import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
+import { synthesizeStage } from "../workbench/synth/stageSynthesis";
+import { readStageConfigFile } from "../ops/stageFile";
 import { stageManifests } from "./support/synth";
 
 function clone<T>(value: T): T {
@@ -375,7 +375,7 @@ describe("reviewer diff", () => {
                 }
             }
             const missing = [...types].filter((type) => REPLACEMENT_RULES[type] === undefined).sort();
-            assert.deepStrictEqual(missing, [], "add these types to tools/diff/replacements.ts, citing the provider's schema or source");
+            assert.deepStrictEqual(missing, [], "add these types to engine/replacements.ts, citing the provider's schema or source");
         });
 
         it("names only inputs the SDK's resource types have, and cites a source for each", () => {

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
 
 /** Every tool something runs through tools/compiled.js: package.json's scripts, the shell and Python callers. */

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { fakeCloud } from "../tools/synth/fakeCloud";
+import { fakeCloud } from "../engine/fakeCloud";
 
 /** What the fake cloud answers for one registration: its id and ARN. */
 function identity(type: string, inputs: Record<string, unknown>, name = "data-key"): { id: string; arn: unknown } {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsGlueConvention, glueName } from "../policies/conventions/naming";
-import { layerTags, missingRequiredTags, REQUIRED_TAG_KEYS } from "../policies/conventions/tags";
+import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsGlueConvention, glueName } from "../model/naming";
+import { layerTags, missingRequiredTags, REQUIRED_TAG_KEYS } from "../model/tags";
 
 describe("naming conventions", () => {
     const scope = { namePrefix: "spotify", stage: "dev", bucketSuffix: "111111111111" };

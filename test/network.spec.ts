@@ -1,21 +1,21 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parseStageConfig, StageConfig, StageConfigError } from "../infra/config";
+import { parseStageConfig, StageConfig, StageConfigError } from "../model/stageConfig";
 import { ENDPOINT_BUCKETS, JOB_AVAILABILITY_ZONES } from "../infra/layers/network";
 import { exemptRoleNames, tableMaintenanceRoleName } from "../infra/network/bucketAccess";
-import { bucketName, BucketPurpose } from "../policies/conventions/naming";
-import { REPO_ROOT } from "../infra/repository";
-import { fakeCloud } from "../tools/synth/fakeCloud";
-import type { Manifest, ManifestResource } from "../tools/synth/manifest";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { bucketName, BucketPurpose } from "../model/naming";
+import { REPO_ROOT } from "../model/repository";
+import { fakeCloud } from "../engine/fakeCloud";
+import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
+import { readStageConfigFile } from "../ops/stageFile";
 import { stageManifests } from "./support/synth";
 import { Template } from "./support/template";
 
 /**
  * spotify:network "isolated" (prod) against "none" (dev). awsx.ec2.Vpc is a remote component:
  * under the mock runtime its children (VPC, subnets, route tables, internet gateway) are not
- * created, and its outputs are MOCKED by tools/synth/fakeCloud.ts after awsx's documented output
+ * created, and its outputs are MOCKED by engine/fakeCloud.ts after awsx's documented output
  * shape. So these tests check what the program does with whatever awsx returns (the same ids flow
  * into endpoints, connections and outputs) and what it declares itself with @pulumi/aws, never the
  * mocked values as such.
@@ -255,7 +255,7 @@ describe("spotify:network", () => {
     });
 });
 
-describe("the awsx VPC mock (tools/synth/fakeCloud.ts)", () => {
+describe("the awsx VPC mock (engine/fakeCloud.ts)", () => {
     const mock = fakeCloud("eu-west-1", new Map());
     const outputsFor = (inputs: Record<string, unknown>) =>
         (mock.newResource({ type: T.awsxVpc, name: "vpc", inputs, custom: false, provider: "", id: undefined }) as { state: Record<string, unknown> }).state;

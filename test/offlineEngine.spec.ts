@@ -2,11 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
-import { LAYERS } from "../policies/conventions/stacks";
+import { REPO_ROOT } from "../model/repository";
+import { LAYERS } from "../model/stacks";
 import { spawnSync } from "child_process";
-import { offlineConfigFile, offlineEnvironment } from "../tools/stage";
-import { synthesizeStage } from "../tools/synth/stage";
+import { offlineConfigFile, offlineEnvironment } from "../ops/stage";
+import { synthesizeStage } from "../workbench/synth/stageSynthesis";
 import { npmRun } from "./support/npmRun";
 
 /** What `npm run stage -- <args> --offline` printed, with the CLI's one warning a run about our plugins left out. */

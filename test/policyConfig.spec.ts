@@ -2,13 +2,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseStageConfig } from "../infra/config";
-import { REPO_ROOT } from "../infra/repository";
+import { parseStageConfig } from "../model/stageConfig";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
-import { parsePolicyConfig, reconcilePolicyConfig } from "../policies/driver/packConfig";
+import { parsePolicyConfig, reconcilePolicyConfig } from "../ops/policyConfig/packConfig";
 import { sharedCheck } from "../policies/tests/support/harness";
-import { stagePackConfig } from "../tools/policy/stageSettings";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
+import { stagePackConfig } from "../ops/policyConfig/stageSettings";
+import { readStageConfigFile } from "../ops/stageFile";
 import { stageManifests } from "./support/synth";
 
 /** Each stage's policy config, derived from its Pulumi.<stage>.yaml: complete, valid, following the file, and documented. */

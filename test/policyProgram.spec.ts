@@ -4,15 +4,15 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { builtinModules } from "module";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
-import type { PolicyReport } from "../policies/driver/report";
+import type { PolicyReport } from "../workbench/policyCheck/report";
 import { TAGGABLE_TYPES } from "../policies/rules/tags";
 import { sharedCheck, violations } from "../policies/tests/support/harness";
-import { stageManifestsToCheck } from "../tools/policy/check";
-import { stageCheckSettings } from "../tools/policy/stageSettings";
-import type { Manifest, ManifestResource } from "../tools/synth/manifest";
-import { stageStacks } from "../tools/synth/stage";
+import { stageManifestsToCheck } from "../workbench/policyCheck/stageCheck";
+import { stageCheckSettings } from "../ops/policyConfig/stageSettings";
+import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
+import { stageStacks } from "../model/stacks";
 import { stageManifests } from "./support/synth";
 
 /** The real program and the broken fixture program, through the same check as `npm run policy`. */

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
-import { synthesizeStage } from "../tools/synth/stage";
+import { REPO_ROOT } from "../model/repository";
+import { synthesizeStage } from "../workbench/synth/stageSynthesis";
 import { npmRun } from "./support/npmRun";
 
 /** The types a run registered, counted, in a stable order. */

@@ -3,10 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
-import type { DiffRun } from "../tools/diff";
-import { countKinds, rankedWarnings, ResourceChange } from "../tools/diff/manifestDiff";
+import type { DiffRun } from "../workbench/diff";
+import { countKinds, rankedWarnings, ResourceChange } from "../workbench/diff/manifestDiff";
 
 /**
  * The reviewer's pull requests of the review issue, each a commit on a clone of this repository,

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN_VALUE } from "../policies/driver/analyzer";
-import { resolveSdkModule, SDK_MODULES, SdkInternalMissing } from "../policies/driver/sdkModules";
-import { mockMonitor, settledOutput, waitForRPCs } from "../tools/sdkInternals";
-import { synthesizeStack } from "../tools/synth/synthesize";
+import { UNKNOWN_VALUE } from "../workbench/policyCheck/analyzer";
+import { resolveSdkModule, SDK_MODULES, SdkInternalMissing } from "../workbench/synth/sdkModules";
+import { mockMonitor, settledOutput, waitForRPCs } from "../workbench/sdkInternals";
+import { synthesizeStack } from "../workbench/synth/synthesize";
 
 /**
  * What the offline tools need from @pulumi/pulumi beyond its public API. After an SDK upgrade these

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { LAYERS, resolveStack } from "../policies/conventions/stacks";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
+import { LAYERS, resolveStack } from "../model/stacks";
+import { readStageConfigFile } from "../ops/stageFile";
+import { SynthesisError, synthesizeStack } from "../workbench/synth/synthesize";
 
 describe("stack name resolution", () => {
     it("maps <stage>-<layer> to one layer of the stage", () => {

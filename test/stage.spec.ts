@@ -2,13 +2,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../infra/repository";
+import { REPO_ROOT } from "../model/repository";
 import { fakePulumiCalls, fakePulumiDir, fakePulumiOperations, RecordedOperation } from "./support/fakePulumi";
 import { npmRun } from "./support/npmRun";
-import { LAYERS } from "../policies/conventions/stacks";
-import { checkStage, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../tools/stage";
-import { shortStackNames } from "../tools/stage/operation";
-import { readStageConfigFile, readStageEnvironments } from "../tools/synth/stageConfig";
+import { LAYERS } from "../model/stacks";
+import { checkStage, parseStageArgs, ParsedArgs, stageCommands, summarizeEvents, UsageError } from "../ops/stage";
+import { shortStackNames } from "../ops/stage/operation";
+import { readStageConfigFile, readStageEnvironments } from "../ops/stageFile";
 
 const POLICY = (stage: string) => ["--policy-pack", "policies", "--policy-pack-config", `out/policy-config/${stage}.json`];
 const ALL_STACKS = (stage: string) => JSON.stringify(LAYERS.map((layer) => ({ name: `${stage}-${layer}`, current: false })));

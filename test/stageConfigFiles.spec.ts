@@ -3,15 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
-import { parseStageConfig, PROTECTED_STAGE_REQUIREMENTS } from "../infra/config";
-import { GUARDRAIL_PROFILES } from "../policies/driver/stagePolicyConfig";
-import { AWS_REGIONS } from "../infra/awsRegions";
-import { cronProblem } from "../infra/eventbridgeCron";
-import { REPO_ROOT } from "../infra/repository";
+import { parseStageConfig, PROTECTED_STAGE_REQUIREMENTS } from "../model/stageConfig";
+import { GUARDRAIL_PROFILES } from "../model/guardrails";
+import { AWS_REGIONS } from "../model/awsRegions";
+import { cronProblem } from "../model/eventbridgeCron";
+import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import { synthesizeStage } from "../tools/synth/stage";
-import { SynthesisError, synthesizeStack } from "../tools/synth/synthesize";
+import { readStageConfigFile } from "../ops/stageFile";
+import { synthesizeStage } from "../workbench/synth/stageSynthesis";
+import { SynthesisError, synthesizeStack } from "../workbench/synth/synthesize";
 
 /**
  * Broken stage files, each the committed Pulumi.dev.yaml (Pulumi.prod.yaml for cases of stage prod) with one mutation, run through the real

@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { parseStageConfig, StageConfig } from "../infra/config";
-import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../policies/conventions/naming";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import type { ManifestResource } from "../tools/synth/manifest";
+import { parseStageConfig, StageConfig } from "../model/stageConfig";
+import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../model/naming";
+import { readStageConfigFile } from "../ops/stageFile";
+import type { ManifestResource } from "../workbench/synth/manifestFile";
 import { stackTemplate } from "./support/synth";
 import { Match, Template } from "./support/template";
 

@@ -4,10 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_MASK, type Manifest, type ManifestResource } from "../tools/synth/manifest";
-import { readStageConfigFile } from "../tools/synth/stageConfig";
-import { synthesizeStack } from "../tools/synth/synthesize";
-import { stageStacks, synthesizeStage } from "../tools/synth/stage";
+import { SECRET_MASK, type Manifest, type ManifestResource } from "../workbench/synth/manifestFile";
+import { readStageConfigFile } from "../ops/stageFile";
+import { synthesizeStack } from "../workbench/synth/synthesize";
+import { stageStacks } from "../model/stacks";
+import { synthesizeStage } from "../workbench/synth/stageSynthesis";
 import { stageManifests } from "./support/synth";
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";

@@ -6,9 +6,9 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../infra/repository";
-import { LAYERS } from "../policies/conventions/stacks";
-import { COMMENT_MARKER } from "../tools/prComment";
+import { REPO_ROOT } from "../model/repository";
+import { LAYERS } from "../model/stacks";
+import { COMMENT_MARKER } from "../workbench/prComment";
 import { fakePulumiCalls, fakePulumiDir, fakePulumiOperations } from "./support/fakePulumi";
 
 type Step = { name?: string; run?: string; env?: Record<string, string>; "working-directory"?: string };

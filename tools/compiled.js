@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The one way a command-line tool runs: it loads tools/<tool> and calls the main(argv) it exports.
+// The one way a command-line tool runs: it loads <tool> from ops/ (the deploy path) or workbench/
+// (the offline workbench) and calls the main(argv) it exports.
 //   node tools/compiled.js <tool> [arguments]           e.g. node tools/compiled.js synth dev
 //   node tools/compiled.js --source <tool> [arguments]  the TypeScript itself, under tsx (a tree with no build/)
 //   node tools/compiled.js --build                       npm run build (and npm ci, through "prepare")
@@ -20,8 +21,10 @@ const BUILD = path.join(ROOT, "build");
 /** Written when a build succeeds, with the time the build started (so edits made during it count). */
 const STAMP = path.join(BUILD, ".stamp");
 /** What tsconfig.build.json compiles, and the settings it compiles with. */
-const SOURCE_DIRS = ["infra", "tools", "engine", "policies"];
+const SOURCE_DIRS = ["model", "infra", "ops", "workbench", "engine", "policies"];
 const EXCLUDED_DIRS = [path.join("policies", "tests")];
+/** Where the command-line tools live: each exports main(argv). */
+const TOOL_DIRS = ["ops", "workbench"];
 const SETTINGS = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 
 /** The most recently modified of the files tsc reads: [mtime, file]. */
@@ -70,7 +73,7 @@ function build(reason) {
     const result = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
     if (result.status !== 0) {
         fail(
-            `the build failed (tsc exit ${result.status ?? result.signal}); fix the errors above, or run the TypeScript directly with npx tsx tools/<tool>.ts`,
+            `the build failed (tsc exit ${result.status ?? result.signal}); fix the errors above, or run the TypeScript directly with node tools/compiled.js --source <tool>`,
         );
     }
     fs.writeFileSync(STAMP, "");
@@ -83,22 +86,23 @@ function fail(message) {
 }
 
 /** Loads the tool, compiled or from source, and runs its main(argv) to the exit status it returns. */
-function run(tool, fromSource, argv) {
+function run(toolFile, fromSource, argv) {
     let loaded;
     if (fromSource) {
         require("tsx/cjs");
-        loaded = require(path.join(ROOT, "tools", `${tool}.ts`));
+        loaded = require(path.join(ROOT, toolFile));
     } else {
         const reason = staleness();
         if (reason !== undefined) build(reason);
-        loaded = require(path.join(BUILD, "tools", `${tool}.js`));
+        loaded = require(path.join(BUILD, toolFile.replace(/\.ts$/, ".js")));
     }
-    if (typeof loaded.main !== "function") fail(`tools/${tool}.ts exports no main(argv): there is nothing to run`);
+    const tool = path.basename(toolFile, ".ts");
+    if (typeof loaded.main !== "function") fail(`${toolFile} exports no main(argv): there is nothing to run`);
     Promise.resolve()
         .then(() => loaded.main(argv))
         .then(
             (status) => {
-                if (!Number.isInteger(status)) fail(`tools/${tool}.ts: main returned ${String(status)}, not an exit status`);
+                if (!Number.isInteger(status)) fail(`${toolFile}: main returned ${String(status)}, not an exit status`);
                 // process.exit, not exitCode: an in-process policy pack's server cannot be stopped and would keep the
                 // process alive (stdout and stderr are synchronous for files and pipes on Linux: nothing is lost).
                 process.exit(status);
@@ -135,12 +139,15 @@ function main() {
     if (args[0] === "--build") return build("npm run build");
     const fromSource = args[0] === "--source";
     const tool = fromSource ? args[1] : args[0];
-    if (tool === undefined || !/^[A-Za-z]+$/.test(tool) || !fs.existsSync(path.join(ROOT, "tools", `${tool}.ts`))) {
+    const toolFile = /^[A-Za-z]+$/.test(tool ?? "")
+        ? TOOL_DIRS.map((directory) => path.join(directory, `${tool}.ts`)).find((file) => fs.existsSync(path.join(ROOT, file)))
+        : undefined;
+    if (toolFile === undefined) {
         fail(
-            `usage: node tools/compiled.js [--source] <tool> [arguments], where tools/<tool>.ts exists; got ${tool === undefined ? "no tool" : JSON.stringify(tool)}`,
+            `usage: node tools/compiled.js [--source] <tool> [arguments], where ops/<tool>.ts or workbench/<tool>.ts exists; got ${tool === undefined ? "no tool" : JSON.stringify(tool)}`,
         );
     }
-    run(tool, fromSource, args.slice(fromSource ? 2 : 1));
+    run(toolFile, fromSource, args.slice(fromSource ? 2 : 1));
 }
 
 main();

@@ -25,7 +25,7 @@ from cfnlint.match import Match
 from .convert import JsonPath, format_path, input_path, resource_properties
 from .schemas import UnknownResourceType, cfn_type, resource_schema
 
-#: The masks the synthesis writes for values the mock runtime could not know (policies/driver/manifest.ts).
+#: The masks the synthesis writes for values the mock runtime could not know (model/manifest.ts).
 SECRET_MASK = "[secret]"
 UNKNOWN_MASK = "[unknown]"
 MASKS = (SECRET_MASK, UNKNOWN_MASK)

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../repository";
+import { REPO_ROOT } from "../../model/repository";
 import { z } from "zod";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
-import { UserError } from "../userError";
+import { UserError } from "../../model/userError";
 
 /**
  * The query catalog: every queries/<name>.sql with its declared output, queries/<name>.schema.json

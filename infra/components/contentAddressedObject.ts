@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../repository";
+import { REPO_ROOT } from "../../model/repository";
 
 /** One file of an upload: its name in the object (the archive path for a package) and its repository-relative path. */
 export interface UploadEntry {

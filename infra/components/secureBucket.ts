@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_ROLE_TAG, BucketPurpose, purposeInBucketName } from "../../policies/conventions/naming";
+import { BUCKET_ROLE_TAG, BucketPurpose, purposeInBucketName } from "../../model/naming";
 
 export type BucketEncryption =
     /** SSE-KMS with the given customer-managed key and an S3 bucket key (fewer KMS calls). */

@@ -2,13 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { REPO_ROOT } from "../repository";
-import { UserError } from "../userError";
+import { REPO_ROOT } from "../../model/repository";
+import { UserError } from "../../model/userError";
 
 /**
  * A dashboard as reviewable source: dashboards/<name>.yaml (format in dashboards/README.md). This
  * module owns reading and validating it; infra/dashboards/quicksight.ts renders it as a QuickSight
- * definition and tools/dashboard renders it as a local page, both through {@link visualFields}.
+ * definition and workbench/dashboard renders it as a local page, both through {@link visualFields}.
  */
 
 export const DASHBOARDS_DIR = path.join(REPO_ROOT, "dashboards");

@@ -1,4 +1,4 @@
-import { DASHBOARD_VIEWER_ACTIONS } from "../../policies/conventions/quicksightAccess";
+import { DASHBOARD_VIEWER_ACTIONS } from "../../model/quicksightAccess";
 
 /**
  * Who may do what with each QuickSight asset. The action lists are the ones AWS's QuickSight

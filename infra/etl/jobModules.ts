@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../repository";
+import { REPO_ROOT } from "../../model/repository";
 
 /** `from <module> import <names>` (names possibly in parentheses over several lines) or `import <modules>`, at any indentation. */
 const IMPORT_STATEMENT = /^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)|import[ \t]+([^\n#]*))/gm;

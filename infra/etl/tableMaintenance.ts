@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GlueServiceRole } from "../components/glueServiceRole";
-import type { StageConfig } from "../config";
+import type { StageConfig } from "../../model/stageConfig";
 import { arnIn, AwsLocation } from "../awsLocation";
 import { tableMaintenanceRoleName } from "../network/bucketAccess";
 import { databaseArns, listBuckets, objectsUnder, splitChildOptions } from "./glueAccess";

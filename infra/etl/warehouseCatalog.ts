@@ -2,9 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { glueName, NamingScope } from "../../policies/conventions/naming";
+import { glueName, NamingScope } from "../../model/naming";
 import { splitChildOptions } from "./glueAccess";
-import { UserError } from "../userError";
+import { UserError } from "../../model/userError";
 
 export interface WarehouseCatalogArgs {
     /** Stage and prefix the Glue names are built from (`<prefix>_<stage>_warehouse`, …). */

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import type { StageConfig } from "../config";
+import type { StageConfig } from "../../model/stageConfig";
 import { assertDashboardContract, Dashboard } from "../dashboards/definition";
 import { assetPermissions, QuickSightPrincipals } from "../dashboards/permissions";
 import { quicksightColumnType, quicksightDefinition } from "../dashboards/quicksight";
-import { quicksightId } from "../../policies/conventions/naming";
-import { NO_CSV_EXPORT_CLASSIFICATIONS } from "../../policies/conventions/quicksightAccess";
+import { quicksightId } from "../../model/naming";
+import { NO_CSV_EXPORT_CLASSIFICATIONS } from "../../model/quicksightAccess";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DeployedView, QUERIES_OUTPUTS } from "./queries";

@@ -3,19 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { ContentAddressedObject, UploadSource } from "../components/contentAddressedObject";
-import type { StageConfig } from "../config";
+import type { StageConfig } from "../../model/stageConfig";
 import { EtlJob } from "../etl/etlJob";
 import { GlueSecurity } from "../etl/glueAccess";
 import { pythonRuntimeFiles } from "../etl/jobModules";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
 import { TableMaintenance } from "../etl/tableMaintenance";
-import { glueName } from "../../policies/conventions/naming";
-import { REPO_ROOT } from "../repository";
+import { glueName } from "../../model/naming";
+import { REPO_ROOT } from "../../model/repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { glueNetworkAccess } from "../network/glueNetworkAccess";
 import type { EtlNetworkInputs } from "./network";
 import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
-import { UserError } from "../userError";
+import { UserError } from "../../model/userError";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
 export const ETL_SOURCES = {

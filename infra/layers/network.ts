@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AwsLocation } from "../awsLocation";
-import type { StageConfig } from "../config";
+import type { StageConfig } from "../../model/stageConfig";
 import { GlueNetwork } from "../network/glueNetwork";
 import { IsolatedVpc } from "../network/isolatedVpc";
 import { VpcEndpoints } from "../network/vpcEndpoints";
-import { bucketName, BucketPurpose } from "../../policies/conventions/naming";
+import { bucketName, BucketPurpose } from "../../model/naming";
 import { OutputsOf, pickOutputs } from "../wiring";
 
 /**

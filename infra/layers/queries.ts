@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { StageConfig } from "../config";
-import { glueName } from "../../policies/conventions/naming";
+import type { StageConfig } from "../../model/stageConfig";
+import { glueName } from "../../model/naming";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../athena/catalog";
 import { prestoViewTableArgs } from "../athena/prestoView";
 import { OutputsOf, pickOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
-import { UserError } from "../userError";
+import { UserError } from "../../model/userError";
 
 /** The storage outputs this layer reads. */
 export const QUERIES_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["athenaResultsBucketName", "dataKeyArn"] as const);

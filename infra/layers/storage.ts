@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
-import type { StageConfig } from "../config";
-import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../policies/conventions/naming";
+import type { StageConfig } from "../../model/stageConfig";
+import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../model/naming";
 import { OutputsOf, stringOutputs } from "../wiring";
 import { endpointOnlyStatements } from "../network/bucketAccess";
 import type { StorageNetworkInputs } from "./network";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../awsLocation";
-import { glueName, NamingScope } from "../../policies/conventions/naming";
+import { glueName, NamingScope } from "../../model/naming";
 
 /**
  * Roles that keep access to the data buckets from outside the VPC endpoint, created outside this

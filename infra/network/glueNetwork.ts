@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueName, NamingScope } from "../../policies/conventions/naming";
+import { glueName, NamingScope } from "../../model/naming";
 import type { JobSubnet } from "./isolatedVpc";
 
 export interface GlueNetworkArgs {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { glueName, NamingScope } from "../../policies/conventions/naming";
+import { glueName, NamingScope } from "../../model/naming";
 import { logsKeyStatements } from "../logsKeyPolicy";
 
 /** The VPC's range; nothing is peered with it, so any private range does. */

@@ -1,5 +1,5 @@
 import type { Policies, PolicyConfigSchema } from "@pulumi/policy";
-import { followsGlueConvention } from "../conventions/naming";
+import { followsGlueConvention } from "../model/naming";
 import { resourceGuardrail, stackGuardrail, StackResourceView } from "../support/guardrail";
 import { limitingCondition, policyStatements, principalsOf, unconstrainedResource } from "../support/policyDocument";
 import { ScopeConfig, scopedSchema } from "../support/scope";

@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail } from "../support/guardrail";
-import { BUCKET_ROLE_TAG, DATA_BUCKET_PURPOSES } from "../conventions/naming";
+import { BUCKET_ROLE_TAG, DATA_BUCKET_PURPOSES } from "../model/naming";
 import { bucketRole, dataBucketLabel, ScopeConfig, scopedSchema } from "../support/scope";
 import { KMS_KEY_TYPES } from "./kms";
 import { BUCKET_TYPES } from "./s3";

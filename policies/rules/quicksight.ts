@@ -2,7 +2,7 @@ import type { Policies } from "@pulumi/policy";
 import { resourceGuardrail, ResourceView } from "../support/guardrail";
 import { glueNameProblem, ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isUnknown } from "../support/values";
-import { DASHBOARD_VIEWER_ACTIONS, NO_CSV_EXPORT_CLASSIFICATIONS } from "../conventions/quicksightAccess";
+import { DASHBOARD_VIEWER_ACTIONS, NO_CSV_EXPORT_CLASSIFICATIONS } from "../model/quicksightAccess";
 
 /**
  * QuickSight, in both type families the dashboards layer may use: @pulumi/aws (`aws:quicksight/...`)

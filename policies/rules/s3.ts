@@ -1,5 +1,5 @@
 import type { Policies } from "@pulumi/policy";
-import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../conventions/naming";
+import { BUCKET_PURPOSES, BUCKET_ROLE_TAG, bucketNameProblem, DATA_BUCKET_PURPOSES, followsBucketConvention } from "../model/naming";
 import { Guardrail, resourceGuardrail, ResourceView, stackGuardrail, StackResourceView, StackView } from "../support/guardrail";
 import { coversAction, policyStatements, principalsOf, Statement, statementsOf } from "../support/policyDocument";
 import { bucketRole, dataBucketLabel, ScopeConfig, scopedSchema } from "../support/scope";
@@ -358,9 +358,9 @@ export const s3Policies: Policies = [
     }),
     resourceGuardrail<ScopeConfig>({
         name: "s3-bucket-naming",
-        description: "Bucket names are explicit, follow <prefix>-<stage>-<purpose>-<suffix> (policies/conventions/naming.ts) and S3's DNS rules.",
+        description: "Bucket names are explicit, follow <prefix>-<stage>-<purpose>-<suffix> (model/naming.ts) and S3's DNS rules.",
         severity: "medium",
-        remediation: "Name the bucket with bucketName(config, purpose) from policies/conventions/naming.ts, which builds and validates the conventional name.",
+        remediation: "Name the bucket with bucketName(config, purpose) from model/naming.ts, which builds and validates the conventional name.",
         configSchema: scopedSchema(),
         appliesTo: BUCKET_TYPES,
         check: (bucket, report, scope) => {

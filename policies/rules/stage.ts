@@ -1,5 +1,5 @@
 import type { Policies } from "@pulumi/policy";
-import { resolveStack } from "../conventions/stacks";
+import { resolveStack } from "../model/stacks";
 import { stackGuardrail } from "../support/guardrail";
 import { ScopeConfig, scopedSchema } from "../support/scope";
 

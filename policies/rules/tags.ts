@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
-import { LAYERS, resolveStack } from "../conventions/stacks";
-import { missingRequiredTags, PROJECT_TAG, REQUIRED_TAG_KEYS } from "../conventions/tags";
+import { LAYERS, resolveStack } from "../model/stacks";
+import { missingRequiredTags, PROJECT_TAG, REQUIRED_TAG_KEYS } from "../model/tags";
 import { resourceGuardrail, ResourceView } from "../support/guardrail";
 import { ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isRecord, isUnknown, jsonDocument, Unknown, UNKNOWN } from "../support/values";

@@ -1,14 +1,6 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import {
-    BUCKET_ROLE_TAG,
-    BucketPurpose,
-    bucketPurposeOf,
-    DATA_BUCKET_PURPOSES,
-    followsGlueConvention,
-    isBucketPurpose,
-    NamingScope,
-} from "../conventions/naming";
-import { STAGE_PATTERN } from "../conventions/stacks";
+import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../model/naming";
+import { STAGE_PATTERN } from "../model/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { at, isUnknown } from "./values";
 
@@ -90,9 +82,9 @@ export function glueNameProblem(what: string, name: unknown, scope: NamingScope)
 export function glueIdentifierGuardrail(rule: { name: string; what: string; types: readonly string[] }): ResourceValidationPolicy {
     return resourceGuardrail<ScopeConfig>({
         name: rule.name,
-        description: `${rule.what} names follow <prefix>_<stage>_<purpose> (policies/conventions/naming.ts).`,
+        description: `${rule.what} names follow <prefix>_<stage>_<purpose> (model/naming.ts).`,
         severity: "medium",
-        remediation: `Name the ${rule.what} with glueName(config, purpose) from policies/conventions/naming.ts.`,
+        remediation: `Name the ${rule.what} with glueName(config, purpose) from model/naming.ts.`,
         configSchema: scopedSchema(),
         appliesTo: rule.types,
         check: (resource, report, scope) => {

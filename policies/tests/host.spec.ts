@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PACK_DIR, startPolicyPack } from "../driver/host";
+import { PACK_DIR, startPolicyPack } from "../../workbench/policyCheck/host";
 
 /** How the offline check reports a pack that does not start: with what the pack said. */
 describe("policies: starting a pack", function () {

@@ -1,4 +1,4 @@
-import { BUCKET_ROLE_TAG } from "../conventions/naming";
+import { BUCKET_ROLE_TAG } from "../model/naming";
 import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
 
 const bucket = (purpose: string, protect: boolean, name = `spotify-prod-${purpose}-222222222222`): FixtureResource => ({

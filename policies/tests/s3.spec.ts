@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { BUCKET_ROLE_TAG } from "../conventions/naming";
+import { BUCKET_ROLE_TAG } from "../model/naming";
 import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
 
 const T = {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { PolicyCheck } from "../driver/check";
-import { parsePolicyConfig, reconcilePolicyConfig } from "../driver/packConfig";
-import { GUARDRAIL_PROFILES, StageSettings, stagePolicyConfig } from "../driver/stagePolicyConfig";
+import { PolicyCheck } from "../../workbench/policyCheck/check";
+import { parsePolicyConfig, reconcilePolicyConfig } from "../../ops/policyConfig/packConfig";
+import { GUARDRAIL_PROFILES, StageSettings, stagePolicyConfig } from "../../model/guardrails";
 import { FIXTURE_STAGES, sharedCheck } from "./support/harness";
 
 /** A stage's policy config, derived from its settings, as the pack's policies declare themselves over the protocol. */

@@ -1,4 +1,4 @@
-import { layerTags } from "../conventions/tags";
+import { layerTags } from "../model/tags";
 import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
 
 const TAGS = layerTags({ stage: "dev", owner: "data-platform", costCenter: "cc-1234", dataClassification: "internal" }, "storage");

@@ -4,7 +4,7 @@ The warehouse is the local Iceberg warehouse root (``out/local/warehouse``); the
 its current snapshot through its catalog, by the same connection ``athena_sql.local.connect``
 builds for the query runner, never from a glob of its data files.
 
-``npm run local -- dashboard`` (tools/dashboard) writes the Athena SQL each visual of the
+``npm run local -- dashboard`` (workbench/dashboard) writes the Athena SQL each visual of the
 dashboard definition needs, as the JSON object ``{visualId: sql}``. This module creates the
 catalog's views exactly as ``athena_sql.local`` does, transpiles each visual's statement with
 ``to_duckdb``, runs it and writes ``{visualId: {"columns": [...], "rows": [[...], ...]}}`` with

@@ -1,6 +1,6 @@
 """athena_sql.dashboard_data: each dashboard visual's Athena SQL, run on DuckDB over the views.
 
-The SQL here is written as tools/dashboard/visualQueries.ts writes it (quoted identifiers,
+The SQL here is written as workbench/dashboard/visualQueries.ts writes it (quoted identifiers,
 aggregates aliased by role, total ORDER BY); the expected values are computed in Python from the
 view's rows, not by the module under test.
 """

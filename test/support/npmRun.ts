@@ -1,5 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from "child_process";
-import { REPO_ROOT } from "../../infra/repository";
+import { REPO_ROOT } from "../../model/repository";
 
 /**
  * `npm run <script> -- <args>` from the repository root, exactly as the README and the workflows

@@ -1,5 +1,5 @@
-import type { Manifest } from "../../tools/synth/manifest";
-import { synthesizeStage } from "../../tools/synth/stage";
+import type { Manifest } from "../../workbench/synth/manifestFile";
+import { synthesizeStage } from "../../workbench/synth/stageSynthesis";
 import { Template } from "./template";
 
 const cache = new Map<string, Promise<Manifest[]>>();

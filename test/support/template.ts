@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "util";
-import type { Manifest, ManifestResource } from "../../tools/synth/manifest";
+import type { Manifest, ManifestResource } from "../../workbench/synth/manifestFile";
 
 /**
  * Assertions over a synthesized stack manifest, in the spirit of CDK's Template/Match:

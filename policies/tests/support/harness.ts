@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { CheckSettings, PolicyCheck } from "../../driver/check";
-import { Manifest, ManifestResource, UNKNOWN_MASK } from "../../driver/manifest";
-import type { PolicyReport, Violation } from "../../driver/report";
-import type { StageSettings } from "../../driver/stagePolicyConfig";
+import { PolicyCheck } from "../../../workbench/policyCheck/check";
+import type { CheckSettings } from "../../../ops/policyConfig/stageSettings";
+import { Manifest, ManifestResource, UNKNOWN_MASK } from "../../model/manifest";
+import type { PolicyReport, Violation } from "../../../workbench/policyCheck/report";
+import type { StageSettings } from "../../../model/guardrails";
 
 /**
  * Runs fixtures through the real pack, started as the engine starts it and asked over the analyzer
