@@ -83,21 +83,25 @@ export function followsBucketConvention(name: string, scope: NamingScope): boole
     return bucketPurposeOf(name, scope) !== undefined;
 }
 
-const GLUE_IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+const UNDERSCORED_IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
-/** `<prefix>_<stage>_<purpose>`: Glue and Athena identifiers allow only lowercase letters, digits and underscores. */
-export function glueName(scope: NamingScope, purpose: string): string {
+/**
+ * `<prefix>_<stage>_<purpose>`, lowercase letters, digits and underscores: the one shape every Glue and
+ * Athena identifier allows, so the stage uses it for Glue databases, jobs and connections, the Athena
+ * workgroup and the IAM roles alike.
+ */
+export function underscoredName(scope: NamingScope, purpose: string): string {
     const name = `${scope.namePrefix}_${scope.stage}_${purpose}`.replace(/-/g, "_").toLowerCase();
-    if (!GLUE_IDENTIFIER.test(name) || name.length > 255) {
+    if (!UNDERSCORED_IDENTIFIER.test(name) || name.length > 255) {
         throw new Error(`Glue/Athena name "${name}" must be lowercase letters, digits and underscores, at most 255 characters.`);
     }
     return name;
 }
 
 /** Whether `name` is a conventional Glue/Athena identifier of the stage. */
-export function followsGlueConvention(name: string, scope: NamingScope): boolean {
+export function followsUnderscoredConvention(name: string, scope: NamingScope): boolean {
     const head = `${scope.namePrefix}_${scope.stage}_`.replace(/-/g, "_");
-    return GLUE_IDENTIFIER.test(name) && name.startsWith(head) && name.length > head.length;
+    return UNDERSCORED_IDENTIFIER.test(name) && name.startsWith(head) && name.length > head.length;
 }
 
 /** The KMS alias of the stage's data key. */

@@ -10,7 +10,7 @@ import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { pythonRuntimeFiles } from "../infra/etl/jobModules";
 import { etlJobPackage, ETL_SOURCES } from "../infra/layers/etl";
 import { DATA_LAYOUT } from "../infra/layers/storage";
-import { bucketName, BucketPurpose, glueName } from "../model/naming";
+import { bucketName, BucketPurpose, underscoredName } from "../model/naming";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION } from "../engine/fakeCloud";
 import type { ManifestResource } from "../workbench/synth/manifestFile";
 import { readStageConfigFile } from "../ops/stageFile";
@@ -145,12 +145,12 @@ describe("etl layer (dev-etl)", () => {
     const s3 = (purpose: BucketPurpose, key = "") => `arn:${FAKE_PARTITION}:s3:::${bucketName(config, purpose)}${key === "" ? "" : `/${key}`}`;
     const s3Uri = (purpose: BucketPurpose, prefix: string) => `s3://${bucketName(config, purpose)}/${prefix}`;
     const regional = (service: string, resource: string) => `arn:${FAKE_PARTITION}:${service}:${config.region}:${FAKE_ACCOUNT_ID}:${resource}`;
-    const securityConfigurationName = () => glueName(config, "etl_security");
-    const jobRoleName = () => glueName(config, "etl_job_role");
-    const maintenanceRoleName = () => glueName(config, "table_maintenance_role");
+    const securityConfigurationName = () => underscoredName(config, "etl_security");
+    const jobRoleName = () => underscoredName(config, "etl_job_role");
+    const maintenanceRoleName = () => underscoredName(config, "table_maintenance_role");
     const job = () => template.resource(TYPES.job, "etl-job");
     const table = () => template.resource(TYPES.table, "etl-tracks");
-    const tableArn = () => regional("glue", `table/${glueName(config, "warehouse")}/${warehouseContract.table}`);
+    const tableArn = () => regional("glue", `table/${underscoredName(config, "warehouse")}/${warehouseContract.table}`);
 
     before(async () => {
         template = await stackTemplate("dev", "dev-etl");
@@ -176,7 +176,7 @@ describe("etl layer (dev-etl)", () => {
         ] as const) {
             template.resourceCountIs(type, count);
         }
-        template.hasResourceProperties(TYPES.database, { name: glueName(config, "warehouse") });
+        template.hasResourceProperties(TYPES.database, { name: underscoredName(config, "warehouse") });
     });
 
     it("exports, under each output name, the resource that name says", () => {
@@ -239,7 +239,7 @@ describe("etl layer (dev-etl)", () => {
 
     describe("IAM", () => {
         const logGroupArns = (...names: string[]) => names.flatMap((name) => [regional("logs", `log-group:${name}`), regional("logs", `log-group:${name}:*`)]);
-        const catalogArns = () => [regional("glue", "catalog"), regional("glue", `database/${glueName(config, "warehouse")}`)];
+        const catalogArns = () => [regional("glue", "catalog"), regional("glue", `database/${underscoredName(config, "warehouse")}`)];
 
         /** Every resource each role may name; anything else in its policy is a scoping error. */
         const allowedResources = () => ({
@@ -331,13 +331,13 @@ describe("etl layer (dev-etl)", () => {
             assert.ok(!allows(job, "s3:GetObject", s3("athena-results", "results/x")));
             assert.ok(!allows(job, "glue:GetTable", regional("glue", "table/other_database/tracks")));
             assert.ok(!allows(job, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Other" }));
-            assert.ok(!allows(job, "glue:UpdateDataQualityRuleset", regional("glue", `dataQualityRuleset/${glueName(config, "warehouse_quality")}`)));
+            assert.ok(!allows(job, "glue:UpdateDataQualityRuleset", regional("glue", `dataQualityRuleset/${underscoredName(config, "warehouse_quality")}`)));
         });
 
         it("lets the job commit to exactly the warehouse table through the Glue catalog, and delete its own run outputs", () => {
             const job = statementsOf(template, jobRoleName());
             for (const action of ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]) assert.ok(allows(job, action, tableArn()), action);
-            assert.ok(allows(job, "glue:GetDatabase", regional("glue", `database/${glueName(config, "warehouse")}`)));
+            assert.ok(allows(job, "glue:GetDatabase", regional("glue", `database/${underscoredName(config, "warehouse")}`)));
             for (const folder of ["data/release_year=1999/00000-1.parquet", "metadata/v2.metadata.json", "metadata/snap-1.avro"]) {
                 for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
                     assert.ok(allows(job, action, s3("warehouse", `${DATA_LAYOUT.warehouseTable}${folder}`)), `${action} ${folder}`);
@@ -349,7 +349,7 @@ describe("etl layer (dev-etl)", () => {
                 );
             }
             assert.ok(allows(job, "s3:DeleteObject", s3("warehouse", `${DATA_LAYOUT.runSummaries}20240101.json.tmp`)), "a summary's temporary name");
-            const otherTable = regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`);
+            const otherTable = regional("glue", `table/${underscoredName(config, "warehouse")}/tracks_2`);
             assert.ok(!allows(job, "glue:UpdateTable", otherTable), "only the warehouse table");
             assert.ok(!allows(job, "glue:GetTable", otherTable), "only the warehouse table");
             for (const action of ["glue:CreateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "glue:CreatePartition", "glue:UpdatePartition"])
@@ -368,7 +368,7 @@ describe("etl layer (dev-etl)", () => {
             for (const prefix of [DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries])
                 assert.ok(!allows(maintenance, "s3:DeleteObject", s3("warehouse", `${prefix}x`)), `the optimizers stay out of ${prefix}`);
             assert.ok(!allows(maintenance, "s3:GetObject", s3("staging", "tracks/x.csv")));
-            assert.ok(!allows(maintenance, "glue:UpdateTable", regional("glue", `table/${glueName(config, "warehouse")}/tracks_2`)));
+            assert.ok(!allows(maintenance, "glue:UpdateTable", regional("glue", `table/${underscoredName(config, "warehouse")}/tracks_2`)));
             assert.ok(!allows(maintenance, "glue:DeleteTable", tableArn()));
         });
 
@@ -388,7 +388,7 @@ describe("etl layer (dev-etl)", () => {
             template.hasResourceProperties(TYPES.object, { bucket: bucketName(config, "glue-assets"), key: scriptKey });
             assert.deepStrictEqual(job().inputs.command, { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri("glue-assets", scriptKey) });
             const inputs = job().inputs;
-            assert.strictEqual(inputs.name, glueName(config, "etl"));
+            assert.strictEqual(inputs.name, underscoredName(config, "etl"));
             assert.strictEqual(inputs.glueVersion, "5.1");
             assert.deepStrictEqual(inputs.executionProperty, { maxConcurrentRuns: 1 });
             for (const [input, key] of Object.entries(JOB_INPUTS_FROM_CONFIG)) assert.strictEqual(inputs[input], config[key], `${input} from spotify:${key}`);
@@ -560,7 +560,7 @@ describe("etl layer (dev-etl)", () => {
                 openTableFormatInput: unknown;
             };
             assert.strictEqual(inputs.name, warehouseContract.table);
-            assert.strictEqual(inputs.databaseName, glueName(config, "warehouse"));
+            assert.strictEqual(inputs.databaseName, underscoredName(config, "warehouse"));
             assert.strictEqual(warehouseContract.format, "iceberg");
             // Glue refuses partition keys on an Iceberg table and derives the storage descriptor from its metadata.
             assert.strictEqual(inputs.partitionKeys, undefined);
@@ -606,7 +606,7 @@ describe("etl layer (dev-etl)", () => {
             const roleArn = `arn:${FAKE_PARTITION}:iam::${FAKE_ACCOUNT_ID}:role/${maintenanceRoleName()}`;
             for (const optimizer of optimizers) {
                 assert.strictEqual(optimizer.inputs.catalogId, FAKE_ACCOUNT_ID);
-                assert.strictEqual(optimizer.inputs.databaseName, glueName(config, "warehouse"));
+                assert.strictEqual(optimizer.inputs.databaseName, underscoredName(config, "warehouse"));
                 assert.strictEqual(optimizer.inputs.tableName, warehouseContract.table);
             }
             for (const expected of expectedOptimizers(config)) {
@@ -617,9 +617,9 @@ describe("etl layer (dev-etl)", () => {
 
         it("binds the data-quality ruleset, read from the contract file, to the warehouse table", () => {
             template.hasResourceProperties(TYPES.ruleset, {
-                name: glueName(config, "warehouse_quality"),
+                name: underscoredName(config, "warehouse_quality"),
                 ruleset: fs.readFileSync(path.join(REPO_ROOT, ETL_SOURCES.ruleset), "utf8"),
-                targetTable: { databaseName: glueName(config, "warehouse"), tableName: warehouseContract.table },
+                targetTable: { databaseName: underscoredName(config, "warehouse"), tableName: warehouseContract.table },
             });
         });
     });
@@ -630,7 +630,7 @@ describe("etl layer (dev-etl)", () => {
                 defaultArguments: {
                     "--datalake-formats": "iceberg",
                     "--warehouse_path": s3Uri("warehouse", DATA_LAYOUT.warehouseTable),
-                    "--warehouse_database": glueName(config, "warehouse"),
+                    "--warehouse_database": underscoredName(config, "warehouse"),
                     "--warehouse_table": warehouseContract.table,
                     "--rejected_path": s3Uri("warehouse", DATA_LAYOUT.rejected),
                     "--unmatched_path": s3Uri("warehouse", DATA_LAYOUT.unmatched),
@@ -671,8 +671,8 @@ describe("etl layer (prod-etl)", () => {
             String(glueRuntime.icebergFormatVersion),
         );
         assert.strictEqual(config.tableMaintenance, true, "prod must keep its table maintained");
-        const tableArn = `arn:${FAKE_PARTITION}:glue:${config.region}:${FAKE_ACCOUNT_ID}:table/${glueName(config, "warehouse")}/${warehouseContract.table}`;
-        assert.ok(allows(statementsOf(template, glueName(config, "etl_job_role")), "glue:UpdateTable", tableArn));
+        const tableArn = `arn:${FAKE_PARTITION}:glue:${config.region}:${FAKE_ACCOUNT_ID}:table/${underscoredName(config, "warehouse")}/${warehouseContract.table}`;
+        assert.ok(allows(statementsOf(template, underscoredName(config, "etl_job_role")), "glue:UpdateTable", tableArn));
         for (const expected of expectedOptimizers(config)) {
             template.hasResourceProperties(TYPES.optimizer, { ...expected, tableName: warehouseContract.table });
         }
@@ -731,7 +731,7 @@ describe("etl layer (dev, all-in-one)", () => {
 
     it("gives the job and the table optimizers each their own role", () => {
         const role = (name: string) => template.hasResourceProperties(TYPES.role, { name });
-        follows(one(TYPES.job), "roleArn", role(glueName(config, "etl_job_role")));
-        for (const optimizer of template.findResources(TYPES.optimizer)) follows(optimizer, "configuration", role(glueName(config, "table_maintenance_role")));
+        follows(one(TYPES.job), "roleArn", role(underscoredName(config, "etl_job_role")));
+        for (const optimizer of template.findResources(TYPES.optimizer)) follows(optimizer, "configuration", role(underscoredName(config, "table_maintenance_role")));
     });
 });

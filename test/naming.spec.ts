@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsGlueConvention, glueName } from "../model/naming";
+import { BUCKET_PURPOSES, bucketName, bucketNameProblem, bucketPurposeOf, followsUnderscoredConvention, underscoredName } from "../model/naming";
 import { layerTags, missingRequiredTags, REQUIRED_TAG_KEYS } from "../model/tags";
 
 describe("naming conventions", () => {
@@ -36,11 +36,11 @@ describe("naming conventions", () => {
     });
 
     it("builds Glue/Athena identifiers with underscores only", () => {
-        assert.strictEqual(glueName(scope, "etl-job"), "spotify_dev_etl_job");
-        assert.ok(followsGlueConvention("spotify_dev_warehouse", scope));
-        assert.ok(!followsGlueConvention("spotify_prod_warehouse", scope));
-        assert.ok(!followsGlueConvention("spotify_dev_", scope));
-        assert.ok(!followsGlueConvention("Spotify_dev_warehouse", scope));
+        assert.strictEqual(underscoredName(scope, "etl-job"), "spotify_dev_etl_job");
+        assert.ok(followsUnderscoredConvention("spotify_dev_warehouse", scope));
+        assert.ok(!followsUnderscoredConvention("spotify_prod_warehouse", scope));
+        assert.ok(!followsUnderscoredConvention("spotify_dev_", scope));
+        assert.ok(!followsUnderscoredConvention("Spotify_dev_warehouse", scope));
     });
 
     it("tags a layer with every required key and detects missing ones", () => {

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { QueriesLayer, QUERIES_OUTPUTS } from "../infra/layers/queries";
-import { followsGlueConvention } from "../model/naming";
+import { followsUnderscoredConvention } from "../model/naming";
 import { loadQueryCatalog, QueryCatalogError } from "../infra/athena/catalog";
 import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
 import { REPO_ROOT } from "../model/repository";
@@ -202,7 +202,7 @@ for (const stage of ["dev", "prod"]) {
         it("has one Athena workgroup, engine 3, enforcing encrypted results in the athena-results bucket and the scan cutoff", () => {
             const name = String(workgroup.inputs.name);
             assert.strictEqual(name, `${config.namePrefix}_${config.stage}_analytics`);
-            assert.ok(followsGlueConvention(name, config), name);
+            assert.ok(followsUnderscoredConvention(name, config), name);
             const resultsBucket = storage.resources.find((resource) => resource.name === "storage-athena-results" && resource.type === "aws:s3/bucket:Bucket")!;
             assert.deepStrictEqual(workgroup.inputs.configuration, {
                 enforceWorkgroupConfiguration: true,

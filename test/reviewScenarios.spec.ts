@@ -70,8 +70,8 @@ const SCENARIOS: Record<string, Scenario> = {
     workgroup: {
         pr: "prod's Athena workgroup renamed",
         file: "infra/layers/queries.ts",
-        from: 'glueName(config, "analytics")',
-        to: 'glueName(config, "insights")',
+        from: 'underscoredName(config, "analytics")',
+        to: 'underscoredName(config, "insights")',
     },
 };
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import { GlueServiceRole } from "../components/glueServiceRole";
 import type { StageConfig } from "../../model/stageConfig";
-import { glueName } from "../../model/naming";
+import { underscoredName } from "../../model/naming";
 import { DATA_LAYOUT } from "../layers/storage";
 import type { EtlStorageInputs } from "../layers/etl";
 import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
@@ -42,7 +42,7 @@ export class EtlJob extends pulumi.ComponentResource {
         super("spotify:etl:EtlJob", name, {}, opts);
         const { config, location, storage, security } = args;
         const child = splitChildOptions(this, opts);
-        const roleName = glueName(config, "etl_job_role");
+        const roleName = underscoredName(config, "etl_job_role");
         const logSettings = { retentionDays: config.logRetentionDays, kmsKeyArn: storage.dataKeyArn };
         // Glue picks these names itself once a security configuration encrypts CloudWatch: output
         // and error under `<security configuration>-role/<role>/`, continuous logs under
@@ -141,7 +141,7 @@ export class EtlJob extends pulumi.ComponentResource {
         const job = new aws.glue.Job(
             `${name}-job`,
             {
-                name: glueName(config, "etl"),
+                name: underscoredName(config, "etl"),
                 description: `spotify-pipeline ${config.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
                 roleArn: role.arn,
                 glueVersion: glueRuntime.glueVersion,
@@ -185,7 +185,7 @@ export class EtlJob extends pulumi.ComponentResource {
             new aws.glue.Trigger(
                 `${name}-job-schedule`,
                 {
-                    name: glueName(config, "etl_schedule"),
+                    name: underscoredName(config, "etl_schedule"),
                     description: "Runs the ETL job on the stage's schedule",
                     type: "SCHEDULED",
                     schedule: config.etlSchedule,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { glueName, NamingScope } from "../../model/naming";
+import { underscoredName, NamingScope } from "../../model/naming";
 import { splitChildOptions } from "./glueAccess";
 import { UserError } from "../../model/userError";
 
@@ -106,7 +106,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
         );
         const database = new aws.glue.CatalogDatabase(
             `${name}-warehouse`,
-            { name: glueName(args.naming, "warehouse"), description: `spotify-pipeline ${args.naming.stage}: the warehouse tables the ETL job writes` },
+            { name: underscoredName(args.naming, "warehouse"), description: `spotify-pipeline ${args.naming.stage}: the warehouse tables the ETL job writes` },
             { ...child, dependsOn: [catalogEncryption] },
         );
         // Declared from the contract: the views of the queries layer need the table before any run,
@@ -156,7 +156,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
         const ruleset = new aws.glue.DataQualityRuleset(
             `${name}-quality`,
             {
-                name: glueName(args.naming, "warehouse_quality"),
+                name: underscoredName(args.naming, "warehouse_quality"),
                 description: `The data-quality rules of ${warehouseContract.table} (${args.qualityRuleset.source})`,
                 ruleset: args.qualityRuleset.text,
                 targetTable: { databaseName: database.name, tableName: table.name },

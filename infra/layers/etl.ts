@@ -9,7 +9,7 @@ import { GlueSecurity } from "../etl/glueAccess";
 import { pythonRuntimeFiles } from "../etl/jobModules";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
 import { TableMaintenance } from "../etl/tableMaintenance";
-import { glueName } from "../../model/naming";
+import { underscoredName } from "../../model/naming";
 import { REPO_ROOT } from "../../model/repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { glueNetworkAccess } from "../network/glueNetworkAccess";
@@ -100,7 +100,7 @@ export class EtlLayer extends pulumi.ComponentResource {
         );
 
         // The job's: everything it writes (S3, logs, bookmarks) is encrypted with the data key.
-        const securityName = glueName(config, "etl_security");
+        const securityName = underscoredName(config, "etl_security");
         const security: GlueSecurity = {
             name: securityName,
             resource: new aws.glue.SecurityConfiguration(

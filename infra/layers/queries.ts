@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "../../model/stageConfig";
-import { glueName } from "../../model/naming";
+import { underscoredName } from "../../model/naming";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../athena/catalog";
 import { prestoViewTableArgs } from "../athena/prestoView";
 import { OutputsOf, pickOutputs } from "../wiring";
@@ -69,7 +69,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
         const workgroup = new aws.athena.Workgroup(
             `${name}-workgroup`,
             {
-                name: glueName(config, "analytics"),
+                name: underscoredName(config, "analytics"),
                 description: `spotify-pipeline ${config.stage}: views, named queries and dashboard queries over the warehouse`,
                 state: "ENABLED",
                 // Named queries and query history go with the workgroup only when the stage may be torn down.

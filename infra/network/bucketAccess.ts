@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../awsLocation";
-import { glueName, NamingScope } from "../../model/naming";
+import { underscoredName, NamingScope } from "../../model/naming";
 
 /**
  * Roles that keep access to the data buckets from outside the VPC endpoint, created outside this
@@ -21,7 +21,7 @@ export function exemptRoleNames(scope: NamingScope): { deploy: string; preview: 
  * policy keeps it to the table's prefix of the warehouse bucket.
  */
 export function tableMaintenanceRoleName(scope: NamingScope): string {
-    return glueName(scope, "table_maintenance_role");
+    return underscoredName(scope, "table_maintenance_role");
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueName, NamingScope } from "../../model/naming";
+import { underscoredName, NamingScope } from "../../model/naming";
 import type { JobSubnet } from "./isolatedVpc";
 
 export interface GlueNetworkArgs {
@@ -87,7 +87,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
                 new aws.glue.Connection(
                     `${name}-glue-${index + 1}`,
                     {
-                        name: glueName(naming, `network_${index + 1}`),
+                        name: underscoredName(naming, `network_${index + 1}`),
                         description: `spotify-pipeline ${naming.stage}: Glue runs in job subnet ${index + 1} of ${args.subnets.length}`,
                         connectionType: "NETWORK",
                         physicalConnectionRequirements: {

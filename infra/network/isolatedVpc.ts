@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { glueName, NamingScope } from "../../model/naming";
+import { underscoredName, NamingScope } from "../../model/naming";
 import { logsKeyStatements } from "../logsKeyPolicy";
 
 /** The VPC's range; nothing is peered with it, so any private range does. */
@@ -107,7 +107,7 @@ export class IsolatedVpc extends pulumi.ComponentResource {
         const flowLogRole = new aws.iam.Role(
             `${name}-flow-logs-role`,
             {
-                name: glueName(naming, "vpc_flow_logs_role"),
+                name: underscoredName(naming, "vpc_flow_logs_role"),
                 description: `spotify-pipeline ${naming.stage}: VPC flow logs write to their log group`,
                 assumeRolePolicy: pulumi.jsonStringify({
                     Version: "2012-10-17",

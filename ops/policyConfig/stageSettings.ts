@@ -3,7 +3,7 @@ import * as path from "path";
 import { parseStageConfig, StageConfig } from "../../model/stageConfig";
 import { REPO_ROOT } from "../../model/repository";
 import { DeclaredPolicy, PolicyConfigFile, StageSettings, stagePolicyConfig } from "../../model/guardrails";
-import { glueName } from "../../model/naming";
+import { underscoredName } from "../../model/naming";
 import { configFileFor } from "../../model/stacks";
 import { readStageConfigFile } from "../stageFile";
 
@@ -25,7 +25,7 @@ export function stageSettings(config: StageConfig): StageSettings {
         quicksightOwners: config.quicksightOwners,
         quicksightViewers: config.quicksightViewers,
         // As the queries layer names it (test/policyConfig.spec.ts compares it with the synthesized workgroup).
-        athenaWorkgroup: glueName(config, "analytics"),
+        athenaWorkgroup: underscoredName(config, "analytics"),
         dataClassification: config.dataClassification,
     };
 }

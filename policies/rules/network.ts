@@ -1,5 +1,5 @@
 import type { Policies, PolicyConfigSchema } from "@pulumi/policy";
-import { followsGlueConvention } from "../model/naming";
+import { followsUnderscoredConvention } from "../model/naming";
 import { resourceGuardrail, stackGuardrail, StackResourceView } from "../support/guardrail";
 import { limitingCondition, policyStatements, principalsOf, unconstrainedResource } from "../support/policyDocument";
 import { ScopeConfig, scopedSchema } from "../support/scope";
@@ -113,7 +113,7 @@ export const networkPolicies: Policies = [
         configSchema: networkSchema(),
         check: (stack, report, config) => {
             if (config.network !== "isolated") return;
-            const stageConnection = (name: unknown) => isUnknown(name) || (typeof name === "string" && followsGlueConvention(name, config));
+            const stageConnection = (name: unknown) => isUnknown(name) || (typeof name === "string" && followsUnderscoredConvention(name, config));
             const expected = `a connection of stage ${config.stage} (${config.namePrefix}_${config.stage}_<purpose>)`;
             for (const job of stack.ofType(GLUE_JOB_TYPES)) {
                 const connections = job.props.connections;

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsGlueConvention, isBucketPurpose, NamingScope } from "../model/naming";
+import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsUnderscoredConvention, isBucketPurpose, NamingScope } from "../model/naming";
 import { STAGE_PATTERN } from "../model/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { at, isUnknown } from "./values";
@@ -74,7 +74,7 @@ function roleReason(role: BucketRole): string {
 
 /** Why `name` is not a Glue/Athena identifier of the stage (`<prefix>_<stage>_<purpose>`), or undefined when it is or is unknown. */
 export function glueNameProblem(what: string, name: unknown, scope: NamingScope): string | undefined {
-    if (isUnknown(name) || (typeof name === "string" && followsGlueConvention(name, scope))) return undefined;
+    if (isUnknown(name) || (typeof name === "string" && followsUnderscoredConvention(name, scope))) return undefined;
     return `${what} name ${JSON.stringify(name ?? "(generated)")} does not follow ${scope.namePrefix}_${scope.stage}_<purpose>.`;
 }
 
@@ -84,7 +84,7 @@ export function glueIdentifierGuardrail(rule: { name: string; what: string; type
         name: rule.name,
         description: `${rule.what} names follow <prefix>_<stage>_<purpose> (model/naming.ts).`,
         severity: "medium",
-        remediation: `Name the ${rule.what} with glueName(config, purpose) from model/naming.ts.`,
+        remediation: `Name the ${rule.what} with underscoredName(config, purpose) from model/naming.ts.`,
         configSchema: scopedSchema(),
         appliesTo: rule.types,
         check: (resource, report, scope) => {
