@@ -33,7 +33,7 @@ function newestSource(directory, newest = [0, ""]) {
         const file = path.join(directory, entry.name);
         if (entry.isDirectory()) {
             if (!EXCLUDED_DIRS.includes(path.relative(ROOT, file)) && entry.name !== "node_modules") newest = newestSource(file, newest);
-        } else if (entry.name.endsWith(".ts")) {
+        } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".spec.ts")) {
             newest = newer(newest, file);
         }
     }
