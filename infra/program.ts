@@ -8,7 +8,7 @@ import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
 import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./layers/network";
 import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
 import { StorageLayer } from "./layers/storage";
-import { loadQueryCatalog } from "./athena/catalog";
+import { loadQueryCatalog } from "./queries/catalog";
 import { Layer, resolveStack, StackNameError } from "../model/stacks";
 import { layerTags } from "../model/tags";
 import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";

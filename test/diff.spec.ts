@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadQueryCatalog } from "../infra/athena/catalog";
+import { loadQueryCatalog } from "../infra/queries/catalog";
 import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
 import { diffManifests, diffStage, rankedWarnings, ResourceChange, StackDiff, StageDiff, WARNING_LEVELS } from "../workbench/diff/manifestDiff";
@@ -286,7 +286,7 @@ describe("reviewer diff", () => {
             const view = queries.resources.find((resource) => resource.name === "queries-genre_summary-view")!;
             const definition = decodePrestoView(String(view.inputs.viewOriginalText)) as { originalSql: string };
             assert.match(definition.originalSql, /max\(hit_score\) AS max_hit_score,/);
-            // The same view with one line of its SQL edited, encoded as Athena stores it (infra/athena/prestoView.ts).
+            // The same view with one line of its SQL edited, encoded as Athena stores it (infra/queries/prestoView.ts).
             const edited = {
                 ...definition,
                 originalSql: definition.originalSql.replace("max(hit_score) AS max_hit_score,", "max(hit_score) AS top_hit_score,"),

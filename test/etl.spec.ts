@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import glueRuntime from "../etl/glue_runtime.json";
 import warehouseContract from "../etl/spotify_etl/contracts/warehouse_schema.json";
-import { contentAddressedKey, uploadEntries } from "../infra/components/contentAddressedObject";
+import { contentAddressedKey, uploadEntries } from "../infra/etl/contentAddressedObject";
 import { REPO_ROOT } from "../model/repository";
 import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { pythonRuntimeFiles } from "../infra/etl/jobModules";

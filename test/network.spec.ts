@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStageConfig, StageConfig, StageConfigError } from "../model/stageConfig";
 import { ENDPOINT_BUCKETS, JOB_AVAILABILITY_ZONES } from "../infra/layers/network";
-import { exemptRoleNames, tableMaintenanceRoleName } from "../infra/network/bucketAccess";
+import { exemptRoleNames, tableMaintenanceRoleName } from "../infra/storage/bucketPolicies";
 import { bucketName, BucketPurpose } from "../model/naming";
 import { REPO_ROOT } from "../model/repository";
 import { fakeCloud } from "../engine/fakeCloud";

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { QueriesLayer, QUERIES_OUTPUTS } from "../infra/layers/queries";
 import { followsUnderscoredConvention } from "../model/naming";
-import { loadQueryCatalog, QueryCatalogError } from "../infra/athena/catalog";
+import { loadQueryCatalog, QueryCatalogError } from "../infra/queries/catalog";
 import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
 import { REPO_ROOT } from "../model/repository";
 import { readStageConfigFile } from "../ops/stageFile";

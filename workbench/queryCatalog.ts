@@ -1,10 +1,10 @@
 import * as path from "path";
 import { parseArgs } from "util";
-import { loadQueryCatalog, QUERIES_DIR, QueryCatalog, WAREHOUSE_TABLE } from "../infra/athena/catalog";
+import { loadQueryCatalog, QUERIES_DIR, QueryCatalog, WAREHOUSE_TABLE } from "../infra/queries/catalog";
 
 const HELP = `Usage: node tools/compiled.js queryCatalog [DIR]
 
-Prints the query catalog as the Pulumi program loads it (infra/athena/catalog.ts, the one loader of
+Prints the query catalog as the Pulumi program loads it (infra/queries/catalog.ts, the one loader of
 the *.sql files and their *.schema.json declarations) as JSON on stdout: the warehouse table the
 SQL reads, the views in creation order, then the named queries. The Python side (queries/athena_sql/catalog.py) reads this instead
 of parsing the files again. An invalid file fails with exit status 1 and a message naming it.

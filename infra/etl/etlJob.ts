@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
-import { GlueServiceRole } from "../components/glueServiceRole";
+import { GlueServiceRole } from "./glueServiceRole";
 import type { StageConfig } from "../../model/stageConfig";
 import { underscoredName } from "../../model/naming";
 import { DATA_LAYOUT } from "../layers/storage";

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GlueServiceRole } from "../components/glueServiceRole";
+import { GlueServiceRole } from "./glueServiceRole";
 import type { StageConfig } from "../../model/stageConfig";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { tableMaintenanceRoleName } from "../network/bucketAccess";
+import { tableMaintenanceRoleName } from "../storage/bucketPolicies";
 import { databaseArns, listBuckets, objectsUnder, splitChildOptions } from "./glueAccess";
 
 /**

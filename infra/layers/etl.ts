@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { ContentAddressedObject, UploadSource } from "../components/contentAddressedObject";
+import { ContentAddressedObject, UploadSource } from "../etl/contentAddressedObject";
 import type { StageConfig } from "../../model/stageConfig";
 import { EtlJob } from "../etl/etlJob";
 import { GlueSecurity } from "../etl/glueAccess";

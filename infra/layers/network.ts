@@ -14,7 +14,7 @@ import { OutputsOf, pickOutputs } from "../wiring";
  * in JOB_AVAILABILITY_ZONES zones, with no NAT gateway and no route out of the VPC. The Glue job
  * runs there through Glue NETWORK connections and reaches AWS only through the VPC endpoints;
  * the storage layer's data buckets deny whatever does not come through the S3 endpoint
- * (infra/network/bucketAccess.ts). With spotify:network "none" the layer declares nothing and its
+ * (infra/storage/bucketPolicies.ts). With spotify:network "none" the layer declares nothing and its
  * stack stays empty (infra/program.ts).
  */
 

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SecureBucket, SecureBucketArgs } from "../components/secureBucket";
+import { SecureBucket, SecureBucketArgs } from "../storage/secureBucket";
 import type { StageConfig } from "../../model/stageConfig";
 import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../model/naming";
 import { OutputsOf, stringOutputs } from "../wiring";
-import { endpointOnlyStatements } from "../network/bucketAccess";
+import { endpointOnlyStatements } from "../storage/bucketPolicies";
 import type { StorageNetworkInputs } from "./network";
 import { logsKeyStatements } from "../logsKeyPolicy";
 

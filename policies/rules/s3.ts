@@ -199,7 +199,7 @@ export const s3Policies: Policies = [
         description: `Every bucket declares default encryption; data buckets (${DATA_ROLES}, or role unknown) use SSE-KMS with a customer-managed key and an S3 bucket key.`,
         severity: "critical",
         remediation:
-            'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm "aws:kms" with kmsMasterKeyId = the stage\'s data key ARN and bucketKeyEnabled: true (infra/components/secureBucket.ts does this for encryption kind "kms").',
+            'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket; for data buckets use sseAlgorithm "aws:kms" with kmsMasterKeyId = the stage\'s data key ARN and bucketKeyEnabled: true (infra/storage/secureBucket.ts does this for encryption kind "kms").',
         configSchema: scopedSchema(),
         what: "default-encryption configuration (aws.s3.BucketServerSideEncryptionConfiguration)",
         sidecarTypes: SIDECARS.encryption,
@@ -267,7 +267,7 @@ export const s3Policies: Policies = [
         description: `With spotify:network "isolated", data buckets (${DATA_ROLES}, or role unknown) deny every S3 request that does not come through the stage's S3 VPC endpoint: a bucket-policy statement denying s3:* on the bucket and its objects to everyone under StringNotEquals aws:SourceVpce (AWS: "Restricting access to a specific VPC endpoint").`,
         severity: "high",
         remediation:
-            "Give the bucket's aws.s3.BucketPolicy the endpoint-only statements (infra/network/bucketAccess.ts endpointOnlyStatements, which SecureBucket adds when the storage layer gets the network layer's S3 endpoint).",
+            "Give the bucket's aws.s3.BucketPolicy the endpoint-only statements (infra/storage/bucketPolicies.ts endpointOnlyStatements, which SecureBucket adds when the storage layer gets the network layer's S3 endpoint).",
         configSchema: networkSchema(),
         what: "bucket policy (aws.s3.BucketPolicy) denying requests from outside the VPC endpoint",
         sidecarTypes: SIDECARS.policy,
@@ -317,7 +317,7 @@ export const s3Policies: Policies = [
         description: "Buckets use aws v7's separate S3 resources, none of the deprecated inline Bucket arguments.",
         severity: "medium",
         remediation:
-            "Remove the inline argument from the Bucket and declare the resource that replaces it (listed in the message), as infra/components/secureBucket.ts does.",
+            "Remove the inline argument from the Bucket and declare the resource that replaces it (listed in the message), as infra/storage/secureBucket.ts does.",
         appliesTo: BUCKET_TYPES,
         check: (bucket, report) => {
             for (const [argument, replacement] of Object.entries(DEPRECATED_BUCKET_ARGUMENTS)) {

@@ -1,6 +1,6 @@
 """Athena SQL of the spotify-pipeline: catalog, transpilation to DuckDB and local execution.
 
-Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``infra/athena/catalog.ts``
+Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``infra/queries/catalog.ts``
 loads it, and the checks of each SQL's references), ``transpile``
 (sqlglot, athena -> duckdb), ``schemas`` (DuckDB and Trino types vs the declared Athena types,
 schema comparison), ``local`` (run everything on DuckDB over the local warehouse Parquet; CLI),

@@ -1,6 +1,6 @@
 """The query catalog, as the Pulumi program loads it.
 
-``infra/athena/catalog.ts`` is the one loader of ``queries/<name>.sql`` and its
+``infra/queries/catalog.ts`` is the one loader of ``queries/<name>.sql`` and its
 ``<name>.schema.json`` (format in ``queries/README.md``): it validates both files and orders the
 views. ``load_catalog`` runs that loader through ``tools/queryCatalog.ts`` (the Pulumi program
 must not need Python, so the owner is the TypeScript side) and reads the JSON it prints. It then

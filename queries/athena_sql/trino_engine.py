@@ -65,7 +65,7 @@ INSTALL_SCRIPT = REPO_ROOT / "tools" / "trino.sh"
 TRINO_VERSION = "476"
 CATALOG = "awsdatacatalog"
 """The Trino catalog name: Athena's name for the Glue Data Catalog (``PRESTO_VIEW_CATALOG`` in
-infra/athena/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
+infra/queries/prestoView.ts), so the views' unqualified names resolve as they do in Athena."""
 USER = "spotify-pipeline-tests"
 WAREHOUSE_SCHEMA = LOCAL_NAMESPACE
 """The schema ``register_warehouse`` uses when given none: the local catalog's namespace."""

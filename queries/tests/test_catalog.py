@@ -1,4 +1,4 @@
-"""The catalog as the Python side receives it from the program's loader (infra/athena/catalog.ts,
+"""The catalog as the Python side receives it from the program's loader (infra/queries/catalog.ts,
 whose own validation test/queries.spec.ts tests), and the SQL checks only a parser can make."""
 
 from __future__ import annotations

@@ -270,7 +270,7 @@ def test_trino_refuses_a_definer_view_without_an_owner(
 ) -> None:
     """The encoding the program used before: SECURITY DEFINER with no owner (views created by
     Athena's CREATE VIEW fail the same way in Trino, trinodb/trino#18573). A definer owner would
-    do for Trino; the program declares SECURITY INVOKER instead (infra/athena/prestoView.ts)."""
+    do for Trino; the program declares SECURITY INVOKER instead (infra/queries/prestoView.ts)."""
     table, definition = _view(trino_catalog, "genre_summary")
     definer = encode_presto_view({**definition, "runAsInvoker": False})
     name = probe(table, "probe_definer_view", view_original_text=definer)

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { assertDashboardContract, DASHBOARD_FILE, loadDashboard } from "../../infra/dashboards/definition";
-import { loadQueryCatalog } from "../../infra/athena/catalog";
+import { loadQueryCatalog } from "../../infra/queries/catalog";
 import { REPO_ROOT } from "../../model/repository";
 import { screenshotPage } from "./browser";
 import { loadChartLibraries, renderDashboardPage } from "./page";

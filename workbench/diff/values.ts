@@ -16,7 +16,7 @@ export type ShownValue =
 /** Longest value shown inline; anything longer is a document. */
 export const INLINE_LIMIT = 80;
 
-/** `/* Presto View: <base64 of the view's JSON definition> *\/`, as Athena stores views in Glue (infra/athena/prestoView.ts). */
+/** `/* Presto View: <base64 of the view's JSON definition> *\/`, as Athena stores views in Glue (infra/queries/prestoView.ts). */
 const PRESTO_VIEW = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/;
 
 /** The JSON a string holds, when it is a JSON object or array (policies, documents). */
