@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "../model/stageConfig";
+import { StagePlan, stagePlan } from "../model/stagePlan";
 import { assertDashboardContract, loadDashboard } from "./dashboards/definition";
 import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
@@ -14,7 +15,7 @@ import { layerTags } from "../model/tags";
 import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
 import { UserError } from "../model/userError";
 
-type LayerBuilder = (config: StageConfig, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
+type LayerBuilder = (config: StageConfig, plan: StagePlan, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;
 
 /** Whether the stage's config switches the layer on; one switched off declares nothing (model/stacks.ts). */
 function layerEnabled(layer: Layer, config: StageConfig): boolean {
@@ -47,21 +48,28 @@ export const UPSTREAM_READS: Record<Layer, (config: StageConfig) => (readonly [L
 };
 
 const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
-    network: (config, _wiring, opts) => new NetworkLayer("network", { config }, opts).outputs,
-    storage: (config, wiring, opts) => new StorageLayer("storage", { config, network: networkInputs(config, wiring, STORAGE_NETWORK_INPUTS) }, opts).outputs,
-    etl: (config, wiring, opts) =>
+    network: (config, plan, _wiring, opts) => new NetworkLayer("network", { config, plan }, opts).outputs,
+    storage: (config, plan, wiring, opts) =>
+        new StorageLayer("storage", { config, plan, network: networkInputs(config, wiring, STORAGE_NETWORK_INPUTS) }, opts).outputs,
+    etl: (config, plan, wiring, opts) =>
         new EtlLayer(
             "etl",
-            { config, storage: wiring.require("storage", ETL_STORAGE_INPUTS), network: networkInputs(config, wiring, ETL_NETWORK_INPUTS) },
+            { config, plan, storage: wiring.require("storage", ETL_STORAGE_INPUTS), network: networkInputs(config, wiring, ETL_NETWORK_INPUTS) },
             opts,
         ).outputs,
-    queries: (config, wiring, opts) =>
+    queries: (config, plan, wiring, opts) =>
         new QueriesLayer(
             "queries",
-            { config, catalog: loadQueryCatalog(), storage: wiring.require("storage", QUERIES_STORAGE_INPUTS), etl: wiring.require("etl", QUERIES_ETL_INPUTS) },
+            {
+                config,
+                plan,
+                catalog: loadQueryCatalog(),
+                storage: wiring.require("storage", QUERIES_STORAGE_INPUTS),
+                etl: wiring.require("etl", QUERIES_ETL_INPUTS),
+            },
             opts,
         ).outputs,
-    dashboards: (config, wiring, opts) => {
+    dashboards: (config, _plan, wiring, opts) => {
         // Checked against this commit's view declarations before any resource is registered; the
         // layer checks again against what the queries stack really exports.
         const dashboard = loadDashboard();
@@ -104,12 +112,13 @@ function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResou
 export async function buildStack(stackName: string, configFile?: string): Promise<LayerOutputs> {
     const target = resolveStackOrStop(stackName);
     const config = loadStageConfig(target.stage, configFile);
+    const plan = stagePlan(config);
     const wiring = new LayerWiring(target, config);
     const layers = target.layers.filter((candidate) => layerEnabled(candidate, config));
     await wiring.checkUpstream(layers.flatMap((layer) => UPSTREAM_READS[layer](config)));
     const outputs: LayerOutputs = {};
     for (const layer of layers) {
-        const layerOutputs = LAYER_BUILDERS[layer](config, wiring, { providers: layerProviders(config, layer) });
+        const layerOutputs = LAYER_BUILDERS[layer](config, plan, wiring, { providers: layerProviders(config, layer) });
         wiring.provide(layer, layerOutputs);
         Object.assign(outputs, layerOutputs);
     }

@@ -48,9 +48,14 @@ export function bucketNameProblem(name: string): string | undefined {
     return undefined;
 }
 
-/** `<prefix>-<stage>-<purpose>-<suffix>`, validated against S3's rules. */
+/** `<prefix>-<stage>-<purpose>-<suffix>`, the convention itself, not yet checked against S3's rules. */
+export function conventionalBucketName(scope: BucketNamingScope, purpose: BucketPurpose): string {
+    return `${scope.namePrefix}-${scope.stage}-${purpose}-${scope.bucketSuffix}`;
+}
+
+/** The conventional bucket name, validated against S3's rules. */
 export function bucketName(scope: BucketNamingScope, purpose: BucketPurpose): string {
-    const name = `${scope.namePrefix}-${scope.stage}-${purpose}-${scope.bucketSuffix}`;
+    const name = conventionalBucketName(scope, purpose);
     const problem = bucketNameProblem(name);
     if (problem !== undefined) {
         throw new Error(`Bucket name "${name}" ${problem}: shorten spotify:namePrefix or spotify:bucketSuffix.`);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AWS_REGIONS, AWS_REGIONS_SOURCE } from "./awsRegions";
 import { cronProblem, CRON_RULE, fixedMinuteOfDay } from "./eventbridgeCron";
 import { principalArnProblem, PRINCIPAL_ARN_FORMAT } from "./quicksightPrincipals";
-import { BUCKET_PURPOSES, bucketName } from "./naming";
+import { BUCKET_PURPOSES, bucketName, conventionalBucketName } from "./naming";
 import { configFileFor, STAGE_PATTERN } from "./stacks";
 import { GUARDRAIL_PROFILES } from "./guardrails";
 import { UserError } from "./userError";
@@ -427,7 +427,7 @@ function bucketNameProblems(config: StageConfig): string[] {
     });
     if (failures.length === 0) return [];
     const longest = [...failures].sort((a, b) => b.purpose.length - a.purpose.length)[0].purpose;
-    const name = `${config.namePrefix}-${config.stage}-${longest}-${config.bucketSuffix}`;
+    const name = conventionalBucketName(config, longest);
     const shares = [
         `spotify:namePrefix "${config.namePrefix}" ${config.namePrefix.length}`,
         `spotify:stage "${config.stage}" ${config.stage.length}`,

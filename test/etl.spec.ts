@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../model/repository";
 import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { pythonRuntimeFiles } from "../infra/etl/jobModules";
 import { etlJobPackage, ETL_SOURCES } from "../infra/layers/etl";
-import { DATA_LAYOUT } from "../infra/layers/storage";
+import { DATA_LAYOUT } from "../model/stagePlan";
 import { bucketName, BucketPurpose, underscoredName } from "../model/naming";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION } from "../engine/fakeCloud";
 import type { ManifestResource } from "../workbench/synth/manifestFile";
@@ -732,6 +732,7 @@ describe("etl layer (dev, all-in-one)", () => {
     it("gives the job and the table optimizers each their own role", () => {
         const role = (name: string) => template.hasResourceProperties(TYPES.role, { name });
         follows(one(TYPES.job), "roleArn", role(underscoredName(config, "etl_job_role")));
-        for (const optimizer of template.findResources(TYPES.optimizer)) follows(optimizer, "configuration", role(underscoredName(config, "table_maintenance_role")));
+        for (const optimizer of template.findResources(TYPES.optimizer))
+            follows(optimizer, "configuration", role(underscoredName(config, "table_maintenance_role")));
     });
 });

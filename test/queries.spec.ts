@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { stagePlan } from "../model/stagePlan";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -162,6 +163,7 @@ describe("queries layer wiring", () => {
         const program = () =>
             new QueriesLayer("queries", {
                 config,
+                plan: stagePlan(config),
                 catalog: loadQueryCatalog(),
                 storage: { athenaResultsBucketName: pulumi.output("results-bucket"), dataKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/k") },
                 etl: { glueDatabaseName: pulumi.output("spotify_dev_warehouse"), warehouseTableName: pulumi.output("songs") },

@@ -3,8 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import { GlueServiceRole } from "./glueServiceRole";
 import type { StageConfig } from "../../model/stageConfig";
-import { underscoredName } from "../../model/naming";
-import { DATA_LAYOUT } from "../layers/storage";
+import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import type { EtlStorageInputs } from "../layers/etl";
 import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
 import { arnIn, AwsLocation } from "../awsLocation";
@@ -15,8 +14,10 @@ import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, sp
 const GLUE_METRIC_NAMESPACES = ["Glue", "Glue Data Quality"];
 
 export interface EtlJobArgs {
-    /** Names, worker sizing, retries, timeout, schedule and log retention of the stage. */
+    /** Worker sizing, retries, timeout, schedule and log retention of the stage. */
     config: StageConfig;
+    /** The names of the job, its role and its schedule (model/stagePlan.ts). */
+    plan: Pick<StagePlan, "stage" | "etl">;
     location: AwsLocation;
     storage: EtlStorageInputs;
     security: GlueSecurity;
@@ -40,9 +41,9 @@ export class EtlJob extends pulumi.ComponentResource {
 
     constructor(name: string, args: EtlJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:EtlJob", name, {}, opts);
-        const { config, location, storage, security } = args;
+        const { config, plan, location, storage, security } = args;
         const child = splitChildOptions(this, opts);
-        const roleName = underscoredName(config, "etl_job_role");
+        const roleName = plan.etl.jobRole;
         const logSettings = { retentionDays: config.logRetentionDays, kmsKeyArn: storage.dataKeyArn };
         // Glue picks these names itself once a security configuration encrypts CloudWatch: output
         // and error under `<security configuration>-role/<role>/`, continuous logs under
@@ -141,7 +142,7 @@ export class EtlJob extends pulumi.ComponentResource {
         const job = new aws.glue.Job(
             `${name}-job`,
             {
-                name: underscoredName(config, "etl"),
+                name: plan.etl.job,
                 description: `spotify-pipeline ${config.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
                 roleArn: role.arn,
                 glueVersion: glueRuntime.glueVersion,
@@ -185,7 +186,7 @@ export class EtlJob extends pulumi.ComponentResource {
             new aws.glue.Trigger(
                 `${name}-job-schedule`,
                 {
-                    name: underscoredName(config, "etl_schedule"),
+                    name: plan.etl.schedule,
                     description: "Runs the ETL job on the stage's schedule",
                     type: "SCHEDULED",
                     schedule: config.etlSchedule,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlueServiceRole } from "./glueServiceRole";
 import type { StageConfig } from "../../model/stageConfig";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { tableMaintenanceRoleName } from "../storage/bucketPolicies";
+import type { StagePlan } from "../../model/stagePlan";
 import { databaseArns, listBuckets, objectsUnder, splitChildOptions } from "./glueAccess";
 
 /**
@@ -20,6 +20,8 @@ export const OPTIMIZER_TYPES = { retention: "retention", orphanFileDeletion: "or
 export interface TableMaintenanceArgs {
     /** Whether the optimizers run, how often, and how long snapshots and orphan files are kept. */
     config: StageConfig;
+    /** The name of the optimizers' role (model/stagePlan.ts). */
+    plan: Pick<StagePlan, "etl">;
     location: AwsLocation;
     dataKeyArn: pulumi.Input<string>;
     warehouseBucketArn: pulumi.Input<string>;
@@ -44,7 +46,7 @@ export class TableMaintenance extends pulumi.ComponentResource {
 
     constructor(name: string, args: TableMaintenanceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:TableMaintenance", name, {}, opts);
-        const { config, location } = args;
+        const { config, plan, location } = args;
         const child = splitChildOptions(this, opts);
         const tableArn = arnIn(location, "glue", pulumi.interpolate`table/${args.databaseName}/${args.tableName}`);
         // What the optimizers do, per "Table optimization prerequisites" (AWS Glue developer guide,
@@ -54,7 +56,7 @@ export class TableMaintenance extends pulumi.ComponentResource {
             `${name}-maintenance-role`,
             {
                 // The data buckets' endpoint-only policy exempts this name (README.md, "Network isolation").
-                roleName: tableMaintenanceRoleName(config),
+                roleName: plan.etl.tableMaintenanceRole,
                 description: `spotify-pipeline ${config.stage}: Glue's optimizers expire the warehouse table's snapshots and delete its orphan files`,
                 statements: [
                     listBuckets([args.warehouseBucketArn]),

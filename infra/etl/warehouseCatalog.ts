@@ -2,13 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { underscoredName, NamingScope } from "../../model/naming";
+import type { StagePlan } from "../../model/stagePlan";
 import { splitChildOptions } from "./glueAccess";
 import { UserError } from "../../model/userError";
 
 export interface WarehouseCatalogArgs {
-    /** Stage and prefix the Glue names are built from (`<prefix>_<stage>_warehouse`, …). */
-    naming: NamingScope;
+    /** The stage and the names of its database and ruleset (model/stagePlan.ts). */
+    plan: Pick<StagePlan, "stage" | "etl">;
     /** The stage's data key: encrypts the catalog's metadata and connection passwords. */
     dataKeyArn: pulumi.Input<string>;
     /** `s3://…/` location of the table the ETL job writes. */
@@ -106,7 +106,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
         );
         const database = new aws.glue.CatalogDatabase(
             `${name}-warehouse`,
-            { name: underscoredName(args.naming, "warehouse"), description: `spotify-pipeline ${args.naming.stage}: the warehouse tables the ETL job writes` },
+            { name: args.plan.etl.database, description: `spotify-pipeline ${args.plan.stage}: the warehouse tables the ETL job writes` },
             { ...child, dependsOn: [catalogEncryption] },
         );
         // Declared from the contract: the views of the queries layer need the table before any run,
@@ -156,7 +156,7 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
         const ruleset = new aws.glue.DataQualityRuleset(
             `${name}-quality`,
             {
-                name: underscoredName(args.naming, "warehouse_quality"),
+                name: args.plan.etl.qualityRuleset,
                 description: `The data-quality rules of ${warehouseContract.table} (${args.qualityRuleset.source})`,
                 ruleset: args.qualityRuleset.text,
                 targetTable: { databaseName: database.name, tableName: table.name },

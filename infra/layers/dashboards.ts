@@ -10,7 +10,8 @@ import { NO_CSV_EXPORT_CLASSIFICATIONS } from "../../model/quicksightAccess";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { DeployedView, QUERIES_OUTPUTS } from "./queries";
-import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
+import { STORAGE_OUTPUTS } from "./storage";
+import { DATA_LAYOUT } from "../../model/stagePlan";
 
 /** The storage outputs this layer reads: what the QuickSight service role must reach. */
 export const DASHBOARDS_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["dataKeyArn", "warehouseBucketArn", "athenaResultsBucketArn"] as const);

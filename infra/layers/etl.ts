@@ -9,12 +9,12 @@ import { GlueSecurity } from "../etl/glueAccess";
 import { pythonRuntimeFiles } from "../etl/jobModules";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
 import { TableMaintenance } from "../etl/tableMaintenance";
-import { underscoredName } from "../../model/naming";
 import { REPO_ROOT } from "../../model/repository";
 import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
 import { glueNetworkAccess } from "../network/glueNetworkAccess";
 import type { EtlNetworkInputs } from "./network";
-import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
+import { STORAGE_OUTPUTS } from "./storage";
+import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
@@ -56,6 +56,8 @@ export type EtlOutputs = OutputsOf<typeof ETL_OUTPUTS>;
 
 export interface EtlLayerArgs {
     config: StageConfig;
+    /** The stage's physical names (model/stagePlan.ts). */
+    plan: StagePlan;
     storage: EtlStorageInputs;
     /** The network layer's outputs, with spotify:network "isolated": the job runs in its subnets. */
     network?: EtlNetworkInputs;
@@ -76,7 +78,7 @@ export class EtlLayer extends pulumi.ComponentResource {
 
     constructor(name: string, args: EtlLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:layers:Etl", name, {}, opts);
-        const { config, storage } = args;
+        const { config, plan, storage } = args;
         const missing = Object.values(ETL_SOURCES).filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
         if (missing.length > 0) {
             throw new UserError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
@@ -90,7 +92,7 @@ export class EtlLayer extends pulumi.ComponentResource {
         const catalog = new WarehouseCatalog(
             name,
             {
-                naming: config,
+                plan,
                 dataKeyArn: storage.dataKeyArn,
                 tableLocation: storage.warehousePrefix,
                 qualityRuleset: { text: fs.readFileSync(path.join(REPO_ROOT, ETL_SOURCES.ruleset), "utf8"), source: ETL_SOURCES.ruleset },
@@ -100,7 +102,7 @@ export class EtlLayer extends pulumi.ComponentResource {
         );
 
         // The job's: everything it writes (S3, logs, bookmarks) is encrypted with the data key.
-        const securityName = underscoredName(config, "etl_security");
+        const securityName = plan.etl.securityConfiguration;
         const security: GlueSecurity = {
             name: securityName,
             resource: new aws.glue.SecurityConfiguration(
@@ -127,6 +129,7 @@ export class EtlLayer extends pulumi.ComponentResource {
             name,
             {
                 config,
+                plan,
                 location,
                 storage,
                 security,
@@ -141,6 +144,7 @@ export class EtlLayer extends pulumi.ComponentResource {
             name,
             {
                 config,
+                plan,
                 location,
                 dataKeyArn: storage.dataKeyArn,
                 warehouseBucketArn: storage.warehouseBucketArn,

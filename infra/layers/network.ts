@@ -6,7 +6,8 @@ import type { StageConfig } from "../../model/stageConfig";
 import { GlueNetwork } from "../network/glueNetwork";
 import { IsolatedVpc } from "../network/isolatedVpc";
 import { VpcEndpoints } from "../network/vpcEndpoints";
-import { bucketName, BucketPurpose } from "../../model/naming";
+import type { BucketPurpose } from "../../model/naming";
+import type { StagePlan } from "../../model/stagePlan";
 import { OutputsOf, pickOutputs } from "../wiring";
 
 /**
@@ -43,6 +44,8 @@ export type EtlNetworkInputs = OutputsOf<typeof ETL_NETWORK_INPUTS>;
 
 export interface NetworkLayerArgs {
     config: StageConfig;
+    /** The stage's physical names (model/stagePlan.ts). */
+    plan: StagePlan;
 }
 
 /**
@@ -54,7 +57,7 @@ export class NetworkLayer extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:layers:Network", name, {}, opts);
-        const { config } = args;
+        const { config, plan } = args;
         const partition = aws.getPartitionOutput({}, { parent: this });
         const location: AwsLocation = {
             partition: partition.partition,
@@ -65,7 +68,7 @@ export class NetworkLayer extends pulumi.ComponentResource {
         const vpc = new IsolatedVpc(
             name,
             {
-                naming: config,
+                plan,
                 location,
                 zones: JOB_AVAILABILITY_ZONES,
                 logRetentionDays: config.logRetentionDays,
@@ -82,11 +85,11 @@ export class NetworkLayer extends pulumi.ComponentResource {
                 reverseDnsPrefix: partition.reverseDnsPrefix,
                 routeTableIds: vpc.routeTableIds,
                 subnetIds: vpc.jobSubnetIds,
-                s3BucketNames: ENDPOINT_BUCKETS.map((purpose) => bucketName(config, purpose)),
+                s3BucketNames: ENDPOINT_BUCKETS.map((purpose) => plan.buckets[purpose]),
             },
             { parent: this },
         );
-        const glue = new GlueNetwork(name, { naming: config, vpcId: vpc.vpcId, subnets: vpc.jobSubnets, endpoints }, { parent: this });
+        const glue = new GlueNetwork(name, { plan, vpcId: vpc.vpcId, subnets: vpc.jobSubnets, endpoints }, { parent: this });
 
         this.outputs = {
             vpcId: vpc.vpcId,

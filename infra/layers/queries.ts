@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "../../model/stageConfig";
-import { underscoredName } from "../../model/naming";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
 import { OutputsOf, pickOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
-import { DATA_LAYOUT, STORAGE_OUTPUTS } from "./storage";
+import { STORAGE_OUTPUTS } from "./storage";
+import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
 
 /** The storage outputs this layer reads. */
@@ -36,6 +36,8 @@ export type QueriesOutputs = OutputsOf<typeof QUERIES_OUTPUTS>;
 
 export interface QueriesLayerArgs {
     config: StageConfig;
+    /** The stage's physical names (model/stagePlan.ts). */
+    plan: StagePlan;
     /** queries/: the SQL files and their declared outputs, validated. */
     catalog: QueryCatalog;
     storage: OutputsOf<typeof QUERIES_STORAGE_INPUTS>;
@@ -51,7 +53,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
 
     constructor(name: string, args: QueriesLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:layers:Queries", name, {}, opts);
-        const { config, catalog, storage, etl } = args;
+        const { config, plan, catalog, storage, etl } = args;
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
         // The SQL reads the warehouse table by its contract name, unqualified; a differently named
@@ -69,7 +71,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
         const workgroup = new aws.athena.Workgroup(
             `${name}-workgroup`,
             {
-                name: underscoredName(config, "analytics"),
+                name: plan.workgroup,
                 description: `spotify-pipeline ${config.stage}: views, named queries and dashboard queries over the warehouse`,
                 state: "ENABLED",
                 // Named queries and query history go with the workgroup only when the stage may be torn down.

@@ -2,24 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket, SecureBucketArgs } from "../storage/secureBucket";
 import type { StageConfig } from "../../model/stageConfig";
-import { bucketName, BucketPurpose, dataKeyAlias, DATA_BUCKET_PURPOSES } from "../../model/naming";
+import { BucketPurpose, DATA_BUCKET_PURPOSES } from "../../model/naming";
+import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { OutputsOf, stringOutputs } from "../wiring";
 import { endpointOnlyStatements } from "../storage/bucketPolicies";
 import type { StorageNetworkInputs } from "./network";
 import { logsKeyStatements } from "../logsKeyPolicy";
-
-/** Where data lives inside the buckets: the ETL reads and writes exactly these prefixes. */
-export const DATA_LAYOUT = {
-    stagingSources: ["tracks/", "albums/", "artists/"],
-    warehouseTable: "tracks/",
-    rejected: "rejected/",
-    unmatched: "unmatched/",
-    runSummaries: "_runs/",
-    glueScripts: "scripts/",
-    glueTemp: "temp/",
-    athenaResults: "results/",
-    accessLogs: "s3/",
-} as const;
 
 export const STORAGE_OUTPUT_KEYS = [
     "dataKeyArn",
@@ -42,6 +30,8 @@ export type StorageOutputs = OutputsOf<typeof STORAGE_OUTPUTS>;
 
 export interface StorageLayerArgs {
     config: StageConfig;
+    /** The stage's physical names (model/stagePlan.ts). */
+    plan: StagePlan;
     /** The network layer's outputs, with spotify:network "isolated": the data buckets admit only its S3 endpoint. */
     network?: StorageNetworkInputs;
 }
@@ -55,7 +45,7 @@ export class StorageLayer extends pulumi.ComponentResource {
 
     constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:layers:Storage", name, {}, opts);
-        const config = args.config;
+        const { config, plan } = args;
         const protectData = config.protectData;
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -80,14 +70,14 @@ export class StorageLayer extends pulumi.ComponentResource {
             },
             { parent: this, protect: protectData, retainOnDelete: protectData },
         );
-        new aws.kms.Alias(`${name}-data-key-alias`, { name: dataKeyAlias(config), targetKeyId: dataKey.keyId }, { parent: this });
+        new aws.kms.Alias(`${name}-data-key-alias`, { name: plan.dataKeyAlias, targetKeyId: dataKey.keyId }, { parent: this });
 
         const bucket = (purpose: BucketPurpose, extra: Omit<SecureBucketArgs, "bucketName" | "role" | "encryption" | "forceDestroy" | "protectData">) => {
             const isDataBucket = DATA_BUCKET_PURPOSES.includes(purpose);
             return new SecureBucket(
                 `${name}-${purpose}`,
                 {
-                    bucketName: bucketName(config, purpose),
+                    bucketName: plan.buckets[purpose],
                     role: purpose,
                     encryption: purpose === "access-logs" ? { kind: "s3" } : { kind: "kms", keyArn: dataKey.arn },
                     forceDestroy: config.allowTeardown,
@@ -108,7 +98,7 @@ export class StorageLayer extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Principal: { Service: "logging.s3.amazonaws.com" },
                     Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`arn:${partition}:s3:::${bucketName(config, "access-logs")}/${DATA_LAYOUT.accessLogs}*`,
+                    Resource: pulumi.interpolate`arn:${partition}:s3:::${plan.buckets["access-logs"]}/${DATA_LAYOUT.accessLogs}*`,
                     Condition: { StringEquals: { "aws:SourceAccount": accountId } },
                 },
             ],
@@ -128,9 +118,9 @@ export class StorageLayer extends pulumi.ComponentResource {
                 ? {}
                 : {
                       policyStatements: endpointOnlyStatements({
-                          bucketArn: pulumi.interpolate`arn:${partition}:s3:::${bucketName(config, purpose)}`,
+                          bucketArn: pulumi.interpolate`arn:${partition}:s3:::${plan.buckets[purpose]}`,
                           s3EndpointId: network.s3EndpointId,
-                          scope: config,
+                          plan,
                           location: { partition, region: config.region, accountId },
                       }),
                   };

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { underscoredName, NamingScope } from "../../model/naming";
+import type { StagePlan } from "../../model/stagePlan";
 import type { JobSubnet } from "./isolatedVpc";
 
 export interface GlueNetworkArgs {
-    /** Stage and prefix the connections are named after (`<prefix>_<stage>_network_1`, …). */
-    naming: NamingScope;
+    /** The stage and the names of its connections (model/stagePlan.ts). */
+    plan: Pick<StagePlan, "stage" | "network">;
     vpcId: pulumi.Input<string>;
     /** The job subnets, one NETWORK connection in each. */
     subnets: pulumi.Output<JobSubnet>[];
@@ -26,7 +26,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: GlueNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:network:GlueNetwork", name, {}, opts);
-        const { naming, endpoints } = args;
+        const { plan, endpoints } = args;
         // The description still names the crawler the stage had before its warehouse table became
         // an Iceberg table: a security group's description cannot change without replacing the
         // group and every rule that refers to it.
@@ -87,8 +87,8 @@ export class GlueNetwork extends pulumi.ComponentResource {
                 new aws.glue.Connection(
                     `${name}-glue-${index + 1}`,
                     {
-                        name: underscoredName(naming, `network_${index + 1}`),
-                        description: `spotify-pipeline ${naming.stage}: Glue runs in job subnet ${index + 1} of ${args.subnets.length}`,
+                        name: plan.network.glueConnection(index + 1),
+                        description: `spotify-pipeline ${plan.stage}: Glue runs in job subnet ${index + 1} of ${args.subnets.length}`,
                         connectionType: "NETWORK",
                         physicalConnectionRequirements: {
                             availabilityZone: subnet.zone,

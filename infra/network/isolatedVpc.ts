@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { arnIn, AwsLocation } from "../awsLocation";
-import { underscoredName, NamingScope } from "../../model/naming";
+import type { StagePlan } from "../../model/stagePlan";
 import { logsKeyStatements } from "../logsKeyPolicy";
 
 /** The VPC's range; nothing is peered with it, so any private range does. */
@@ -17,8 +17,8 @@ export interface JobSubnet {
 }
 
 export interface IsolatedVpcArgs {
-    /** Stage and prefix the flow-log group and role are named after. */
-    naming: NamingScope;
+    /** The stage and the names of its flow-log group and role (model/stagePlan.ts). */
+    plan: Pick<StagePlan, "stage" | "network">;
     location: AwsLocation;
     /** How many availability zones, with one isolated job subnet in each. */
     zones: number;
@@ -46,7 +46,7 @@ export class IsolatedVpc extends pulumi.ComponentResource {
 
     constructor(name: string, args: IsolatedVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:network:IsolatedVpc", name, {}, opts);
-        const { naming, location, zones } = args;
+        const { plan, location, zones } = args;
         const protectData = args.protectData ?? false;
 
         // awsx creates the VPC, the isolated subnets and their route tables (no route in them), and
@@ -79,13 +79,13 @@ export class IsolatedVpc extends pulumi.ComponentResource {
                 });
             });
 
-        const flowLogGroupName = `/aws/vpc-flow-logs/${naming.namePrefix}-${naming.stage}`;
+        const flowLogGroupName = plan.network.flowLogGroup;
         const flowLogGroupArn = arnIn(location, "logs", `log-group:${flowLogGroupName}`);
         // The network's own key: the stage's data key belongs to the storage layer, above this one.
         const key = new aws.kms.Key(
             `${name}-key`,
             {
-                description: `spotify-pipeline ${naming.stage}: encrypts the VPC flow logs`,
+                description: `spotify-pipeline ${plan.stage}: encrypts the VPC flow logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.kmsDeletionWindowDays,
                 policy: pulumi.jsonStringify({
@@ -107,8 +107,8 @@ export class IsolatedVpc extends pulumi.ComponentResource {
         const flowLogRole = new aws.iam.Role(
             `${name}-flow-logs-role`,
             {
-                name: underscoredName(naming, "vpc_flow_logs_role"),
-                description: `spotify-pipeline ${naming.stage}: VPC flow logs write to their log group`,
+                name: plan.network.flowLogsRole,
+                description: `spotify-pipeline ${plan.stage}: VPC flow logs write to their log group`,
                 assumeRolePolicy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [

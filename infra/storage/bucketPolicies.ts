@@ -1,28 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../awsLocation";
-import { underscoredName, NamingScope } from "../../model/naming";
-
-/**
- * Roles that keep access to the data buckets from outside the VPC endpoint, created outside this
- * program (README.md, "Network isolation"): the deploy role `pulumi up` runs as, which manages the
- * buckets, the read-only role of previews and drift checks, which reads their configuration but no
- * object (PreviewRoleReadsNoObjects), and the break-glass role for incidents.
- */
-export function exemptRoleNames(scope: NamingScope): { deploy: string; preview: string; breakGlass: string } {
-    const head = `${scope.namePrefix}-${scope.stage}`;
-    return { deploy: `${head}-deploy`, preview: `${head}-preview`, breakGlass: `${head}-break-glass` };
-}
-
-/**
- * The role Glue's table optimizers assume to expire the warehouse table's snapshots and delete its
- * orphan files (the etl layer's TableMaintenance). The optimizers run in Glue's own service, never
- * through the stage's VPC endpoint, so the endpoint-only deny exempts this role too; its IAM
- * policy keeps it to the table's prefix of the warehouse bucket.
- */
-export function tableMaintenanceRoleName(scope: NamingScope): string {
-    return underscoredName(scope, "table_maintenance_role");
-}
+import type { StagePlan } from "../../model/stagePlan";
 
 /**
  * The bucket-policy statements of a data bucket under network isolation. Statements in a bucket
@@ -32,11 +11,16 @@ export function tableMaintenanceRoleName(scope: NamingScope): string {
 export function endpointOnlyStatements(args: {
     bucketArn: pulumi.Input<string>;
     s3EndpointId: pulumi.Input<string>;
-    scope: NamingScope;
+    /**
+     * The roles exempt from the deny: the stage's external roles, and the role of Glue's table
+     * optimizers, which run in Glue's own service, never through the stage's VPC endpoint (its IAM
+     * policy keeps it to the table's prefix of the warehouse bucket).
+     */
+    plan: Pick<StagePlan, "externalRoles" | "etl">;
     location: AwsLocation;
 }): aws.iam.PolicyStatement[] {
     const { partition, accountId } = args.location;
-    const roles = exemptRoleNames(args.scope);
+    const roles = args.plan.externalRoles;
     const roleArn = (roleName: string) => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${roleName}`;
     const bucketAndObjects = [args.bucketArn, pulumi.interpolate`${args.bucketArn}/*`];
     return [
@@ -55,7 +39,7 @@ export function endpointOnlyStatements(args: {
             Resource: bucketAndObjects,
             Condition: {
                 StringNotEquals: { "aws:SourceVpce": args.s3EndpointId },
-                ArnNotEquals: { "aws:PrincipalArn": [roles.deploy, roles.preview, roles.breakGlass, tableMaintenanceRoleName(args.scope)].map(roleArn) },
+                ArnNotEquals: { "aws:PrincipalArn": [roles.deploy, roles.preview, roles.breakGlass, args.plan.etl.tableMaintenanceRole].map(roleArn) },
                 "ForAllValues:StringNotEquals": { "aws:CalledVia": ["athena.amazonaws.com"] },
             },
         },

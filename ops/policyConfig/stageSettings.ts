@@ -3,7 +3,7 @@ import * as path from "path";
 import { parseStageConfig, StageConfig } from "../../model/stageConfig";
 import { REPO_ROOT } from "../../model/repository";
 import { DeclaredPolicy, PolicyConfigFile, StageSettings, stagePolicyConfig } from "../../model/guardrails";
-import { underscoredName } from "../../model/naming";
+import { stagePlan } from "../../model/stagePlan";
 import { configFileFor } from "../../model/stacks";
 import { readStageConfigFile } from "../stageFile";
 
@@ -24,8 +24,7 @@ export function stageSettings(config: StageConfig): StageSettings {
         tableMaintenance: config.tableMaintenance,
         quicksightOwners: config.quicksightOwners,
         quicksightViewers: config.quicksightViewers,
-        // As the queries layer names it (test/policyConfig.spec.ts compares it with the synthesized workgroup).
-        athenaWorkgroup: underscoredName(config, "analytics"),
+        athenaWorkgroup: stagePlan(config).workgroup,
         dataClassification: config.dataClassification,
     };
 }
