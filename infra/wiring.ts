@@ -4,8 +4,6 @@ import type { StageConfig } from "../model/stageConfig";
 import { Layer, layerStackName, StackTarget } from "../model/stacks";
 import { UserError } from "../model/userError";
 
-const PROJECT = "spotify-pipeline";
-
 /** What a layer exports: one schema per output, so a StackReference reader can check what it gets. */
 export type OutputSchemas = Record<string, z.ZodType>;
 /** The outputs a set of schemas describes, as the layer that builds them holds them. */
@@ -122,7 +120,7 @@ export class LayerWiring {
         if (reference === undefined) {
             const organization = this.config.stackReferenceOrg !== "" ? this.config.stackReferenceOrg : pulumi.getOrganization();
             const stack = layerStackName(this.target.stage, layer);
-            reference = new pulumi.StackReference(stack, { name: `${organization}/${PROJECT}/${stack}` });
+            reference = new pulumi.StackReference(stack, { name: `${organization}/${pulumi.getProject()}/${stack}` });
             this.references.set(layer, reference);
         }
         return reference;

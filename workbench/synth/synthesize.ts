@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildStack } from "../../infra/program";
+import { PROJECT_NAME } from "../../model/project";
 import { resolveStack, StackTarget } from "../../model/stacks";
 import { FAKE_ACCOUNT_ID, FAKE_PARTITION, fakeCloud, UpstreamOutputs } from "../../engine/fakeCloud";
 import { mockMonitor, MonitorMethod, settledOutput, waitForRPCs } from "../sdkInternals";
 import { Manifest, ManifestResource, SECRET_MASK, SYNTH_ORGANIZATION, UNKNOWN_MASK } from "./manifestFile";
 
 export { SYNTH_ORGANIZATION };
-export const PROJECT = "spotify-pipeline";
+/** The project the stacks run in, as under the CLI: Pulumi.yaml's. */
+export const PROJECT = PROJECT_NAME;
 
 export interface SynthesizeOptions {
     stackName: string;
