@@ -13,8 +13,9 @@ npm run typecheck
 npm run lint
 npm run lint:python
 
-# Both suites start the compiled tools; bring build/ up to date once, so they never rebuild it at once.
-node tools/compiled.js queryCatalog >/dev/null
+# Both suites start the compiled tools, and the Python suites read the JSON `npm run python:json`
+# writes: checking that JSON is current brings build/ up to date once, so the suites never rebuild it at once.
+npm run --silent python:json -- --check
 mkdir -p out/test
 python_log="out/test/pytest.log"
 echo "test: the Python suites run beside the mocha specs; their output follows the specs' (live in $python_log)"

@@ -1,4 +1,5 @@
 import type * as awsNative from "@pulumi/aws-native";
+import { columnType, QuicksightColumnType } from "../../model/columnTypes";
 import {
     Aggregate,
     Condition,
@@ -38,15 +39,9 @@ type ColumnTypes = ReadonlyMap<string, ReadonlyMap<string, string>>;
 /** The width QuickSight optimises the fixed grid for; the grid's 36 columns divide it. */
 const CANVAS_WIDTH = "1600px";
 
-/** QuickSight's input column type for a declared (Presto/Trino) column type. */
-export function quicksightColumnType(declared: string): { type: "STRING" | "INTEGER" | "DECIMAL" | "DATETIME" | "BOOLEAN"; subType?: "FLOAT" } {
-    if (/^(tinyint|smallint|integer|bigint)$/.test(declared)) return { type: "INTEGER" };
-    if (/^(real|double)$/.test(declared)) return { type: "DECIMAL", subType: "FLOAT" };
-    if (/^decimal\(/.test(declared)) return { type: "DECIMAL" };
-    if (/^(date|timestamp)/.test(declared)) return { type: "DATETIME" };
-    if (declared === "boolean") return { type: "BOOLEAN" };
-    if (/^(varchar|char)/.test(declared)) return { type: "STRING" };
-    throw new Error(`Declared column type "${declared}" has no QuickSight input column type.`);
+/** QuickSight's input column type for a declared (Presto/Trino) column type (model/columnTypes.ts). */
+export function quicksightColumnType(declared: string): QuicksightColumnType {
+    return columnType(declared).quicksight;
 }
 
 /**

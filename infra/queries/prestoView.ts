@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { columnType, findColumnType, KNOWN_COLUMN_TYPES } from "../../model/columnTypes";
 
 /**
  * Athena views as Glue Data Catalog tables, created declaratively instead of by running
@@ -29,7 +30,7 @@ import * as pulumi from "@pulumi/pulumi";
  *     `runAsInvoker` true, and no `owner`: SECURITY INVOKER. See "Run-as identity" below.
  * - `viewExpandedText` is the marker `/* Presto View *\/`.
  * - `storageDescriptor.columns` repeat the columns with Hive types (`varchar` -> `string`,
- *   `integer` -> `int`, `real` -> `float`; see {@link hiveType}). Glue, the console and
+ *   `integer` -> `int`, `real` -> `float`; the table is model/columnTypes.ts). Glue, the console and
  *   QuickSight's table picker read these; Athena checks the query against the JSON columns and
  *   fails with "View ... is stale" when the SQL's output cannot be coerced to them.
  * - `storageDescriptor.serDeInfo` must exist, or Athena fails reading the view with
@@ -78,34 +79,12 @@ export const PRESTO_VIEW_PARAMETERS = { presto_view: "true", comment: "Presto Vi
 /** Keeps the SerDe block non-empty so the provider sends it (see the module doc). */
 export const VIEW_SERDE_INFO = { name: "-" } as const;
 
-/** Presto/Trino scalar types and their Hive spellings; the types a query schema may declare. */
-const HIVE_TYPES: Readonly<Record<string, string>> = {
-    varchar: "string",
-    // Trino's `char` without a length is char(1); Hive requires the length.
-    char: "char(1)",
-    boolean: "boolean",
-    tinyint: "tinyint",
-    smallint: "smallint",
-    integer: "int",
-    bigint: "bigint",
-    real: "float",
-    double: "double",
-    date: "date",
-    timestamp: "timestamp",
-};
-const DECIMAL = /^decimal\((\d+),(\d+)\)$/;
-
 /** The Presto types a declaration may use, for error messages. */
-export const SUPPORTED_TYPES = `${Object.keys(HIVE_TYPES).join(", ")}, decimal(p,s) with 1 <= p <= 38 and s <= p`;
+export const SUPPORTED_TYPES = KNOWN_COLUMN_TYPES;
 
 /** The Hive type of a Presto/Trino type, or undefined when it is not a supported type. */
 export function hiveType(prestoType: string): string | undefined {
-    const decimal = DECIMAL.exec(prestoType);
-    if (decimal !== null) {
-        const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
-        return precision >= 1 && precision <= 38 && scale <= precision ? prestoType : undefined;
-    }
-    return Object.hasOwn(HIVE_TYPES, prestoType) ? HIVE_TYPES[prestoType] : undefined;
+    return findColumnType(prestoType)?.hive;
 }
 
 export interface ViewColumn {
@@ -128,7 +107,7 @@ export function prestoViewOriginalText(source: ViewSource, schema: string): stri
         originalSql: source.sql,
         catalog: PRESTO_VIEW_CATALOG,
         schema,
-        columns: source.columns.map(({ name, type }) => ({ name, type })),
+        columns: source.columns.map(({ name, type }) => ({ name, type: columnType(type).presto })),
         comment: source.description,
         // SECURITY INVOKER without an owner: readable by Athena and by Trino (see the module doc).
         runAsInvoker: true,
@@ -138,6 +117,8 @@ export function prestoViewOriginalText(source: ViewSource, schema: string): stri
 
 /** The Glue table arguments of the Athena view `source` in `databaseName`. */
 export function prestoViewTableArgs(source: ViewSource, databaseName: pulumi.Input<string>): aws.glue.CatalogTableArgs {
+    // First, so an undeclarable type fails here and not later inside the definition's apply.
+    const columns = source.columns.map((column) => ({ name: column.name, type: requiredHiveType(source, column) }));
     return {
         name: source.name,
         databaseName,
@@ -148,7 +129,7 @@ export function prestoViewTableArgs(source: ViewSource, databaseName: pulumi.Inp
         viewOriginalText: pulumi.output(databaseName).apply((schema) => prestoViewOriginalText(source, schema)),
         viewExpandedText: PRESTO_VIEW_EXPANDED_TEXT,
         storageDescriptor: {
-            columns: source.columns.map((column) => ({ name: column.name, type: requiredHiveType(source, column) })),
+            columns,
             serDeInfo: { ...VIEW_SERDE_INFO },
         },
     };

@@ -1,9 +1,10 @@
 """Athena SQL of the spotify-pipeline: catalog, transpilation to DuckDB and local execution.
 
 Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``infra/queries/catalog.ts``
-loads it, and the checks of each SQL's references), ``transpile``
-(sqlglot, athena -> duckdb), ``schemas`` (DuckDB and Trino types vs the declared Athena types,
-schema comparison), ``local`` (run everything on DuckDB over the local warehouse Parquet; CLI),
+loads it, read from ``query_catalog.json``, which ``npm run python:json`` writes, and the checks of
+each SQL's references), ``transpile`` (sqlglot, athena -> duckdb), ``schemas`` (DuckDB and Trino
+types vs the declared Athena types, by the column type table ``spotify_etl.column_types``; schema
+comparison), ``local`` (run everything on DuckDB over the local warehouse Parquet; CLI),
 ``glue_catalog`` (the Glue tables and named queries of synthesized manifests, written into a
 Trino file metastore), ``trino_engine`` (a local Trino server over that metastore; CLI).
 Installed into ``.venv`` by ``tools/venv.sh`` (``queries/pyproject.toml``); see ``queries/README.md``.

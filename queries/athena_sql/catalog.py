@@ -2,19 +2,20 @@
 
 ``infra/queries/catalog.ts`` is the one loader of ``queries/<name>.sql`` and its
 ``<name>.schema.json`` (format in ``queries/README.md``): it validates both files and orders the
-views. ``load_catalog`` runs that loader through ``tools/queryCatalog.ts`` (the Pulumi program
-must not need Python, so the owner is the TypeScript side) and reads the JSON it prints. It then
-checks what only a SQL parser can: every SQL reads the warehouse table and the views its
-``depends_on`` lists, unqualified, and nothing else. A problem raises ``CatalogError`` naming
-the file.
+views. ``npm run python:json`` writes what it loaded to ``query_catalog.json`` beside this module,
+with the SHA-256 of every file it read (the Pulumi program must not need Python, so the owner is
+the TypeScript side), and ``load_catalog`` reads that file: a copy older than a query file is
+refused, naming the file and the command. It then checks what only a SQL parser can: every SQL
+reads the warehouse table and the views its ``depends_on`` lists, unqualified, and nothing else.
+A problem raises ``CatalogError`` naming the file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import subprocess
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 
@@ -22,10 +23,8 @@ from athena_sql.transpile import TranspileError, parse_one_statement, referenced
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = QUERIES_DIR.parent
-
-# Node.js 22 from tools/node-runtime.sh (the machine's when new enough, else the cached build);
-# its notice goes to stderr, which only a failure shows.
-_EXPORT = 'source tools/node-runtime.sh >&2 && exec node tools/compiled.js queryCatalog "$@"'
+CATALOG_FILE = Path(__file__).resolve().with_name("query_catalog.json")
+REGENERATE = "npm run python:json"
 
 Kind = Literal["view", "query"]
 T = TypeVar("T")
@@ -65,6 +64,8 @@ class Catalog:
     directory: Path
     warehouse_table: str
     """The table the SQL reads unqualified, as the ETL's warehouse contract names it."""
+    sources: Mapping[str, str] = field(hash=False)
+    """The SHA-256 of each file the catalog was loaded from, by repository-relative path."""
 
     def __iter__(self) -> Iterator[QuerySpec]:
         return iter(self.specs)
@@ -87,48 +88,53 @@ class Catalog:
         return tuple(spec for spec in self.specs if not spec.is_view)
 
 
-def load_catalog(directory: Path | None = None) -> Catalog:
-    """Every ``*.sql`` + ``*.schema.json`` pair of ``directory`` (default ``queries/``), loaded
-    by the program's loader, with each SQL's references checked against its declaration."""
-    catalog = parse_catalog(export_catalog((directory or QUERIES_DIR).resolve()), "tools/queryCatalog.ts")
+def load_catalog() -> Catalog:
+    """Every ``*.sql`` + ``*.schema.json`` pair of ``queries/`` as the program's loader read them
+    (``query_catalog.json``), refused when a file changed since, with each SQL's references
+    checked against its declaration."""
+    source = str(CATALOG_FILE.relative_to(REPO_ROOT))
+    try:
+        text = CATALOG_FILE.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"{source} is missing: run {REGENERATE}") from None
+    catalog = parse_catalog(text, source)
+    check_current(catalog, source)
     check_references(catalog)
     return catalog
 
 
-def export_catalog(directory: Path) -> str:
-    """The JSON ``tools/queryCatalog.ts`` prints for ``directory``."""
-    if not (REPO_ROOT / "node_modules" / ".bin" / "tsx").exists():
-        raise CatalogError(f"{REPO_ROOT / 'node_modules'} is missing: run `npm ci` at the repository root first")
-    result = subprocess.run(
-        ["bash", "-c", _EXPORT, "queryCatalog", str(directory)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        # The loader's own message names the file (relative to the repository root).
-        lines = [line for line in result.stderr.splitlines() if line.startswith("queryCatalog: ")]
-        message = lines[-1].removeprefix("queryCatalog: ") if lines else result.stderr.strip()
-        raise CatalogError(f"{message} (exit {result.returncode} of tools/queryCatalog.ts)")
-    return result.stdout
-
-
 def parse_catalog(text: str, source: str) -> Catalog:
-    """The catalog from the JSON of ``tools/queryCatalog.ts``; ``source`` names it in errors."""
+    """The catalog from the JSON ``npm run python:json`` writes, its paths relative to the
+    repository root; ``source`` names it in errors."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise CatalogError(f"{source}: printed invalid JSON: {error}") from error
+        raise CatalogError(f"{source}: invalid JSON: {error}") from error
     root = _mapping(raw, source)
     queries = _field(root, "queries", list, source)
     specs = tuple(_spec(_mapping(item, f"{source}: queries[{index}]"), f"{source}: queries[{index}]")
                   for index, item in enumerate(cast(list[object], queries)))
     return Catalog(
         specs=specs,
-        directory=Path(_field(root, "directory", str, source)),
+        directory=REPO_ROOT / _field(root, "directory", str, source),
         warehouse_table=_field(root, "warehouse_table", str, source),
+        sources={path: _text(digest, f"{source}: sources")
+                 for path, digest in _field(root, "sources", dict, source).items()},
     )
+
+
+def check_current(catalog: Catalog, source: str) -> None:
+    """The query files are the ones ``catalog`` (read from ``source``) was loaded from: none
+    changed, added or removed since."""
+    on_disk = {
+        path.relative_to(REPO_ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in catalog.directory.iterdir()
+        if path.name.endswith((".sql", ".schema.json"))
+    }
+    changed = sorted(path for path in on_disk.keys() | catalog.sources.keys()
+                     if on_disk.get(path) != catalog.sources.get(path))
+    if changed:
+        raise CatalogError(f"{source} is stale: {', '.join(changed)} changed, appeared or went since it was written; run {REGENERATE}")
 
 
 def _spec(entry: Mapping[str, object], where: str) -> QuerySpec:
@@ -147,8 +153,8 @@ def _spec(entry: Mapping[str, object], where: str) -> QuerySpec:
         columns=columns,
         depends_on=depends_on,
         sql=_field(entry, "sql", str, where),
-        sql_path=Path(_field(entry, "sql_file", str, where)),
-        schema_path=Path(_field(entry, "schema_file", str, where)),
+        sql_path=REPO_ROOT / _field(entry, "sql_file", str, where),
+        schema_path=REPO_ROOT / _field(entry, "schema_file", str, where),
     )
 
 

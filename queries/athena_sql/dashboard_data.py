@@ -122,12 +122,11 @@ def query_visual(
 def run_visual_queries(
     warehouse: Path,
     queries: Mapping[str, str],
-    queries_dir: Path | None = None,
     contract_path: Path = WAREHOUSE_CONTRACT,
 ) -> dict[str, VisualData]:
     """Every visual's data, in the order of ``queries``, from the catalog's views over
     ``warehouse``."""
-    catalog = load_catalog(queries_dir)
+    catalog = load_catalog()
     connection = connect(warehouse, contract_path)
     try:
         # One thread: parallel partial aggregates are combined in no fixed order, which can change
@@ -171,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         queries = load_visual_queries(args.queries)
-        data = run_visual_queries(args.warehouse, queries, args.queries_dir, args.contract)
+        data = run_visual_queries(args.warehouse, queries, args.contract)
     except (CatalogError, DashboardDataError, TranspileError, WarehouseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""Type mapping between the warehouse contract, DuckDB and Athena, and schema comparison."""
+"""Type mapping between the warehouse contract, DuckDB, Trino and Athena, by the one column type
+table (``spotify_etl.column_types``), and schema comparison."""
 
 from __future__ import annotations
 
@@ -7,51 +8,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from athena_sql.catalog import Column
-
-# DuckDB result type -> Athena (Trino) type, as written in *.schema.json.
-# Types without an Athena equivalent (HUGEINT, LIST, STRUCT, ...) map to nothing and
-# are reported: the SQL must cast them to a type Athena would also produce.
-DUCKDB_TO_ATHENA: dict[str, str] = {
-    "VARCHAR": "varchar",
-    "BOOLEAN": "boolean",
-    "TINYINT": "tinyint",
-    "SMALLINT": "smallint",
-    "INTEGER": "integer",
-    "BIGINT": "bigint",
-    "FLOAT": "real",
-    "DOUBLE": "double",
-    "DATE": "date",
-    "TIMESTAMP": "timestamp",
-}
-_DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
-
-# Warehouse contract (Hive/Glue types) -> DuckDB type read back from the Parquet.
-HIVE_TO_DUCKDB: dict[str, str] = {
-    "string": "VARCHAR",
-    "boolean": "BOOLEAN",
-    "tinyint": "TINYINT",
-    "smallint": "SMALLINT",
-    "int": "INTEGER",
-    "bigint": "BIGINT",
-    "float": "FLOAT",
-    "double": "DOUBLE",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-}
+from spotify_etl.column_types import column_types
 
 
 def duckdb_to_athena(duckdb_type: str) -> str | None:
-    """The Athena type for a DuckDB type name, or None when Athena has no equivalent."""
-    normalized = duckdb_type.strip().upper()
-    decimal = _DECIMAL.match(normalized)
-    if decimal:
-        return f"decimal({decimal.group(1)},{decimal.group(2)})"
-    return DUCKDB_TO_ATHENA.get(normalized)
+    """The declared Athena type of a DuckDB result type, or None when no contract may declare one
+    (HUGEINT, LIST, STRUCT, ...): the SQL must cast it to a type Athena would also produce."""
+    normalized = re.sub(r",\s+", ",", duckdb_type.strip().upper())
+    found = column_types().find(normalized, "duckdb")
+    return None if found is None else found.presto
 
 
 def hive_to_duckdb(hive_type: str) -> str:
-    """The DuckDB type of a warehouse contract type; raises KeyError for unknown types."""
-    return HIVE_TO_DUCKDB[hive_type.strip().lower()]
+    """The DuckDB type of a warehouse contract type (read back from the Parquet); raises
+    ``UnknownColumnTypeError`` for a type no contract may declare."""
+    return column_types().get(hive_type.strip().lower(), "hive").duckdb
 
 
 @dataclass(frozen=True)
@@ -102,37 +73,16 @@ def schema_mismatches(
 
 # --- Trino ------------------------------------------------------------------------------
 
-# Declared (Athena) type -> Trino's spelling of the same type, where they differ: Athena's
-# `timestamp` is Trino's timestamp(3), a bare `char` is char(1). Every other type must match
-# exactly: `varchar(5)` (a literal's type) is not `varchar`, `real` is not `double`.
-TRINO_SPELLING: dict[str, str] = {"timestamp": "timestamp(3)", "char": "char(1)"}
-
-# Warehouse contract (Hive/Glue types) -> the Trino type the Hive connector reads them as.
-HIVE_TO_TRINO: dict[str, str] = {
-    "string": "varchar",
-    "boolean": "boolean",
-    "tinyint": "tinyint",
-    "smallint": "smallint",
-    "int": "integer",
-    "bigint": "bigint",
-    "float": "real",
-    "double": "double",
-    "date": "date",
-    "timestamp": "timestamp(3)",
-}
-
-
 def trino_spelling(declared_type: str) -> str:
-    """How Trino names the declared Athena type ``declared_type``."""
-    return TRINO_SPELLING.get(declared_type, declared_type)
+    """How Trino names the declared Athena type ``declared_type``: exactly, so `varchar(5)` (a
+    literal's type) is not `varchar` and `real` is not `double`."""
+    return column_types().get(declared_type, "presto").trino
 
 
 def hive_to_trino(hive_type: str) -> str:
-    """The Trino type of a warehouse contract type; raises KeyError for unknown types."""
-    normalized = hive_type.strip().lower()
-    if normalized.startswith("decimal("):
-        return normalized.replace(" ", "")
-    return HIVE_TO_TRINO[normalized]
+    """Trino's spelling of a warehouse contract type; raises ``UnknownColumnTypeError`` for a type
+    no contract may declare."""
+    return column_types().get(re.sub(r"\s+", "", hive_type.lower()), "hive").trino
 
 
 def trino_schema_mismatches(

@@ -48,7 +48,7 @@ Row = dict[str, Any]
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(QUERIES_DIR)
+    return load_catalog()
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,25 @@
 """The catalog as the Python side receives it from the program's loader (infra/queries/catalog.ts,
-whose own validation test/queries.spec.ts tests), and the SQL checks only a parser can make."""
+whose own validation test/queries.spec.ts tests) through query_catalog.json (written and checked
+by test/pythonJson.spec.ts), and the SQL checks only a parser can make."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from athena_sql.catalog import Catalog, CatalogError, QuerySpec, check_references, load_catalog, parse_catalog
+from athena_sql import catalog as catalog_module
+from athena_sql.catalog import (
+    Catalog,
+    CatalogError,
+    QuerySpec,
+    check_current,
+    check_references,
+    load_catalog,
+    parse_catalog,
+)
 from spotify_etl.contract import load_contract
 
 QUERIES_DIR = Path(__file__).resolve().parents[1]
@@ -59,31 +68,43 @@ def test_hit_score_change_is_documented() -> None:
     assert "negative" in readme and "hit score" in readme
 
 
-def test_the_loaders_error_reaches_python_naming_the_file(tmp_path: Path) -> None:
-    for path in [*QUERIES_DIR.glob("*.sql"), *QUERIES_DIR.glob("*.schema.json")]:
-        shutil.copy(path, tmp_path / path.name)
-    schema = tmp_path / "genre_summary.schema.json"
-    declaration = json.loads(schema.read_text(encoding="utf-8"))
-    declaration["columns"][0]["type"] = "string"
-    schema.write_text(json.dumps(declaration), encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"columns\.0\.type: \"string\" is not one of") as raised:
-        load_catalog(tmp_path)
-    assert str(schema) in str(raised.value)
+def test_the_catalog_file_is_refused_once_a_query_file_changed(catalog: Catalog) -> None:
+    check_current(catalog, "query_catalog.json")  # as written: current
+    changed = dataclasses.replace(catalog, sources={**catalog.sources, "queries/genre_summary.sql": "0" * 64})
+    with pytest.raises(CatalogError, match=r"^query_catalog\.json is stale: queries/genre_summary\.sql changed.*; run npm run python:json$"):
+        check_current(changed, "query_catalog.json")
+
+
+def test_the_catalog_file_is_refused_once_a_query_file_appeared_or_went(catalog: Catalog) -> None:
+    went = {**catalog.sources, "queries/albums.sql": "0" * 64}
+    with pytest.raises(CatalogError, match=r"stale: queries/albums\.sql changed, appeared or went"):
+        check_current(dataclasses.replace(catalog, sources=went), "query_catalog.json")
+    appeared = {path: digest for path, digest in catalog.sources.items() if path != "queries/genre_summary.schema.json"}
+    with pytest.raises(CatalogError, match=r"stale: queries/genre_summary\.schema\.json changed"):
+        check_current(dataclasses.replace(catalog, sources=appeared), "query_catalog.json")
+
+
+def test_a_missing_catalog_file_names_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog_module, "CATALOG_FILE", catalog_module.CATALOG_FILE.with_name("absent.json"))
+    with pytest.raises(CatalogError, match=r"^queries/athena_sql/absent\.json is missing: run npm run python:json$"):
+        load_catalog()
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("not json", "printed invalid JSON"),
+        ("not json", "invalid JSON"),
         ('{"directory": "/q", "warehouse_table": "tracks", "queries": {}}', "queries must be a list"),
         ('{"directory": "/q", "queries": []}', "warehouse_table must be a str"),
+        ('{"directory": "/q", "warehouse_table": "t", "queries": []}', "sources must be a dict"),
+        ('{"directory": "/q", "warehouse_table": "t", "queries": [], "sources": {"a.sql": 1}}', "sources: expected a string"),
         ('{"directory": "/q", "warehouse_table": "t", "queries": [{"name": "a", "kind": "table"}]}', r"queries\[0\]: kind 'table'"),
     ],
 )
-def test_unexpected_loader_output_fails_naming_it(text: str, message: str) -> None:
+def test_unexpected_catalog_content_fails_naming_it(text: str, message: str) -> None:
     with pytest.raises(CatalogError, match=message) as raised:
-        parse_catalog(text, "exporter")
-    assert str(raised.value).startswith("exporter")
+        parse_catalog(text, "query_catalog.json")
+    assert str(raised.value).startswith("query_catalog.json")
 
 
 def edited(catalog: Catalog, name: str, *, sql: str | None = None, depends_on: tuple[str, ...] | None = None) -> Catalog:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from athena_sql import local
 from athena_sql.bench import main as bench
-from athena_sql.catalog import Catalog, Column
+from athena_sql.catalog import Catalog, Column, QuerySpec
 from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, WarehouseError, connect, create_views, main, run_all
 from athena_sql.schemas import ActualColumn, duckdb_to_athena, schema_mismatches
 
@@ -72,60 +73,52 @@ def test_schema_comparison_reports_each_kind_of_difference() -> None:
 # --- the declaration and the SQL cannot drift apart ------------------------------------
 
 
-@pytest.fixture
-def copy_queries(tmp_path: Path) -> Path:
-    target = tmp_path / "queries"
-    target.mkdir()
-    for pattern in ("*.sql", "*.schema.json"):
-        for path in QUERIES_DIR.glob(pattern):
-            shutil.copy(path, target / path.name)
-    return target
-
-
-def mismatches_of(edge_warehouse: Path, queries_dir: Path) -> dict[str, list[str]]:
+def mismatches_of(edge_warehouse: Path, catalog: Catalog) -> dict[str, list[str]]:
     return {
         result.spec.name: list(result.mismatches)
-        for result in run_all(edge_warehouse, queries_dir)
+        for result in run_all(edge_warehouse, catalog)
         if result.mismatches
     }
 
 
-def test_unchanged_copy_matches(edge_warehouse: Path, copy_queries: Path) -> None:
-    assert mismatches_of(edge_warehouse, copy_queries) == {}
+def test_the_committed_catalog_matches(edge_warehouse: Path, catalog: Catalog) -> None:
+    assert mismatches_of(edge_warehouse, catalog) == {}
 
 
-def edit_columns(queries_dir: Path, query: str, index: int, **change: str) -> None:
-    path = queries_dir / f"{query}.schema.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["columns"][index].update(change)
-    path.write_text(json.dumps(data), encoding="utf-8")
+def with_spec(catalog: Catalog, spec: QuerySpec) -> Catalog:
+    return dataclasses.replace(catalog, specs=tuple(spec if old.name == spec.name else old for old in catalog))
 
 
-def edit_sql(queries_dir: Path, query: str, old: str, new: str) -> None:
-    path = queries_dir / f"{query}.sql"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def edit_columns(catalog: Catalog, query: str, index: int, **change: str) -> Catalog:
+    """``catalog`` with column ``index`` of ``query``'s declaration changed, as an edit of its schema file would."""
+    spec = catalog[query]
+    columns = list(spec.columns)
+    columns[index] = dataclasses.replace(columns[index], **change)
+    return with_spec(catalog, dataclasses.replace(spec, columns=tuple(columns)))
 
 
-def test_declared_type_changed_without_sql_fails(edge_warehouse: Path, copy_queries: Path) -> None:
-    edit_columns(copy_queries, "genre_summary", 1, type="integer")  # track_count is bigint
-    found = mismatches_of(edge_warehouse, copy_queries)
+def edit_sql(catalog: Catalog, query: str, old: str, new: str) -> Catalog:
+    """``catalog`` with the first ``old`` in ``query``'s SQL replaced by ``new``."""
+    spec = catalog[query]
+    assert old in spec.sql, f"{old!r} not in {spec.sql_path.name}"
+    return with_spec(catalog, dataclasses.replace(spec, sql=spec.sql.replace(old, new, 1)))
+
+
+def test_declared_type_changed_without_sql_fails(edge_warehouse: Path, catalog: Catalog) -> None:
+    found = mismatches_of(edge_warehouse, edit_columns(catalog, "genre_summary", 1, type="integer"))  # track_count is bigint
     assert list(found) == ["genre_summary"]
     assert "column 'track_count': declared integer, the SQL produces bigint" in found["genre_summary"][0]
 
 
-def test_declared_name_changed_without_sql_fails(edge_warehouse: Path, copy_queries: Path) -> None:
-    edit_columns(copy_queries, "popularity_trends", 3, name="mean_hit_score")
-    found = mismatches_of(edge_warehouse, copy_queries)
+def test_declared_name_changed_without_sql_fails(edge_warehouse: Path, catalog: Catalog) -> None:
+    found = mismatches_of(edge_warehouse, edit_columns(catalog, "popularity_trends", 3, name="mean_hit_score"))
     assert list(found) == ["popularity_trends"]
     assert any("['mean_hit_score']" in problem for problem in found["popularity_trends"])
     assert any("['avg_hit_score']" in problem for problem in found["popularity_trends"])
 
 
-def test_sql_alias_changed_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
-    edit_sql(copy_queries, "popularity_trends", "AS explicit_share", "AS explicit_ratio")
-    found = mismatches_of(edge_warehouse, copy_queries)
+def test_sql_alias_changed_without_declaration_fails(edge_warehouse: Path, catalog: Catalog) -> None:
+    found = mismatches_of(edge_warehouse, edit_sql(catalog, "popularity_trends", "AS explicit_share", "AS explicit_ratio"))
     assert found == {
         "popularity_trends": [
             "declared but not produced by the SQL: ['explicit_share']",
@@ -134,26 +127,26 @@ def test_sql_alias_changed_without_declaration_fails(edge_warehouse: Path, copy_
     }
 
 
-def test_sql_type_changed_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
-    edit_sql(
-        copy_queries,
+def test_sql_type_changed_without_declaration_fails(edge_warehouse: Path, catalog: Catalog) -> None:
+    edited = edit_sql(
+        catalog,
         "popularity_needs",
         "count(factor_value) AS sample_size",
         "cast(count(factor_value) AS INTEGER) AS sample_size",
     )
-    found = mismatches_of(edge_warehouse, copy_queries)
+    found = mismatches_of(edge_warehouse, edited)
     assert list(found) == ["popularity_needs"]
     assert "declared bigint, the SQL produces integer" in found["popularity_needs"][0]
 
 
-def test_sql_column_added_without_declaration_fails(edge_warehouse: Path, copy_queries: Path) -> None:
-    edit_sql(
-        copy_queries,
+def test_sql_column_added_without_declaration_fails(edge_warehouse: Path, catalog: Catalog) -> None:
+    edited = edit_sql(
+        catalog,
         "track_vs_artist_popularity",
         "    track_popularity > artist_popularity AS outperforms_artist\n",
         "    track_popularity > artist_popularity AS outperforms_artist,\n    album_type\n",
     )
-    found = mismatches_of(edge_warehouse, copy_queries)
+    found = mismatches_of(edge_warehouse, edited)
     assert found == {
         "track_vs_artist_popularity": ["produced by the SQL but not declared: ['album_type']"]
     }
@@ -208,10 +201,15 @@ def test_cli_prints_every_query(warehouse: Path, catalog: Catalog, capsys: pytes
 
 
 def test_cli_fails_on_mismatch_and_missing_warehouse(
-    edge_warehouse: Path, copy_queries: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    edge_warehouse: Path,
+    catalog: Catalog,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    edit_columns(copy_queries, "genre_summary", 1, type="integer")
-    assert main(["--warehouse", str(edge_warehouse), "--queries-dir", str(copy_queries)]) == 1
+    # The CLI runs queries/ as query_catalog.json holds it: here, with one declaration edited.
+    monkeypatch.setattr(local, "load_catalog", lambda: edit_columns(catalog, "genre_summary", 1, type="integer"))
+    assert main(["--warehouse", str(edge_warehouse)]) == 1
     assert "SCHEMA MISMATCH" in capsys.readouterr().out
     assert main(["--warehouse", str(tmp_path / "nowhere")]) == 2
     assert "npm run local -- etl" in capsys.readouterr().err
