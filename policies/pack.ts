@@ -1,4 +1,4 @@
-import type { Policies } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { athenaPolicies } from "./rules/athena";
 import { gluePolicies } from "./rules/glue";
 import { iamPolicies } from "./rules/iam";
@@ -16,6 +16,9 @@ import { tagPolicies } from "./rules/tags";
  * server: tests and docs import this module, the Pulumi CLI runs index.ts.
  */
 export const PACK_NAME = "spotify-guardrails";
+
+/** Every rule is mandatory unless the stage's --policy-pack-config says otherwise (model/guardrails.ts derives it). */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const POLICIES: Policies = [
     ...stagePolicies,

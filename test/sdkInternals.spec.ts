@@ -39,6 +39,12 @@ describe("SDK internals the offline tools rely on", () => {
         });
     }
 
+    it("@pulumi/policy's server decodes properties with deserializeProperties, which the in-process check calls", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- what this checks is the module at the path resolveSdkModule found
+        const module = require(resolveSdkModule("policyDeserialize", path.join(REPO_ROOT, "policies"))) as { deserializeProperties?: unknown };
+        assert.strictEqual(typeof module.deserializeProperties, "function");
+    });
+
     it("the analyzer protocol stubs define the service the engine calls", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- what this checks is the module at the path resolveSdkModule found
         const stubs = require(resolveSdkModule("analyzerGrpc", REPO_ROOT)) as { AnalyzerService?: Record<string, unknown> };

@@ -103,8 +103,9 @@ function run(toolFile, fromSource, argv) {
         .then(
             (status) => {
                 if (!Number.isInteger(status)) fail(`${toolFile}: main returned ${String(status)}, not an exit status`);
-                // process.exit, not exitCode: an in-process policy pack's server cannot be stopped and would keep the
-                // process alive (stdout and stderr are synchronous for files and pipes on Linux: nothing is lost).
+                // process.exit, not exitCode: a policy pack's analyzer server (the engine and tsx launchers) or a gRPC
+                // channel left open would keep the process alive (stdout and stderr are synchronous for files and pipes
+                // on Linux: nothing is lost).
                 process.exit(status);
             },
             (error) => {

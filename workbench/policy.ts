@@ -13,24 +13,27 @@ const HELP = `Usage: npm run policy -- <stage>... [--fixture NAME] [--launcher i
 
 Runs the policy pack policies/ (spotify-guardrails) offline against each stage, the way
 \`pulumi preview --policy-pack policies --policy-pack-config <the stage's config>\` does:
-the pack is started as the engine starts it and asked through the analyzer protocol
-(Analyze per resource, AnalyzeStack per stack). No cloud, no Pulumi CLI.
+the pack is asked what the engine asks it (Analyze per resource, AnalyzeStack per stack), in
+this process or started as the engine starts it (--launcher). No cloud, no Pulumi CLI.
 
 The stage's policy config is derived from its Pulumi.<stage>.yaml (policies/README.md,
 "Config"): its stage, name prefix, network, QuickSight principals and workgroup, and, by
 spotify:protectData, its enforcement levels and minimums.
 
-The stage's stacks are always synthesized afresh, in process (every layer stack and the
-all-in-one stack; manifests are written to out/synth/<stage>/). Violations are printed per stack
-and resource with their enforcement level, and written to <DIR>/<stage>.json and .md.
+The stage's layer stacks, the ones it deploys, are always synthesized afresh, in process, once
+(manifests are written to out/synth/<stage>/). Violations are printed per stack and resource with
+their enforcement level, and written to <DIR>/<stage>.json and .md.
 
   <stage>...        dev, prod, ... (each needs its Pulumi.<stage>.yaml, nothing else);
-                    several stages are checked in one process, by one running pack
+                    several stages are checked in one process, by one pack
   --fixture NAME    check the fixture program policies/fixtures/NAME.ts (stack "<stage>") instead
                     of the real program; reports go to <DIR>/<stage>-fixture-NAME.json and .md
-  --launcher L      in-process (default): the pack served from this process by the same
-                    @pulumi/policy server, so the SDK loads once (type checking: npm run typecheck);
-                    engine: started the pulumi-analyzer-policy way, ts-node with type checking;
+  --launcher L      in-process (default): the pack's rules called in this process with the
+                    arguments @pulumi/policy's server gives them, so the SDK loads once and nothing
+                    is serialized (type checking: npm run typecheck; policies/tests/engine.spec.ts
+                    proves it reports what the engine's way does);
+                    engine: started the pulumi-analyzer-policy way, ts-node with type checking,
+                    and asked over the analyzer protocol;
                     tsx: the same pack started as a process and loaded by tsx, without type checking
   --out DIR         report directory (default: out/policy)
   --write-pack-config FILE
@@ -92,8 +95,9 @@ async function check(argv: string[]): Promise<number> {
     let allPassed = true;
     try {
         for (const stage of positionals) {
-            const report = await check.evaluate(await stageManifestsToCheck(stage, fixture), {
-                ...stageCheckSettings(stage),
+            const settings = stageCheckSettings(stage);
+            const report = await check.evaluate(await stageManifestsToCheck(stage, settings.stageConfig, fixture), {
+                ...settings,
                 target: fixture === undefined ? "program" : `fixture ${fixture}`,
             });
             console.log(renderText(report));

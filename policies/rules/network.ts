@@ -180,7 +180,7 @@ export const networkPolicies: Policies = [
         description:
             'With spotify:network "isolated", every VPC has a flow log of all its traffic: an aws.ec2.FlowLog whose vpcId comes from the VPC (an awsx VPC counts for the aws VPC it creates; checkov CKV2_AWS_11).',
         severity: "high",
-        remediation: "Give the VPC an aws.ec2.FlowLog with vpcId from it and trafficType ALL, as infra/network/isolatedVpc.ts does.",
+        remediation: "Give the VPC an aws.ec2.FlowLog with vpcId from it and trafficType ALL, as infra/network/vpcFlowLogs.ts does.",
         configSchema: networkSchema(),
         check: (stack, report, config) => {
             if (config.network !== "isolated") return;

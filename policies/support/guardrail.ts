@@ -19,7 +19,7 @@ export interface Guardrail {
     name: string;
     /** What the rule requires, one sentence. */
     description: string;
-    /** How bad a violation is. Enforcement (advisory/mandatory) is per stage, in its policy config (driver/stagePolicyConfig.ts). */
+    /** How bad a violation is. Enforcement (advisory/mandatory) is per stage, in its policy config (model/guardrails.ts). */
     severity: Severity;
     /** How to fix a violation; appended to every violation message. */
     remediation: string;

@@ -1,5 +1,13 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { BUCKET_ROLE_TAG, BucketPurpose, bucketPurposeOf, DATA_BUCKET_PURPOSES, followsUnderscoredConvention, isBucketPurpose, NamingScope } from "../model/naming";
+import {
+    BUCKET_ROLE_TAG,
+    BucketPurpose,
+    bucketPurposeOf,
+    DATA_BUCKET_PURPOSES,
+    followsUnderscoredConvention,
+    isBucketPurpose,
+    NamingScope,
+} from "../model/naming";
 import { STAGE_PATTERN } from "../model/stacks";
 import { resourceGuardrail } from "./guardrail";
 import { at, isUnknown } from "./values";
@@ -7,7 +15,7 @@ import { at, isUnknown } from "./values";
 /**
  * The stage a rule is configured for. CrossGuard gives each policy only its own config, so every
  * rule that needs the stage's naming scope declares these two properties, and the stage's policy
- * config, derived from its Pulumi.<stage>.yaml (driver/stagePolicyConfig.ts), gives them to each;
+ * config, derived from its Pulumi.<stage>.yaml (model/guardrails.ts), gives them to each;
  * the policy-config-matches-stage rule catches a config run on the wrong stage.
  */
 export type ScopeConfig = NamingScope;

@@ -1,22 +1,24 @@
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { FixtureResource, InputsOf, Known, typed } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
+
+type Configuration = Known<InputsOf<aws.athena.WorkgroupArgs>["configuration"]>;
+type Encryption = Known<Configuration["resultConfiguration"]>["encryptionConfiguration"];
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
-const COMPLIANT = {
-    name: "spotify_dev_analytics",
-    configuration: {
-        enforceWorkgroupConfiguration: true,
-        bytesScannedCutoffPerQuery: 1073741824,
-        engineVersion: { selectedEngineVersion: "Athena engine version 3" },
-        resultConfiguration: {
-            outputLocation: "s3://spotify-dev-athena-results-111111111111/results/",
-            encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY },
-        },
+const COMPLIANT: Configuration = {
+    enforceWorkgroupConfiguration: true,
+    bytesScannedCutoffPerQuery: 1073741824,
+    engineVersion: { selectedEngineVersion: "Athena engine version 3" },
+    resultConfiguration: {
+        outputLocation: "s3://spotify-dev-athena-results-111111111111/results/",
+        encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY },
     },
 };
 
 /** The compliant workgroup with `configuration` settings replaced. */
-function workgroup(configuration: Record<string, unknown> = {}, name = COMPLIANT.name): FixtureResource[] {
-    return [{ type: "aws:athena/workgroup:Workgroup", name: "workgroup", inputs: { name, configuration: { ...COMPLIANT.configuration, ...configuration } } }];
+function workgroup(configuration: Partial<Configuration> = {}, name = "spotify_dev_analytics"): FixtureResource[] {
+    return [typed(aws.athena.Workgroup, "workgroup", { name, configuration: { ...COMPLIANT, ...configuration } })];
 }
 
 describe("policies: Athena", function () {
@@ -40,7 +42,7 @@ describe("policies: Athena", function () {
     });
 
     it("athena-results-encrypted: requires SSE_KMS or CSE_KMS with a key", async () => {
-        const encryption = (encryptionConfiguration: unknown) =>
+        const encryption = (encryptionConfiguration: Encryption) =>
             workgroup({ resultConfiguration: { outputLocation: "s3://b/results/", encryptionConfiguration } });
         await assertCompliant("athena-results-encrypted", encryption({ encryptionOption: "CSE_KMS", kmsKeyArn: KEY }));
         await assertViolations("athena-results-encrypted", encryption({ encryptionOption: "SSE_S3" }), [{ message: /with SSE_S3, not SSE_KMS or CSE_KMS/ }]);

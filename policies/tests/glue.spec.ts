@@ -1,46 +1,46 @@
 import * as assert from "assert";
-import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import type { StageSettings } from "../model/guardrails";
+import { InputsOf, Known, typed, UNKNOWN, withInputs } from "./support/fixtures";
+import { assertCompliant, assertViolations, evaluate } from "./support/inProcess";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
-const T = {
-    job: "aws:glue/job:Job",
-    crawler: "aws:glue/crawler:Crawler",
-    securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
-    database: "aws:glue/catalogDatabase:CatalogDatabase",
-    table: "aws:glue/catalogTable:CatalogTable",
-    optimizer: "aws:glue/catalogTableOptimizer:CatalogTableOptimizer",
-};
-const ENCRYPTED = {
+type Encryption = Known<InputsOf<aws.glue.SecurityConfigurationArgs>["encryptionConfiguration"]>;
+const ENCRYPTED: Encryption = {
     s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: KEY },
     cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KEY },
     jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KEY },
 };
 
-const securityConfiguration = (encryptionConfiguration: Record<string, unknown> = ENCRYPTED): FixtureResource => ({
-    type: T.securityConfiguration,
-    name: "security",
-    inputs: { name: "spotify_dev_etl_security", encryptionConfiguration },
-});
-const JOB_INPUTS = { name: "spotify_dev_etl", glueVersion: "5.1", timeout: 60, command: { name: "glueetl", scriptLocation: "s3://b/scripts/job.py" } };
+const securityConfiguration = (encryptionConfiguration: Encryption = ENCRYPTED) =>
+    typed(aws.glue.SecurityConfiguration, "security", { name: "spotify_dev_etl_security", encryptionConfiguration });
+const JOB_INPUTS: InputsOf<aws.glue.JobArgs> = {
+    name: "spotify_dev_etl",
+    glueVersion: "5.1",
+    timeout: 60,
+    command: { name: "glueetl", scriptLocation: "s3://b/scripts/job.py" },
+};
 /** A job that refers to the security configuration by its name output, as preview sees it. */
-const job = (inputs: Record<string, unknown> = {}): FixtureResource => ({
-    type: T.job,
-    name: "job",
-    inputs: { ...JOB_INPUTS, securityConfiguration: "spotify_dev_etl_security", ...inputs },
-    from: { securityConfiguration: ["security"] },
-});
-const crawler = (inputs: Record<string, unknown> = {}): FixtureResource => ({
-    type: T.crawler,
-    name: "crawler",
-    inputs: {
-        name: "spotify_dev_crawler",
-        databaseName: "spotify_dev_warehouse",
-        schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
-        securityConfiguration: UNKNOWN,
-        ...inputs,
-    },
-    from: { securityConfiguration: ["security"] },
-});
+const job = (inputs: InputsOf<aws.glue.JobArgs> = {}) =>
+    typed(
+        aws.glue.Job,
+        "job",
+        { ...JOB_INPUTS, securityConfiguration: "spotify_dev_etl_security", ...inputs },
+        { from: { securityConfiguration: ["security"] } },
+    );
+const crawler = (inputs: InputsOf<aws.glue.CrawlerArgs> = {}) =>
+    typed(
+        aws.glue.Crawler,
+        "crawler",
+        {
+            name: "spotify_dev_crawler",
+            databaseName: "spotify_dev_warehouse",
+            schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
+            securityConfiguration: UNKNOWN,
+            ...inputs,
+        },
+        { from: { securityConfiguration: ["security"] } },
+    );
 
 describe("policies: Glue", function () {
     describe("glue-security-configuration", () => {
@@ -125,38 +125,42 @@ describe("policies: Glue", function () {
 
     describe("glue-iceberg-table-maintenance", () => {
         const PROD_ETL = { stage: "prod", stack: "prod-etl" } as const;
-        const ICEBERG = {
+        const ICEBERG: InputsOf<aws.glue.CatalogTableArgs>["openTableFormatInput"] = {
             icebergInput: {
                 metadataOperation: "CREATE",
                 version: "2",
                 icebergTableInput: { location: "s3://spotify-prod-warehouse-222222222222/tracks/", schema: { fields: [] } },
             },
         };
-        const table = (inputs: Record<string, unknown> = {}): FixtureResource => ({
-            type: T.table,
-            name: "tracks",
-            inputs: { name: "tracks", databaseName: "spotify_prod_warehouse", tableType: "EXTERNAL_TABLE", openTableFormatInput: ICEBERG, ...inputs },
-        });
-        /** An optimizer of the table, computed from it as the etl layer's are. */
-        const optimizer = (type: string, enabled: unknown = true): FixtureResource => ({
-            type: T.optimizer,
-            name: type,
-            inputs: {
-                catalogId: "123456789012",
+        const table = (inputs: InputsOf<aws.glue.CatalogTableArgs> = {}) =>
+            typed(aws.glue.CatalogTable, "tracks", {
+                name: "tracks",
                 databaseName: "spotify_prod_warehouse",
-                tableName: "tracks",
+                tableType: "EXTERNAL_TABLE",
+                openTableFormatInput: ICEBERG,
+                ...inputs,
+            });
+        /** An optimizer of the table, computed from it as the etl layer's are. */
+        const optimizer = (type: string, enabled: boolean | typeof UNKNOWN = true) =>
+            typed(
+                aws.glue.CatalogTableOptimizer,
                 type,
-                configuration: { enabled, roleArn: "arn:aws:iam::123456789012:role/spotify_prod_table_maintenance_role" },
-            },
-            from: { tableName: ["tracks"] },
-        });
+                {
+                    catalogId: "123456789012",
+                    databaseName: "spotify_prod_warehouse",
+                    tableName: "tracks",
+                    type,
+                    configuration: { enabled, roleArn: "arn:aws:iam::123456789012:role/spotify_prod_table_maintenance_role" },
+                },
+                { from: { tableName: ["tracks"] } },
+            );
         const maintained = () => [table(), optimizer("retention"), optimizer("orphan_file_deletion")];
 
         it("accepts an Iceberg table with both optimizers enabled, and ignores views", async () => {
             await assertCompliant("glue-iceberg-table-maintenance", maintained(), PROD_ETL);
             await assertCompliant(
                 "glue-iceberg-table-maintenance",
-                [{ type: T.table, name: "view", inputs: { name: "hits", tableType: "VIRTUAL_VIEW", viewOriginalText: "/* Presto View: e30= */" } }],
+                [typed(aws.glue.CatalogTable, "view", { name: "hits", tableType: "VIRTUAL_VIEW", viewOriginalText: "/* Presto View: e30= */" })],
                 PROD_ETL,
             );
         });
@@ -195,7 +199,7 @@ describe("policies: Glue", function () {
             );
         });
         it("rejects an optimizer of another table as this table's", async () => {
-            const other = { ...optimizer("orphan_file_deletion"), inputs: { ...optimizer("orphan_file_deletion").inputs, tableName: "albums" }, from: {} };
+            const other = { ...withInputs(optimizer("orphan_file_deletion"), { tableName: "albums" }), from: {} };
             await assertViolations(
                 "glue-iceberg-table-maintenance",
                 [table(), optimizer("retention"), other],
@@ -212,8 +216,8 @@ describe("policies: Glue", function () {
             );
         });
         it("is mandatory in prod, advisory in a sandbox that maintains its table, and off in one that does not", async () => {
-            const level = async (stage: string, settings: Record<string, unknown> = {}) =>
-                violations(await evaluate([table()], { stage, stack: `${stage}-etl`, settings }), "glue-iceberg-table-maintenance").map(
+            const level = async (stage: string, settings: Partial<StageSettings> = {}) =>
+                (await evaluate("glue-iceberg-table-maintenance", [table()], { stage, stack: `${stage}-etl`, settings })).map(
                     (violation) => violation.enforcement,
                 );
             assert.deepStrictEqual(await level("prod"), ["mandatory", "mandatory"]);
@@ -224,7 +228,7 @@ describe("policies: Glue", function () {
 
     describe("glue-database-naming", () => {
         it("requires <prefix>_<stage>_<purpose>", async () => {
-            const database = (name: string | undefined): FixtureResource[] => [{ type: T.database, name: "db", inputs: name === undefined ? {} : { name } }];
+            const database = (name: string | undefined) => [typed(aws.glue.CatalogDatabase, "db", name === undefined ? {} : { name })];
             await assertCompliant("glue-database-naming", database("spotify_dev_warehouse"));
             await assertViolations("glue-database-naming", database("warehouse"), [
                 { resource: "db", message: /"warehouse" does not follow spotify_dev_<purpose>/ },
@@ -234,13 +238,12 @@ describe("policies: Glue", function () {
     });
 
     describe("glue-data-catalog-encryption", () => {
-        const SETTINGS = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings";
-        const database: FixtureResource = { type: T.database, name: "warehouse", inputs: { name: "spotify_dev_warehouse" } };
-        const settings = (encryptionAtRest: Record<string, unknown>, connectionPasswordEncryption: Record<string, unknown>): FixtureResource => ({
-            type: SETTINGS,
-            name: "catalog-encryption",
-            inputs: { dataCatalogEncryptionSettings: { encryptionAtRest, connectionPasswordEncryption } },
-        });
+        type Settings = Known<InputsOf<aws.glue.DataCatalogEncryptionSettingsArgs>["dataCatalogEncryptionSettings"]>;
+        const database = typed(aws.glue.CatalogDatabase, "warehouse", { name: "spotify_dev_warehouse" });
+        const settings = (encryptionAtRest: Settings["encryptionAtRest"], connectionPasswordEncryption: Settings["connectionPasswordEncryption"]) =>
+            typed(aws.glue.DataCatalogEncryptionSettings, "catalog-encryption", {
+                dataCatalogEncryptionSettings: { encryptionAtRest, connectionPasswordEncryption },
+            });
         const ENCRYPTED_AT_REST = { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: KEY };
         const PASSWORDS_ENCRYPTED = { returnConnectionPasswordEncrypted: true, awsKmsKeyId: KEY };
         it("accepts a database beside catalog encryption of metadata and passwords with one customer-managed key", async () => {

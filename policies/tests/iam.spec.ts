@@ -1,20 +1,22 @@
-import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { FixtureResource, InputsOf, ResourceClass, typed, UNKNOWN } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
 const document = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement });
-const policy = (type: string, inputs: Record<string, unknown>): FixtureResource[] => [{ type, name: "permissions", inputs }];
-const rolePolicy = (...statements: Record<string, unknown>[]) => policy("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: document(...statements) });
+const policy = <TArgs>(resourceClass: ResourceClass<TArgs>, inputs: InputsOf<TArgs>): FixtureResource[] => [typed(resourceClass, "permissions", inputs)];
+const rolePolicy = (...statements: Record<string, unknown>[]) => policy(aws.iam.RolePolicy, { role: "r", policy: document(...statements) });
 const SCOPED = { Sid: "ReadStaging", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::spotify-dev-staging-1/tracks/*" };
 const ACCOUNT = "123456789012";
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 const GLUE_TRUST = { Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" };
-const role = (trust: Record<string, unknown>[], inputs: Record<string, unknown> = {}): FixtureResource[] => [
-    { type: "aws:iam/role:Role", name: "role", inputs: { name: "spotify_dev_role", assumeRolePolicy: document(...trust), ...inputs } },
+const role = (trust: Record<string, unknown>[], inputs: InputsOf<aws.iam.RoleArgs> = {}): FixtureResource[] => [
+    typed(aws.iam.Role, "role", { name: "spotify_dev_role", assumeRolePolicy: document(...trust), ...inputs }),
 ];
 const bucketPolicy = (...statements: Record<string, unknown>[]): FixtureResource[] => [
-    { type: "aws:s3/bucketPolicy:BucketPolicy", name: "bucket-policy", inputs: { bucket: "spotify-dev-staging-1", policy: document(...statements) } },
+    typed(aws.s3.BucketPolicy, "bucket-policy", { bucket: "spotify-dev-staging-1", policy: document(...statements) }),
 ];
 const keyPolicy = (...statements: Record<string, unknown>[]): FixtureResource[] => [
-    { type: "aws:kms/key:Key", name: "key", inputs: { enableKeyRotation: true, policy: document(...statements) } },
+    typed(aws.kms.Key, "key", { enableKeyRotation: true, policy: document(...statements) }),
 ];
 const KEY_ADMIN = { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" };
 
@@ -29,17 +31,17 @@ describe("policies: IAM", function () {
             ]);
             await assertViolations(
                 "iam-no-wildcard-actions",
-                policy("aws:iam/policy:Policy", { policy: document({ Effect: "Allow", Action: ["s3:GetObject", "*:*"], Resource: "arn:aws:s3:::b/*" }) }),
+                policy(aws.iam.Policy, { policy: document({ Effect: "Allow", Action: ["s3:GetObject", "*:*"], Resource: "arn:aws:s3:::b/*" }) }),
                 [{ message: /policy statement #1 allows every action \("\*:\*"\)/ }],
             );
             await assertViolations(
                 "iam-no-wildcard-actions",
-                policy("aws:iam/userPolicy:UserPolicy", { user: "u", policy: document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) }),
+                policy(aws.iam.UserPolicy, { user: "u", policy: document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) }),
                 [{ message: /allows every action except iam:\* \(Allow with NotAction\)/ }],
             );
             await assertViolations(
                 "iam-no-wildcard-actions",
-                policy("aws:iam/groupPolicy:GroupPolicy", { group: "g", policy: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }),
+                policy(aws.iam.GroupPolicy, { group: "g", policy: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }),
                 [{ message: /allows every action/ }],
             );
         });
@@ -80,17 +82,13 @@ describe("policies: IAM", function () {
             );
         });
         it("leaves documents computed from other resources' outputs to the update", async () => {
-            await assertCompliant("iam-no-wildcard-actions", policy("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: UNKNOWN }));
+            await assertCompliant("iam-no-wildcard-actions", policy(aws.iam.RolePolicy, { role: "r", policy: UNKNOWN }));
         });
     });
 
     describe("iam-no-dead-grants", () => {
         const endpoint = (...statements: Record<string, unknown>[]): FixtureResource[] => [
-            {
-                type: "aws:ec2/vpcEndpoint:VpcEndpoint",
-                name: "glue-endpoint",
-                inputs: { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.glue", policy: document(...statements) },
-            },
+            typed(aws.ec2.VpcEndpoint, "glue-endpoint", { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.glue", policy: document(...statements) }),
         ];
         it('accepts actions without resource-level permissions on "*", and scoped actions on ARNs', async () => {
             await assertCompliant(
@@ -146,7 +144,7 @@ describe("policies: IAM", function () {
                 "iam-no-dead-grants",
                 rolePolicy({ Effect: "Deny", Action: "glue:GetSecurityConfiguration", Resource: "arn:aws:glue:eu-west-1:1:*" }),
             );
-            await assertCompliant("iam-no-dead-grants", policy("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: UNKNOWN }));
+            await assertCompliant("iam-no-dead-grants", policy(aws.iam.RolePolicy, { role: "r", policy: UNKNOWN }));
         });
     });
 
@@ -320,14 +318,9 @@ describe("policies: IAM", function () {
     });
 
     describe("iam-managed-policies", () => {
-        const T = { policy: "aws:iam/policy:Policy", attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment" };
-        const declared: FixtureResource = { type: T.policy, name: "access", inputs: { name: "spotify-dev-quicksight-data-access", policy: document(SCOPED) } };
-        const attach = (policyArn: unknown, from: string[] = []): FixtureResource => ({
-            type: T.attachment,
-            name: "attachment",
-            inputs: { role: "r", policyArn },
-            from: { policyArn: from },
-        });
+        const declared = typed(aws.iam.Policy, "access", { name: "spotify-dev-quicksight-data-access", policy: document(SCOPED) });
+        const attach = (policyArn: string, from: string[] = []) =>
+            typed(aws.iam.RolePolicyAttachment, "attachment", { role: "r", policyArn }, { from: { policyArn: from } });
         it("accepts a customer-managed policy declared in the stack, linked or named literally", async () => {
             await assertCompliant("iam-managed-policies", [declared, attach(UNKNOWN, ["access"])]);
             await assertCompliant("iam-managed-policies", [declared, attach(`arn:aws:iam::${ACCOUNT}:policy/spotify-dev-quicksight-data-access`)]);
@@ -402,9 +395,9 @@ describe("policies: IAM", function () {
             await assertViolations(
                 "iam-no-users",
                 [
-                    { type: "aws:iam/user:User", name: "loader", inputs: { name: "loader" } },
-                    { type: "aws:iam/accessKey:AccessKey", name: "loader-key", inputs: { user: "loader" } },
-                    { type: "aws:iam/policyAttachment:PolicyAttachment", name: "shared", inputs: { policyArn: "arn:aws:iam::1:policy/p", users: ["loader"] } },
+                    typed(aws.iam.User, "loader", { name: "loader" }),
+                    typed(aws.iam.AccessKey, "loader-key", { user: "loader" }),
+                    typed(aws.iam.PolicyAttachment, "shared", { policyArn: "arn:aws:iam::1:policy/p", users: ["loader"] }),
                 ],
                 [
                     { message: /loader is an IAM user/ },
@@ -496,16 +489,13 @@ describe("policies: IAM", function () {
             await assertViolations(
                 "policy-no-public-principal",
                 [
-                    {
-                        type: "aws:glue/resourcePolicy:ResourcePolicy",
-                        name: "catalog",
-                        inputs: { policy: document({ Effect: "Allow", Principal: { AWS: "*" }, Action: "glue:GetTable", Resource: "*" }) },
-                    },
-                    {
-                        type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
-                        name: "logs",
-                        inputs: { policyName: "p", policyDocument: document({ Effect: "Allow", Principal: "*", Action: "logs:PutLogEvents", Resource: "*" }) },
-                    },
+                    typed(aws.glue.ResourcePolicy, "catalog", {
+                        policy: document({ Effect: "Allow", Principal: { AWS: "*" }, Action: "glue:GetTable", Resource: "*" }),
+                    }),
+                    typed(aws.cloudwatch.LogResourcePolicy, "logs", {
+                        policyName: "p",
+                        policyDocument: document({ Effect: "Allow", Principal: "*", Action: "logs:PutLogEvents", Resource: "*" }),
+                    }),
                 ],
                 [
                     { resource: "catalog", message: /Glue catalog resource policy statement #1 allows glue:GetTable to everyone/ },

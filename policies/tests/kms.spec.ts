@@ -1,6 +1,8 @@
-import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { FixtureResource, InputsOf, typed, UNKNOWN } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const key = (inputs: Record<string, unknown>): FixtureResource[] => [{ type: "aws:kms/key:Key", name: "data-key", inputs }];
+const key = (inputs: InputsOf<aws.kms.KeyArgs>): FixtureResource[] => [typed(aws.kms.Key, "data-key", inputs)];
 const KEY_POLICY = JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -40,7 +42,7 @@ describe("policies: KMS", function () {
             await assertCompliant("kms-key-policy", key({ enableKeyRotation: true, policy: KEY_POLICY }));
             await assertCompliant("kms-key-policy", [
                 ...key({ enableKeyRotation: true }),
-                { type: "aws:kms/keyPolicy:KeyPolicy", name: "data-key-policy", inputs: { keyId: UNKNOWN, policy: KEY_POLICY }, from: { keyId: ["data-key"] } },
+                typed(aws.kms.KeyPolicy, "data-key-policy", { keyId: UNKNOWN, policy: KEY_POLICY }, { from: { keyId: ["data-key"] } }),
             ]);
         });
         it("rejects a key without a declared policy (CKV2_AWS_64), and a bypassed lockout safety check", async () => {

@@ -1,7 +1,9 @@
-import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { FixtureResource, InputsOf, typed, UNKNOWN } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const logGroup = (inputs: Record<string, unknown>): FixtureResource[] => [
-    { type: "aws:cloudwatch/logGroup:LogGroup", name: "job-logs", inputs: { name: "/aws-glue/jobs/x", ...inputs } },
+const logGroup = (inputs: InputsOf<aws.cloudwatch.LogGroupArgs>): FixtureResource[] => [
+    typed(aws.cloudwatch.LogGroup, "job-logs", { name: "/aws-glue/jobs/x", ...inputs }),
 ];
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/abc";
 

@@ -1,35 +1,28 @@
-import { assertCompliant, assertViolations, FixtureResource, UNKNOWN } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { InputsOf, typed, UNKNOWN, untyped } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const T = {
-    job: "aws:glue/job:Job",
-    crawler: "aws:glue/crawler:Crawler",
-    route: "aws:ec2/route:Route",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    internetGateway: "aws:ec2/internetGateway:InternetGateway",
-    awsxVpc: "awsx:ec2:Vpc",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-};
-// The fixture stage prod's network is "isolated", dev's "none" (support/harness.ts).
+// The fixture stage prod's network is "isolated", dev's "none" (support/fixtures.ts).
 const PROD_ETL = { stage: "prod", stack: "prod-etl" } as const;
 const PROD_NETWORK = { stage: "prod", stack: "prod-network" } as const;
 
-const job = (inputs: Record<string, unknown> = {}): FixtureResource => ({
-    type: T.job,
-    name: "job",
-    inputs: { name: "spotify_prod_etl", connections: ["spotify_prod_network_1", "spotify_prod_network_2"], ...inputs },
-});
-const crawler = (connectionName?: unknown): FixtureResource => ({
-    type: T.crawler,
-    name: "crawler",
-    inputs: { name: "spotify_prod_warehouse_crawler", catalogTargets: [{ databaseName: "spotify_prod_warehouse", tables: ["tracks"], connectionName }] },
-});
+const job = (inputs: InputsOf<aws.glue.JobArgs> = {}) =>
+    typed(aws.glue.Job, "job", { name: "spotify_prod_etl", connections: ["spotify_prod_network_1", "spotify_prod_network_2"], ...inputs });
+const crawler = (connectionName?: string) =>
+    typed(aws.glue.Crawler, "crawler", {
+        name: "spotify_prod_warehouse_crawler",
+        catalogTargets: [{ databaseName: "spotify_prod_warehouse", tables: ["tracks"], connectionName }],
+    });
+/** An awsx VPC, a component; the pack's tests do not install awsx, so its inputs are as awsx's VpcArgs name them, unchecked. */
+const awsxVpc = (name: string, inputs: Record<string, unknown>) => untyped("awsx:ec2:Vpc", name, inputs);
 const ISOLATED_VPC = { subnetSpecs: [{ type: "Isolated", name: "jobs", cidrMask: 20 }], natGateways: { strategy: "None" }, numberOfAvailabilityZones: 2 };
 const statement = (extra: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", ...extra }] });
-const endpoint = (policy: unknown): FixtureResource => ({
-    type: T.endpoint,
-    name: "endpoint",
-    inputs: { vpcId: "vpc-1", serviceName: "com.amazonaws.eu-west-1.s3", ...(policy === undefined ? {} : { policy: JSON.stringify(policy) }) },
-});
+const endpoint = (policy: unknown) =>
+    typed(aws.ec2.VpcEndpoint, "endpoint", {
+        vpcId: "vpc-1",
+        serviceName: "com.amazonaws.eu-west-1.s3",
+        ...(policy === undefined ? {} : { policy: JSON.stringify(policy) }),
+    });
 
 describe("policies: network isolation", function () {
     describe("glue-network-connection", () => {
@@ -74,8 +67,8 @@ describe("policies: network isolation", function () {
             await assertCompliant(
                 "network-no-internet-route",
                 [
-                    { type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC },
-                    { type: T.route, name: "to-endpoint", inputs: { routeTableId: "rtb-1", destinationPrefixListId: "pl-1", vpcEndpointId: "vpce-1" } },
+                    awsxVpc("vpc", ISOLATED_VPC),
+                    typed(aws.ec2.Route, "to-endpoint", { routeTableId: "rtb-1", destinationPrefixListId: "pl-1", vpcEndpointId: "vpce-1" }),
                 ],
                 PROD_NETWORK,
             );
@@ -84,16 +77,16 @@ describe("policies: network isolation", function () {
             await assertViolations(
                 "network-no-internet-route",
                 [
-                    { type: T.internetGateway, name: "igw", inputs: { vpcId: "vpc-1" } },
-                    { type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" } },
-                    {
-                        type: T.route,
-                        name: "computed",
-                        inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN },
-                        from: { gatewayId: ["igw"] },
-                    },
-                    { type: T.route, name: "nat", inputs: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0abc" } },
-                    { type: T.routeTable, name: "table", inputs: { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }] } },
+                    typed(aws.ec2.InternetGateway, "igw", { vpcId: "vpc-1" }),
+                    typed(aws.ec2.Route, "by-id", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }),
+                    typed(
+                        aws.ec2.Route,
+                        "computed",
+                        { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN },
+                        { from: { gatewayId: ["igw"] } },
+                    ),
+                    typed(aws.ec2.Route, "nat", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0abc" }),
+                    typed(aws.ec2.RouteTable, "table", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }] }),
                 ],
                 [
                     { resource: "by-id", message: /Route by-id leads to an internet gateway/ },
@@ -107,10 +100,7 @@ describe("policies: network isolation", function () {
         it("rejects an awsx VPC whose subnets awsx would route out: public or private subnets, NAT gateways, or its default layout", async () => {
             await assertViolations(
                 "network-no-internet-route",
-                [
-                    { type: T.awsxVpc, name: "open", inputs: { subnetSpecs: [{ type: "Public" }, { type: "Isolated" }], natGateways: { strategy: "Single" } } },
-                    { type: T.awsxVpc, name: "default", inputs: {} },
-                ],
+                [awsxVpc("open", { subnetSpecs: [{ type: "Public" }, { type: "Isolated" }], natGateways: { strategy: "Single" } }), awsxVpc("default", {})],
                 [
                     { resource: "open", message: /declares Public subnets: awsx routes public subnets to its internet gateway/ },
                     { resource: "open", message: /has NAT gateway strategy Single/ },
@@ -121,7 +111,7 @@ describe("policies: network isolation", function () {
             );
         });
         it("asks nothing of a stage whose network is none", async () => {
-            await assertCompliant("network-no-internet-route", [{ type: T.route, name: "by-id", inputs: { routeTableId: "rtb-1", gatewayId: "igw-0abc" } }], {
+            await assertCompliant("network-no-internet-route", [typed(aws.ec2.Route, "by-id", { routeTableId: "rtb-1", gatewayId: "igw-0abc" })], {
                 stage: "dev",
                 stack: "dev-network",
             });
@@ -129,24 +119,20 @@ describe("policies: network isolation", function () {
     });
 
     describe("network-flow-logs", () => {
-        const flowLog = (vpc: string, trafficType = "ALL"): FixtureResource => ({
-            type: "aws:ec2/flowLog:FlowLog",
-            name: `${vpc}-flow-log`,
-            inputs: { vpcId: UNKNOWN, trafficType, logDestinationType: "cloud-watch-logs" },
-            from: { vpcId: [vpc] },
-        });
-        const awsVpc = (name: string, parent?: string): FixtureResource => ({ type: "aws:ec2/vpc:Vpc", name, inputs: { cidrBlock: "10.0.0.0/16" }, parent });
+        const flowLog = (vpc: string, trafficType = "ALL") =>
+            typed(aws.ec2.FlowLog, `${vpc}-flow-log`, { vpcId: UNKNOWN, trafficType, logDestinationType: "cloud-watch-logs" }, { from: { vpcId: [vpc] } });
+        const awsVpc = (name: string, parent?: string) => typed(aws.ec2.Vpc, name, { cidrBlock: "10.0.0.0/16" }, { parent });
         it("accepts VPCs with a flow log of all traffic, an awsx VPC's own aws VPC counting as the component's", async () => {
             await assertCompliant(
                 "network-flow-logs",
-                [{ type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC }, awsVpc("vpc-child", "vpc"), flowLog("vpc"), awsVpc("plain"), flowLog("plain")],
+                [awsxVpc("vpc", ISOLATED_VPC), awsVpc("vpc-child", "vpc"), flowLog("vpc"), awsVpc("plain"), flowLog("plain")],
                 PROD_NETWORK,
             );
         });
         it("rejects a VPC without a flow log, and one that logs rejected traffic only", async () => {
             await assertViolations(
                 "network-flow-logs",
-                [{ type: T.awsxVpc, name: "vpc", inputs: ISOLATED_VPC }, awsVpc("plain"), flowLog("plain", "REJECT")],
+                [awsxVpc("vpc", ISOLATED_VPC), awsVpc("plain"), flowLog("plain", "REJECT")],
                 [
                     { resource: "vpc", message: /VPC vpc has no flow log of all its traffic/ },
                     { resource: "plain", message: /VPC plain has no flow log of all its traffic/ },
@@ -160,25 +146,18 @@ describe("policies: network isolation", function () {
     });
 
     describe("network-security-group-not-open", () => {
-        const group = (inputs: Record<string, unknown>): FixtureResource => ({
-            type: "aws:ec2/securityGroup:SecurityGroup",
-            name: "group",
-            inputs: { vpcId: "vpc-1", ...inputs },
-        });
-        const rule = (type: string, name: string, inputs: Record<string, unknown>): FixtureResource => ({
-            type,
-            name,
-            inputs: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...inputs },
-        });
-        const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-        const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+        const group = (inputs: InputsOf<aws.ec2.SecurityGroupArgs>) => typed(aws.ec2.SecurityGroup, "group", { vpcId: "vpc-1", ...inputs });
+        const ingress = (name: string, inputs: InputsOf<aws.vpc.SecurityGroupIngressRuleArgs>) =>
+            typed(aws.vpc.SecurityGroupIngressRule, name, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...inputs });
+        const egress = (name: string, inputs: InputsOf<aws.vpc.SecurityGroupEgressRuleArgs>) =>
+            typed(aws.vpc.SecurityGroupEgressRule, name, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...inputs });
         it("accepts groups open only to other groups, a prefix list or a private range", async () => {
             await assertCompliant(
                 "network-security-group-not-open",
                 [
                     group({ ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] }),
-                    rule(INGRESS, "from-group", { referencedSecurityGroupId: "sg-2" }),
-                    rule(EGRESS, "to-s3", { prefixListId: "pl-1" }),
+                    ingress("from-group", { referencedSecurityGroupId: "sg-2" }),
+                    egress("to-s3", { prefixListId: "pl-1" }),
                 ],
                 PROD_NETWORK,
             );
@@ -191,9 +170,16 @@ describe("policies: network isolation", function () {
                         ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
                         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }],
                     }),
-                    rule(INGRESS, "from-world", { cidrIpv4: "0.0.0.0/0" }),
-                    rule(EGRESS, "to-world", { cidrIpv6: "::/0" }),
-                    rule("aws:ec2/securityGroupRule:SecurityGroupRule", "legacy", { type: "egress", cidrBlocks: ["0.0.0.0/0"], protocol: "-1" }),
+                    ingress("from-world", { cidrIpv4: "0.0.0.0/0" }),
+                    egress("to-world", { cidrIpv6: "::/0" }),
+                    typed(aws.ec2.SecurityGroupRule, "legacy", {
+                        securityGroupId: "sg-1",
+                        fromPort: 443,
+                        toPort: 443,
+                        type: "egress",
+                        cidrBlocks: ["0.0.0.0/0"],
+                        protocol: "-1",
+                    }),
                 ],
                 [
                     { resource: "group", message: /ingress rule #1 is open to 0\.0\.0\.0\/0/ },
@@ -206,7 +192,7 @@ describe("policies: network isolation", function () {
             );
         });
         it("does not apply to a stage without network isolation", async () => {
-            await assertCompliant("network-security-group-not-open", [rule(INGRESS, "from-world", { cidrIpv4: "0.0.0.0/0" })], {
+            await assertCompliant("network-security-group-not-open", [ingress("from-world", { cidrIpv4: "0.0.0.0/0" })], {
                 stage: "dev",
                 stack: "dev-network",
             });

@@ -1,13 +1,11 @@
+import * as aws from "@pulumi/aws";
 import { BUCKET_ROLE_TAG } from "../model/naming";
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import { typed, withInputs } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const bucket = (purpose: string, protect: boolean, name = `spotify-prod-${purpose}-222222222222`): FixtureResource => ({
-    type: "aws:s3/bucket:Bucket",
-    name: purpose,
-    protect,
-    inputs: { bucket: name, tags: { [BUCKET_ROLE_TAG]: purpose } },
-});
-const key = (protect: boolean): FixtureResource => ({ type: "aws:kms/key:Key", name: "data-key", protect, inputs: { enableKeyRotation: true } });
+const bucket = (purpose: string, protect: boolean, name = `spotify-prod-${purpose}-222222222222`) =>
+    typed(aws.s3.Bucket, purpose, { bucket: name, tags: { [BUCKET_ROLE_TAG]: purpose } }, { protect });
+const key = (protect: boolean) => typed(aws.kms.Key, "data-key", { enableKeyRotation: true }, { protect });
 const PROD = { stage: "prod" };
 
 describe("policies: data protection", function () {
@@ -41,7 +39,7 @@ describe("policies: data protection", function () {
     });
 
     it("protects a bucket whose role cannot be told, as a data bucket", async () => {
-        const untagged: FixtureResource = { ...bucket("athena-results", false), inputs: { bucket: "spotify-prod-athena-results-222222222222" } };
+        const untagged = withInputs(bucket("athena-results", false), { tags: undefined });
         await assertViolations(
             "data-protection",
             [untagged],
@@ -51,12 +49,13 @@ describe("policies: data protection", function () {
     });
 
     it("protects the Data Catalog encryption settings, whose deletion turns catalog encryption off", async () => {
-        const settings = (protect: boolean): FixtureResource => ({
-            type: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
-            name: "catalog-encryption",
-            protect,
-            inputs: { dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "k" } } },
-        });
+        const settings = (protect: boolean) =>
+            typed(
+                aws.glue.DataCatalogEncryptionSettings,
+                "catalog-encryption",
+                { dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: "k" } } },
+                { protect },
+            );
         await assertCompliant("data-protection", [settings(true)], PROD);
         await assertViolations(
             "data-protection",
@@ -72,9 +71,6 @@ describe("policies: data protection", function () {
     });
 
     it("is disabled in dev, which is torn down freely", async () => {
-        await assertCompliant("data-protection", [
-            { ...bucket("staging", false), inputs: { bucket: "spotify-dev-staging-111111111111", tags: { [BUCKET_ROLE_TAG]: "staging" } } },
-            key(false),
-        ]);
+        await assertCompliant("data-protection", [bucket("staging", false, "spotify-dev-staging-111111111111"), key(false)]);
     });
 });

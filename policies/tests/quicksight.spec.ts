@@ -1,23 +1,22 @@
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
+import { InputsOf, typed } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
 const ANALYST = "arn:aws:quicksight:eu-west-1:123456789012:group/default/analysts";
 const STRANGER = "arn:aws:quicksight:eu-west-1:123456789012:user/default/stranger";
 const NAMESPACE = "arn:aws:quicksight:eu-west-1:123456789012:namespace/default";
 const ACTIONS = ["quicksight:DescribeDashboard", "quicksight:QueryDashboard"];
 
+const permissions = (principals: string[]) => principals.map((principal) => ({ principal, actions: ACTIONS }));
+const awsDashboard = (principals: string[]) =>
+    typed(aws.quicksight.Dashboard, "aws-dashboard", { dashboardId: "d", name: "Hits", permissions: permissions(principals) });
+/** aws-native's dashboard; only it can share a link (aws's Dashboard has no linkSharingConfiguration). */
+const nativeDashboard = (principals: string[], inputs: InputsOf<awsNative.quicksight.DashboardArgs> = {}) =>
+    typed(awsNative.quicksight.Dashboard, "native-dashboard", { dashboardId: "d2", name: "Hits", permissions: permissions(principals), ...inputs });
 /** The same dashboard in both type families: both give permissions as [{principal, actions}]. */
-const dashboards = (principals: string[], extra: Record<string, unknown> = {}): FixtureResource[] => [
-    {
-        type: "aws:quicksight/dashboard:Dashboard",
-        name: "aws-dashboard",
-        inputs: { dashboardId: "d", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra },
-    },
-    {
-        type: "aws-native:quicksight:Dashboard",
-        name: "native-dashboard",
-        inputs: { dashboardId: "d2", name: "Hits", permissions: principals.map((principal) => ({ principal, actions: ACTIONS })), ...extra },
-    },
-];
+const dashboards = (principals: string[]) => [awsDashboard(principals), nativeDashboard(principals)];
+const LINK_SHARING = { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } };
 
 describe("policies: QuickSight", function () {
     describe("quicksight-no-public-sharing", () => {
@@ -33,8 +32,11 @@ describe("policies: QuickSight", function () {
             ]);
         });
         it("rejects aws-native link sharing with the whole account", async () => {
-            const [, native] = dashboards([ANALYST], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
-            await assertViolations("quicksight-no-public-sharing", [native], [{ message: /shares a link with every user of the account/ }]);
+            await assertViolations(
+                "quicksight-no-public-sharing",
+                [nativeDashboard([ANALYST], LINK_SHARING)],
+                [{ message: /shares a link with every user of the account/ }],
+            );
         });
     });
 
@@ -45,13 +47,12 @@ describe("policies: QuickSight", function () {
             });
         });
         it("rejects any other principal, including through link sharing", async () => {
-            const resources = dashboards([ANALYST, STRANGER], { linkSharingConfiguration: { permissions: [{ principal: NAMESPACE, actions: ACTIONS }] } });
+            const resources = [awsDashboard([ANALYST, STRANGER]), nativeDashboard([ANALYST, STRANGER], LINK_SHARING)];
             await assertViolations(
                 "quicksight-approved-principals",
                 resources,
                 [
                     { resource: "aws-dashboard", message: /permissions grants access to "arn:aws:quicksight:eu-west-1:123456789012:user\/default\/stranger"/ },
-                    { resource: "aws-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
                     { resource: "native-dashboard", message: /permissions grants access to .*stranger/ },
                     { resource: "native-dashboard", message: /linkSharingConfiguration grants access to .*namespace\/default/ },
                 ],
@@ -59,35 +60,34 @@ describe("policies: QuickSight", function () {
             );
         });
         it("rejects every principal while the stage lists none (the committed dev config)", async () => {
-            await assertViolations("quicksight-approved-principals", dashboards([ANALYST]).slice(0, 1), [
-                { message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ },
-            ]);
+            await assertViolations(
+                "quicksight-approved-principals",
+                [awsDashboard([ANALYST])],
+                [{ message: /group\/default\/analysts", which is not one of the stage's QuickSight principals/ }],
+            );
         });
     });
 
     describe("quicksight-viewers-read-only", () => {
         const VIEWER = "arn:aws:quicksight:eu-west-1:123456789012:group/default/readers";
         const settings = { settings: { quicksightOwners: [ANALYST], quicksightViewers: [VIEWER] } };
-        const granted = (type: string, name: string, actions: string[]): FixtureResource => ({
-            type,
-            name,
-            inputs: {
-                permissions: [
-                    { principal: ANALYST, actions: ["quicksight:DescribeDataSet", "quicksight:UpdateDataSet"] },
-                    { principal: VIEWER, actions },
-                ],
-            },
+        /** Grants to the owner and to the viewer: every family and type gives permissions as [{principal, actions}]. */
+        const grants = (actions: string[]) => ({
+            permissions: [
+                { principal: ANALYST, actions: ["quicksight:DescribeDataSet", "quicksight:UpdateDataSet"] },
+                { principal: VIEWER, actions },
+            ],
         });
         it("accepts viewers with the dashboard's viewer actions, in both type families, and owners with anything", async () => {
             await assertCompliant(
                 "quicksight-viewers-read-only",
                 [
-                    granted("aws:quicksight/dashboard:Dashboard", "aws-dashboard", ["quicksight:DescribeDashboard", "quicksight:QueryDashboard"]),
-                    granted("aws-native:quicksight:Dashboard", "native-dashboard", [
-                        "quicksight:DescribeDashboard",
-                        "quicksight:ListDashboardVersions",
-                        "quicksight:QueryDashboard",
-                    ]),
+                    typed(aws.quicksight.Dashboard, "aws-dashboard", grants(["quicksight:DescribeDashboard", "quicksight:QueryDashboard"])),
+                    typed(
+                        awsNative.quicksight.Dashboard,
+                        "native-dashboard",
+                        grants(["quicksight:DescribeDashboard", "quicksight:ListDashboardVersions", "quicksight:QueryDashboard"]),
+                    ),
                 ],
                 settings,
             );
@@ -96,11 +96,11 @@ describe("policies: QuickSight", function () {
             await assertViolations(
                 "quicksight-viewers-read-only",
                 [
-                    granted("aws-native:quicksight:Dashboard", "native-dashboard", [
-                        "quicksight:QueryDashboard",
-                        "quicksight:UpdateDashboardPermissions",
-                        "quicksight:DeleteDashboard",
-                    ]),
+                    typed(
+                        awsNative.quicksight.Dashboard,
+                        "native-dashboard",
+                        grants(["quicksight:QueryDashboard", "quicksight:UpdateDashboardPermissions", "quicksight:DeleteDashboard"]),
+                    ),
                 ],
                 [
                     {
@@ -115,9 +115,9 @@ describe("policies: QuickSight", function () {
             await assertViolations(
                 "quicksight-viewers-read-only",
                 [
-                    granted("aws-native:quicksight:DataSet", "native-dataset", ["quicksight:DescribeDataSet"]),
-                    granted("aws:quicksight/dataSource:DataSource", "aws-source", ["quicksight:DescribeDataSource"]),
-                    granted("aws-native:quicksight:Analysis", "native-analysis", ["quicksight:DescribeAnalysis"]),
+                    typed(awsNative.quicksight.DataSet, "native-dataset", grants(["quicksight:DescribeDataSet"])),
+                    typed(aws.quicksight.DataSource, "aws-source", grants(["quicksight:DescribeDataSource"])),
+                    typed(awsNative.quicksight.Analysis, "native-analysis", grants(["quicksight:DescribeAnalysis"])),
                 ],
                 [
                     {
@@ -133,33 +133,24 @@ describe("policies: QuickSight", function () {
     });
 
     describe("quicksight-no-csv-export", () => {
-        const dashboard = (type: string, name: string, exportStatus?: string): FixtureResource => ({
-            type,
-            name,
-            inputs: {
-                dashboardId: name,
-                ...(exportStatus === undefined ? {} : { dashboardPublishOptions: { exportToCsvOption: { availabilityStatus: exportStatus } } }),
-            },
-        });
+        /** The dashboard's publish options: CSV export stated, or left to QuickSight's default. */
+        const publishOptions = (exportStatus?: "ENABLED" | "DISABLED") =>
+            exportStatus === undefined ? {} : { dashboardPublishOptions: { exportToCsvOption: { availabilityStatus: exportStatus } } };
+        const native = (exportStatus?: "ENABLED" | "DISABLED") =>
+            typed(awsNative.quicksight.Dashboard, "native", { dashboardId: "native", ...publishOptions(exportStatus) });
+        const classic = (exportStatus?: "ENABLED" | "DISABLED") =>
+            typed(aws.quicksight.Dashboard, "classic", { dashboardId: "classic", ...publishOptions(exportStatus) });
         it("accepts CSV export where the data is internal, and a disabled export where it is confidential, in both type families", async () => {
-            await assertCompliant(
-                "quicksight-no-csv-export",
-                [dashboard("aws-native:quicksight:Dashboard", "native", "ENABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic")],
-                {
-                    settings: { dataClassification: "internal" },
-                },
-            );
-            await assertCompliant(
-                "quicksight-no-csv-export",
-                [dashboard("aws-native:quicksight:Dashboard", "native", "DISABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic", "DISABLED")],
-                { settings: { dataClassification: "confidential" } },
-            );
+            await assertCompliant("quicksight-no-csv-export", [native("ENABLED"), classic()], {
+                settings: { dataClassification: "internal" },
+            });
+            await assertCompliant("quicksight-no-csv-export", [native("DISABLED"), classic("DISABLED")], { settings: { dataClassification: "confidential" } });
         });
         it("rejects an enabled or unset CSV export of confidential or restricted data", async () => {
             for (const dataClassification of ["confidential", "restricted"]) {
                 await assertViolations(
                     "quicksight-no-csv-export",
-                    [dashboard("aws-native:quicksight:Dashboard", "native", "ENABLED"), dashboard("aws:quicksight/dashboard:Dashboard", "classic")],
+                    [native("ENABLED"), classic()],
                     [
                         { resource: "native", message: new RegExp(`offers CSV export \\(exportToCsvOption ENABLED\\) of ${dataClassification} data`) },
                         { resource: "classic", message: /exportToCsvOption not set, so ENABLED/ },
@@ -171,21 +162,18 @@ describe("policies: QuickSight", function () {
     });
 
     describe("quicksight-data-source-ssl", () => {
-        const source = (type: string, sslProperties?: Record<string, unknown>): FixtureResource => ({
-            type,
-            name: type.startsWith("aws-native") ? "native-source" : "aws-source",
-            inputs: { dataSourceId: "s", name: "Warehouse", type: "ATHENA", ...(sslProperties === undefined ? {} : { sslProperties }) },
-        });
+        const ssl = (disableSsl?: boolean) => (disableSsl === undefined ? {} : { sslProperties: { disableSsl } });
+        const awsSource = (disableSsl?: boolean) =>
+            typed(aws.quicksight.DataSource, "aws-source", { dataSourceId: "s", name: "Warehouse", type: "ATHENA", ...ssl(disableSsl) });
+        const nativeSource = (disableSsl?: boolean) =>
+            typed(awsNative.quicksight.DataSource, "native-source", { dataSourceId: "s", name: "Warehouse", type: "ATHENA", ...ssl(disableSsl) });
         it("accepts data sources with SSL on, stated or by default, in both type families", async () => {
-            await assertCompliant("quicksight-data-source-ssl", [
-                source("aws:quicksight/dataSource:DataSource"),
-                source("aws-native:quicksight:DataSource", { disableSsl: false }),
-            ]);
+            await assertCompliant("quicksight-data-source-ssl", [awsSource(), nativeSource(false)]);
         });
         it("rejects SSL turned off in both type families", async () => {
             await assertViolations(
                 "quicksight-data-source-ssl",
-                [source("aws:quicksight/dataSource:DataSource", { disableSsl: true }), source("aws-native:quicksight:DataSource", { disableSsl: true })],
+                [awsSource(true), nativeSource(true)],
                 [
                     { resource: "aws-source", message: /turns SSL off \(sslProperties\.disableSsl: true\)/ },
                     { resource: "native-source", message: /turns SSL off/ },
@@ -195,16 +183,20 @@ describe("policies: QuickSight", function () {
     });
 
     describe("quicksight-athena-workgroup", () => {
-        const awsSource = (athena: Record<string, unknown> | undefined): FixtureResource => ({
-            type: "aws:quicksight/dataSource:DataSource",
-            name: "aws-source",
-            inputs: { dataSourceId: "s", name: "Warehouse", type: "ATHENA", parameters: athena === undefined ? {} : { athena } },
-        });
-        const nativeSource = (athenaParameters: Record<string, unknown>): FixtureResource => ({
-            type: "aws-native:quicksight:DataSource",
-            name: "native-source",
-            inputs: { dataSourceId: "s2", name: "Warehouse", type: "ATHENA", dataSourceParameters: { athenaParameters } },
-        });
+        const awsSource = (athena: { workGroup?: string } | undefined) =>
+            typed(aws.quicksight.DataSource, "aws-source", {
+                dataSourceId: "s",
+                name: "Warehouse",
+                type: "ATHENA",
+                parameters: athena === undefined ? {} : { athena },
+            });
+        const nativeSource = (athenaParameters: { workGroup?: string }) =>
+            typed(awsNative.quicksight.DataSource, "native-source", {
+                dataSourceId: "s2",
+                name: "Warehouse",
+                type: "ATHENA",
+                dataSourceParameters: { athenaParameters },
+            });
         it("accepts the stage's workgroup in both type families", async () => {
             await assertCompliant("quicksight-athena-workgroup", [
                 awsSource({ workGroup: "spotify_dev_analytics" }),
@@ -223,11 +215,12 @@ describe("policies: QuickSight", function () {
         });
         it("does not apply to other data sources", async () => {
             await assertCompliant("quicksight-athena-workgroup", [
-                {
-                    type: "aws:quicksight/dataSource:DataSource",
-                    name: "s3-source",
-                    inputs: { dataSourceId: "s", name: "Manifest", type: "S3", parameters: { s3: { manifestFileLocation: { bucket: "b", key: "k" } } } },
-                },
+                typed(aws.quicksight.DataSource, "s3-source", {
+                    dataSourceId: "s",
+                    name: "Manifest",
+                    type: "S3",
+                    parameters: { s3: { manifestFileLocation: { bucket: "b", key: "k" } } },
+                }),
             ]);
         });
     });

@@ -1,18 +1,8 @@
 import * as assert from "assert";
+import * as aws from "@pulumi/aws";
 import { BUCKET_ROLE_TAG } from "../model/naming";
-import { assertCompliant, assertViolations, evaluate, FixtureResource, UNKNOWN, violations } from "./support/harness";
-
-const T = {
-    bucket: "aws:s3/bucket:Bucket",
-    key: "aws:kms/key:Key",
-    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    versioning: "aws:s3/bucketVersioning:BucketVersioning",
-    policy: "aws:s3/bucketPolicy:BucketPolicy",
-    logging: "aws:s3/bucketLogging:BucketLogging",
-    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-};
+import { FixtureResource, InputsOf, typed, UNKNOWN, withInputs } from "./support/fixtures";
+import { assertCompliant, assertViolations, evaluatePolicies } from "./support/inProcess";
 
 const tlsOnlyPolicy = (bucket: string) =>
     JSON.stringify({
@@ -29,55 +19,68 @@ const tlsOnlyPolicy = (bucket: string) =>
         ],
     });
 
-type Sidecar = "encryption" | "publicAccessBlock" | "ownership" | "versioning" | "policy" | "logging" | "lifecycle";
-
 /**
  * A bucket of `purpose` with every sidecar a compliant data bucket has, as preview sees them: each
  * sidecar's `bucket` is unknown and linked to the bucket only through its property dependencies.
  */
-function bucket(purpose: string, stage = "dev"): { bucket: FixtureResource; key: FixtureResource; sidecars: Record<Sidecar, FixtureResource> } {
+function bucket(purpose: string, stage = "dev") {
     const name = `spotify-${stage}-${purpose}-111111111111`;
-    const sidecar = (kind: Sidecar, type: string, inputs: Record<string, unknown>, from: Record<string, string[]> = {}): FixtureResource => ({
-        type,
-        name: `${purpose}-${kind}`,
-        inputs: { bucket: UNKNOWN, ...inputs },
-        from: { bucket: [purpose], ...from },
-    });
+    const fromBucket = { bucket: [purpose] };
     return {
-        bucket: { type: T.bucket, name: purpose, inputs: { bucket: name, forceDestroy: false, tags: { [BUCKET_ROLE_TAG]: purpose } } },
-        key: { type: T.key, name: "data-key", inputs: { enableKeyRotation: true } },
+        bucket: typed(aws.s3.Bucket, purpose, { bucket: name, forceDestroy: false, tags: { [BUCKET_ROLE_TAG]: purpose } }),
+        key: typed(aws.kms.Key, "data-key", { enableKeyRotation: true }),
         sidecars: {
-            encryption: sidecar(
-                "encryption",
-                T.encryption,
-                { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }] },
-                { rules: ["data-key"] },
+            encryption: typed(
+                aws.s3.BucketServerSideEncryptionConfiguration,
+                `${purpose}-encryption`,
+                {
+                    bucket: UNKNOWN,
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: UNKNOWN }, bucketKeyEnabled: true }],
+                },
+                { from: { ...fromBucket, rules: ["data-key"] } },
             ),
-            publicAccessBlock: sidecar("publicAccessBlock", T.publicAccessBlock, {
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            }),
-            ownership: sidecar("ownership", T.ownership, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
-            versioning: sidecar("versioning", T.versioning, { versioningConfiguration: { status: "Enabled" } }),
-            policy: sidecar("policy", T.policy, { policy: tlsOnlyPolicy(name) }),
-            logging: sidecar("logging", T.logging, { targetBucket: `spotify-${stage}-access-logs-111111111111`, targetPrefix: `s3/${purpose}/` }),
-            lifecycle: sidecar("lifecycle", T.lifecycle, {
-                rules: [{ id: "abort", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-            }),
+            publicAccessBlock: typed(
+                aws.s3.BucketPublicAccessBlock,
+                `${purpose}-publicAccessBlock`,
+                { bucket: UNKNOWN, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+                { from: fromBucket },
+            ),
+            ownership: typed(
+                aws.s3.BucketOwnershipControls,
+                `${purpose}-ownership`,
+                { bucket: UNKNOWN, rule: { objectOwnership: "BucketOwnerEnforced" } },
+                { from: fromBucket },
+            ),
+            versioning: typed(
+                aws.s3.BucketVersioning,
+                `${purpose}-versioning`,
+                { bucket: UNKNOWN, versioningConfiguration: { status: "Enabled" } },
+                { from: fromBucket },
+            ),
+            policy: typed(aws.s3.BucketPolicy, `${purpose}-policy`, { bucket: UNKNOWN, policy: tlsOnlyPolicy(name) }, { from: fromBucket }),
+            logging: typed(
+                aws.s3.BucketLogging,
+                `${purpose}-logging`,
+                { bucket: UNKNOWN, targetBucket: `spotify-${stage}-access-logs-111111111111`, targetPrefix: `s3/${purpose}/` },
+                { from: fromBucket },
+            ),
+            lifecycle: typed(
+                aws.s3.BucketLifecycleConfiguration,
+                `${purpose}-lifecycle`,
+                { bucket: UNKNOWN, rules: [{ id: "abort", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }] },
+                { from: fromBucket },
+            ),
         },
     };
 }
 
-/** The fixture's resources, with sidecars replaced (a resource) or left out (null). */
-function resources(fixture: ReturnType<typeof bucket>, changes: Partial<Record<Sidecar, FixtureResource | null>> = {}): FixtureResource[] {
-    const sidecars = { ...fixture.sidecars, ...changes };
-    return [fixture.key, fixture.bucket, ...Object.values(sidecars).filter((sidecar): sidecar is FixtureResource => sidecar !== null)];
-}
+type Fixture = ReturnType<typeof bucket>;
+type Sidecars = Fixture["sidecars"];
 
-function withInputs(resource: FixtureResource, inputs: Record<string, unknown>): FixtureResource {
-    return { ...resource, inputs: { ...resource.inputs, ...inputs } };
+/** The fixture's resources, with sidecars replaced (a resource) or left out (null). */
+function resources(fixture: Fixture, changes: { [K in keyof Sidecars]?: Sidecars[K] | null } = {}): FixtureResource[] {
+    const sidecars: Record<string, FixtureResource | null> = { ...fixture.sidecars, ...changes };
+    return [fixture.key, fixture.bucket, ...Object.values(sidecars).filter((sidecar): sidecar is FixtureResource => sidecar !== null)];
 }
 
 const S3_RULES = [
@@ -97,11 +100,7 @@ const S3_RULES = [
 
 describe("policies: S3", function () {
     it("accepts a data bucket with every sidecar, linked only through property dependencies as in preview (prod config)", async () => {
-        const report = await evaluate(resources(bucket("warehouse", "prod")), { stage: "prod" });
-        assert.deepStrictEqual(
-            violations(report).filter((violation) => S3_RULES.includes(violation.policy)),
-            [],
-        );
+        assert.deepStrictEqual(await evaluatePolicies(S3_RULES, resources(bucket("warehouse", "prod")), { stage: "prod" }), []);
     });
 
     it("links sidecars that name their bucket literally, and ignores sidecars of other buckets", async () => {
@@ -221,7 +220,7 @@ describe("policies: S3", function () {
         /** The TLS statement and a deny of everything from outside the endpoint, with `change` applied to the latter. */
         const endpointOnly = (purpose: string, change: (statement: Record<string, unknown>) => Record<string, unknown> = (statement) => statement) => {
             const fixture = bucket(purpose, "prod");
-            const document = JSON.parse(String(fixture.sidecars.policy.inputs?.policy)) as { Statement: Record<string, unknown>[] };
+            const document = JSON.parse(tlsOnlyPolicy(`spotify-prod-${purpose}-111111111111`)) as { Statement: Record<string, unknown>[] };
             const arn = `arn:aws:s3:::spotify-prod-${purpose}-111111111111`;
             document.Statement.push(
                 change({
@@ -325,8 +324,8 @@ describe("policies: S3", function () {
     });
 
     describe("s3-bucket-naming", () => {
-        const named = (bucketName: string | undefined, extra: Record<string, unknown> = {}): FixtureResource[] => [
-            { type: T.bucket, name: "b", inputs: { ...(bucketName === undefined ? {} : { bucket: bucketName }), ...extra } },
+        const named = (bucketName: string | undefined, extra: InputsOf<aws.s3.BucketArgs> = {}): FixtureResource[] => [
+            typed(aws.s3.Bucket, "b", { ...(bucketName === undefined ? {} : { bucket: bucketName }), ...extra }),
         ];
         it("accepts the conventional name of every purpose", async () => {
             await assertCompliant("s3-bucket-naming", named("spotify-dev-glue-assets-111111111111"));
@@ -342,7 +341,7 @@ describe("policies: S3", function () {
 
     describe("data buckets are known by their role, not their name", () => {
         /** The fixture's bucket renamed and/or retagged. */
-        const changed = (fixture: ReturnType<typeof bucket>, inputs: Record<string, unknown>) => ({ ...fixture, bucket: withInputs(fixture.bucket, inputs) });
+        const changed = (fixture: Fixture, inputs: InputsOf<aws.s3.BucketArgs>) => ({ ...fixture, bucket: withInputs(fixture.bucket, inputs) });
         it("keeps the data-bucket requirements of a data bucket renamed off the naming convention", async () => {
             const renamed = changed(bucket("staging", "prod"), { bucket: "landing-zone-222222222222" });
             await assertViolations(
@@ -383,9 +382,9 @@ describe("policies: S3", function () {
     });
 
     describe("s3-bucket-role", () => {
-        const role = (inputs: Record<string, unknown>, provider?: Record<string, unknown>): FixtureResource[] => [
-            ...(provider === undefined ? [] : [{ type: "pulumi:providers:aws", name: "storage-aws", inputs: provider }]),
-            { type: T.bucket, name: "b", inputs, ...(provider === undefined ? {} : { provider: "storage-aws" }) },
+        const role = (inputs: InputsOf<aws.s3.BucketArgs>, provider?: InputsOf<aws.ProviderArgs>): FixtureResource[] => [
+            ...(provider === undefined ? [] : [typed(aws.Provider, "storage-aws", provider)]),
+            typed(aws.s3.Bucket, "b", inputs, provider === undefined ? {} : { provider: "storage-aws" }),
         ];
         it("accepts a bucket tagged with its role, whatever its name", async () => {
             await assertCompliant("s3-bucket-role", role({ bucket: "spotify-dev-warehouse-111111111111", tags: { [BUCKET_ROLE_TAG]: "warehouse" } }));
@@ -400,11 +399,9 @@ describe("policies: S3", function () {
                         /Bucket "spotify-dev-staging-111111111111" has no bucket-role tag, so its role cannot be told: it is held to every data-bucket rule/,
                 },
             ]);
-            await assertViolations(
-                "s3-bucket-role",
-                role({ bucket: "landing-zone" }, { defaultTags: JSON.stringify({ tags: { [BUCKET_ROLE_TAG]: "staging" } }) }),
-                [{ message: /has no bucket-role tag/ }],
-            );
+            await assertViolations("s3-bucket-role", role({ bucket: "landing-zone" }, { defaultTags: { tags: { [BUCKET_ROLE_TAG]: "staging" } } }), [
+                { message: /has no bucket-role tag/ },
+            ]);
         });
         it("rejects a role that is not a bucket purpose, and a role the name contradicts", async () => {
             await assertViolations("s3-bucket-role", role({ bucket: "landing-zone", tags: { [BUCKET_ROLE_TAG]: "scratch" } }), [
@@ -417,28 +414,27 @@ describe("policies: S3", function () {
     });
 
     describe("s3-no-public-acls", () => {
-        const ACL = "aws:s3/bucketAcl:BucketAcl";
         it("accepts buckets and objects without ACLs, and private ACLs", async () => {
             await assertCompliant("s3-no-public-acls", [
-                { type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111" } },
-                { type: ACL, name: "acl", inputs: { bucket: UNKNOWN, acl: "private" }, from: { bucket: ["b"] } },
-                { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "bucket-owner-full-control" } },
+                typed(aws.s3.Bucket, "b", { bucket: "spotify-dev-staging-111111111111" }),
+                typed(aws.s3.BucketAcl, "acl", { bucket: UNKNOWN, acl: "private" }, { from: { bucket: ["b"] } }),
+                typed(aws.s3.BucketObjectv2, "o", { bucket: "x", key: "k", acl: "bucket-owner-full-control" }),
             ]);
         });
         it("rejects public canned ACLs inline, on a separate BucketAcl and on objects", async () => {
             await assertViolations(
                 "s3-no-public-acls",
-                [{ type: T.bucket, name: "b", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read" } }],
+                [typed(aws.s3.Bucket, "b", { bucket: "spotify-dev-staging-111111111111", acl: "public-read" })],
                 [{ resource: "b", message: /Bucket b makes data public with canned ACL "public-read": everyone can read/ }],
             );
             await assertViolations(
                 "s3-no-public-acls",
-                [{ type: ACL, name: "acl", inputs: { bucket: "spotify-dev-staging-111111111111", acl: "public-read-write" } }],
+                [typed(aws.s3.BucketAcl, "acl", { bucket: "spotify-dev-staging-111111111111", acl: "public-read-write" })],
                 [{ resource: "acl", message: /BucketAcl acl makes data public with canned ACL "public-read-write": everyone can read and write/ }],
             );
             await assertViolations(
                 "s3-no-public-acls",
-                [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", inputs: { bucket: "x", key: "k", acl: "authenticated-read" } }],
+                [typed(aws.s3.BucketObjectv2, "o", { bucket: "x", key: "k", acl: "authenticated-read" })],
                 [{ message: /every AWS account can read/ }],
             );
         });
@@ -447,28 +443,20 @@ describe("policies: S3", function () {
             await assertViolations(
                 "s3-no-public-acls",
                 [
-                    {
-                        type: ACL,
-                        name: "acl",
-                        inputs: {
-                            bucket: "spotify-dev-warehouse-111111111111",
-                            accessControlPolicy: {
-                                owner,
-                                grants: [
-                                    { grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" },
-                                    { grantee: { type: "CanonicalUser", id: "abc" }, permission: "FULL_CONTROL" },
-                                ],
-                            },
+                    typed(aws.s3.BucketAcl, "acl", {
+                        bucket: "spotify-dev-warehouse-111111111111",
+                        accessControlPolicy: {
+                            owner,
+                            grants: [
+                                { grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" },
+                                { grantee: { type: "CanonicalUser", id: "abc" }, permission: "FULL_CONTROL" },
+                            ],
                         },
-                    },
-                    {
-                        type: T.bucket,
-                        name: "b",
-                        inputs: {
-                            bucket: "spotify-dev-staging-111111111111",
-                            grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["WRITE"] }],
-                        },
-                    },
+                    }),
+                    typed(aws.s3.Bucket, "b", {
+                        bucket: "spotify-dev-staging-111111111111",
+                        grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["WRITE"] }],
+                    }),
                 ],
                 [
                     { resource: "acl", message: /a grant of READ to everyone \(AllUsers\)/ },
@@ -480,7 +468,7 @@ describe("policies: S3", function () {
 
     describe("s3-bucket-policy-lockout", () => {
         const policy = (...Statement: Record<string, unknown>[]): FixtureResource[] => [
-            { type: T.policy, name: "p", inputs: { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement }) } },
+            typed(aws.s3.BucketPolicy, "p", { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement }) }),
         ];
         it("accepts the TLS-only deny, which has a condition, and denies that leave the policy alone", async () => {
             await assertCompliant("s3-bucket-policy-lockout", resources(bucket("staging")));

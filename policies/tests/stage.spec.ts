@@ -1,6 +1,8 @@
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import * as aws from "@pulumi/aws";
+import { typed } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const resources: FixtureResource[] = [{ type: "aws:kms/key:Key", name: "data-key", inputs: { enableKeyRotation: true } }];
+const resources = [typed(aws.kms.Key, "data-key", { enableKeyRotation: true })];
 
 describe("policies: policy-config-matches-stage", function () {
     it("accepts the config of the stack's stage, for layer and all-in-one stacks", async () => {

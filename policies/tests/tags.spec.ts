@@ -1,32 +1,34 @@
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
 import { layerTags } from "../model/tags";
-import { assertCompliant, assertViolations, FixtureResource } from "./support/harness";
+import { FixtureResource, InputsOf, typed } from "./support/fixtures";
+import { assertCompliant, assertViolations } from "./support/inProcess";
 
 const TAGS = layerTags({ stage: "dev", owner: "data-platform", costCenter: "cc-1234", dataClassification: "internal" }, "storage");
-const PROVIDER = "pulumi:providers:aws";
-const provider = (inputs: Record<string, unknown>): FixtureResource => ({ type: PROVIDER, name: "storage-aws", inputs: { region: "eu-west-1", ...inputs } });
-const key = (inputs: Record<string, unknown> = {}, providerName: string | null = "storage-aws"): FixtureResource => ({
-    type: "aws:kms/key:Key",
-    name: "data-key",
-    inputs: { enableKeyRotation: true, ...inputs },
-    ...(providerName === null ? {} : { provider: providerName }),
-});
+/** The layer's provider; its defaultTags reach the pack as JSON text, as the engine passes provider inputs. */
+const provider = (inputs: InputsOf<aws.ProviderArgs>) => typed(aws.Provider, "storage-aws", { region: "eu-west-1", ...inputs });
+const key = (inputs: InputsOf<aws.kms.KeyArgs> = {}, providerName: string | null = "storage-aws") =>
+    typed(aws.kms.Key, "data-key", { enableKeyRotation: true, ...inputs }, providerName === null ? {} : { provider: providerName });
+/** A dashboard of aws-native, whose tags are a list of {key, value}. */
+const nativeDashboard = (tags: { key: string; value: string }[]) =>
+    typed(awsNative.quicksight.Dashboard, "dashboard", { dashboardId: "d", name: "Hits", tags });
 
 describe("policies: tags", function () {
     it("accepts a resource whose provider's defaultTags carry the required tags (JSON text, as the engine passes provider inputs)", async () => {
-        await assertCompliant("required-tags", [provider({ defaultTags: JSON.stringify({ tags: TAGS }) }), key()]);
+        await assertCompliant("required-tags", [provider({ defaultTags: { tags: TAGS } }), key()]);
     });
 
     it("accepts required tags set on the resource, or split between resource and provider", async () => {
         await assertCompliant("required-tags", [provider({}), key({ tags: TAGS })]);
         const { owner, ...rest } = TAGS;
-        await assertCompliant("required-tags", [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key({ tags: { owner } })]);
+        await assertCompliant("required-tags", [provider({ defaultTags: { tags: rest } }), key({ tags: { owner } })]);
     });
 
     it("names the required tags missing from both", async () => {
         const { owner: _owner, "cost-center": _costCenter, ...rest } = TAGS;
         await assertViolations(
             "required-tags",
-            [provider({ defaultTags: JSON.stringify({ tags: rest }) }), key()],
+            [provider({ defaultTags: { tags: rest } }), key()],
             [
                 {
                     resource: "data-key",
@@ -47,25 +49,22 @@ describe("policies: tags", function () {
 
     it("reads aws-native tags, a list of {key, value}", async () => {
         const tags = Object.entries(TAGS).map(([tagKey, value]) => ({ key: tagKey, value }));
-        const dashboard = (list: unknown[]): FixtureResource[] => [
-            { type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags: list } },
-        ];
-        await assertCompliant("required-tags", dashboard(tags));
-        await assertViolations("required-tags", dashboard(tags.slice(1)), [{ message: /Missing required tags project / }]);
+        await assertCompliant("required-tags", [nativeDashboard(tags)]);
+        await assertViolations("required-tags", [nativeDashboard(tags.slice(1))], [{ message: /Missing required tags project / }]);
     });
 
     it("checks any resource that sets tags, and skips untaggable types without them", async () => {
         await assertViolations(
             "required-tags",
-            [{ type: "aws:sfn/stateMachine:StateMachine", name: "flow", inputs: { tags: { project: "spotify-pipeline" } } }],
+            [typed(aws.sfn.StateMachine, "flow", { tags: { project: "spotify-pipeline" } })],
             [{ message: /Missing required tags stage,/ }],
         );
-        await assertCompliant("required-tags", [{ type: "aws:kms/alias:Alias", name: "alias", inputs: { name: "alias/x", targetKeyId: "k" } }]);
+        await assertCompliant("required-tags", [typed(aws.kms.Alias, "alias", { name: "alias/x", targetKeyId: "k" })]);
     });
 
     describe("tag-values", () => {
-        const withDefaults = (tags: Record<string, unknown>, own: Record<string, unknown> = {}) => [
-            provider({ defaultTags: JSON.stringify({ tags }) }),
+        const withDefaults = (tags: Record<string, string>, own: Record<string, string> = {}): FixtureResource[] => [
+            provider({ defaultTags: { tags } }),
             key(Object.keys(own).length === 0 ? {} : { tags: own }),
         ];
         it("accepts the layer's tags, on the layer's stack and in the all-in-one stack", async () => {
@@ -104,11 +103,7 @@ describe("policies: tags", function () {
         });
         it("reads aws-native tags", async () => {
             const tags = Object.entries({ ...TAGS, stage: "prod" }).map(([tagKey, value]) => ({ key: tagKey, value }));
-            await assertViolations(
-                "tag-values",
-                [{ type: "aws-native:quicksight:Dashboard", name: "dashboard", inputs: { dashboardId: "d", name: "Hits", tags } }],
-                [{ message: /Tag stage is "prod", but this is stage dev/ }],
-            );
+            await assertViolations("tag-values", [nativeDashboard(tags)], [{ message: /Tag stage is "prod", but this is stage dev/ }]);
         });
     });
 });

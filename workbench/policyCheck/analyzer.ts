@@ -68,9 +68,31 @@ export interface Diagnostic {
     urn: string | undefined;
 }
 
+/** The stack the engine names before analyzing it (ConfigureStack). */
+export interface StackIdentity {
+    stack: string;
+    project: string;
+    organization: string;
+    config: Record<string, string>;
+}
+
+/** The calls the engine makes to a policy pack, whoever answers them: a pack over the protocol, or the pack's rules in this process (inProcess.ts). */
+export interface Analyzer {
+    info(): Promise<PackInfo>;
+    /** The reconciled config of every policy (see packConfig.ts). */
+    configure(config: Record<string, PolicyConfig>): Promise<void>;
+    /** What the engine sends once per stack before analyzing it. */
+    configureStack(stack: StackIdentity): Promise<void>;
+    /** The violations of one resource as the engine registers it. */
+    analyze(resource: AnalyzedResource): Promise<Diagnostic[]>;
+    /** The violations of a whole stack. */
+    analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]>;
+    close(): void;
+}
+
 type Unary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
 
-export class AnalyzerClient {
+export class AnalyzerClient implements Analyzer {
     private readonly client: analyzerRpc.AnalyzerClient;
 
     constructor(address: string) {
@@ -103,8 +125,7 @@ export class AnalyzerClient {
         };
     }
 
-    /** What the engine sends once per stack before analyzing it. */
-    async configureStack(stack: { stack: string; project: string; organization: string; config: Record<string, string> }): Promise<void> {
+    async configureStack(stack: StackIdentity): Promise<void> {
         const request = new analyzer.AnalyzerStackConfigureRequest()
             .setStack(stack.stack)
             .setProject(stack.project)
@@ -114,7 +135,6 @@ export class AnalyzerClient {
         await this.call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(this.client.configureStack.bind(this.client), request);
     }
 
-    /** The reconciled config of every policy (see packConfig.ts). */
     async configure(config: Record<string, PolicyConfig>): Promise<void> {
         const request = new analyzer.ConfigureAnalyzerRequest();
         for (const [name, policy] of Object.entries(config)) {

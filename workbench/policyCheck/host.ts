@@ -16,10 +16,10 @@ import { resolveSdkModule } from "../synth/sdkModules";
 export const PACK_DIR = path.join(REPO_ROOT, "policies");
 
 /**
- * The pack's entry module as this module is run: build/policies when compiled (which resolves the
+ * The pack's modules as this module is run: build/policies when compiled (which resolves the
  * SDK the compiled tools load, the repository's), the source pack under tsx.
  */
-const PACK_ENTRY = path.join(__dirname, "..", "..", "policies");
+export const PACK_ENTRY = path.join(__dirname, "..", "..", "policies");
 
 export const LAUNCHERS = {
     /** Exactly what `pulumi preview --policy-pack` runs: run-policy-pack, ts-node, type checked. */
@@ -27,11 +27,13 @@ export const LAUNCHERS = {
     /** The same pack module loaded by tsx: no type checking, no ts-node. */
     tsx: () => ["--require", "tsx/cjs", "."],
 } as const;
+/** The launchers that start the pack as a process. */
+export type ProcessLauncher = keyof typeof LAUNCHERS;
 /**
- * "in-process" serves the pack from this process, over the same analyzer protocol and the same
- * @pulumi/policy server, so @pulumi/pulumi is loaded once instead of twice (see serveInProcess).
+ * "in-process" starts no process: the pack's rules are called in this one (inProcess.ts), so
+ * @pulumi/pulumi is loaded once and nothing is serialized.
  */
-export const LAUNCHER_NAMES = ["in-process", ...(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])] as const;
+export const LAUNCHER_NAMES = ["in-process", ...(Object.keys(LAUNCHERS) as ProcessLauncher[])] as const;
 export type Launcher = (typeof LAUNCHER_NAMES)[number];
 
 /** run-policy-pack takes the engine's address but a policy pack never calls the engine. */
@@ -45,8 +47,7 @@ export interface RunningPack {
     stop(): Promise<void>;
 }
 
-export function startPolicyPack(packDir: string, launcher: Launcher = "engine", timeoutMs = 180_000): Promise<RunningPack> {
-    if (launcher === "in-process") return serveInProcess(packDir, timeoutMs);
+export function startPolicyPack(packDir: string, launcher: ProcessLauncher = "engine", timeoutMs = 180_000): Promise<RunningPack> {
     const child = spawn(process.execPath, LAUNCHERS[launcher](packDir), { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -87,46 +88,4 @@ function stop(child: ChildProcess): Promise<void> {
         child.once("exit", () => resolve());
         child.kill();
     });
-}
-
-let inProcess: Promise<RunningPack> | undefined;
-
-/**
- * Loads the pack's entry module here, whose PolicyPack starts @pulumi/policy's analyzer server in
- * this process and prints the port with console.log, as it does for the engine. @pulumi/policy
- * serves one pack per process and offers no way to stop its server, so the pack is served once
- * and shared by every caller; its server keeps the process alive, so a command exits explicitly.
- * The module is PACK_ENTRY: under tsx the source pack, which resolves
- * policies/node_modules when that is installed, a second SDK beside a caller's own (so tests that
- * synthesize use the other launchers).
- */
-function serveInProcess(packDir: string, timeoutMs: number): Promise<RunningPack> {
-    const name = path.basename(packDir);
-    if (path.resolve(packDir) !== PACK_DIR)
-        return Promise.reject(new Error(`the in-process launcher serves only the pack this driver belongs to (${PACK_DIR}), not ${packDir}`));
-    inProcess ??= new Promise<RunningPack>((resolve, reject) => {
-        const log = console.log;
-        const timer = setTimeout(() => {
-            restore();
-            reject(new Error(`policy pack ${name} (in-process launcher) printed no port within ${timeoutMs / 1000}s`));
-        }, timeoutMs).unref();
-        const restore = () => {
-            clearTimeout(timer);
-            console.log = log;
-        };
-        console.log = (...args: unknown[]) => {
-            const port = String(args[0]).trim();
-            if (args.length !== 1 || !/^\d+$/.test(port)) return log(...args);
-            restore();
-            resolve({ address: `127.0.0.1:${port}`, stderr: () => "", stop: () => Promise.resolve() });
-        };
-        try {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the pack by path, synchronously, while console.log is hooked
-            require(PACK_ENTRY);
-        } catch (error) {
-            restore();
-            reject(new Error(`policy pack ${name} (in-process launcher) failed to load: ${error instanceof Error ? error.message : String(error)}`));
-        }
-    });
-    return inProcess;
 }

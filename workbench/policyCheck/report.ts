@@ -1,4 +1,6 @@
+import type { Diagnostic } from "./analyzer";
 import type { EnforcementLevel, Severity } from "../../model/guardrails";
+import type { Manifest } from "../../model/manifest";
 
 /** The outcome of a policy check: what CI prints, archives (JSON) and shows reviewers (Markdown). */
 
@@ -27,6 +29,22 @@ export interface PolicyReport {
     /** Where the policy config came from: "derived from Pulumi.<stage>.yaml". */
     policyConfig: string;
     stacks: StackResult[];
+}
+
+/** A diagnostic of the pack as the report shows it: the resource it is about named from the stack's manifest. */
+export function violationOf(diagnostic: Diagnostic, manifest: Manifest): Violation {
+    const resource = manifest.resources.find((candidate) => candidate.urn === diagnostic.urn);
+    // URNs end in <type>::<name>; a URN outside the manifest (a default provider) still names both.
+    const [type, name] = diagnostic.urn === undefined ? [] : diagnostic.urn.split("::").slice(-2);
+    return {
+        policy: diagnostic.policyName,
+        severity: diagnostic.severity,
+        enforcement: diagnostic.enforcementLevel,
+        message: diagnostic.message,
+        urn: diagnostic.urn,
+        resourceType: resource?.type ?? type?.split("$").pop(),
+        resourceName: resource?.name ?? name,
+    };
 }
 
 export function countByLevel(report: PolicyReport, level: EnforcementLevel): number {

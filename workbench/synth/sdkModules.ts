@@ -1,7 +1,8 @@
 /**
- * The modules inside @pulumi/pulumi that the driver resolves by path, which the SDK does not promise
- * to keep: the policy runner the CLI starts and the analyzer protocol stubs. They resolve from the
- * pack's folder, so the driver speaks the protocol of the SDK the pack runs on. The repository's
+ * The modules inside @pulumi/pulumi and @pulumi/policy that the driver resolves by path, which the
+ * SDKs do not promise to keep: the policy runner the CLI starts, the analyzer protocol stubs, and the
+ * function @pulumi/policy's server decodes properties with (the in-process check uses it too). They
+ * resolve from the pack's folder, so the driver speaks the protocol of the SDK the pack runs on. The repository's
  * test/sdkInternals.spec.ts checks each by name (README.md at the repository root, "Upgrading
  * Pulumi", says what to do when one moves).
  */
@@ -28,6 +29,7 @@ export const SDK_MODULES = {
     runPolicyPack: "@pulumi/pulumi/cmd/run-policy-pack",
     analyzerGrpc: "@pulumi/pulumi/proto/analyzer_grpc_pb",
     analyzerMessages: "@pulumi/pulumi/proto/analyzer_pb",
+    policyDeserialize: "@pulumi/policy/deserialize",
 } as const;
 
 /** Resolves one of SDK_MODULES from `directory`, or fails naming it. */
