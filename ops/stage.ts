@@ -4,8 +4,9 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { REPO_ROOT } from "../model/repository";
 import { configFileFor, STAGE_PATTERN, stageStacks } from "../model/stacks";
-import { StageConfigError } from "../model/stageConfig";
-import { packConfigPath, stageCheckSettings, writeStagePackConfig } from "./policyConfig/stageSettings";
+import type { StageSettings } from "../model/guardrails";
+import { parseStageConfig, StageConfig, StageConfigError } from "../model/stageConfig";
+import { packConfigPath, stageSettings, writePackConfig } from "./policyConfig/stageSettings";
 import { readStageConfigFile } from "./stageFile";
 import {
     backendStacks,
@@ -259,24 +260,35 @@ export function parseStageArgs(argv: readonly string[]): ParsedArgs | "help" {
     };
 }
 
+/** What the driver knows of a stage once its file is read and checked. */
+export interface CheckedStage {
+    /** spotify:stackReferenceOrg, when set. */
+    organization?: string;
+    protectData: boolean;
+    /** The settings the policy pack's config derives from (preview and up, which run the pack). */
+    policySettings?: StageSettings;
+}
+
 /**
- * What a stage must have before the real CLI is run on it; throws a UsageError naming the missing
- * file, or, for preview and up, whose policy config derives from it, the problems of its stage file.
+ * What a stage must have before the real CLI is run on it, its file read and validated once; throws
+ * a UsageError naming the missing file, or, for preview and up, whose policy config derives from
+ * it, the problems of its stage file. Refresh and destroy work from the stacks' state, so a stage
+ * whose file the program now rejects can still be refreshed or torn down: its two settings they
+ * need are then read as written.
  */
-export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { organization?: string; protectData: boolean } {
+export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): CheckedStage {
     const stageFile = configFileFor(args.stage);
     if (!fs.existsSync(path.join(repoRoot, stageFile))) throw new UsageError(`${stageFile} not found: a stage is defined by its Pulumi.<stage>.yaml`);
-    if (runsPolicyPack(args.operation)) {
-        try {
-            stageCheckSettings(args.stage, repoRoot);
-        } catch (error) {
-            if (error instanceof StageConfigError)
-                throw new UsageError(`the policy pack's config derives from ${stageFile}, which the program rejects: ${error.message}`);
-            throw error;
-        }
+    const raw = readStageConfigFile(args.stage, repoRoot);
+    let config: StageConfig | undefined;
+    try {
+        config = parseStageConfig(raw, args.stage, stageFile);
+    } catch (error) {
+        if (!(error instanceof StageConfigError)) throw error;
+        if (runsPolicyPack(args.operation))
+            throw new UsageError(`the policy pack's config derives from ${stageFile}, which the program rejects: ${error.message}`);
     }
-    const config = readStageConfigFile(args.stage, repoRoot);
-    const protectData = config["spotify:protectData"] === "true";
+    const protectData = config?.protectData ?? raw["spotify:protectData"] === "true";
     if (args.operation === "destroy" && protectData && args.confirmDestroy !== args.stage) {
         throw new UsageError(
             `stage ${args.stage} protects its data (spotify:protectData: true in ${stageFile}): destroying it needs --confirm-destroy ${args.stage}` +
@@ -289,8 +301,12 @@ export function checkStage(args: ParsedArgs, repoRoot: string = REPO_ROOT): { or
         if (missing.length > 0 && !args.dryRun)
             throw new UsageError(`--plan ${args.planDir}: no plan for ${missing.join(", ")} (make them with preview --save-plan ${args.planDir})`);
     }
-    const organization = config["spotify:stackReferenceOrg"]?.trim();
-    return { organization: organization === "" ? undefined : organization, protectData };
+    const organization = (config?.stackReferenceOrg ?? raw["spotify:stackReferenceOrg"])?.trim();
+    return {
+        organization: organization === "" ? undefined : organization,
+        protectData,
+        policySettings: config !== undefined && runsPolicyPack(args.operation) ? stageSettings(config) : undefined,
+    };
 }
 
 /**
@@ -372,7 +388,7 @@ export interface StageReport {
 
 export async function main(argv: string[]): Promise<number> {
     let args: ParsedArgs | "help";
-    let checked: ReturnType<typeof checkStage>;
+    let checked: CheckedStage;
     try {
         args = parseStageArgs(argv);
         if (args === "help") {
@@ -390,8 +406,8 @@ export async function main(argv: string[]): Promise<number> {
     const { operation, stage } = args;
     if (args.offline && !args.dryRun) Object.assign(process.env, offlineEnvironment());
     const configCopy = args.offline && !args.dryRun ? offlineConfigFile(stage) : undefined;
-    if (runsPolicyPack(operation)) {
-        writeStagePackConfig(stage, path.join(REPO_ROOT, packConfigPath(stage)));
+    if (checked.policySettings !== undefined) {
+        writePackConfig(checked.policySettings, path.join(REPO_ROOT, packConfigPath(stage)));
         console.log(`stage: policy pack config of ${stage}, derived from ${configFileFor(stage)}: ${packConfigPath(stage)}`);
     }
     const workspace = args.dryRun ? undefined : await projectWorkspace();

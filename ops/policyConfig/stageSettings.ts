@@ -64,13 +64,18 @@ export function stagePackConfig(stage: string, repoRoot: string = REPO_ROOT, pol
     return stagePolicyConfig(stageCheckSettings(stage, repoRoot).settings, policies);
 }
 
-/**
- * Writes the --policy-pack-config of `stage` to `file` (folders created), as the CLI reads it:
- * through a temporary name renamed over it, so a CLI started by another run of the driver at the
- * same moment reads the previous file or this one, never half of it.
- */
+/** Writes the --policy-pack-config of `stage` to `file`: see writePackConfig. */
 export function writeStagePackConfig(stage: string, file: string, repoRoot: string = REPO_ROOT): void {
-    const config = stagePackConfig(stage, repoRoot);
+    writePackConfig(stageCheckSettings(stage, repoRoot).settings, file);
+}
+
+/**
+ * Writes the --policy-pack-config of a stage's settings to `file` (folders created), as the CLI
+ * reads it: through a temporary name renamed over it, so a CLI started by another run of the driver
+ * at the same moment reads the previous file or this one, never half of it.
+ */
+export function writePackConfig(settings: StageSettings, file: string): void {
+    const config = stagePolicyConfig(settings, packPolicies());
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
