@@ -3,7 +3,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "../model/stageConfig";
 import { StagePlan, stagePlan } from "../model/stagePlan";
-import { assertDashboardContract, loadDashboard } from "./dashboards/definition";
+import { loadDashboard } from "./dashboards/definition";
 import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
 import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
 import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./layers/network";
@@ -69,19 +69,14 @@ const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
             },
             opts,
         ).outputs,
-    dashboards: (config, _plan, wiring, opts) => {
-        // Checked against this commit's view declarations before any resource is registered; the
-        // layer checks again against what the queries stack really exports.
-        const dashboard = loadDashboard();
-        assertDashboardContract(
-            dashboard,
-            loadQueryCatalog().queries.filter((query) => query.kind === "view"),
-        );
+    dashboards: (config, plan, wiring, opts) => {
         return new DashboardsLayer(
             "dashboards",
             {
                 config,
-                dashboard,
+                plan,
+                dashboard: loadDashboard(),
+                declaredViews: loadQueryCatalog().queries.filter((query) => query.kind === "view"),
                 storage: wiring.require("storage", DASHBOARDS_STORAGE_INPUTS),
                 etl: wiring.require("etl", DASHBOARDS_ETL_INPUTS),
                 queries: wiring.require("queries", DASHBOARDS_QUERIES_INPUTS),

@@ -21,8 +21,8 @@ import { UserError } from "./userError";
 
 const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const GLUE_WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
-/** Glue Flex runs only on the smaller workers. */
-const FLEX_WORKER_TYPES: readonly string[] = ["G.1X", "G.2X"];
+/** Glue Flex runs only on the smaller workers (AWS Glue developer guide, "Glue Flex"). */
+export const FLEX_WORKER_TYPES: readonly string[] = ["G.1X", "G.2X"];
 
 /** A schema and the rule it enforces, in words: error messages and README's table both show `rule`. */
 interface Check {
@@ -227,6 +227,20 @@ export type StageConfig = { region: string } & { [K in Exclude<ConfigKey, "aws:r
 
 /** Bad or missing stage config; raised before any resource is registered. */
 export class StageConfigError extends UserError {}
+
+/** The stage settings with a default. */
+type SettingWithDefault = {
+    [K in keyof typeof CONFIG_KEYS]: (typeof CONFIG_KEYS)[K] extends { default: string } ? Exclude<K, "aws:region"> : never;
+}[keyof typeof CONFIG_KEYS];
+
+/**
+ * The value a stage that does not set `key` gets: the default of a component arg that `key` sets,
+ * so a component left to its defaults is sized like such a stage.
+ */
+export function settingDefault<K extends SettingWithDefault>(key: K): StageConfig[K] {
+    const spec: { schema: { parse(value: unknown): unknown }; default: string } = CONFIG_KEYS[key];
+    return spec.schema.parse(spec.default) as StageConfig[K];
+}
 
 /** `spotify:<key>` for project keys, the key itself for provider keys (aws:region). */
 export function qualifiedKey(key: string): string {

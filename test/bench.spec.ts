@@ -62,20 +62,25 @@ describe("npm run bench: parsing and formatting", () => {
         for (const cell of ["3.90", "6.00×", "0.50×"]) assert.ok(rows[1].includes(` ${cell} |`), `${cell} missing from ${rows[1]}`);
     });
 
-    it("shows the synth-plus-policy ratio to the floor before and after, and flags differing manifests", () => {
+    it("sets synth plus policy against the targets: one stage within 2x the floor, each further stage within 0.5x; flags differing manifests", () => {
         const floor = { what: "floor", command: "node -e x", sample: sample(1, 0.5, 100) };
-        const before = { what: "before", command: "tsx policy", sample: sample(8, 6, 600) };
-        const after = { what: "after", command: "node policy", sample: sample(2, 1.5, 200) };
+        const oneStage = { what: "one", command: "node policy dev", sample: sample(1.9, 1.5, 200) };
+        const one = { what: "synth + policy check of 1", command: "node policy s1", sample: sample(2, 1.6, 200) };
+        const many = { what: "synth + policy check of 4", command: "node policy s1 … s4", sample: sample(5, 4, 300) };
         const section: OfflineSection = {
             reference: floor,
-            headline: { before, after },
-            rows: [before, after],
+            targets: { oneStage, growth: { one, many, stages: 4 } },
+            rows: [oneStage, one, many],
             identical: { stages: ["dev", "prod"], differing: [] },
             runs: 3,
         };
         const text = renderOffline(section);
-        assert.match(text, /\| before \| `tsx policy` \| 8\.00× \| 12\.00× \|/);
-        assert.match(text, /\| after \| `node policy` \| 2\.00× \| 3\.00× \|/);
+        assert.match(text, /\| one stage \| `node policy dev` \| 1\.90 \| 1\.90× \| ≤ 2× \| met \|/);
+        // (5 - 2) s over 3 further stages: 1 s each, against a 0.5 s target.
+        assert.match(
+            text,
+            /\| each further stage \| `node policy s1 … s4` against `node policy s1`, per stage \| 1\.00 \| 1\.00× \| ≤ 0\.5× \| \*\*not met\*\* \|/,
+        );
         assert.match(text, /byte-identical/);
         assert.match(renderOffline({ ...section, identical: { stages: ["dev", "prod"], differing: ["prod"] } }), /\*\*The manifests differ\*\* .* for prod/);
     });

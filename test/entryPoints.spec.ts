@@ -51,7 +51,7 @@ describe("entry points, run as package.json runs them", function () {
     it("npm run docs:config -- --check compares README's config reference with the code, and fails when it is stale", () => {
         const run = npmRun("docs:config", ["--check"]);
         assert.strictEqual(run.status, 0, run.stderr);
-        assert.match(run.stdout, /README\.md's stage config reference matches infra\/config\.ts\./);
+        assert.match(run.stdout, /README\.md's stage config reference matches model\/stageConfig\.ts\./);
     });
 
     it("npm run bench writes BENCHMARKS.md's sections from measurements (the offline checks, one run each)", function () {
@@ -67,16 +67,17 @@ describe("entry points, run as package.json runs them", function () {
     });
 
     it("every tool exports main(argv) and runs nothing when it is imported", () => {
-        assert.ok(TOOLS.length >= 9 && TOOLS.includes("stage") && TOOLS.includes("queryCatalog"), `found ${TOOLS.join(", ")}`);
+        assert.ok(TOOLS.length >= 9 && TOOLS.includes("stage") && TOOLS.includes("pythonJson"), `found ${TOOLS.join(", ")}`);
         for (const tool of TOOLS) {
+            const file = ["ops", "workbench"].map((folder) => `./${folder}/${tool}.ts`).find((candidate) => fs.existsSync(path.join(REPO_ROOT, candidate)));
+            assert.ok(file !== undefined, `${tool}: neither ops/${tool}.ts nor workbench/${tool}.ts exists`);
             // A fresh process per tool: a tool that ran itself on import would print or exit here.
-            const probe = spawnSync(
-                process.execPath,
-                ["-r", "tsx/cjs", "-e", `const m = require(${JSON.stringify(`./tools/${tool}.ts`)}); console.log(typeof m.main);`],
-                { cwd: REPO_ROOT, encoding: "utf8" },
-            );
+            const probe = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", `const m = require(${JSON.stringify(file)}); console.log(typeof m.main);`], {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            });
             assert.strictEqual(probe.status, 0, `${tool}: ${probe.stderr}`);
-            assert.strictEqual(probe.stdout, "function\n", `tools/${tool}.ts printed or exported no main: ${probe.stdout}`);
+            assert.strictEqual(probe.stdout, "function\n", `${file} printed or exported no main: ${probe.stdout}`);
         }
     });
 
@@ -87,11 +88,12 @@ describe("entry points, run as package.json runs them", function () {
             fs.copyFileSync(path.join(REPO_ROOT, "tools", "compiled.js"), path.join(root, "tools", "compiled.js"));
             fs.copyFileSync(path.join(REPO_ROOT, ".nvmrc"), path.join(root, ".nvmrc"));
             fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
-            fs.writeFileSync(path.join(root, "tools", "guarded.ts"), 'if (require.main === module) console.log("ran");\nexport const nothing = 0;\n');
+            fs.mkdirSync(path.join(root, "workbench"));
+            fs.writeFileSync(path.join(root, "workbench", "guarded.ts"), 'if (require.main === module) console.log("ran");\nexport const nothing = 0;\n');
             const run = spawnSync(process.execPath, [path.join(root, "tools", "compiled.js"), "--source", "guarded"], { cwd: root, encoding: "utf8" });
             assert.strictEqual(run.status, 2, run.stdout + run.stderr);
             assert.strictEqual(run.stdout, "");
-            assert.match(run.stderr, /tools\/guarded\.ts exports no main\(argv\): there is nothing to run/);
+            assert.match(run.stderr, /workbench\/guarded\.ts exports no main\(argv\): there is nothing to run/);
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }

@@ -253,10 +253,10 @@ describe("the real Pulumi engine, offline (npm run stage -- <operation> <stage> 
         const clone = path.join(scratch, "injected");
         assert.strictEqual(spawnSync("git", ["clone", "-q", REPO_ROOT, clone]).status, 0);
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
-        const vpc = path.join(clone, "infra", "network", "isolatedVpc.ts");
-        const program = fs.readFileSync(vpc, "utf8");
+        const flowLogs = path.join(clone, "infra", "network", "vpcFlowLogs.ts");
+        const program = fs.readFileSync(flowLogs, "utf8");
         assert.ok(program.includes("enableKeyRotation: true"), "the injection point is still there");
-        fs.writeFileSync(vpc, program.replace("enableKeyRotation: true", "enableKeyRotation: false"));
+        fs.writeFileSync(flowLogs, program.replace("enableKeyRotation: true", "enableKeyRotation: false"));
         const run = spawnSync("npm", ["run", "--silent", "stage", "--", "up", "prod", "--offline", "--", "--yes", "--color", "never"], {
             cwd: clone,
             encoding: "utf8",

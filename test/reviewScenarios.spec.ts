@@ -56,14 +56,14 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     multiRegion: {
         pr: "the data key made multi-Region",
-        file: "infra/layers/storage.ts",
+        file: "infra/storage/dataKey.ts",
         from: "enableKeyRotation: true,",
         to: "enableKeyRotation: true,\n                multiRegion: true,",
         rehearse: true,
     },
     defaults: {
         pr: "the data key stating its provider defaults",
-        file: "infra/layers/storage.ts",
+        file: "infra/storage/dataKey.ts",
         from: "enableKeyRotation: true,",
         to: 'enableKeyRotation: true,\n                customerMasterKeySpec: "SYMMETRIC_DEFAULT",\n                keyUsage: "ENCRYPT_DECRYPT",',
     },

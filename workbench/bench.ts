@@ -148,9 +148,13 @@ async function offlineChecks(runs: number, stageCounts: readonly number[]): Prom
         const differing = IDENTITY_STAGES.filter(
             (stage) => differingFiles(path.join(root, "out", "tsx", stage), path.join(root, "out", "compiled", stage)).length > 0,
         );
+        const policyGrowth = growth.filter((candidate) => candidate.what.startsWith("synth + policy check"));
         return renderOffline({
             reference,
-            headline: { before: policyBefore, after: policyAfter },
+            targets: {
+                oneStage: policyAfter,
+                growth: { one: policyGrowth[0], many: policyGrowth[policyGrowth.length - 1], stages: Math.max(...stageCounts) },
+            },
             rows: [synthBefore, synthAfter, policyBefore, policyAfter, ...growth],
             identical: { stages: IDENTITY_STAGES, differing },
             runs,

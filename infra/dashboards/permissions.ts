@@ -67,3 +67,15 @@ export function assetPermissions(asset: QuickSightAsset, principals: QuickSightP
         ...(viewerActions === undefined ? [] : principals.viewers.map((principal) => ({ principal, actions: [...viewerActions] }))),
     ];
 }
+
+/**
+ * Why `principals` cannot be granted as {@link assetPermissions} grants them, or undefined: an asset
+ * nobody owns can be neither edited nor deleted in QuickSight, and QuickSight takes one permission
+ * entry per principal.
+ */
+export function principalsProblem(principals: QuickSightPrincipals): string | undefined {
+    if (principals.owners.length === 0) return "must name at least one owner (an asset nobody owns cannot be changed)";
+    const listed = [...principals.owners, ...principals.viewers];
+    const twice = [...new Set(listed.filter((principal, index) => listed.indexOf(principal) < index))];
+    return twice.length === 0 ? undefined : `${twice.join(", ")} listed more than once; QuickSight takes one permission entry per principal`;
+}

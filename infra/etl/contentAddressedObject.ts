@@ -4,6 +4,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../model/repository";
+import { rejectArgProblems } from "../componentArgs";
+import { keyPrefixProblem } from "../s3Uris";
 
 /** One file of an upload: its name in the object (the archive path for a package) and its repository-relative path. */
 export interface UploadEntry {
@@ -61,10 +63,37 @@ export function contentAddressedKey(prefix: string, source: UploadSource, root: 
 }
 
 export interface ContentAddressedObjectArgs {
-    bucket: pulumi.Input<string>;
-    /** Key prefix, ending in "/". */
-    prefix: string;
-    source: UploadSource;
+    /** The bucket the object goes to. */
+    readonly bucket: pulumi.Input<string>;
+    /** Key prefix, ending in "/": the object's key is `<prefix><content hash>/<file name>`. */
+    readonly prefix: string;
+    readonly source: UploadSource;
+}
+
+/** Why `source` cannot be uploaded: a path that is not repository-relative, a missing file, or a package file that is not one. */
+function sourceProblem(source: UploadSource): string | undefined {
+    const paths = isPackage(source) ? [source.package, ...source.files] : [source];
+    const absolute = paths.find((file) => path.isAbsolute(file) || file.split(/[\\/]/).includes(".."));
+    if (absolute !== undefined) return `${absolute} must be a path inside the repository, relative to its root`;
+    if (!isPackage(source)) {
+        return fs.statSync(path.join(REPO_ROOT, source), { throwIfNoEntry: false })?.isFile() ? undefined : `${source} is not a file of the repository`;
+    }
+    if (source.files.length === 0) return `package ${source.package} lists no files to upload`;
+    try {
+        uploadEntries(source);
+        return undefined;
+    } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+    }
+}
+
+/**
+ * Throws an error naming every arg of a ContentAddressedObject that would not upload: a prefix
+ * that is not a key prefix ending in "/", a source path outside the repository, a source file that
+ * does not exist, or a package without files or with files outside it.
+ */
+export function validateContentAddressedObjectArgs(args: ContentAddressedObjectArgs): void {
+    rejectArgProblems("ContentAddressedObjectArgs", { prefix: keyPrefixProblem(args.prefix), source: sourceProblem(args.source) });
 }
 
 /**
@@ -78,6 +107,7 @@ export class ContentAddressedObject extends pulumi.ComponentResource {
     public readonly s3Uri: pulumi.Output<string>;
 
     constructor(name: string, args: ContentAddressedObjectArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateContentAddressedObjectArgs(args);
         super("spotify:storage:ContentAddressedObject", name, {}, opts);
         this.key = contentAddressedKey(args.prefix, args.source);
         const entries = uploadEntries(args.source);

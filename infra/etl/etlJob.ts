@@ -1,38 +1,121 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
-import { GlueServiceRole } from "./glueServiceRole";
-import type { StageConfig } from "../../model/stageConfig";
+import { FLEX_WORKER_TYPES, settingDefault, type StageConfig } from "../../model/stageConfig";
 import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
-import type { EtlStorageInputs } from "../layers/etl";
+import type { AwsLocation } from "../awsLocation";
+import { rejectArgProblems, settingProblem } from "../componentArgs";
 import type { GlueNetworkAccess } from "../network/glueNetworkAccess";
-import { arnIn, AwsLocation } from "../awsLocation";
-import { ICEBERG_COMMIT_ACTIONS } from "../glueCatalogActions";
-import { databaseArns, glueLogGroup, GlueSecurity, listBuckets, objectsUnder, splitChildOptions, writeOwnLogs } from "./glueAccess";
+import { etlJobStatements } from "./etlJobPolicy";
+import type { GlueSecurity } from "./glueSecurity";
+import { GlueServiceRole } from "./glueServiceRole";
+import { s3FolderProblem, s3ObjectProblem } from "../s3Uris";
+import { splitChildOptions } from "./splitAliases";
 
-/** The CloudWatch namespaces of Glue job metrics and of Glue Data Quality results: the job may publish to these only. */
-const GLUE_METRIC_NAMESPACES = ["Glue", "Glue Data Quality"];
+/** The buckets, prefixes and key the job reads and writes: the storage layer's outputs. */
+export interface EtlJobStorage {
+    /** The stage's data key: encrypts the job's log groups; the job uses it for S3 objects and bookmarks. */
+    readonly dataKeyArn: pulumi.Input<string>;
+    readonly stagingBucketArn: pulumi.Input<string>;
+    /** `s3://<staging bucket>/`: the job reads its CSV sources under it. */
+    readonly stagingPrefix: pulumi.Input<string>;
+    readonly warehouseBucketName: pulumi.Input<string>;
+    readonly warehouseBucketArn: pulumi.Input<string>;
+    /** `s3://…/` location of the warehouse table, the root of the job's Iceberg catalog. */
+    readonly warehousePrefix: pulumi.Input<string>;
+    /** `s3://…/` the job writes each run's rejected rows under. */
+    readonly rejectedPrefix: pulumi.Input<string>;
+    /** The bucket of the job's code and temp dir. */
+    readonly glueAssetsBucketName: pulumi.Input<string>;
+    readonly glueAssetsBucketArn: pulumi.Input<string>;
+}
+
+/** `s3://` URIs of the uploaded code. */
+export interface EtlJobCode {
+    /** The Glue entry script. */
+    readonly entryScript: pulumi.Input<string>;
+    /** The zip of the modules the entry script imports. */
+    readonly pythonModules: pulumi.Input<string>;
+}
+
+export type GlueWorkerType = StageConfig["glueWorkerType"];
+export type GlueExecutionClass = StageConfig["glueExecutionClass"];
 
 export interface EtlJobArgs {
-    /** Worker sizing, retries, timeout, schedule and log retention of the stage. */
-    config: StageConfig;
-    /** The names of the job, its role and its schedule (model/stagePlan.ts). */
-    plan: Pick<StagePlan, "stage" | "etl">;
-    location: AwsLocation;
-    storage: EtlStorageInputs;
-    security: GlueSecurity;
-    /** The catalog database and the Iceberg table in it that the job commits each run to. */
-    databaseName: pulumi.Input<string>;
-    tableName: pulumi.Input<string>;
-    /** `s3://` URIs of the uploaded code: the Glue entry script and the zip of the modules it imports. */
-    code: { entryScript: pulumi.Input<string>; pythonModules: pulumi.Input<string> };
-    /** With spotify:network "isolated": the connections the job runs in, and what its role needs for them. */
-    network?: GlueNetworkAccess;
+    /** The stage and the names of the job, its role and its schedule (model/stagePlan.ts). */
+    readonly plan: Pick<StagePlan, "stage" | "etl">;
+    /** Where the job runs: the account and region its role's ARNs name. */
+    readonly location: AwsLocation;
+    readonly storage: EtlJobStorage;
+    /** The security configuration the job runs with: its log groups are named after it. */
+    readonly security: GlueSecurity;
+    /** The catalog database of the Iceberg table the job commits each run to. */
+    readonly databaseName: pulumi.Input<string>;
+    /** That Iceberg table. */
+    readonly tableName: pulumi.Input<string>;
+    readonly code: EtlJobCode;
+    /** The connections the job runs in, and what its role needs for them. Default: none, the job runs outside any VPC. */
+    readonly network?: GlueNetworkAccess;
+    /** Glue worker type (spotify:glueWorkerType). Default "G.1X". */
+    readonly workerType?: GlueWorkerType;
+    /** Workers per run, 2 to 299 (spotify:glueNumberOfWorkers). Default 2. */
+    readonly numberOfWorkers?: number;
+    /** "FLEX" (spare capacity, G.1X and G.2X only) or "STANDARD" (spotify:glueExecutionClass). Default "FLEX". */
+    readonly executionClass?: GlueExecutionClass;
+    /** Minutes before a run is stopped, 1 to 2880 (spotify:glueTimeoutMinutes). Default 60. */
+    readonly timeoutMinutes?: number;
+    /** Retries of a failed run, 0 to 10 (spotify:glueMaxRetries). Default 0. */
+    readonly maxRetries?: number;
+    /** "off" (no trigger at all) or an EventBridge cron expression the job runs on (spotify:etlSchedule). Default "off". */
+    readonly schedule?: string;
+    /** Days the job's log groups keep events, one of CloudWatch's retention periods (spotify:logRetentionDays). Default 30. */
+    readonly logRetentionDays?: number;
+}
+
+/** The sizing and schedule of a job whose args leave them out: those of a stage that does not set them. */
+function withDefaults(args: EtlJobArgs) {
+    return {
+        workerType: args.workerType ?? settingDefault("glueWorkerType"),
+        numberOfWorkers: args.numberOfWorkers ?? settingDefault("glueNumberOfWorkers"),
+        executionClass: args.executionClass ?? settingDefault("glueExecutionClass"),
+        timeoutMinutes: args.timeoutMinutes ?? settingDefault("glueTimeoutMinutes"),
+        maxRetries: args.maxRetries ?? settingDefault("glueMaxRetries"),
+        schedule: args.schedule ?? settingDefault("etlSchedule"),
+        logRetentionDays: args.logRetentionDays ?? settingDefault("logRetentionDays"),
+    };
 }
 
 /**
- * The Glue ETL job (staging CSV → the warehouse's Iceberg table) with its role, its log groups and, unless the
- * stage's etlSchedule is "off", its schedule. `name` prefixes its children's names (`<name>-job`,
+ * Throws an error naming every arg of an EtlJob that Glue, EventBridge or CloudWatch would refuse
+ * (held to the rules of the stage settings that set them), FLEX on a worker type Flex does not
+ * run, and storage prefixes or code locations, given as plain strings, that are not `s3://`
+ * folders and objects.
+ */
+export function validateEtlJobArgs(args: EtlJobArgs): void {
+    const settings = withDefaults(args);
+    rejectArgProblems("EtlJobArgs", {
+        workerType: settingProblem("glueWorkerType", settings.workerType),
+        numberOfWorkers: settingProblem("glueNumberOfWorkers", settings.numberOfWorkers),
+        executionClass:
+            settingProblem("glueExecutionClass", settings.executionClass) ??
+            (settings.executionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(settings.workerType)
+                ? `FLEX runs only on workerType ${FLEX_WORKER_TYPES.join(" or ")}, got workerType ${JSON.stringify(settings.workerType)}`
+                : undefined),
+        timeoutMinutes: settingProblem("glueTimeoutMinutes", settings.timeoutMinutes),
+        maxRetries: settingProblem("glueMaxRetries", settings.maxRetries),
+        schedule: settingProblem("etlSchedule", settings.schedule),
+        logRetentionDays: settingProblem("logRetentionDays", settings.logRetentionDays),
+        "storage.stagingPrefix": s3FolderProblem(args.storage.stagingPrefix),
+        "storage.warehousePrefix": s3FolderProblem(args.storage.warehousePrefix),
+        "storage.rejectedPrefix": s3FolderProblem(args.storage.rejectedPrefix),
+        "code.entryScript": s3ObjectProblem(args.code.entryScript),
+        "code.pythonModules": s3ObjectProblem(args.code.pythonModules),
+    });
+}
+
+/**
+ * The Glue ETL job (staging CSV → the warehouse's Iceberg table) with its role, its log groups and,
+ * unless its schedule is "off", its schedule. `name` prefixes its children's names (`<name>-job`,
  * `<name>-job-role`, …).
  */
 export class EtlJob extends pulumi.ComponentResource {
@@ -40,99 +123,35 @@ export class EtlJob extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: EtlJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateEtlJobArgs(args);
         super("spotify:etl:EtlJob", name, {}, opts);
-        const { config, plan, location, storage, security } = args;
+        const { plan, location, storage, security } = args;
+        const settings = withDefaults(args);
         const child = splitChildOptions(this, opts);
         const roleName = plan.etl.jobRole;
-        const logSettings = { retentionDays: config.logRetentionDays, kmsKeyArn: storage.dataKeyArn };
         // Glue picks these names itself once a security configuration encrypts CloudWatch: output
         // and error under `<security configuration>-role/<role>/`, continuous logs under
-        // `logs-v2-<security configuration>`.
+        // `logs-v2-<security configuration>`. Created here first, they get the job's retention and
+        // key instead of Glue's defaults.
         const logGroups = [
-            glueLogGroup(`${name}-job-output-logs`, `/aws-glue/jobs/${security.name}-role/${roleName}/output`, logSettings, child),
-            glueLogGroup(`${name}-job-error-logs`, `/aws-glue/jobs/${security.name}-role/${roleName}/error`, logSettings, child),
-            glueLogGroup(`${name}-job-continuous-logs`, `/aws-glue/jobs/logs-v2-${security.name}`, logSettings, child),
-        ];
+            [`${name}-job-output-logs`, `/aws-glue/jobs/${security.name}-role/${roleName}/output`],
+            [`${name}-job-error-logs`, `/aws-glue/jobs/${security.name}-role/${roleName}/error`],
+            [`${name}-job-continuous-logs`, `/aws-glue/jobs/logs-v2-${security.name}`],
+        ].map(
+            ([resourceName, logGroupName]) =>
+                new aws.cloudwatch.LogGroup(
+                    resourceName,
+                    { name: logGroupName, retentionInDays: settings.logRetentionDays, kmsKeyId: storage.dataKeyArn },
+                    child,
+                ),
+        );
         const role = new GlueServiceRole(
             `${name}-job-role`,
             {
                 roleName,
-                description: `spotify-pipeline ${config.stage}: the ETL job reads staging and writes the warehouse`,
+                description: `spotify-pipeline ${plan.stage}: the ETL job reads staging and writes the warehouse`,
                 statements: [
-                    listBuckets([storage.stagingBucketArn, storage.warehouseBucketArn, storage.glueAssetsBucketArn]),
-                    {
-                        Sid: "ReadStagingSources",
-                        Effect: "Allow",
-                        Action: "s3:GetObject",
-                        Resource: DATA_LAYOUT.stagingSources.map((prefix) => objectsUnder(storage.stagingBucketArn, prefix)),
-                    },
-                    {
-                        // The Iceberg table's files: each run writes data/ and metadata/ files, reads
-                        // the current metadata, and deletes what a failed commit left (Iceberg 1.10
-                        // cleans up after itself, https://iceberg.apache.org/docs/1.10.0/aws/).
-                        Sid: "WriteWarehouseTable",
-                        Effect: "Allow",
-                        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                        Resource: objectsUnder(storage.warehouseBucketArn, DATA_LAYOUT.warehouseTable),
-                    },
-                    {
-                        // Each run writes its rejected and unmatched rows into a folder of its own and
-                        // its summary under a temporary name that it then renames (copy and delete),
-                        // and the next run deletes a killed run's folders: Get, Put and Delete.
-                        Sid: "WriteRunOutputs",
-                        Effect: "Allow",
-                        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                        Resource: [DATA_LAYOUT.rejected, DATA_LAYOUT.unmatched, DATA_LAYOUT.runSummaries].map((prefix) =>
-                            objectsUnder(storage.warehouseBucketArn, prefix),
-                        ),
-                    },
-                    { Sid: "ReadJobCode", Effect: "Allow", Action: "s3:GetObject", Resource: objectsUnder(storage.glueAssetsBucketArn, DATA_LAYOUT.glueScripts) },
-                    {
-                        Sid: "UseTempDir",
-                        Effect: "Allow",
-                        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                        Resource: objectsUnder(storage.glueAssetsBucketArn, DATA_LAYOUT.glueTemp),
-                    },
-                    {
-                        // An Iceberg commit through the Glue catalog: Iceberg's GlueCatalog loads the
-                        // table (GetDatabase, GetTable) and swaps its metadata_location with
-                        // UpdateTable, guarded by the table's version (https://iceberg.apache.org/docs/1.10.0/aws/#glue-catalog).
-                        // Glue authorizes a table call against the catalog, the database and the
-                        // table (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html),
-                        // and this is the only table the job may change. No partition actions: an
-                        // Iceberg table's partitions are in its own metadata.
-                        Sid: "CommitWarehouseTable",
-                        Effect: "Allow",
-                        Action: [...ICEBERG_COMMIT_ACTIONS],
-                        Resource: [...databaseArns(location, args.databaseName), arnIn(location, "glue", pulumi.interpolate`table/${args.databaseName}/${args.tableName}`)],
-                    },
-                    {
-                        // Encrypt for bookmarks (client-side), GenerateDataKey/Decrypt for SSE-KMS objects.
-                        Sid: "UseDataKey",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-                        Resource: storage.dataKeyArn,
-                    },
-                    writeOwnLogs(location, logGroups),
-                    {
-                        // The entry script publishes its quality-gate results under the job name. An
-                        // inline ruleset has no ARN of its own, so results are authorized against
-                        // dataQualityRuleset/* (this account and region only).
-                        Sid: "PublishDataQualityResults",
-                        Effect: "Allow",
-                        Action: "glue:PublishDataQuality",
-                        Resource: arnIn(location, "glue", "dataQualityRuleset/*"),
-                    },
-                    {
-                        // PutMetricData has no resource-level permissions: "*" is the only valid
-                        // resource, so the namespace condition is what scopes it, to the job metrics
-                        // (Glue) and the quality-gate metrics (Glue Data Quality).
-                        Sid: "PublishGlueMetrics",
-                        Effect: "Allow",
-                        Action: "cloudwatch:PutMetricData",
-                        Resource: "*",
-                        Condition: { StringEquals: { "cloudwatch:namespace": GLUE_METRIC_NAMESPACES } },
-                    },
+                    ...etlJobStatements({ ...storage, location, databaseName: args.databaseName, tableName: args.tableName, logGroups }),
                     ...(args.network?.roleStatements ?? []),
                 ],
             },
@@ -143,15 +162,15 @@ export class EtlJob extends pulumi.ComponentResource {
             `${name}-job`,
             {
                 name: plan.etl.job,
-                description: `spotify-pipeline ${config.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
+                description: `spotify-pipeline ${plan.stage}: staging CSV → validated, deduplicated, joined warehouse Parquet`,
                 roleArn: role.arn,
                 glueVersion: glueRuntime.glueVersion,
                 command: { name: "glueetl", pythonVersion: "3", scriptLocation: args.code.entryScript },
-                workerType: config.glueWorkerType,
-                numberOfWorkers: config.glueNumberOfWorkers,
-                executionClass: config.glueExecutionClass,
-                timeout: config.glueTimeoutMinutes,
-                maxRetries: config.glueMaxRetries,
+                workerType: settings.workerType,
+                numberOfWorkers: settings.numberOfWorkers,
+                executionClass: settings.executionClass,
+                timeout: settings.timeoutMinutes,
+                maxRetries: settings.maxRetries,
                 // A second run would race the first for the table's commit.
                 executionProperty: { maxConcurrentRuns: 1 },
                 securityConfiguration: security.resource.name,
@@ -182,14 +201,14 @@ export class EtlJob extends pulumi.ComponentResource {
         );
         // "off" means no trigger at all rather than a deactivated one: nothing can be switched on
         // by hand outside the program, and turning the schedule on is a config change in review.
-        if (config.etlSchedule !== "off") {
+        if (settings.schedule !== "off") {
             new aws.glue.Trigger(
                 `${name}-job-schedule`,
                 {
                     name: plan.etl.schedule,
                     description: "Runs the ETL job on the stage's schedule",
                     type: "SCHEDULED",
-                    schedule: config.etlSchedule,
+                    schedule: settings.schedule,
                     actions: [{ jobName: job.name }],
                     startOnCreation: true,
                 },

@@ -3,23 +3,46 @@ import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
 import type { StagePlan } from "../../model/stagePlan";
-import { splitChildOptions } from "./glueAccess";
 import { UserError } from "../../model/userError";
+import { rejectArgProblems } from "../componentArgs";
+import { s3FolderProblem } from "../s3Uris";
+import { splitChildOptions } from "./splitAliases";
+
+/** The data-quality rules of the table, in DQDL, and the repository file they come from (named in the ruleset's description). */
+export interface QualityRuleset {
+    readonly text: string;
+    readonly source: string;
+}
 
 export interface WarehouseCatalogArgs {
     /** The stage and the names of its database and ruleset (model/stagePlan.ts). */
-    plan: Pick<StagePlan, "stage" | "etl">;
+    readonly plan: Pick<StagePlan, "stage" | "etl">;
     /** The stage's data key: encrypts the catalog's metadata and connection passwords. */
-    dataKeyArn: pulumi.Input<string>;
+    readonly dataKeyArn: pulumi.Input<string>;
     /** `s3://…/` location of the table the ETL job writes. */
-    tableLocation: pulumi.Input<string>;
-    /** The data-quality rules (DQDL) of the table. */
-    qualityRuleset: { text: string; source: string };
+    readonly tableLocation: pulumi.Input<string>;
+    readonly qualityRuleset: QualityRuleset;
     /**
      * protect + retainOnDelete on the catalog encryption settings, which are per account and
      * region: deleting them turns encryption off for every table of the catalog. Default false.
      */
-    protectData?: boolean;
+    readonly protectData?: boolean;
+}
+
+/** A DQDL document: one `Rules = [ … ]` list (AWS Glue developer guide, "Data Quality Definition Language reference"). */
+const DQDL_RULES = /^\s*Rules\s*=\s*\[[^]*\]\s*$/;
+
+/**
+ * Throws an error naming every arg of a WarehouseCatalog that would leave a broken catalog: a
+ * table location, given as a plain string, that is not an `s3://` folder, a ruleset that is not a
+ * DQDL rule list, or a ruleset without the file it comes from.
+ */
+export function validateWarehouseCatalogArgs(args: WarehouseCatalogArgs): void {
+    rejectArgProblems("WarehouseCatalogArgs", {
+        tableLocation: s3FolderProblem(args.tableLocation),
+        "qualityRuleset.text": DQDL_RULES.test(args.qualityRuleset.text) ? undefined : `must be a DQDL document "Rules = [ ... ]" (from ${args.qualityRuleset.source})`,
+        "qualityRuleset.source": args.qualityRuleset.source.trim() === "" ? "must name the file the rules come from" : undefined,
+    });
 }
 
 /** The Iceberg type of each warehouse contract type (Hive names, as Athena and the contract write them). */
@@ -82,10 +105,11 @@ export class WarehouseCatalog extends pulumi.ComponentResource {
     public readonly rulesetName: pulumi.Output<string>;
 
     constructor(name: string, args: WarehouseCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("spotify:etl:WarehouseCatalog", name, {}, opts);
+        validateWarehouseCatalogArgs(args);
         if (warehouseContract.format !== "iceberg") {
             throw new UserError(`warehouse_schema.json: format "${warehouseContract.format}" has no catalog mapping; only iceberg is supported.`);
         }
+        super("spotify:etl:WarehouseCatalog", name, {}, opts);
         const protectData = args.protectData ?? false;
         const child = splitChildOptions(this, opts);
         // The catalog's metadata (databases, tables, partitions) and connection passwords, encrypted

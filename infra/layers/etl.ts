@@ -2,20 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { ContentAddressedObject, UploadSource } from "../etl/contentAddressedObject";
-import type { StageConfig } from "../../model/stageConfig";
-import { EtlJob } from "../etl/etlJob";
-import { GlueSecurity } from "../etl/glueAccess";
-import { pythonRuntimeFiles } from "../etl/jobModules";
-import { WarehouseCatalog } from "../etl/warehouseCatalog";
-import { TableMaintenance } from "../etl/tableMaintenance";
 import { REPO_ROOT } from "../../model/repository";
-import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
-import { glueNetworkAccess } from "../network/glueNetworkAccess";
-import type { EtlNetworkInputs } from "./network";
-import { STORAGE_OUTPUTS } from "./storage";
+import type { StageConfig } from "../../model/stageConfig";
 import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
+import { rejectArgProblems } from "../componentArgs";
+import { ContentAddressedObject, UploadSource } from "../etl/contentAddressedObject";
+import { EtlJob } from "../etl/etlJob";
+import { glueSecurity } from "../etl/glueSecurity";
+import { pythonRuntimeFiles } from "../etl/jobModules";
+import { TableMaintenance } from "../etl/tableMaintenance";
+import { WarehouseCatalog } from "../etl/warehouseCatalog";
+import { glueNetworkAccess } from "../network/glueNetworkAccess";
+import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
+import type { EtlNetworkInputs } from "./network";
+import { STORAGE_OUTPUTS } from "./storage";
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
 export const ETL_SOURCES = {
@@ -55,12 +56,41 @@ export const ETL_OUTPUTS = stringOutputs(ETL_OUTPUT_KEYS);
 export type EtlOutputs = OutputsOf<typeof ETL_OUTPUTS>;
 
 export interface EtlLayerArgs {
-    config: StageConfig;
+    /** The stage's settings: the job's sizing, schedule and log retention, the table's upkeep, protectData, network. */
+    readonly config: StageConfig;
     /** The stage's physical names (model/stagePlan.ts). */
-    plan: StagePlan;
-    storage: EtlStorageInputs;
-    /** The network layer's outputs, with spotify:network "isolated": the job runs in its subnets. */
-    network?: EtlNetworkInputs;
+    readonly plan: StagePlan;
+    readonly storage: EtlStorageInputs;
+    /** The network layer's outputs, with spotify:network "isolated" (and only then): the job runs in its subnets. */
+    readonly network?: EtlNetworkInputs;
+}
+
+/**
+ * Throws an error naming every arg of an EtlLayer that disagrees with another: a plan of another
+ * stage than the config's, or network outputs given without spotify:network "isolated" (the job
+ * would run in a VPC the stage does not declare) or missing with it (the job would run outside the
+ * VPC the stage isolates).
+ */
+export function validateEtlLayerArgs(args: EtlLayerArgs): void {
+    const { config, plan } = args;
+    const isolated = config.network === "isolated";
+    rejectArgProblems("EtlLayerArgs", {
+        plan: plan.stage === config.stage ? undefined : `is stage ${JSON.stringify(plan.stage)}'s, but config is stage ${JSON.stringify(config.stage)}'s`,
+        network:
+            isolated === (args.network !== undefined)
+                ? undefined
+                : isolated
+                  ? 'is required with spotify:network "isolated": the job runs in the network layer\'s subnets'
+                  : `is given, but spotify:network is ${JSON.stringify(config.network)}: the stage declares no VPC for the job`,
+    });
+}
+
+/** Throws when a repository file the layer deploys (ETL_SOURCES) is missing. */
+function requireSources(): void {
+    const missing = Object.values(ETL_SOURCES).filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
+    if (missing.length > 0) {
+        throw new UserError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
+    }
 }
 
 /**
@@ -71,18 +101,16 @@ export interface EtlLayerArgs {
  * Everything Glue writes (S3, logs, bookmarks) is encrypted with the stage's data key, and the job
  * and the optimizers each have a role for exactly their part.
  * The components are named like the layer, so their children keep the names they had before the
- * layer was split into components (see splitChildOptions).
+ * layer was split into components (see infra/etl/splitAliases.ts).
  */
 export class EtlLayer extends pulumi.ComponentResource {
     public readonly outputs: EtlOutputs;
 
     constructor(name: string, args: EtlLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateEtlLayerArgs(args);
+        requireSources();
         super("spotify:layers:Etl", name, {}, opts);
         const { config, plan, storage } = args;
-        const missing = Object.values(ETL_SOURCES).filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
-        if (missing.length > 0) {
-            throw new UserError(`The etl layer deploys ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist (see etl/README.md).`);
-        }
         const location = {
             partition: aws.getPartitionOutput({}, { parent: this }).partition,
             region: config.region,
@@ -100,25 +128,7 @@ export class EtlLayer extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-
-        // The job's: everything it writes (S3, logs, bookmarks) is encrypted with the data key.
-        const securityName = plan.etl.securityConfiguration;
-        const security: GlueSecurity = {
-            name: securityName,
-            resource: new aws.glue.SecurityConfiguration(
-                `${name}-security`,
-                {
-                    name: securityName,
-                    encryptionConfiguration: {
-                        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: storage.dataKeyArn },
-                        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: storage.dataKeyArn },
-                        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: storage.dataKeyArn },
-                    },
-                },
-                { parent: this },
-            ),
-        };
-
+        const security = glueSecurity(`${name}-security`, plan.etl.securityConfiguration, storage.dataKeyArn, { parent: this });
         const upload = (purpose: string, source: UploadSource) =>
             new ContentAddressedObject(
                 `${name}-${purpose}`,
@@ -128,7 +138,6 @@ export class EtlLayer extends pulumi.ComponentResource {
         const job = new EtlJob(
             name,
             {
-                config,
                 plan,
                 location,
                 storage,
@@ -137,13 +146,19 @@ export class EtlLayer extends pulumi.ComponentResource {
                 databaseName: catalog.databaseName,
                 tableName: catalog.tableName,
                 code: { entryScript: upload("entry-script", ETL_SOURCES.entryScript).s3Uri, pythonModules: upload("package", etlJobPackage()).s3Uri },
+                workerType: config.glueWorkerType,
+                numberOfWorkers: config.glueNumberOfWorkers,
+                executionClass: config.glueExecutionClass,
+                timeoutMinutes: config.glueTimeoutMinutes,
+                maxRetries: config.glueMaxRetries,
+                schedule: config.etlSchedule,
+                logRetentionDays: config.logRetentionDays,
             },
             { parent: this },
         );
         new TableMaintenance(
             name,
             {
-                config,
                 plan,
                 location,
                 dataKeyArn: storage.dataKeyArn,
@@ -151,6 +166,11 @@ export class EtlLayer extends pulumi.ComponentResource {
                 tablePrefix: DATA_LAYOUT.warehouseTable,
                 databaseName: catalog.databaseName,
                 tableName: catalog.tableName,
+                enabled: config.tableMaintenance,
+                everyHours: config.tableMaintenanceEveryHours,
+                snapshotRetentionDays: config.snapshotRetentionDays,
+                snapshotsToKeep: config.snapshotsToKeep,
+                orphanFileRetentionDays: config.orphanFileRetentionDays,
             },
             { parent: this },
         );

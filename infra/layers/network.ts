@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { AwsLocation } from "../awsLocation";
+import { rejectArgProblems, stageSettingProblems } from "../componentArgs";
 import type { StageConfig } from "../../model/stageConfig";
 import { GlueNetwork } from "../network/glueNetwork";
 import { IsolatedVpc } from "../network/isolatedVpc";
@@ -42,10 +43,20 @@ export type StorageNetworkInputs = OutputsOf<typeof STORAGE_NETWORK_INPUTS>;
 export const ETL_NETWORK_INPUTS = pickOutputs(NETWORK_OUTPUTS, ["vpcId", "jobSubnetIds", "glueSecurityGroupId", "glueConnectionNames"] as const);
 export type EtlNetworkInputs = OutputsOf<typeof ETL_NETWORK_INPUTS>;
 
+/** The stage settings the network layer reads (model/stageConfig.ts). */
+export const NETWORK_SETTINGS = ["region", "logRetentionDays", "kmsDeletionWindowDays", "protectData"] as const satisfies readonly (keyof StageConfig)[];
+export type NetworkSettings = Pick<StageConfig, (typeof NETWORK_SETTINGS)[number]>;
+
 export interface NetworkLayerArgs {
-    config: StageConfig;
-    /** The stage's physical names (model/stagePlan.ts). */
-    plan: StagePlan;
+    /** The stage's settings, each held to its rule in the stage file: the whole StageConfig, or only what the layer reads. */
+    readonly config: NetworkSettings;
+    /** The stage's physical names (model/stagePlan.ts): flow logs, connections, and the buckets the S3 endpoint admits. */
+    readonly plan: Pick<StagePlan, "stage" | "network" | "buckets">;
+}
+
+/** Throws an error naming every setting of a NetworkLayer that breaks its rule in the stage file (model/stageConfig.ts). */
+export function validateNetworkLayerArgs(args: NetworkLayerArgs): void {
+    rejectArgProblems("NetworkLayerArgs", stageSettingProblems(args.config, NETWORK_SETTINGS));
 }
 
 /**
@@ -56,6 +67,7 @@ export class NetworkLayer extends pulumi.ComponentResource {
     public readonly outputs: NetworkOutputs;
 
     constructor(name: string, args: NetworkLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateNetworkLayerArgs(args);
         super("spotify:layers:Network", name, {}, opts);
         const { config, plan } = args;
         const partition = aws.getPartitionOutput({}, { parent: this });

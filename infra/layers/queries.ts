@@ -2,13 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "../../model/stageConfig";
+import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
+import { UserError } from "../../model/userError";
+import { rejectArgProblems, settingProblem } from "../componentArgs";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
 import { OutputsOf, pickOutputs } from "../wiring";
 import { ETL_OUTPUTS } from "./etl";
 import { STORAGE_OUTPUTS } from "./storage";
-import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
-import { UserError } from "../../model/userError";
 
 /** The storage outputs this layer reads. */
 export const QUERIES_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["athenaResultsBucketName", "dataKeyArn"] as const);
@@ -35,13 +36,41 @@ export const QUERIES_OUTPUTS = {
 export type QueriesOutputs = OutputsOf<typeof QUERIES_OUTPUTS>;
 
 export interface QueriesLayerArgs {
-    config: StageConfig;
+    /** The stage's settings: its name, spotify:allowTeardown and spotify:athenaBytesScannedCutoff. */
+    readonly config: StageConfig;
     /** The stage's physical names (model/stagePlan.ts). */
-    plan: StagePlan;
-    /** queries/: the SQL files and their declared outputs, validated. */
-    catalog: QueryCatalog;
-    storage: OutputsOf<typeof QUERIES_STORAGE_INPUTS>;
-    etl: OutputsOf<typeof QUERIES_ETL_INPUTS>;
+    readonly plan: StagePlan;
+    /** queries/: the SQL files and their declared outputs, validated (infra/queries/catalog.ts). */
+    readonly catalog: QueryCatalog;
+    readonly storage: OutputsOf<typeof QUERIES_STORAGE_INPUTS>;
+    readonly etl: OutputsOf<typeof QUERIES_ETL_INPUTS>;
+}
+
+/** Why the layer cannot declare the catalog's queries in its order: a name twice, or SQL reading a view not declared before it. */
+function catalogOrderProblem(catalog: QueryCatalog): string | undefined {
+    const declared = new Map<string, QueryCatalog["queries"][number]["kind"]>();
+    for (const query of catalog.queries) {
+        if (declared.has(query.name)) return `lists ${query.name} twice`;
+        const unread = query.dependsOn.find((dependency) => declared.get(dependency) !== "view");
+        if (unread !== undefined) return `lists ${query.name}, which reads ${unread}, where ${unread} is no view listed before it`;
+        declared.set(query.name, query.kind);
+    }
+    return undefined;
+}
+
+/**
+ * Throws an error naming every arg of a QueriesLayer it cannot declare: a plan of another stage
+ * than the config's, a scan limit Athena refuses (spotify:athenaBytesScannedCutoff's rule), or a
+ * catalog that names a query twice or lists a view before a view it reads (each view waits for
+ * the views it reads, which must be declared by then).
+ */
+export function validateQueriesLayerArgs(args: QueriesLayerArgs): void {
+    const { config, plan } = args;
+    rejectArgProblems("QueriesLayerArgs", {
+        plan: plan.stage === config.stage ? undefined : `is stage ${JSON.stringify(plan.stage)}'s, but config is stage ${JSON.stringify(config.stage)}'s`,
+        "config.athenaBytesScannedCutoff": settingProblem("athenaBytesScannedCutoff", config.athenaBytesScannedCutoff),
+        catalog: catalogOrderProblem(args.catalog),
+    });
 }
 
 /**
@@ -52,6 +81,7 @@ export class QueriesLayer extends pulumi.ComponentResource {
     public readonly outputs: QueriesOutputs;
 
     constructor(name: string, args: QueriesLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateQueriesLayerArgs(args);
         super("spotify:layers:Queries", name, {}, opts);
         const { config, plan, catalog, storage, etl } = args;
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;

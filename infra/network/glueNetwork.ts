@@ -1,16 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StagePlan } from "../../model/stagePlan";
+import { rejectArgProblems } from "../componentArgs";
 import type { JobSubnet } from "./isolatedVpc";
 
 export interface GlueNetworkArgs {
     /** The stage and the names of its connections (model/stagePlan.ts). */
-    plan: Pick<StagePlan, "stage" | "network">;
-    vpcId: pulumi.Input<string>;
-    /** The job subnets, one NETWORK connection in each. */
-    subnets: pulumi.Output<JobSubnet>[];
+    readonly plan: Pick<StagePlan, "stage" | "network">;
+    /** The VPC the security group is in. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The job subnets, at least one: one NETWORK connection in each, in this order. */
+    readonly subnets: readonly pulumi.Output<JobSubnet>[];
     /** The VPC endpoints, the only destinations outside the group itself. */
-    endpoints: { s3PrefixListId: pulumi.Input<string>; securityGroupId: pulumi.Input<string> };
+    readonly endpoints: { readonly s3PrefixListId: pulumi.Input<string>; readonly securityGroupId: pulumi.Input<string> };
+}
+
+/** Throws an error naming every arg of a GlueNetwork that cannot work: no subnet, which would leave Glue no connection to run in. */
+export function validateGlueNetworkArgs(args: GlueNetworkArgs): void {
+    rejectArgProblems("GlueNetworkArgs", {
+        subnets: args.subnets.length === 0 ? "must hold at least one job subnet: Glue runs only in a connection's subnet" : undefined,
+    });
 }
 
 /**
@@ -25,6 +34,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
     public readonly connectionNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: GlueNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateGlueNetworkArgs(args);
         super("spotify:network:GlueNetwork", name, {}, opts);
         const { plan, endpoints } = args;
         // The description still names the crawler the stage had before its warehouse table became

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { bucketNameProblem } from "../../model/naming";
 import { arnIn, AwsLocation } from "../awsLocation";
+import { rejectArgProblems, settingProblem } from "../componentArgs";
 import { ICEBERG_COMMIT_ACTIONS } from "../glueCatalogActions";
 
 /** An interface endpoint, with the only actions its policy lets through. */
@@ -55,16 +57,43 @@ function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
 }
 
 export interface VpcEndpointsArgs {
-    vpcId: pulumi.Input<string>;
-    location: AwsLocation;
+    /** The VPC the endpoints are in. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The stage's account and region: the endpoints admit this account's principals only, to this region's services. */
+    readonly location: AwsLocation;
     /** The partition's reverse DNS prefix (`com.amazonaws` in aws): service names are `<prefix>.<region>.<service>`. */
-    reverseDnsPrefix: pulumi.Input<string>;
+    readonly reverseDnsPrefix: pulumi.Input<string>;
     /** The route tables the S3 gateway endpoint adds its route to. */
-    routeTableIds: pulumi.Input<string[]>;
+    readonly routeTableIds: pulumi.Input<string[]>;
     /** The subnets the interface endpoints place their network interfaces in. */
-    subnetIds: pulumi.Input<string[]>;
-    /** The only buckets reachable through the S3 endpoint. */
-    s3BucketNames: string[];
+    readonly subnetIds: pulumi.Input<string[]>;
+    /** The only buckets reachable through the S3 endpoint: at least one, each once. */
+    readonly s3BucketNames: readonly string[];
+}
+
+/**
+ * Throws an error naming every arg of VpcEndpoints that cannot work: a region AWS does not have,
+ * no bucket for the S3 endpoint (its policy would admit nothing), or a bucket named twice or
+ * outside S3's naming rules.
+ */
+export function validateVpcEndpointsArgs(args: VpcEndpointsArgs): void {
+    const names = args.s3BucketNames;
+    const invalid = names.flatMap((bucket) => {
+        const problem = bucketNameProblem(bucket);
+        return problem === undefined ? [] : [`${JSON.stringify(bucket)} ${problem}`];
+    });
+    const repeated = names.filter((bucket, index) => names.indexOf(bucket) !== index);
+    rejectArgProblems("VpcEndpointsArgs", {
+        "location.region": settingProblem("aws:region", args.location.region),
+        s3BucketNames:
+            names.length === 0
+                ? "must name at least one bucket: the S3 endpoint's policy would admit none"
+                : invalid.length > 0
+                  ? invalid.join("; ")
+                  : repeated.length > 0
+                    ? `must name each bucket once, got ${[...new Set(repeated)].map((bucket) => JSON.stringify(bucket)).join(", ")} more than once`
+                    : undefined,
+    });
 }
 
 /**
@@ -82,6 +111,7 @@ export class VpcEndpoints extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: VpcEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateVpcEndpointsArgs(args);
         super("spotify:network:VpcEndpoints", name, {}, opts);
         const { location } = args;
         const serviceName = (service: string) => pulumi.interpolate`${args.reverseDnsPrefix}.${location.region}.${service}`;

@@ -3,22 +3,27 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsLocation } from "../awsLocation";
 import type { StagePlan } from "../../model/stagePlan";
 
-/**
- * The bucket-policy statements of a data bucket under network isolation. Statements in a bucket
- * policy cannot name roles that may not exist yet as principals (S3 rejects the policy), so the
- * exempt roles are matched by aws:PrincipalArn in conditions instead.
- */
-export function endpointOnlyStatements(args: {
-    bucketArn: pulumi.Input<string>;
-    s3EndpointId: pulumi.Input<string>;
+export interface EndpointOnlyArgs {
+    /** The data bucket, `arn:<partition>:s3:::<name>`. */
+    readonly bucketArn: pulumi.Input<string>;
+    /** The stage's S3 gateway endpoint: the only way in for everyone but the exempt roles. */
+    readonly s3EndpointId: pulumi.Input<string>;
     /**
      * The roles exempt from the deny: the stage's external roles, and the role of Glue's table
      * optimizers, which run in Glue's own service, never through the stage's VPC endpoint (its IAM
      * policy keeps it to the table's prefix of the warehouse bucket).
      */
-    plan: Pick<StagePlan, "externalRoles" | "etl">;
-    location: AwsLocation;
-}): aws.iam.PolicyStatement[] {
+    readonly plan: Pick<StagePlan, "externalRoles" | "etl">;
+    /** The stage's account and partition, which the exempt roles' ARNs are in. */
+    readonly location: Pick<AwsLocation, "partition" | "accountId">;
+}
+
+/**
+ * The bucket-policy statements of a data bucket under network isolation. Statements in a bucket
+ * policy cannot name roles that may not exist yet as principals (S3 rejects the policy), so the
+ * exempt roles are matched by aws:PrincipalArn in conditions instead.
+ */
+export function endpointOnlyStatements(args: EndpointOnlyArgs): aws.iam.PolicyStatement[] {
     const { partition, accountId } = args.location;
     const roles = args.plan.externalRoles;
     const roleArn = (roleName: string) => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/${roleName}`;

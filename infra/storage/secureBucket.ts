@@ -1,34 +1,91 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_ROLE_TAG, BucketPurpose, purposeInBucketName } from "../../model/naming";
+import { BUCKET_ROLE_TAG, BucketPurpose, bucketNameProblem, purposeInBucketName } from "../../model/naming";
+import { rejectArgProblems } from "../componentArgs";
+import { keyPrefixProblem } from "../s3Uris";
 
 export type BucketEncryption =
     /** SSE-KMS with the given customer-managed key and an S3 bucket key (fewer KMS calls). */
-    | { kind: "kms"; keyArn: pulumi.Input<string> }
+    | { readonly kind: "kms"; readonly keyArn: pulumi.Input<string> }
     /** SSE-S3: the only encryption S3 server access logging can deliver into. */
-    | { kind: "s3" };
+    | { readonly kind: "s3" };
+
+/** Where a bucket's S3 server access logs go. */
+export interface AccessLogDestination {
+    /** The bucket that receives the logs: never the logged bucket itself. */
+    readonly bucketName: pulumi.Input<string>;
+    /** The key prefix of the logs in it, ending in "/" (as "s3/staging/"). */
+    readonly prefix: string;
+}
+
+/** The lifecycle rule every SecureBucket has; no other rule may take its id. */
+const ABORT_UPLOADS_RULE = "abort-incomplete-multipart-uploads";
+/** S3's limit on a lifecycle rule's id (PutBucketLifecycleConfiguration, Rule.ID). */
+const MAX_RULE_ID_LENGTH = 255;
 
 export interface SecureBucketArgs {
-    bucketName: string;
+    /** The bucket's name, which S3's naming rules apply to (model/naming.ts bucketNameProblem). */
+    readonly bucketName: string;
     /**
      * What the bucket is for, set as its bucket-role tag: the policy pack decides from this tag
      * which requirements the bucket has (data buckets: KMS, versioning, access logs, protection).
      * When absent, the purpose its conventional name states (<prefix>-<stage>-<purpose>-<suffix>);
-     * a bucket with neither gets no tag, which the pack reports and treats as a data bucket.
+     * a bucket with neither gets no tag, which the pack reports and treats as a data bucket. A role
+     * that contradicts the purpose the name states is refused: the pack would report the bucket.
      */
-    role?: BucketPurpose;
-    encryption: BucketEncryption;
-    versioned?: boolean;
-    /** Where S3 server access logs of this bucket go; no logging when absent. */
-    accessLogs?: { bucketName: pulumi.Input<string>; prefix: string };
-    /** Lifecycle rules besides the abort-incomplete-uploads rule every bucket gets. */
-    lifecycleRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
-    /** Extra statements for the bucket policy, which always denies requests without TLS. */
-    policyStatements?: pulumi.Input<aws.iam.PolicyStatement>[];
-    /** Let `pulumi destroy` delete a bucket that still holds objects. */
-    forceDestroy?: boolean;
-    /** protect + retainOnDelete on the bucket itself: its objects outlive the stack. */
-    protectData?: boolean;
+    readonly role?: BucketPurpose;
+    /** How objects are encrypted at rest. */
+    readonly encryption: BucketEncryption;
+    /** Keep every version of every object. Default false. */
+    readonly versioned?: boolean;
+    /** Where S3 server access logs of this bucket go. Default: no access logging. */
+    readonly accessLogs?: AccessLogDestination;
+    /** Lifecycle rules besides the abort-incomplete-uploads rule every bucket gets, each with an id of its own. Default none. */
+    readonly lifecycleRules?: readonly aws.types.input.s3.BucketLifecycleConfigurationRule[];
+    /** Extra statements for the bucket policy, which always denies requests without TLS. Default none. */
+    readonly policyStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
+    /** Let `pulumi destroy` delete a bucket that still holds objects. Default false; never with protectData. */
+    readonly forceDestroy?: boolean;
+    /** protect + retainOnDelete on the bucket itself: its objects outlive the stack. Default false. */
+    readonly protectData?: boolean;
+}
+
+/** Why the lifecycle rules' ids (those given as plain strings) would be refused by S3 or clash with the bucket's own rule, or undefined. */
+function lifecycleRuleIdProblem(rules: readonly aws.types.input.s3.BucketLifecycleConfigurationRule[]): string | undefined {
+    const ids = rules.map((rule) => rule.id).filter((id): id is string => typeof id === "string");
+    const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+    const badLength = ids.filter((id) => id.length === 0 || id.length > MAX_RULE_ID_LENGTH);
+    if (ids.includes(ABORT_UPLOADS_RULE)) return `must not use the id "${ABORT_UPLOADS_RULE}": every SecureBucket has that rule already`;
+    if (repeated.length > 0)
+        return `ids must be unique in the bucket's configuration, got ${[...new Set(repeated)].map((id) => JSON.stringify(id)).join(", ")} more than once`;
+    if (badLength.length > 0) return `ids must be 1-${MAX_RULE_ID_LENGTH} characters, got ${badLength.map((id) => JSON.stringify(id)).join(", ")}`;
+    return undefined;
+}
+
+/**
+ * Throws an error naming every arg of a SecureBucket that S3 or the policy pack would refuse: a
+ * bucket name outside S3's rules, a role its name contradicts, access logs delivered into the bucket
+ * itself or under a prefix without a trailing "/", lifecycle rule ids repeated, too long or taking
+ * the abort-uploads rule's, and protectData together with forceDestroy.
+ */
+export function validateSecureBucketArgs(args: SecureBucketArgs): void {
+    const nameProblem = bucketNameProblem(args.bucketName);
+    const stated = purposeInBucketName(args.bucketName);
+    rejectArgProblems("SecureBucketArgs", {
+        bucketName: nameProblem === undefined ? undefined : `${nameProblem}, got ${JSON.stringify(args.bucketName)}`,
+        role:
+            args.role !== undefined && stated !== undefined && stated !== args.role
+                ? `"${args.role}" contradicts the purpose "${stated}" that ${JSON.stringify(args.bucketName)} states: the policy pack would report the bucket`
+                : undefined,
+        "accessLogs.bucketName":
+            args.accessLogs?.bucketName === args.bucketName ? "must not be the logged bucket itself: every log delivery would be logged in turn" : undefined,
+        "accessLogs.prefix": args.accessLogs === undefined ? undefined : keyPrefixProblem(args.accessLogs.prefix),
+        lifecycleRules: lifecycleRuleIdProblem(args.lifecycleRules ?? []),
+        protectData:
+            (args.protectData ?? false) && (args.forceDestroy ?? false)
+                ? "must not be true with forceDestroy: a protected bucket's objects outlive the stack, which forceDestroy would empty it of"
+                : undefined,
+    });
 }
 
 /**
@@ -43,6 +100,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateSecureBucketArgs(args);
         super("spotify:storage:SecureBucket", name, {}, opts);
         const protectData = args.protectData ?? false;
         const role = args.role ?? purposeInBucketName(args.bucketName);
@@ -120,7 +178,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                 bucket: bucketId,
                 rules: [
                     {
-                        id: "abort-incomplete-multipart-uploads",
+                        id: ABORT_UPLOADS_RULE,
                         status: "Enabled",
                         filter: {},
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },

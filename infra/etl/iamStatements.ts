@@ -12,6 +12,7 @@ export function databaseArns(location: AwsLocation, databaseName: pulumi.Input<s
     return [arnIn(location, "glue", "catalog"), arnIn(location, "glue", pulumi.interpolate`database/${databaseName}`)];
 }
 
+/** Listing exactly these buckets. */
 export function listBuckets(bucketArns: pulumi.Input<string>[]): aws.iam.PolicyStatement {
     return {
         // Unconditional on these buckets: S3 answers a probe for a missing key (Spark's directory
@@ -35,39 +36,4 @@ export function writeOwnLogs(location: AwsLocation, logGroups: aws.cloudwatch.Lo
             arnIn(location, "logs", pulumi.interpolate`log-group:${group.name}:*`),
         ]),
     };
-}
-
-/**
- * The encryption the stage's Glue job runs with. Glue names log groups after it once it encrypts
- * CloudWatch, so its name must be known before it is created: `name` is that name, `resource`
- * what the job references (and so waits for).
- */
-export interface GlueSecurity {
-    name: string;
-    resource: aws.glue.SecurityConfiguration;
-}
-
-/** How long Glue's log groups keep events, and the key that encrypts them. */
-export interface GlueLogSettings {
-    retentionDays: number;
-    kmsKeyArn: pulumi.Input<string>;
-}
-
-/**
- * A log group Glue writes to under a name it picks itself, created first so it gets the stage's
- * retention and key instead of Glue's defaults.
- */
-export function glueLogGroup(name: string, logGroupName: string, settings: GlueLogSettings, opts: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(name, { name: logGroupName, retentionInDays: settings.retentionDays, kmsKeyId: settings.kmsKeyArn }, opts);
-}
-
-/**
- * Options for a child of one of the etl layer's components. Until the layer was split into
- * components, these resources were direct children of the layer; the alias to the component's own
- * parent keeps their URNs in stacks deployed before the split, so `pulumi up` moves them under the
- * component instead of replacing them. Their names did not change, so the parent is the only part
- * of the alias.
- */
-export function splitChildOptions(component: pulumi.ComponentResource, opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
-    return { parent: component, aliases: [{ parent: opts?.parent }] };
 }
