@@ -69,9 +69,9 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     workgroup: {
         pr: "prod's Athena workgroup renamed",
-        file: "infra/layers/queries.ts",
-        from: 'underscoredName(config, "analytics")',
-        to: 'underscoredName(config, "insights")',
+        file: "model/stagePlan.ts",
+        from: 'workgroup: underscored("analytics"),',
+        to: 'workgroup: underscored("insights"),',
     },
 };
 

@@ -284,7 +284,7 @@ def test_aws_native_types_name_the_region_s_cloudformation_schemas(kind: str) ->
 
 
 def test_the_masks_are_the_synthesis_s() -> None:
-    manifest_ts = (REPO_ROOT / "policies" / "driver" / "manifest.ts").read_text(encoding="utf-8")
+    manifest_ts = (REPO_ROOT / "model" / "manifest.ts").read_text(encoding="utf-8")
     declared = set(re.findall(r'export const (?:SECRET|UNKNOWN)_MASK = "([^"]+)";', manifest_ts))
 
     assert declared == set(MASKS)

@@ -17,8 +17,8 @@ require.cache[runIndex] = { id: runIndex, filename: runIndex, loaded: true, expo
 const { run } = require("@pulumi/pulumi/cmd/run/run");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const { fakeCloud } = require(path.join(ROOT, "build", "tools", "synth", "fakeCloud.js"));
-const { readStageConfigFile } = require(path.join(ROOT, "build", "tools", "synth", "stageConfig.js"));
+const { fakeCloud } = require(path.join(ROOT, "build", "engine", "fakeCloud.js"));
+const { readStageConfigFile } = require(path.join(ROOT, "build", "ops", "stageFile.js"));
 
 async function main() {
     const [stack, stage] = process.argv.slice(2);

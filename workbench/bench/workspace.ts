@@ -29,7 +29,9 @@ export function createWorkspace(repoRoot: string): Workspace {
         .filter((file) => file !== "" && fs.existsSync(path.join(repoRoot, file)));
     for (const file of files) {
         fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.copyFileSync(path.join(repoRoot, file), path.join(root, file));
+        // A tracked link (policies/model) stays a link: it points inside the tree, which is copied too.
+        if (fs.lstatSync(path.join(repoRoot, file)).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(path.join(repoRoot, file)), path.join(root, file));
+        else fs.copyFileSync(path.join(repoRoot, file), path.join(root, file));
     }
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"), "dir");
     return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };

@@ -36,7 +36,7 @@ export async function stageManifestsToCheck(stage: string, config: Record<string
     if (!fixtureNames().includes(fixture)) {
         throw new Error(`no fixture "${fixture}" in ${path.relative(REPO_ROOT, FIXTURES_DIR)} (there are: ${fixtureNames().join(", ")})`);
     }
-    // Relative to this module, so the compiled tools (build/tools/) load the compiled fixture.
+    // Relative to this module, so the compiled tools (build/workbench/) load the compiled fixture.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fixture named on the command line, loaded by path
     const program = (require(path.join(__dirname, "..", "..", "policies", "fixtures", fixture)) as { program?: Program }).program;
     if (typeof program !== "function") throw new Error(`fixture ${fixture} exports no program(stackName) function`);
