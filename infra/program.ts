@@ -4,15 +4,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStageConfig, StageConfig } from "../model/stageConfig";
 import { StagePlan, stagePlan } from "../model/stagePlan";
 import { loadDashboard } from "./dashboards/definition";
-import { DashboardsLayer, DASHBOARDS_ETL_INPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "./layers/dashboards";
-import { EtlLayer, ETL_STORAGE_INPUTS } from "./layers/etl";
-import { ETL_NETWORK_INPUTS, NetworkLayer, STORAGE_NETWORK_INPUTS } from "./layers/network";
-import { QueriesLayer, QUERIES_ETL_INPUTS, QUERIES_STORAGE_INPUTS } from "./layers/queries";
+import { DashboardsLayer } from "./layers/dashboards";
+import { EtlLayer } from "./layers/etl";
+import { NetworkLayer } from "./layers/network";
+import { QueriesLayer } from "./layers/queries";
+import {
+    DASHBOARDS_ETL_INPUTS,
+    DASHBOARDS_QUERIES_INPUTS,
+    DASHBOARDS_STORAGE_INPUTS,
+    ETL_NETWORK_INPUTS,
+    ETL_STORAGE_INPUTS,
+    OutputSchemas,
+    QUERIES_ETL_INPUTS,
+    QUERIES_STORAGE_INPUTS,
+    STORAGE_NETWORK_INPUTS,
+} from "../model/layerOutputs";
 import { StorageLayer } from "./layers/storage";
 import { loadQueryCatalog } from "./queries/catalog";
 import { Layer, resolveStack, StackNameError } from "../model/stacks";
 import { layerTags } from "../model/tags";
-import { LayerOutputs, LayerWiring, OutputSchemas, OutputsOf } from "./wiring";
+import { LayerOutputs, LayerWiring, OutputsOf } from "./wiring";
 import { UserError } from "../model/userError";
 
 type LayerBuilder = (config: StageConfig, plan: StagePlan, wiring: LayerWiring, opts: pulumi.ComponentResourceOptions) => LayerOutputs;

@@ -2,24 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { StageConfig } from "../model/stageConfig";
 import { Layer, layerStackName, StackTarget } from "../model/stacks";
+import type { OutputSchemas } from "../model/layerOutputs";
 import { UserError } from "../model/userError";
 
-/** What a layer exports: one schema per output, so a StackReference reader can check what it gets. */
-export type OutputSchemas = Record<string, z.ZodType>;
 /** The outputs a set of schemas describes, as the layer that builds them holds them. */
 export type OutputsOf<S extends OutputSchemas> = { [K in keyof S]: pulumi.Output<z.output<S[K]>> };
 /** Any layer's outputs. */
 export type LayerOutputs = Record<string, pulumi.Output<unknown>>;
-
-/** Schemas for outputs that are plain strings (names, ARNs, prefixes). */
-export function stringOutputs<K extends string>(keys: readonly K[]): Record<K, z.ZodString> {
-    return Object.fromEntries(keys.map((key) => [key, z.string()])) as Record<K, z.ZodString>;
-}
-
-/** The schemas of the outputs one layer reads from another. */
-export function pickOutputs<S extends OutputSchemas, K extends keyof S>(schemas: S, keys: readonly K[]): Pick<S, K> {
-    return Object.fromEntries(keys.map((key) => [key, schemas[key]])) as Pick<S, K>;
-}
 
 /** An upstream stack's output is not what its layer declares (for example a stack deployed from older code). */
 export class UpstreamOutputError extends UserError {}

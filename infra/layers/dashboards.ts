@@ -10,19 +10,9 @@ import { ServiceRoleAccess } from "../dashboards/serviceRoleAccess";
 import { checkedViews } from "../dashboards/viewContract";
 import type { StagePlan } from "../../model/stagePlan";
 import { NO_CSV_EXPORT_CLASSIFICATIONS } from "../../model/quicksightAccess";
-import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
-import { ETL_OUTPUTS } from "./etl";
-import { QUERIES_OUTPUTS } from "./queries";
-import { STORAGE_OUTPUTS } from "./storage";
+import { DASHBOARDS_ETL_INPUTS, DASHBOARDS_OUTPUTS, DASHBOARDS_QUERIES_INPUTS, DASHBOARDS_STORAGE_INPUTS } from "../../model/layerOutputs";
+import type { OutputsOf } from "../wiring";
 
-/** The storage outputs this layer reads: what the QuickSight service role must reach. */
-export const DASHBOARDS_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["dataKeyArn", "warehouseBucketArn", "athenaResultsBucketArn"] as const);
-/** The etl outputs this layer reads: the Glue database the views live in. */
-export const DASHBOARDS_ETL_INPUTS = pickOutputs(ETL_OUTPUTS, ["glueDatabaseName"] as const);
-/** The queries outputs this layer reads: the workgroup to query through, and the views with their declared columns. */
-export const DASHBOARDS_QUERIES_INPUTS = pickOutputs(QUERIES_OUTPUTS, ["workgroupName", "workgroupArn", "views"] as const);
-
-export const DASHBOARDS_OUTPUTS = stringOutputs(["dataSourceArn", "analysisArn", "dashboardArn"] as const);
 export type DashboardsOutputs = OutputsOf<typeof DASHBOARDS_OUTPUTS>;
 
 export interface DashboardsLayerArgs {

@@ -8,7 +8,7 @@ import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import { EtlLayer, EtlLayerArgs, EtlStorageInputs, validateEtlLayerArgs } from "./etl";
-import type { EtlNetworkInputs } from "./network";
+import type { EtlNetworkInputs } from "./etl";
 
 const TYPES = {
     job: "aws:glue/job:Job",

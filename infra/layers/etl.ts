@@ -14,9 +14,11 @@ import { pythonRuntimeFiles } from "../etl/jobModules";
 import { TableMaintenance } from "../etl/tableMaintenance";
 import { WarehouseCatalog } from "../etl/warehouseCatalog";
 import { glueNetworkAccess } from "../network/glueNetworkAccess";
-import { OutputsOf, pickOutputs, stringOutputs } from "../wiring";
-import type { EtlNetworkInputs } from "./network";
-import { STORAGE_OUTPUTS } from "./storage";
+import { ETL_NETWORK_INPUTS, ETL_OUTPUTS, ETL_STORAGE_INPUTS } from "../../model/layerOutputs";
+import type { OutputsOf } from "../wiring";
+
+/** The network layer's outputs the etl layer reads. */
+export type EtlNetworkInputs = OutputsOf<typeof ETL_NETWORK_INPUTS>;
 
 /** The job's code and contracts in the repository; etl/README.md documents them. */
 export const ETL_SOURCES = {
@@ -30,29 +32,8 @@ export function etlJobPackage(root: string = REPO_ROOT): UploadSource {
     return { package: ETL_SOURCES.package, files: pythonRuntimeFiles(ETL_SOURCES.entryScript, ETL_SOURCES.package, root) };
 }
 
-/** The storage outputs this layer reads. */
-export const ETL_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, [
-    "dataKeyArn",
-    "stagingBucketArn",
-    "stagingPrefix",
-    "warehouseBucketName",
-    "warehouseBucketArn",
-    "warehousePrefix",
-    "rejectedPrefix",
-    "glueAssetsBucketName",
-    "glueAssetsBucketArn",
-] as const);
 export type EtlStorageInputs = OutputsOf<typeof ETL_STORAGE_INPUTS>;
 
-export const ETL_OUTPUT_KEYS = [
-    "glueDatabaseName",
-    "warehouseTableName",
-    "etlJobName",
-    "etlJobRoleArn",
-    "glueSecurityConfigurationName",
-    "dataQualityRulesetName",
-] as const;
-export const ETL_OUTPUTS = stringOutputs(ETL_OUTPUT_KEYS);
 export type EtlOutputs = OutputsOf<typeof ETL_OUTPUTS>;
 
 export interface EtlLayerArgs {

@@ -2,18 +2,11 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
+import { JOB_AVAILABILITY_ZONES, NETWORK_OUTPUTS } from "../../model/layerOutputs";
 import { Template } from "../../test/support/template";
 import { settledOutput } from "../../workbench/sdkInternals";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
-import {
-    ENDPOINT_BUCKETS,
-    JOB_AVAILABILITY_ZONES,
-    NETWORK_OUTPUTS,
-    NetworkLayer,
-    NetworkLayerArgs,
-    NetworkSettings,
-    validateNetworkLayerArgs,
-} from "./network";
+import { ENDPOINT_BUCKETS, NetworkLayer, NetworkLayerArgs, NetworkSettings, validateNetworkLayerArgs } from "./network";
 
 /**
  * The layer alone: awsx.ec2.Vpc is a remote component, whose children the mock runtime does not

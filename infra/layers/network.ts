@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { AwsLocation } from "../awsLocation";
 import { rejectArgProblems, stageSettingProblems } from "../componentArgs";
 import type { StageConfig } from "../../model/stageConfig";
@@ -9,7 +8,8 @@ import { IsolatedVpc } from "../network/isolatedVpc";
 import { VpcEndpoints } from "../network/vpcEndpoints";
 import type { BucketPurpose } from "../../model/naming";
 import type { StagePlan } from "../../model/stagePlan";
-import { OutputsOf, pickOutputs } from "../wiring";
+import { JOB_AVAILABILITY_ZONES, NETWORK_OUTPUTS } from "../../model/layerOutputs";
+import type { OutputsOf } from "../wiring";
 
 /**
  * The network layer (spotify:network "isolated"): an awsx VPC whose only subnets are isolated ones,
@@ -20,28 +20,10 @@ import { OutputsOf, pickOutputs } from "../wiring";
  * stack stays empty (infra/program.ts).
  */
 
-/** One NETWORK connection per zone: Glue moves a run to the next connection's subnet when a zone has no capacity. */
-export const JOB_AVAILABILITY_ZONES = 2;
-
 /** What may be reached from the VPC through the S3 gateway endpoint: the buckets the job uses. */
 export const ENDPOINT_BUCKETS: readonly BucketPurpose[] = ["staging", "warehouse", "glue-assets"];
 
-export const NETWORK_OUTPUTS = {
-    vpcId: z.string(),
-    jobSubnetIds: z.array(z.string()).length(JOB_AVAILABILITY_ZONES),
-    glueSecurityGroupId: z.string(),
-    glueConnectionNames: z.array(z.string()).length(JOB_AVAILABILITY_ZONES),
-    s3EndpointId: z.string(),
-    flowLogGroupName: z.string(),
-};
 export type NetworkOutputs = OutputsOf<typeof NETWORK_OUTPUTS>;
-
-/** What the storage layer reads: the endpoint its bucket policies admit. */
-export const STORAGE_NETWORK_INPUTS = pickOutputs(NETWORK_OUTPUTS, ["s3EndpointId"] as const);
-export type StorageNetworkInputs = OutputsOf<typeof STORAGE_NETWORK_INPUTS>;
-/** What the etl layer reads: the job's connections, and what its network interfaces use. */
-export const ETL_NETWORK_INPUTS = pickOutputs(NETWORK_OUTPUTS, ["vpcId", "jobSubnetIds", "glueSecurityGroupId", "glueConnectionNames"] as const);
-export type EtlNetworkInputs = OutputsOf<typeof ETL_NETWORK_INPUTS>;
 
 /** The stage settings the network layer reads (model/stageConfig.ts). */
 export const NETWORK_SETTINGS = ["region", "logRetentionDays", "kmsDeletionWindowDays", "protectData"] as const satisfies readonly (keyof StageConfig)[];

@@ -1,38 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { StageConfig } from "../../model/stageConfig";
 import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
 import { rejectArgProblems, settingProblem } from "../componentArgs";
 import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
-import { OutputsOf, pickOutputs } from "../wiring";
-import { ETL_OUTPUTS } from "./etl";
-import { STORAGE_OUTPUTS } from "./storage";
+import { DeployedView, QUERIES_ETL_INPUTS, QUERIES_OUTPUTS, QUERIES_STORAGE_INPUTS } from "../../model/layerOutputs";
+import type { OutputsOf } from "../wiring";
 
-/** The storage outputs this layer reads. */
-export const QUERIES_STORAGE_INPUTS = pickOutputs(STORAGE_OUTPUTS, ["athenaResultsBucketName", "dataKeyArn"] as const);
-/** The etl outputs this layer reads: where the warehouse table is. */
-export const QUERIES_ETL_INPUTS = pickOutputs(ETL_OUTPUTS, ["glueDatabaseName", "warehouseTableName"] as const);
-
-/** A view as deployed: its name and the output columns its queries/<name>.schema.json declares. */
-const deployedView = z.strictObject({
-    name: z.string(),
-    columns: z.array(z.strictObject({ name: z.string(), type: z.string() })).min(1),
-});
-export type DeployedView = z.output<typeof deployedView>;
-
-export const QUERIES_OUTPUTS = {
-    workgroupName: z.string(),
-    workgroupArn: z.string(),
-    /** The Glue database the views live in (the ETL's warehouse database). */
-    viewDatabaseName: z.string(),
-    /** Every view in creation order, with its declared columns: what the dashboards layer builds datasets from. */
-    views: z.array(deployedView),
-    /** Named query id by query name. */
-    namedQueryIds: z.record(z.string(), z.string()),
-};
 export type QueriesOutputs = OutputsOf<typeof QUERIES_OUTPUTS>;
 
 export interface QueriesLayerArgs {

@@ -6,7 +6,8 @@ import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
 import { settledOutput } from "../../workbench/sdkInternals";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
-import { STORAGE_OUTPUTS, StorageLayer, StorageLayerArgs, StorageSettings, validateStorageLayerArgs } from "./storage";
+import { STORAGE_OUTPUTS } from "../../model/layerOutputs";
+import { StorageLayer, StorageLayerArgs, StorageSettings, validateStorageLayerArgs } from "./storage";
 
 const T = {
     layer: "spotify:layers:Storage",

@@ -7,26 +7,12 @@ import { rejectArgProblems, stageSettingProblems } from "../componentArgs";
 import { AccessLogsBucket } from "../storage/accessLogsBucket";
 import { DataKey } from "../storage/dataKey";
 import { PipelineBuckets } from "../storage/pipelineBuckets";
-import { OutputsOf, stringOutputs } from "../wiring";
-import type { StorageNetworkInputs } from "./network";
+import { STORAGE_NETWORK_INPUTS, STORAGE_OUTPUTS } from "../../model/layerOutputs";
+import type { OutputsOf } from "../wiring";
 
-export const STORAGE_OUTPUT_KEYS = [
-    "dataKeyArn",
-    "stagingBucketName",
-    "stagingBucketArn",
-    "warehouseBucketName",
-    "warehouseBucketArn",
-    "athenaResultsBucketName",
-    "athenaResultsBucketArn",
-    "glueAssetsBucketName",
-    "glueAssetsBucketArn",
-    "accessLogsBucketName",
-    "accessLogsBucketArn",
-    "stagingPrefix",
-    "warehousePrefix",
-    "rejectedPrefix",
-] as const;
-export const STORAGE_OUTPUTS = stringOutputs(STORAGE_OUTPUT_KEYS);
+/** The network layer's outputs the storage layer reads. */
+export type StorageNetworkInputs = OutputsOf<typeof STORAGE_NETWORK_INPUTS>;
+
 export type StorageOutputs = OutputsOf<typeof STORAGE_OUTPUTS>;
 
 /** The stage settings the storage layer reads (model/stageConfig.ts). */
