@@ -20,7 +20,7 @@ import {
     STORAGE_NETWORK_INPUTS,
 } from "../model/layerOutputs";
 import { StorageLayer } from "./layers/storage";
-import { loadQueryCatalog } from "./queries/catalog";
+import { loadQueryCatalog } from "../model/queryCatalog";
 import { Layer, resolveStack, StackNameError } from "../model/stacks";
 import { layerTags } from "../model/tags";
 import { LayerOutputs, LayerWiring, OutputsOf } from "./wiring";

@@ -3,8 +3,9 @@
  * reads or writes such a column. Contracts declare them in two spellings: queries/<name>.schema.json
  * in Athena's query (Presto/Trino) spelling, which keys this table, and the warehouse contract
  * (etl/spotify_etl/contracts/warehouse_schema.json) in Athena's DDL (Hive) spelling, the `hive`
- * rendering. This is the one table: the view encoding (infra/queries/prestoView.ts) and QuickSight's
- * datasets (infra/dashboards/quicksight.ts) read it here, the Glue job (Spark) and the SQL tests
+ * rendering. This is the one table: the view encoding (infra/queries/prestoView.ts), the warehouse
+ * table's Iceberg schema (infra/etl/warehouseCatalog.ts) and QuickSight's datasets
+ * (infra/dashboards/quicksight.ts) read it here, the Glue job (Spark) and the SQL tests
  * (DuckDB, Trino) through the JSON copy `npm run python:json` writes (workbench/pythonJson.ts).
  *
  * Not declarable, on purpose:
@@ -34,19 +35,61 @@ export interface ColumnTypeRenderings {
     readonly spark: string;
     /** Trino, as it names a result column's type. */
     readonly trino: string;
+    /** An Iceberg table's field type (Iceberg's table spec, "Primitive Types"): how the warehouse table declares the column. */
+    readonly iceberg: string;
 }
 
 /** The types without parameters, by their declared (Presto) name. */
 export const SCALAR_COLUMN_TYPES: Readonly<Record<string, ColumnTypeRenderings>> = {
-    varchar: { hive: "string", presto: "varchar", quicksight: { type: "STRING" }, duckdb: "VARCHAR", spark: "StringType()", trino: "varchar" },
-    boolean: { hive: "boolean", presto: "boolean", quicksight: { type: "BOOLEAN" }, duckdb: "BOOLEAN", spark: "BooleanType()", trino: "boolean" },
-    tinyint: { hive: "tinyint", presto: "tinyint", quicksight: { type: "INTEGER" }, duckdb: "TINYINT", spark: "ByteType()", trino: "tinyint" },
-    smallint: { hive: "smallint", presto: "smallint", quicksight: { type: "INTEGER" }, duckdb: "SMALLINT", spark: "ShortType()", trino: "smallint" },
-    integer: { hive: "int", presto: "integer", quicksight: { type: "INTEGER" }, duckdb: "INTEGER", spark: "IntegerType()", trino: "integer" },
-    bigint: { hive: "bigint", presto: "bigint", quicksight: { type: "INTEGER" }, duckdb: "BIGINT", spark: "LongType()", trino: "bigint" },
-    real: { hive: "float", presto: "real", quicksight: { type: "DECIMAL", subType: "FLOAT" }, duckdb: "FLOAT", spark: "FloatType()", trino: "real" },
-    double: { hive: "double", presto: "double", quicksight: { type: "DECIMAL", subType: "FLOAT" }, duckdb: "DOUBLE", spark: "DoubleType()", trino: "double" },
-    date: { hive: "date", presto: "date", quicksight: { type: "DATETIME" }, duckdb: "DATE", spark: "DateType()", trino: "date" },
+    varchar: {
+        hive: "string",
+        presto: "varchar",
+        quicksight: { type: "STRING" },
+        duckdb: "VARCHAR",
+        spark: "StringType()",
+        trino: "varchar",
+        iceberg: "string",
+    },
+    boolean: {
+        hive: "boolean",
+        presto: "boolean",
+        quicksight: { type: "BOOLEAN" },
+        duckdb: "BOOLEAN",
+        spark: "BooleanType()",
+        trino: "boolean",
+        iceberg: "boolean",
+    },
+    tinyint: { hive: "tinyint", presto: "tinyint", quicksight: { type: "INTEGER" }, duckdb: "TINYINT", spark: "ByteType()", trino: "tinyint", iceberg: "int" },
+    smallint: {
+        hive: "smallint",
+        presto: "smallint",
+        quicksight: { type: "INTEGER" },
+        duckdb: "SMALLINT",
+        spark: "ShortType()",
+        trino: "smallint",
+        iceberg: "int",
+    },
+    integer: { hive: "int", presto: "integer", quicksight: { type: "INTEGER" }, duckdb: "INTEGER", spark: "IntegerType()", trino: "integer", iceberg: "int" },
+    bigint: { hive: "bigint", presto: "bigint", quicksight: { type: "INTEGER" }, duckdb: "BIGINT", spark: "LongType()", trino: "bigint", iceberg: "long" },
+    real: {
+        hive: "float",
+        presto: "real",
+        quicksight: { type: "DECIMAL", subType: "FLOAT" },
+        duckdb: "FLOAT",
+        spark: "FloatType()",
+        trino: "real",
+        iceberg: "float",
+    },
+    double: {
+        hive: "double",
+        presto: "double",
+        quicksight: { type: "DECIMAL", subType: "FLOAT" },
+        duckdb: "DOUBLE",
+        spark: "DoubleType()",
+        trino: "double",
+        iceberg: "double",
+    },
+    date: { hive: "date", presto: "date", quicksight: { type: "DATETIME" }, duckdb: "DATE", spark: "DateType()", trino: "date", iceberg: "date" },
     // Athena's timestamp has millisecond precision: Trino spells it with the precision.
     timestamp: {
         hive: "timestamp",
@@ -55,6 +98,7 @@ export const SCALAR_COLUMN_TYPES: Readonly<Record<string, ColumnTypeRenderings>>
         duckdb: "TIMESTAMP",
         spark: "TimestampType()",
         trino: "timestamp(3)",
+        iceberg: "timestamp",
     },
 };
 
@@ -71,6 +115,7 @@ export const DECIMAL_COLUMN_TYPE = {
         duckdb: "DECIMAL({precision},{scale})",
         spark: "DecimalType({precision},{scale})",
         trino: "decimal({precision},{scale})",
+        iceberg: "decimal({precision},{scale})",
     },
 } as const satisfies { maxPrecision: number; renderings: ColumnTypeRenderings };
 
@@ -86,10 +131,19 @@ export function findColumnType(declared: string): ColumnTypeRenderings | undefin
         const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
         if (precision < 1 || precision > DECIMAL_COLUMN_TYPE.maxPrecision || scale > precision) return undefined;
         const fill = (template: string) => template.replace("{precision}", String(precision)).replace("{scale}", String(scale));
-        const { hive, presto, quicksight, duckdb, spark, trino } = DECIMAL_COLUMN_TYPE.renderings;
-        return { hive: fill(hive), presto: fill(presto), quicksight, duckdb: fill(duckdb), spark: fill(spark), trino: fill(trino) };
+        const { hive, presto, quicksight, duckdb, spark, trino, iceberg } = DECIMAL_COLUMN_TYPE.renderings;
+        return { hive: fill(hive), presto: fill(presto), quicksight, duckdb: fill(duckdb), spark: fill(spark), trino: fill(trino), iceberg: fill(iceberg) };
     }
     return Object.hasOwn(SCALAR_COLUMN_TYPES, declared) ? SCALAR_COLUMN_TYPES[declared] : undefined;
+}
+
+/**
+ * The renderings of a type in its Hive (DDL) spelling, as the warehouse contract declares it, or
+ * undefined when it is not declarable. A decimal is spelled alike in both.
+ */
+export function findHiveColumnType(hive: string): ColumnTypeRenderings | undefined {
+    if (DECIMAL.test(hive)) return findColumnType(hive);
+    return Object.values(SCALAR_COLUMN_TYPES).find((renderings) => renderings.hive === hive);
 }
 
 /** The renderings of the declared (Presto-spelled) type `declared`; an undeclarable type throws, naming it and the declarable ones. */

@@ -61,11 +61,11 @@ describe("architecture: the floors", () => {
         );
     });
 
-    it("keeps model/ the ground floor: it imports nothing of the floors above", () => {
+    it("keeps model/ the ground floor: it imports no code of the floors above (the contracts' JSON files are data)", () => {
         assert.deepStrictEqual(
             arrows(
                 (file) => floorOf(file) === "model",
-                (file) => floorOf(file) !== "model",
+                (file) => floorOf(file) !== "model" && !file.endsWith(".json"),
             ),
             [],
         );

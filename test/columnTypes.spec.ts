@@ -53,6 +53,7 @@ describe("column types: the one table (model/columnTypes.ts)", () => {
             presto: "decimal(10,2)",
             quicksight: { type: "DECIMAL" },
             duckdb: "DECIMAL(10,2)",
+            iceberg: "decimal(10,2)",
             spark: "DecimalType(10,2)",
             trino: "decimal(10,2)",
         });

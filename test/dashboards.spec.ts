@@ -12,7 +12,7 @@ import {
     DashboardDefinitionError,
     loadDashboard,
 } from "../infra/dashboards/definition";
-import { loadQueryCatalog, QUERIES_DIR } from "../infra/queries/catalog";
+import { loadQueryCatalog, QUERIES_DIR } from "../model/queryCatalog";
 import { readStageConfigFile } from "../ops/stageFile";
 import { PROJECT, SynthesisError, SYNTH_ORGANIZATION, synthesizeStack } from "../workbench/synth/synthesize";
 import { stackTemplate, stageManifests } from "./support/synth";

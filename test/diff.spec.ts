@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadQueryCatalog } from "../infra/queries/catalog";
+import { loadQueryCatalog } from "../model/queryCatalog";
 import { REPO_ROOT } from "../model/repository";
 import { npmRun } from "./support/npmRun";
 import { diffManifests, diffStage, rankedWarnings, ResourceChange, StackDiff, StageDiff, WARNING_LEVELS } from "../workbench/diff/manifestDiff";

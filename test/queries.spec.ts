@@ -8,7 +8,7 @@ import { parseStageConfig, StageConfig } from "../model/stageConfig";
 import { QueriesLayer } from "../infra/layers/queries";
 import { QUERIES_OUTPUTS } from "../model/layerOutputs";
 import { followsUnderscoredConvention } from "../model/naming";
-import { loadQueryCatalog, QueryCatalogError } from "../infra/queries/catalog";
+import { loadQueryCatalog, QueryCatalogError } from "../model/queryCatalog";
 import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
 import { REPO_ROOT } from "../model/repository";
 import { readStageConfigFile } from "../ops/stageFile";

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { DECIMAL_COLUMN_TYPE, SCALAR_COLUMN_TYPES } from "../model/columnTypes";
 import { REPO_ROOT } from "../model/repository";
-import { loadQueryCatalog, WAREHOUSE_TABLE } from "../infra/queries/catalog";
+import { loadQueryCatalog, WAREHOUSE_TABLE } from "../model/queryCatalog";
 
 /** The command that rewrites the files, named in every message about them. */
 export const REGENERATE = "npm run python:json";
@@ -24,7 +24,7 @@ const HELP = `Usage: ${REGENERATE} [-- --check] [-- --root DIR]
 Writes the JSON the Python side reads instead of running the TypeScript:
   ${GENERATED_FILES.columnTypes}  the column type table of model/columnTypes.ts (the Glue job's
       Spark types, the SQL tests' DuckDB and Trino spellings)
-  ${GENERATED_FILES.queryCatalog}  the query catalog as infra/queries/catalog.ts loads
+  ${GENERATED_FILES.queryCatalog}  the query catalog as model/queryCatalog.ts loads
       queries/*.sql and *.schema.json: the warehouse table, the views in creation order, then the
       named queries, with a SHA-256 of each file read, so the Python side refuses a stale copy
 Keys sorted, two-space indent, a final newline. An invalid query file fails naming it.
@@ -73,7 +73,7 @@ export function queryCatalogJson(root: string): string {
         .filter((file) => file.endsWith(".sql") || file.endsWith(".schema.json"))
         .map((file): [string, string] => [relative(path.join(directory, file)), sha256(path.join(directory, file))]);
     return jsonText({
-        generated_by: GENERATED_BY("queries/ by infra/queries/catalog.ts"),
+        generated_by: GENERATED_BY("queries/ by model/queryCatalog.ts"),
         directory: relative(directory),
         warehouse_table: WAREHOUSE_TABLE,
         sources: Object.fromEntries(sources),

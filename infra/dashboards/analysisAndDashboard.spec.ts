@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesizeAlone } from "../../test/support/alone";
-import { loadQueryCatalog } from "../queries/catalog";
+import { loadQueryCatalog } from "../../model/queryCatalog";
 import { AnalysisAndDashboard, AnalysisAndDashboardArgs, validateAnalysisAndDashboardArgs } from "./analysisAndDashboard";
 import { loadDashboard } from "./definition";
 

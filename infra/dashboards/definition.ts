@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { findColumnType } from "../../model/columnTypes";
 import { REPO_ROOT } from "../../model/repository";
 import { UserError } from "../../model/userError";
 
@@ -287,10 +288,10 @@ export interface DatasetColumns {
     columns: readonly { name: string; type: string }[];
 }
 
-const NUMERIC_TYPE = /^(tinyint|smallint|integer|bigint|real|double|decimal\(\d+,\s*\d+\))$/;
-/** Whether a declared (Presto/Trino) column type is a number. */
+/** Whether a declared (Presto/Trino) column type is a number: one QuickSight reads as INTEGER or DECIMAL (model/columnTypes.ts). */
 export function isNumericType(type: string): boolean {
-    return NUMERIC_TYPE.test(type);
+    const quicksight = findColumnType(type)?.quicksight.type;
+    return quicksight === "INTEGER" || quicksight === "DECIMAL";
 }
 
 /** Roles that need a number: what QuickSight would otherwise refuse or draw as nonsense. */

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { settledOutput } from "../../workbench/sdkInternals";
-import { loadQueryCatalog } from "../queries/catalog";
+import { loadQueryCatalog } from "../../model/queryCatalog";
 import { DashboardDefinitionError, DatasetColumns, loadDashboard } from "./definition";
 import { checkedViews } from "./viewContract";
 

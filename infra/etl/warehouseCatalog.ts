@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import glueRuntime from "../../etl/glue_runtime.json";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
+import { findHiveColumnType } from "../../model/columnTypes";
 import type { StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
 import { rejectArgProblems } from "../componentArgs";
@@ -45,16 +46,6 @@ export function validateWarehouseCatalogArgs(args: WarehouseCatalogArgs): void {
     });
 }
 
-/** The Iceberg type of each warehouse contract type (Hive names, as Athena and the contract write them). */
-const ICEBERG_TYPES: Readonly<Record<string, string>> = {
-    string: "string",
-    int: "int",
-    bigint: "long",
-    double: "double",
-    boolean: "boolean",
-    date: "date",
-};
-
 /** The partition field ids Iceberg assigns start here (the spec's PARTITION_DATA_ID_START). */
 const FIRST_PARTITION_FIELD_ID = 1000;
 
@@ -69,10 +60,10 @@ const FIRST_PARTITION_FIELD_ID = 1000;
 export function icebergTableDefinition(contract: typeof warehouseContract) {
     const columns = [...contract.columns, ...contract.partition_keys];
     const fields = columns.map((column, index) => {
-        const type = ICEBERG_TYPES[column.type];
+        const type = findHiveColumnType(column.type)?.iceberg;
         if (type === undefined) {
             throw new UserError(
-                `warehouse_schema.json: column ${column.name} has type "${column.type}", which has no Iceberg mapping; supported: ${Object.keys(ICEBERG_TYPES).join(", ")}.`,
+                `warehouse_schema.json: column ${column.name} has type "${column.type}", which is no declarable type (model/columnTypes.ts, in its Hive spelling).`,
             );
         }
         // The provider sends each field's type as a JSON document: a primitive type is a JSON string.

@@ -7,7 +7,7 @@ import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
 import { settledOutput } from "../../workbench/sdkInternals";
 import { Dashboard, DatasetColumns, loadDashboard } from "../dashboards/definition";
-import { loadQueryCatalog } from "../queries/catalog";
+import { loadQueryCatalog } from "../../model/queryCatalog";
 import { DashboardsLayer, DashboardsLayerArgs } from "./dashboards";
 
 const TYPES = {

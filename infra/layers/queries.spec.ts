@@ -7,7 +7,7 @@ import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
-import type { QueryCatalog, QuerySpec } from "../queries/catalog";
+import type { QueryCatalog, QuerySpec } from "../../model/queryCatalog";
 import { QueriesLayer, QueriesLayerArgs, validateQueriesLayerArgs } from "./queries";
 
 const TYPES = {

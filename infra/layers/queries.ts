@@ -4,7 +4,7 @@ import type { StageConfig } from "../../model/stageConfig";
 import { DATA_LAYOUT, StagePlan } from "../../model/stagePlan";
 import { UserError } from "../../model/userError";
 import { rejectArgProblems, settingProblem } from "../componentArgs";
-import { QueryCatalog, WAREHOUSE_TABLE } from "../queries/catalog";
+import { QueryCatalog, WAREHOUSE_TABLE } from "../../model/queryCatalog";
 import { prestoViewTableArgs } from "../queries/prestoView";
 import { DeployedView, QUERIES_ETL_INPUTS, QUERIES_OUTPUTS, QUERIES_STORAGE_INPUTS } from "../../model/layerOutputs";
 import type { OutputsOf } from "../wiring";
@@ -16,7 +16,7 @@ export interface QueriesLayerArgs {
     readonly config: StageConfig;
     /** The stage's physical names (model/stagePlan.ts). */
     readonly plan: StagePlan;
-    /** queries/: the SQL files and their declared outputs, validated (infra/queries/catalog.ts). */
+    /** queries/: the SQL files and their declared outputs, validated (model/queryCatalog.ts). */
     readonly catalog: QueryCatalog;
     readonly storage: OutputsOf<typeof QUERIES_STORAGE_INPUTS>;
     readonly etl: OutputsOf<typeof QUERIES_ETL_INPUTS>;

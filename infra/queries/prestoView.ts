@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { columnType, findColumnType, KNOWN_COLUMN_TYPES } from "../../model/columnTypes";
+import type { ViewColumn, ViewSource } from "../../model/queryCatalog";
 
 /**
  * Athena views as Glue Data Catalog tables, created declaratively instead of by running
@@ -79,28 +80,6 @@ export const PRESTO_VIEW_PARAMETERS = { presto_view: "true", comment: "Presto Vi
 /** Keeps the SerDe block non-empty so the provider sends it (see the module doc). */
 export const VIEW_SERDE_INFO = { name: "-" } as const;
 
-/** The Presto types a declaration may use, for error messages. */
-export const SUPPORTED_TYPES = KNOWN_COLUMN_TYPES;
-
-/** The Hive type of a Presto/Trino type, or undefined when it is not a supported type. */
-export function hiveType(prestoType: string): string | undefined {
-    return findColumnType(prestoType)?.hive;
-}
-
-export interface ViewColumn {
-    name: string;
-    /** A Presto/Trino type, one of {@link SUPPORTED_TYPES}. */
-    type: string;
-}
-
-/** What a view is made of: queries/<name>.sql and its declared output. */
-export interface ViewSource {
-    name: string;
-    description: string;
-    sql: string;
-    columns: readonly ViewColumn[];
-}
-
 /** `/* Presto View: <base64 JSON> *\/` for a view of `source` in Glue database `schema`. */
 export function prestoViewOriginalText(source: ViewSource, schema: string): string {
     const definition = {
@@ -136,9 +115,9 @@ export function prestoViewTableArgs(source: ViewSource, databaseName: pulumi.Inp
 }
 
 function requiredHiveType(source: ViewSource, column: ViewColumn): string {
-    const converted = hiveType(column.type);
+    const converted = findColumnType(column.type);
     if (converted === undefined) {
-        throw new Error(`View ${source.name}: column ${column.name} has type "${column.type}", which is not one of ${SUPPORTED_TYPES}.`);
+        throw new Error(`View ${source.name}: column ${column.name} has type "${column.type}", which is not one of ${KNOWN_COLUMN_TYPES}.`);
     }
-    return converted;
+    return converted.hive;
 }

@@ -1,6 +1,6 @@
 """Athena SQL of the spotify-pipeline: catalog, transpilation to DuckDB and local execution.
 
-Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``infra/queries/catalog.ts``
+Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``model/queryCatalog.ts``
 loads it, read from ``query_catalog.json``, which ``npm run python:json`` writes, and the checks of
 each SQL's references), ``transpile`` (sqlglot, athena -> duckdb), ``schemas`` (DuckDB and Trino
 types vs the declared Athena types, by the column type table ``spotify_etl.column_types``; schema

@@ -1,6 +1,6 @@
 """The query catalog, as the Pulumi program loads it.
 
-``infra/queries/catalog.ts`` is the one loader of ``queries/<name>.sql`` and its
+``model/queryCatalog.ts`` is the one loader of ``queries/<name>.sql`` and its
 ``<name>.schema.json`` (format in ``queries/README.md``): it validates both files and orders the
 views. ``npm run python:json`` writes what it loaded to ``query_catalog.json`` beside this module,
 with the SHA-256 of every file it read (the Pulumi program must not need Python, so the owner is

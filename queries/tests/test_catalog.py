@@ -1,4 +1,4 @@
-"""The catalog as the Python side receives it from the program's loader (infra/queries/catalog.ts,
+"""The catalog as the Python side receives it from the program's loader (model/queryCatalog.ts,
 whose own validation test/queries.spec.ts tests) through query_catalog.json (written and checked
 by test/pythonJson.spec.ts), and the SQL checks only a parser can make."""
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { assertDashboardContract, DASHBOARD_FILE, loadDashboard } from "../../infra/dashboards/definition";
-import { loadQueryCatalog } from "../../infra/queries/catalog";
+import { loadQueryCatalog } from "../../model/queryCatalog";
 import { REPO_ROOT } from "../../model/repository";
 import { screenshotPage } from "./browser";
 import { loadChartLibraries, renderDashboardPage } from "./page";

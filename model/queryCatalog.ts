@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../model/repository";
+import { REPO_ROOT } from "./repository";
 import { z } from "zod";
-import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { hiveType, SUPPORTED_TYPES, ViewSource } from "./prestoView";
-import { UserError } from "../../model/userError";
+import warehouseContract from "../etl/spotify_etl/contracts/warehouse_schema.json";
+import { findColumnType, KNOWN_COLUMN_TYPES } from "./columnTypes";
+import { UserError } from "./userError";
 
 /**
  * The query catalog: every queries/<name>.sql with its declared output, queries/<name>.schema.json
@@ -20,6 +20,20 @@ export const QUERIES_DIR = path.join(REPO_ROOT, "queries");
 
 /** The warehouse table the SQL reads unqualified, as the ETL contract names it. */
 export const WAREHOUSE_TABLE: string = warehouseContract.table;
+
+export interface ViewColumn {
+    name: string;
+    /** A Presto/Trino type, one of model/columnTypes.ts's. */
+    type: string;
+}
+
+/** What a view is made of: queries/<name>.sql and its declared output. */
+export interface ViewSource {
+    name: string;
+    description: string;
+    sql: string;
+    columns: readonly ViewColumn[];
+}
 
 export type QueryKind = "view" | "query";
 
@@ -54,7 +68,9 @@ const declaration = z.strictObject({
                 name: z.string().regex(NAME, "must be lowercase snake_case"),
                 type: z
                     .string()
-                    .refine((type) => hiveType(type) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not one of ${SUPPORTED_TYPES}` }),
+                    .refine((type) => findColumnType(type) !== undefined, {
+                        error: (issue) => `${JSON.stringify(issue.input)} is not one of ${KNOWN_COLUMN_TYPES}`,
+                    }),
             }),
         )
         .min(1, "must list at least one column"),
