@@ -66,11 +66,9 @@ const declaration = z.strictObject({
         .array(
             z.strictObject({
                 name: z.string().regex(NAME, "must be lowercase snake_case"),
-                type: z
-                    .string()
-                    .refine((type) => findColumnType(type) !== undefined, {
-                        error: (issue) => `${JSON.stringify(issue.input)} is not one of ${KNOWN_COLUMN_TYPES}`,
-                    }),
+                type: z.string().refine((type) => findColumnType(type) !== undefined, {
+                    error: (issue) => `${JSON.stringify(issue.input)} is not one of ${KNOWN_COLUMN_TYPES}`,
+                }),
             }),
         )
         .min(1, "must list at least one column"),
