@@ -102,7 +102,7 @@ const AWS_NATIVE_LAYERS: readonly Layer[] = ["dashboards"];
 
 /** The providers of one layer: the stage's region, and the layer's required tags on everything. */
 function layerProviders(config: StageConfig, layer: Layer): pulumi.ProviderResource[] {
-    const tags = layerTags(config, layer);
+    const tags = layerTags({ ...config, project: pulumi.getProject() }, layer);
     const providers: pulumi.ProviderResource[] = [new aws.Provider(`${layer}-aws`, { region: config.region as aws.Region, defaultTags: { tags } })];
     if (AWS_NATIVE_LAYERS.includes(layer)) {
         providers.push(new awsNative.Provider(`${layer}-aws-native`, { region: config.region as awsNative.Region, defaultTags: { tags } }));

@@ -2,9 +2,9 @@
 export const REQUIRED_TAG_KEYS = ["project", "stage", "layer", "owner", "cost-center", "data-classification"] as const;
 export type RequiredTagKey = (typeof REQUIRED_TAG_KEYS)[number];
 
-export const PROJECT_TAG = "spotify-pipeline";
-
 export interface TagScope {
+    /** The Pulumi project (Pulumi.yaml's name; pulumi.getProject() in the program): the `project` tag. */
+    project: string;
     stage: string;
     owner: string;
     costCenter: string;
@@ -14,7 +14,7 @@ export interface TagScope {
 /** The required tags for one layer of a stage. */
 export function layerTags(scope: TagScope, layer: string): Record<RequiredTagKey, string> {
     return {
-        project: PROJECT_TAG,
+        project: scope.project,
         stage: scope.stage,
         layer,
         owner: scope.owner,

@@ -44,7 +44,10 @@ describe("naming conventions", () => {
     });
 
     it("tags a layer with every required key and detects missing ones", () => {
-        const tags = layerTags({ stage: "dev", owner: "data-platform", costCenter: "cc-1", dataClassification: "internal" }, "etl");
+        const tags = layerTags(
+            { project: "spotify-pipeline", stage: "dev", owner: "data-platform", costCenter: "cc-1", dataClassification: "internal" },
+            "etl",
+        );
         assert.deepStrictEqual(Object.keys(tags).sort(), [...REQUIRED_TAG_KEYS].sort());
         assert.deepStrictEqual(missingRequiredTags(tags), []);
         assert.deepStrictEqual(missingRequiredTags({ ...tags, owner: "" }), ["owner"]);

@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
 import { LAYERS, resolveStack } from "../model/stacks";
-import { missingRequiredTags, PROJECT_TAG, REQUIRED_TAG_KEYS } from "../model/tags";
+import { missingRequiredTags, REQUIRED_TAG_KEYS } from "../model/tags";
 import { resourceGuardrail, ResourceView } from "../support/guardrail";
 import { ScopeConfig, scopedSchema } from "../support/scope";
 import { asList, at, isRecord, isUnknown, jsonDocument, Unknown, UNKNOWN } from "../support/values";
@@ -104,6 +104,11 @@ function tagFormatProblem(key: string, value: unknown): string | undefined {
 }
 
 /** The layer of the stack `urn` belongs to, in a layer stack; undefined for the all-in-one stack or a foreign stack name. */
+/** The Pulumi project a resource belongs to, as its URN names it (urn:pulumi:<stack>::<project>::...). */
+function projectOf(urn: string): string | undefined {
+    return urn.startsWith("urn:pulumi:") ? urn.slice("urn:pulumi:".length).split("::")[1] : undefined;
+}
+
 function stackLayer(urn: string): string | undefined {
     try {
         const target = resolveStack(urn.slice("urn:pulumi:".length).split("::")[0]);
@@ -133,7 +138,7 @@ export const tagPolicies: Policies = [
     }),
     resourceGuardrail<ScopeConfig>({
         name: "tag-values",
-        description: `Tag values are right, not only present: stage is the stage being checked, layer one of ${LAYERS.join(", ")} (in a layer stack, that stack's layer), project "${PROJECT_TAG}", and every tag key and value is non-empty, within AWS's limits (keys ${TAG_KEY_MAX}, values ${TAG_VALUE_MAX} characters; letters, digits, spaces and _ . : / = + - @) and outside the reserved aws: prefix.`,
+        description: `Tag values are right, not only present: stage is the stage being checked, layer one of ${LAYERS.join(", ")} (in a layer stack, that stack's layer), project the stack's Pulumi project (its resources' URNs name it), and every tag key and value is non-empty, within AWS's limits (keys ${TAG_KEY_MAX}, values ${TAG_VALUE_MAX} characters; letters, digits, spaces and _ . : / = + - @) and outside the reserved aws: prefix.`,
         severity: "medium",
         remediation:
             "Set the tags through the layer's provider (infra/program.ts sets defaultTags from layerTags and the stage config) rather than by hand, and fix or shorten the tag the message names.",
@@ -156,7 +161,8 @@ export const tagPolicies: Policies = [
                 problems.push(`tag layer is "${layerTag}", but the resource belongs to the ${expectedLayer} layer's stack`);
             }
             const projectTag = known("project");
-            if (projectTag !== undefined && projectTag !== PROJECT_TAG) problems.push(`tag project is "${projectTag}", not "${PROJECT_TAG}"`);
+            const project = projectOf(resource.urn);
+            if (projectTag !== undefined && project !== undefined && projectTag !== project) problems.push(`tag project is "${projectTag}", not "${project}"`);
             for (const problem of problems)
                 report(`${problem[0].toUpperCase()}${problem.slice(1)} (checked the resource's tags and ${providerLabel(resource)}).`);
         },

@@ -7,7 +7,7 @@ import { passed, PolicyReport, Violation } from "../../workbench/policyCheck/rep
 import { BUCKET_ROLE_TAG } from "../model/naming";
 import { layerTags } from "../model/tags";
 import { PACK_NAME, POLICIES } from "../pack";
-import { FixtureResource, StackOptions, typed, UNKNOWN } from "./support/fixtures";
+import { FixtureResource, PROJECT, StackOptions, typed, UNKNOWN } from "./support/fixtures";
 import { evaluateThroughEngine, sharedCheck, violations } from "./support/harness";
 import { declaredPolicies, evaluatePolicies } from "./support/inProcess";
 
@@ -19,7 +19,7 @@ import { declaredPolicies, evaluatePolicies } from "./support/inProcess";
  */
 
 const PROD_STORAGE: StackOptions = { stage: "prod", stack: "prod-storage" };
-const TAGS = layerTags({ stage: "prod", owner: "data-platform", costCenter: "cc-1234", dataClassification: "confidential" }, "storage");
+const TAGS = layerTags({ project: PROJECT, stage: "prod", owner: "data-platform", costCenter: "cc-1234", dataClassification: "confidential" }, "storage");
 const KEY_POLICY = JSON.stringify({
     Version: "2012-10-17",
     Statement: [

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import { layerTags } from "../model/tags";
-import { FixtureResource, InputsOf, typed } from "./support/fixtures";
+import { FixtureResource, InputsOf, PROJECT, typed } from "./support/fixtures";
 import { assertCompliant, assertViolations } from "./support/inProcess";
 
-const TAGS = layerTags({ stage: "dev", owner: "data-platform", costCenter: "cc-1234", dataClassification: "internal" }, "storage");
+const TAGS = layerTags({ project: PROJECT, stage: "dev", owner: "data-platform", costCenter: "cc-1234", dataClassification: "internal" }, "storage");
 /** The layer's provider; its defaultTags reach the pack as JSON text, as the engine passes provider inputs. */
 const provider = (inputs: InputsOf<aws.ProviderArgs>) => typed(aws.Provider, "storage-aws", { region: "eu-west-1", ...inputs });
 const key = (inputs: InputsOf<aws.kms.KeyArgs> = {}, providerName: string | null = "storage-aws") =>
