@@ -10,7 +10,7 @@ import { UserError } from "./userError";
  * The query catalog: every queries/<name>.sql with its declared output, queries/<name>.schema.json
  * (format in queries/README.md). This is the one loader of those files: loading validates both
  * before any resource is registered and fails with a QueryCatalogError naming the file. The Python
- * side reads what it loads from queries/athena_sql/query_catalog.json (written by
+ * side reads what it loads from queries/query_engines/query_catalog.json (written by
  * `npm run python:json`, workbench/pythonJson.ts), and checks there what needs a SQL parser:
  * depends_on against the tables the SQL reads.
  */

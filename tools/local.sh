@@ -32,7 +32,7 @@ case "$target" in
       echo "local: out/local/warehouse/catalog.db is missing: run 'npm run local -- etl' first" >&2
       exit 1
     fi
-    exec .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse "$@"
+    exec .venv/bin/python -m query_engines.local --warehouse out/local/warehouse "$@"
     ;;
   dashboard)
     # A fresh checkout has no warehouse yet: make the default one from the committed sample, as

@@ -37,7 +37,7 @@ figure beside its reference measured in the same run:
                   first Arrow round trip and its table write) and its JIT and GC CPU; reference:
                   the DuckDB version
   query scan cost bytes Athena would scan for every query the dashboard runs, from the Parquet
-                  footers of the largest ETL run's output (athena_sql.scan_cost); references: the
+                  footers of the largest ETL run's output (query_engines.scan_cost); references: the
                   same input as raw CSV and as one unpartitioned Parquet table
   real engine     Pulumi CLI provisioning (cold: one build with empty caches, not with --quick;
                   warm), the offline up of every dev stack, then the preview of every dev stack and
@@ -272,7 +272,7 @@ function scanCost(tracks: number, queries: Record<string, string>): ScanCost {
         process.stderr.write(`bench: query scan cost of the ${tracks}-track ETL output\n`);
         const argv = [
             "-m",
-            "athena_sql.scan_cost",
+            "query_engines.scan_cost",
             "--warehouse",
             path.join(ETL_WORKDIR, `out-${tracks}-etl`, "warehouse"),
             "--staging",
@@ -281,7 +281,7 @@ function scanCost(tracks: number, queries: Record<string, string>): ScanCost {
             file,
         ];
         const stdout = execFileSync(PYTHON, argv, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
-        return parseScanCost(stdout, "python -m athena_sql.scan_cost");
+        return parseScanCost(stdout, "python -m query_engines.scan_cost");
     } finally {
         fs.rmSync(directory, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ export const REGENERATE = "npm run python:json";
  */
 export const GENERATED_FILES = {
     columnTypes: "etl/spotify_etl/contracts/column_types.json",
-    queryCatalog: "queries/athena_sql/query_catalog.json",
+    queryCatalog: "queries/query_engines/query_catalog.json",
 } as const;
 
 const HELP = `Usage: ${REGENERATE} [-- --check] [-- --root DIR]

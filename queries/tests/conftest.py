@@ -1,7 +1,7 @@
 """Fixtures for the SQL tests: the catalog, the warehouses the SQL runs on, and results.
 
 The SQL runs on two engines: DuckDB (transpiled, fast) and a local Trino 476 server
-(``athena_sql.trino_engine``: the engine of Athena v3, reading the Glue tables exactly as the
+(``query_engines.trino_engine``: the engine of Athena v3, reading the Glue tables exactly as the
 Pulumi program declares them, started once per session; see test_trino.py).
 
 Two warehouses, local Iceberg warehouse roots (the catalog ``catalog.db`` and the table
@@ -9,7 +9,7 @@ Two warehouses, local Iceberg warehouse roots (the catalog ``catalog.db`` and th
 - ``etl_sample``: the Iceberg table the real ETL (``spotify_etl.pipeline.run_pipeline``) commits
   from the committed sample ``etl/sample/`` on local Spark (the acceptance data);
 - ``edge_cases``: a small Iceberg table written here with pyiceberg
-  (``athena_sql.iceberg_table``) to the warehouse contract, with the edge cases the sample may
+  (``query_engines.iceberg_table``) to the warehouse contract, with the edge cases the sample may
   lack (unmatched rows, NULL popularities, score ties, repeated names, one-track and constant
   genres, tracks past 6 minutes).
 Every reader, the tests' own included, reads a table's current snapshot through its catalog
@@ -29,12 +29,12 @@ from typing import Any, cast
 import duckdb
 import pytest
 
-from athena_sql.catalog import Catalog, load_catalog
-from athena_sql.glue_catalog import DeclaredCatalog, load_declared_catalog
-from athena_sql.iceberg_table import write_warehouse_table
-from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, connect, create_views, run_query
-from athena_sql.schemas import hive_to_duckdb
-from athena_sql.trino_engine import TrinoServer, install
+from query_engines.catalog import Catalog, load_catalog
+from query_engines.glue_catalog import DeclaredCatalog, load_declared_catalog
+from query_engines.iceberg_table import write_warehouse_table
+from query_engines.local import WAREHOUSE_CONTRACT, QueryResult, connect, create_views, run_query
+from query_engines.schemas import hive_to_duckdb
+from query_engines.trino_engine import TrinoServer, install
 from spotify_etl.local_table import current_files, load_table, read_current
 from spotify_etl.pipeline import run_pipeline
 from spotify_etl.session import local_session
@@ -233,8 +233,8 @@ def raw_rows(warehouse: Path, contract: dict[str, Any]) -> list[Row]:
 # --- Trino ------------------------------------------------------------------------------
 #
 # The declared Glue tables come from the program itself: `npm run synth -- dev` into a tmp dir
-# (never out/synth, which other runs rewrite), read by athena_sql.glue_catalog. One Trino server
-# per session (athena_sql.trino_engine.TrinoServer), its work dir in the pytest base temp dir; the
+# (never out/synth, which other runs rewrite), read by query_engines.glue_catalog. One Trino server
+# per session (query_engines.trino_engine.TrinoServer), its work dir in the pytest base temp dir; the
 # warehouse table is registered from each warehouse root in turn. When the session has Trino
 # tests, the server and the synthesis are launched before the first test of this folder, so they
 # start while the ETL runs on Spark; their fixtures wait for them.

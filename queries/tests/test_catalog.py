@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from athena_sql import catalog as catalog_module
-from athena_sql.catalog import (
+from query_engines import catalog as catalog_module
+from query_engines.catalog import (
     Catalog,
     CatalogError,
     QuerySpec,
@@ -86,7 +86,7 @@ def test_the_catalog_file_is_refused_once_a_query_file_appeared_or_went(catalog:
 
 def test_a_missing_catalog_file_names_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalog_module, "CATALOG_FILE", catalog_module.CATALOG_FILE.with_name("absent.json"))
-    with pytest.raises(CatalogError, match=r"^queries/athena_sql/absent\.json is missing: run npm run python:json$"):
+    with pytest.raises(CatalogError, match=r"^queries/query_engines/absent\.json is missing: run npm run python:json$"):
         load_catalog()
 
 

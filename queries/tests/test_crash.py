@@ -31,8 +31,8 @@ from typing import Any
 
 import pytest
 
-from athena_sql.local import connect
-from athena_sql.trino_engine import TrinoServer
+from query_engines.local import connect
+from query_engines.trino_engine import TrinoServer
 from spotify_etl import sample
 from spotify_etl.local_table import current_files, load_table
 

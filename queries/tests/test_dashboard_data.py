@@ -1,4 +1,4 @@
-"""athena_sql.dashboard_data: each dashboard visual's Athena SQL, run on DuckDB over the views.
+"""query_engines.dashboard_data: each dashboard visual's Athena SQL, run on DuckDB over the views.
 
 The SQL here is written as workbench/dashboard/visualQueries.ts writes it (quoted identifiers,
 aggregates aliased by role, total ORDER BY); the expected values are computed in Python from the
@@ -18,16 +18,16 @@ from typing import Any
 
 import pytest
 
-from athena_sql.catalog import load_catalog
-from athena_sql.dashboard_data import (
+from query_engines.catalog import load_catalog
+from query_engines.dashboard_data import (
     DashboardDataError,
     json_value,
     load_visual_queries,
     main,
     run_visual_queries,
 )
-from athena_sql.local import connect, create_views
-from athena_sql.transpile import TranspileError
+from query_engines.local import connect, create_views
+from query_engines.transpile import TranspileError
 
 VIEW = "hit_score_insights"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from athena_sql import local
-from athena_sql.bench import main as bench
-from athena_sql.catalog import Catalog, Column, QuerySpec
-from athena_sql.local import WAREHOUSE_CONTRACT, QueryResult, WarehouseError, connect, create_views, main, run_all
-from athena_sql.schemas import ActualColumn, duckdb_to_athena, schema_mismatches
+from query_engines import local
+from query_engines.bench import main as bench
+from query_engines.catalog import Catalog, Column, QuerySpec
+from query_engines.local import WAREHOUSE_CONTRACT, QueryResult, WarehouseError, connect, create_views, main, run_all
+from query_engines.schemas import ActualColumn, duckdb_to_athena, schema_mismatches
 
 QUERIES_DIR = Path(__file__).resolve().parents[1]
 

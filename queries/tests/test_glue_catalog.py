@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from athena_sql.glue_catalog import (
+from query_engines.glue_catalog import (
     EXTERNAL_TABLE,
     VIRTUAL_VIEW,
     DeclaredCatalog,
@@ -25,7 +25,7 @@ from athena_sql.glue_catalog import (
     table_metadata,
     write_file_metastore,
 )
-from athena_sql.schemas import hive_to_trino
+from query_engines.schemas import hive_to_trino
 from spotify_etl.iceberg import format_version
 
 LOCAL = "local:///etl/warehouse/tracks"

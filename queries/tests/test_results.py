@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from athena_sql.genre_rule import genre_rule_problems
-from athena_sql.local import QueryResult
+from query_engines.genre_rule import genre_rule_problems
+from query_engines.local import QueryResult
 
 Row = dict[str, Any]
 TOLERANCE = 1e-9

@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from athena_sql.catalog import Catalog
-from athena_sql.iceberg_table import write_warehouse_table
-from athena_sql.local import load_contract
-from athena_sql.scan_cost import (
+from query_engines.catalog import Catalog
+from query_engines.iceberg_table import write_warehouse_table
+from query_engines.local import load_contract
+from query_engines.scan_cost import (
     ScanCostError,
     csv_bytes,
     parquet_files,

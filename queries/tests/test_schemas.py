@@ -1,4 +1,4 @@
-"""The type mappings of athena_sql.schemas, read from the column type table (model/columnTypes.ts,
+"""The type mappings of query_engines.schemas, read from the column type table (model/columnTypes.ts,
 through etl/spotify_etl/contracts/column_types.json), against DuckDB itself."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import duckdb
 import pytest
 
-from athena_sql.schemas import duckdb_to_athena, hive_to_duckdb, hive_to_trino, trino_spelling
+from query_engines.schemas import duckdb_to_athena, hive_to_duckdb, hive_to_trino, trino_spelling
 from spotify_etl.column_types import UnknownColumnTypeError, column_types
 
 

@@ -3,7 +3,7 @@
 A killed run leaves files in the table's folder that no committed snapshot references: data
 files, and a metadata file newer than the one the catalog names. Here both are made on a small
 table (a stray copy of a data file in a partition folder and in a new one, and a second append
-whose commit is undone in the catalog), and neither DuckDB (``athena_sql.local.connect``) nor
+whose commit is undone in the catalog), and neither DuckDB (``query_engines.local.connect``) nor
 Trino (``TrinoServer.register_warehouse``) sees a row more.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from athena_sql.local import connect
-from athena_sql.trino_engine import TrinoServer
+from query_engines.local import connect
+from query_engines.trino_engine import TrinoServer
 from spotify_etl.iceberg import LOCAL_CATALOG_FILE
 from spotify_etl.local_table import current_files, load_table
 

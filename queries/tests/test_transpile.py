@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlglot
 
-from athena_sql.catalog import Catalog
-from athena_sql.transpile import TranspileError, parse_one_statement, to_duckdb
+from query_engines.catalog import Catalog
+from query_engines.transpile import TranspileError, parse_one_statement, to_duckdb
 
 
 def test_every_query_is_one_athena_statement_and_transpiles(catalog: Catalog) -> None:

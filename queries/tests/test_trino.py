@@ -1,9 +1,9 @@
 """The Athena SQL and the Glue tables, exactly as the program declares them, on a real Trino.
 
 Athena engine v3 is built on Trino; DuckDB (the other tests) hides Trino's typing. Here a local
-Trino 476 (tools/trino.sh, athena_sql.trino_engine) reads:
+Trino 476 (tools/trino.sh, query_engines.trino_engine) reads:
 
-- the Glue databases and views of ``npm run synth -- dev`` (athena_sql.glue_catalog writes them
+- the Glue databases and views of ``npm run synth -- dev`` (query_engines.glue_catalog writes them
   into Trino's file metastore field by field: the queries layer's views as their Presto view
   text), read by Trino's Iceberg connector as Athena reads Glue;
 - the etl layer's warehouse table, an Iceberg table, registered under its declared name from the
@@ -32,18 +32,18 @@ from typing import Any
 
 import pytest
 
-from athena_sql.catalog import Catalog, Column, QuerySpec, load_catalog
-from athena_sql.genre_rule import genre_rule_problems
-from athena_sql.glue_catalog import (
+from query_engines.catalog import Catalog, Column, QuerySpec, load_catalog
+from query_engines.genre_rule import genre_rule_problems
+from query_engines.glue_catalog import (
     EXTERNAL_TABLE,
     DeclaredCatalog,
     GlueTable,
     decode_presto_view,
     encode_presto_view,
 )
-from athena_sql.local import QueryResult
-from athena_sql.schemas import trino_schema_mismatches, trino_spelling
-from athena_sql.trino_engine import QueryOutput, TrinoError, TrinoServer
+from query_engines.local import QueryResult
+from query_engines.schemas import trino_schema_mismatches, trino_spelling
+from query_engines.trino_engine import QueryOutput, TrinoError, TrinoServer
 from spotify_etl.local_table import load_table
 
 TOLERANCE = 1e-9

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from athena_sql.trino_engine import TrinoError, TrinoInstall, TrinoServer, free_port, install
+from query_engines.trino_engine import TrinoError, TrinoInstall, TrinoServer, free_port, install
 
 
 def fake_install(tmp_path: Path, script: str) -> TrinoInstall:

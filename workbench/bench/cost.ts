@@ -81,7 +81,7 @@ export const LAYOUT_TITLES: Record<Layout, string> = {
     partitioned: "Parquet by release_year (this project)",
 };
 
-/** What athena_sql.scan_cost printed for one query. */
+/** What query_engines.scan_cost printed for one query. */
 export interface QueryScan {
     name: string;
     columns: string[];
@@ -95,7 +95,7 @@ export interface ScanCost {
     queries: QueryScan[];
 }
 
-/** Reads athena_sql.scan_cost's JSON, naming what is missing. */
+/** Reads query_engines.scan_cost's JSON, naming what is missing. */
 export function parseScanCost(text: string, source: string): ScanCost {
     let parsed: unknown;
     try {
@@ -163,7 +163,7 @@ export function renderScanCost(scan: ScanCost, readsOf: (name: string) => string
     return [
         "## Query scan cost",
         "",
-        `The bytes Athena would scan for each query the dashboard runs, estimated by \`python -m athena_sql.scan_cost\` (queries/athena_sql/scan_cost.py) from the files of the ${count(tracks)}-track ETL run above: ` +
+        `The bytes Athena would scan for each query the dashboard runs, estimated by \`python -m query_engines.scan_cost\` (queries/query_engines/scan_cost.py) from the files of the ${count(tracks)}-track ETL run above: ` +
             "the columns each query reads from the warehouse table (its views expanded, unused columns pruned, by sqlglot), the column chunks of those columns in the partitions it touches, from the Parquet footers. " +
             "References: the same generated input as raw CSV (Athena reads whole files: the three staging sources, every byte) and as one unpartitioned Parquet table with every column (the original project's layout, written by DuckDB from the ETL's rows). " +
             "A dataset import is what a SPICE refresh runs (every column of the view); a visual's query is what a direct-query dashboard runs per view of the sheet. No dashboard query filters on release_year, so every query touches every partition.",

@@ -281,7 +281,7 @@ export function renderNotMeasured(): string {
     return [
         "## Not measured here",
         "",
-        "- Run times of the queries on the local DuckDB runner (`.venv/bin/python -m athena_sql.bench --rows N`) and of the Trino test engine's start and the Python suites (queries/README.md): " +
+        "- Run times of the queries on the local DuckDB runner (`.venv/bin/python -m query_engines.bench --rows N`) and of the Trino test engine's start and the Python suites (queries/README.md): " +
             "they have no reference to be set against in the same run, and Athena bills bytes scanned, not time (see the query scan cost, written when the ETL runs). Measure them by hand with those commands when needed.",
     ].join("\n");
 }

@@ -24,7 +24,7 @@ export interface QueryOptions {
 }
 
 /**
- * Runs every visual's query on DuckDB over the warehouse (queries/athena_sql/dashboard_data.py,
+ * Runs every visual's query on DuckDB over the warehouse (queries/query_engines/dashboard_data.py,
  * which creates the views as `npm run local -- queries` does) and returns each visual's data,
  * checked to hold exactly the columns its query selects.
  */
@@ -36,7 +36,7 @@ export function queryVisualData(queries: readonly VisualQuery[], options: QueryO
     fs.writeFileSync(options.queriesFile, `${JSON.stringify(Object.fromEntries(queries.map((query) => [query.visualId, query.sql])), null, 2)}\n`);
     const run = spawnSync(
         VENV_PYTHON,
-        ["-m", "athena_sql.dashboard_data", "--warehouse", options.warehouse, "--queries", options.queriesFile, "--out", options.dataFile],
+        ["-m", "query_engines.dashboard_data", "--warehouse", options.warehouse, "--queries", options.queriesFile, "--out", options.dataFile],
         {
             cwd: REPO_ROOT,
             encoding: "utf8",
@@ -44,7 +44,7 @@ export function queryVisualData(queries: readonly VisualQuery[], options: QueryO
     );
     if (run.error !== undefined) throw new Error(`could not start ${VENV_PYTHON}: ${run.error.message}`);
     if (run.status !== 0) {
-        throw new Error(`athena_sql.dashboard_data failed (${run.status === null ? run.signal : `exit ${run.status}`}):\n${run.stderr.trim()}`);
+        throw new Error(`query_engines.dashboard_data failed (${run.status === null ? run.signal : `exit ${run.status}`}):\n${run.stderr.trim()}`);
     }
     return parseVisualData(JSON.parse(fs.readFileSync(options.dataFile, "utf8")), queries, options.dataFile);
 }

@@ -1,7 +1,7 @@
 """Time the catalog on DuckDB over a synthetic warehouse of N rows (an Iceberg table written to the
 contract with pyiceberg, read back through its catalog as the local runner reads the ETL's).
 
-    .venv/bin/python -m athena_sql.bench --rows 1000000
+    .venv/bin/python -m query_engines.bench --rows 1000000
 
 Measures the local path only (transpile + DuckDB); Athena's cost is bytes scanned, not this.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from athena_sql.catalog import load_catalog
-from athena_sql.iceberg_table import write_warehouse_table
-from athena_sql.local import WAREHOUSE_CONTRACT, connect, create_views, load_contract, run_query
+from query_engines.catalog import load_catalog
+from query_engines.iceberg_table import write_warehouse_table
+from query_engines.local import WAREHOUSE_CONTRACT, connect, create_views, load_contract, run_query
 
 # One expression per contract column, over i in range(N); roughly 3% unmatched tracks and
 # 2% unmatched artists: more than the committed sample holds, so the scan costs include them.
@@ -67,7 +67,7 @@ def write_warehouse(rows: int, warehouse: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m athena_sql.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m query_engines.bench", description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="warehouse rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; best is kept")
     args = parser.parse_args(argv)

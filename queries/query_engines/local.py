@@ -10,7 +10,7 @@ SQL, then every query is run and its output columns are checked against its ``*.
 
 CLI (from the repository root)::
 
-    .venv/bin/python -m athena_sql.local --warehouse out/local/warehouse
+    .venv/bin/python -m query_engines.local --warehouse out/local/warehouse
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import pyarrow as pa
 from pyiceberg.exceptions import NoSuchNamespaceError, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from athena_sql.catalog import Catalog, CatalogError, QuerySpec, load_catalog
-from athena_sql.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
-from athena_sql.transpile import TranspileError, to_duckdb
+from query_engines.catalog import Catalog, CatalogError, QuerySpec, load_catalog
+from query_engines.schemas import ActualColumn, hive_to_duckdb, schema_mismatches
+from query_engines.transpile import TranspileError, to_duckdb
 from spotify_etl.contract import parse_contract
 from spotify_etl.errors import ContractError
 from spotify_etl.local_table import read_current
@@ -243,7 +243,7 @@ def add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m athena_sql.local",
+        prog="python -m query_engines.local",
         description=(
             "Run every Athena view and named query of queries/ on DuckDB over the current "
             "snapshot of the local Iceberg warehouse table the ETL writes, check each output "

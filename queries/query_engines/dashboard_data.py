@@ -1,19 +1,19 @@
 """The data of every visual of a dashboard, queried on DuckDB over the local warehouse.
 
 The warehouse is the local Iceberg warehouse root (``out/local/warehouse``); the table is read at
-its current snapshot through its catalog, by the same connection ``athena_sql.local.connect``
+its current snapshot through its catalog, by the same connection ``query_engines.local.connect``
 builds for the query runner, never from a glob of its data files.
 
 ``npm run local -- dashboard`` (workbench/dashboard) writes the Athena SQL each visual of the
 dashboard definition needs, as the JSON object ``{visualId: sql}``. This module creates the
-catalog's views exactly as ``athena_sql.local`` does, transpiles each visual's statement with
+catalog's views exactly as ``query_engines.local`` does, transpiles each visual's statement with
 ``to_duckdb``, runs it and writes ``{visualId: {"columns": [...], "rows": [[...], ...]}}`` with
 JSON values only: dates and times as ISO 8601 strings, decimals as numbers, NaN and infinities
 as null.
 
 CLI (from the repository root)::
 
-    .venv/bin/python -m athena_sql.dashboard_data \\
+    .venv/bin/python -m query_engines.dashboard_data \\
         --warehouse out/local/warehouse --queries visual-queries.json --out visual-data.json
 """
 
@@ -31,15 +31,15 @@ from pathlib import Path
 
 import duckdb
 
-from athena_sql.catalog import CatalogError, load_catalog
-from athena_sql.local import (
+from query_engines.catalog import CatalogError, load_catalog
+from query_engines.local import (
     WAREHOUSE_CONTRACT,
     WarehouseError,
     add_warehouse_arguments,
     connect,
     create_views,
 )
-from athena_sql.transpile import TranspileError, to_duckdb
+from query_engines.transpile import TranspileError, to_duckdb
 
 JsonValue = None | bool | int | float | str
 
@@ -153,10 +153,10 @@ def write_visual_data(data: Mapping[str, VisualData], path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m athena_sql.dashboard_data",
+        prog="python -m query_engines.dashboard_data",
         description=(
             "Run each dashboard visual's Athena SQL on DuckDB over the current snapshot of the local Iceberg warehouse table "
-            "(with the views of queries/ created as athena_sql.local creates them) and write "
+            "(with the views of queries/ created as query_engines.local creates them) and write "
             "every visual's columns and rows as JSON."
         ),
     )

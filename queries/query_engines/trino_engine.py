@@ -16,12 +16,12 @@ the Pulumi program declares and the warehouse's Iceberg table.
   file of the folder (a killed run can leave an uncommitted, newer one).
   ``TrinoServer.warehouse_rows()`` selects every row of it.
 - ``TrinoServer.install_catalog`` writes the declared Glue databases and views into the file
-  metastore (``athena_sql.glue_catalog``) and registers the declared warehouse table from a local
+  metastore (``query_engines.glue_catalog``) and registers the declared warehouse table from a local
   Iceberg warehouse root.
 
 CLI, for a look by hand (the tests do the same)::
 
-    .venv/bin/python -m athena_sql.trino_engine --manifests out/synth/dev \
+    .venv/bin/python -m query_engines.trino_engine --manifests out/synth/dev \
         --warehouse out/local/warehouse --sql 'SELECT * FROM genre_summary'
 """
 
@@ -47,7 +47,7 @@ from typing import Any
 import trino.dbapi
 import trino.exceptions
 
-from athena_sql.glue_catalog import (
+from query_engines.glue_catalog import (
     EXTERNAL_TABLE,
     DeclaredCatalog,
     GlueTable,
@@ -485,7 +485,7 @@ def _sql_text(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m athena_sql.trino_engine",
+        prog="python -m query_engines.trino_engine",
         description="Start Trino over the Glue tables of synthesized manifests and run SQL on it.",
     )
     parser.add_argument("--manifests", type=Path, required=True, help="e.g. out/synth/dev")

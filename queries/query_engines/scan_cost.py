@@ -29,7 +29,7 @@ own Iceberg table, partitioned by release_year).
 
 CLI (from the repository root; prints JSON)::
 
-    .venv/bin/python -m athena_sql.scan_cost --warehouse <etl out>/warehouse \\
+    .venv/bin/python -m query_engines.scan_cost --warehouse <etl out>/warehouse \\
         --staging <staging dir> --queries queries.json [--out scan-cost.json]
 
 ``queries.json`` is ``{name: Athena SQL}`` over the warehouse table and the catalog's views.
@@ -52,10 +52,10 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer import optimize
 from sqlglot.optimizer.scope import traverse_scope
 
-from athena_sql.catalog import CatalogError, load_catalog
-from athena_sql.dashboard_data import DashboardDataError, load_visual_queries
-from athena_sql.local import WarehouseContract, WarehouseError, load_contract
-from athena_sql.transpile import READ_DIALECT, WRITE_DIALECT, TranspileError, parse_one_statement
+from query_engines.catalog import CatalogError, load_catalog
+from query_engines.dashboard_data import DashboardDataError, load_visual_queries
+from query_engines.local import WarehouseContract, WarehouseError, load_contract
+from query_engines.transpile import READ_DIALECT, WRITE_DIALECT, TranspileError, parse_one_statement
 from spotify_etl.local_table import load_table
 
 LAYOUTS = ("csv", "parquet", "partitioned")
@@ -299,7 +299,7 @@ def report(estimates: Sequence[QueryEstimate], layouts: Mapping[str, Sequence[Pa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m athena_sql.scan_cost", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m query_engines.scan_cost", description=__doc__.split("\n\n")[0])
     parser.add_argument("--warehouse", type=Path, required=True, help="the ETL's local Iceberg warehouse root (holds catalog.db and <table>/)")
     parser.add_argument("--staging", type=Path, required=True, help="the staging CSV the warehouse was built from")
     parser.add_argument("--queries", type=Path, required=True, help="JSON object {name: Athena SQL}")

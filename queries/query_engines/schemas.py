@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from athena_sql.catalog import Column
+from query_engines.catalog import Column
 from spotify_etl.column_types import column_types
 
 

@@ -1,4 +1,4 @@
-"""Athena SQL of the spotify-pipeline: catalog, transpilation to DuckDB and local execution.
+"""The engines that stand in for Athena off the cloud (DuckDB through transpilation, Trino), and what is checked and estimated with them.
 
 Modules: ``catalog`` (the ``*.sql`` + ``*.schema.json`` catalog as ``model/queryCatalog.ts``
 loads it, read from ``query_catalog.json``, which ``npm run python:json`` writes, and the checks of

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 
-from athena_sql.transpile import TranspileError, parse_one_statement, referenced_relations
+from query_engines.transpile import TranspileError, parse_one_statement, referenced_relations
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = QUERIES_DIR.parent

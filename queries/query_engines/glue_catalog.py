@@ -28,7 +28,7 @@ in Trino 476), field by field:
 Inputs the translation does not know make it fail, naming the table and the input, so a new
 declared field cannot be dropped silently. The warehouse table is an Iceberg table: Trino's
 Iceberg connector reads it from its Iceberg metadata, so the test engine registers it from the
-local warehouse (``athena_sql.trino_engine.TrinoServer.register_warehouse``) and writes only the
+local warehouse (``query_engines.trino_engine.TrinoServer.register_warehouse``) and writes only the
 databases and the views here; its declared columns are compared with what Trino reads.
 """
 
@@ -251,7 +251,7 @@ def _check_keys(where: str, prefix: str, data: Mapping[str, Any], used: set[str]
     if unknown:
         raise TranslationError(
             f"{where}: input(s) {[prefix + key for key in unknown]} have no file-metastore translation; "
-            "extend athena_sql/glue_catalog.py before declaring them"
+            "extend query_engines/glue_catalog.py before declaring them"
         )
 
 

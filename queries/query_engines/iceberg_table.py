@@ -1,7 +1,7 @@
 """Iceberg warehouse tables written without Spark, for the SQL tests and the query benchmark.
 
 The ETL writes the real warehouse table with Spark (``spotify_etl.pipeline``); the SQL tests'
-edge-case warehouse, the scan-cost tests' tiny table and ``athena_sql.bench``'s synthetic one are
+edge-case warehouse, the scan-cost tests' tiny table and ``query_engines.bench``'s synthetic one are
 written here with pyiceberg, in the same layout the ETL's local run leaves and every local reader
 opens (``spotify_etl.local_table``): the catalog ``<root>/catalog.db`` (Iceberg's SQL catalog on
 SQLite, catalog ``spotify``, namespace ``warehouse``) and the table at ``<root>/<table>/``,
