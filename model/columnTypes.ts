@@ -5,8 +5,11 @@
  * (etl/spotify_etl/contracts/warehouse_schema.json) in Athena's DDL (Hive) spelling, the `hive`
  * rendering. This is the one table: the view encoding (infra/queries/prestoView.ts), the warehouse
  * table's Iceberg schema (infra/etl/warehouseCatalog.ts) and QuickSight's datasets
- * (infra/dashboards/quicksight.ts) read it here, the Glue job (Spark) and the SQL tests
- * (DuckDB, Trino) through the JSON copy `npm run python:json` writes (workbench/pythonJson.ts).
+ * (infra/dashboards/quicksight.ts) read it here, the SQL tests (DuckDB, Trino) through the JSON copy
+ * `npm run python:json` writes (workbench/pythonJson.ts). The Glue job's package keeps its own Spark
+ * types (etl/spotify_etl/contract.py): its zip is deployed code named by its content, so reading the
+ * table would redeploy it; queries/tests/test_column_types.py holds that copy to this table's `spark`
+ * rendering.
  *
  * Not declarable, on purpose:
  * - `char`, `varchar(n)`, `char(n)`: DuckDB drops a string's length (its CHAR is VARCHAR), so the

@@ -481,11 +481,9 @@ describe("etl layer (dev-etl)", () => {
             assert.deepStrictEqual(Object.keys(archive.assets).sort(), [
                 "spotify_etl/__init__.py",
                 "spotify_etl/clean.py",
-                "spotify_etl/column_types.py",
                 "spotify_etl/columns.py",
                 "spotify_etl/contract.py",
                 "spotify_etl/contracts/__init__.py",
-                "spotify_etl/contracts/column_types.json",
                 "spotify_etl/contracts/warehouse_ruleset.dqdl",
                 "spotify_etl/contracts/warehouse_schema.json",
                 "spotify_etl/dedupe.py",

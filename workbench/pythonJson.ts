@@ -15,7 +15,7 @@ export const REGENERATE = "npm run python:json";
  * which cannot read a file outside its zip; the query catalog sits beside its one reader.
  */
 export const GENERATED_FILES = {
-    columnTypes: "etl/spotify_etl/contracts/column_types.json",
+    columnTypes: "queries/query_engines/column_types.json",
     queryCatalog: "queries/query_engines/query_catalog.json",
 } as const;
 

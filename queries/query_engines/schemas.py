@@ -1,5 +1,5 @@
 """Type mapping between the warehouse contract, DuckDB, Trino and Athena, by the one column type
-table (``spotify_etl.column_types``), and schema comparison."""
+table (``query_engines.column_types``), and schema comparison."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from query_engines.catalog import Column
-from spotify_etl.column_types import column_types
+from query_engines.column_types import column_types
 
 
 def duckdb_to_athena(duckdb_type: str) -> str | None:

@@ -1,5 +1,5 @@
 """The type mappings of query_engines.schemas, read from the column type table (model/columnTypes.ts,
-through etl/spotify_etl/contracts/column_types.json), against DuckDB itself."""
+through queries/query_engines/column_types.json), against DuckDB itself."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import duckdb
 import pytest
 
+from query_engines.column_types import UnknownColumnTypeError, column_types
 from query_engines.schemas import duckdb_to_athena, hive_to_duckdb, hive_to_trino, trino_spelling
-from spotify_etl.column_types import UnknownColumnTypeError, column_types
 
 
 def test_each_duckdb_rendering_is_what_duckdb_names_a_column_of_that_type() -> None:

@@ -1,6 +1,7 @@
 """The column types a contract may declare and how each system spells them. The one table is
-``model/columnTypes.ts``; ``npm run python:json`` copies it into ``contracts/column_types.json``,
-package data, so the Glue job reads it from its zip.
+``model/columnTypes.ts``; ``npm run python:json`` copies it into ``column_types.json`` beside this
+module. The Glue job keeps its own Spark types (``spotify_etl.contract.SPARK_TYPES``, in its deployed
+package), checked against this table's Spark rendering by ``queries/tests/test_column_types.py``.
 
 Contracts declare a type in one of two spellings: the queries' schemas in Athena's query (Presto)
 spelling (``varchar``, ``integer``), the warehouse contract in its DDL (Hive) spelling (``string``,
@@ -101,4 +102,4 @@ def parse_column_types(text: str) -> ColumnTypes:
 @lru_cache(maxsize=1)
 def column_types() -> ColumnTypes:
     """The table shipped as package data."""
-    return parse_column_types(resources.files("spotify_etl.contracts").joinpath(RESOURCE).read_text(encoding="utf-8"))
+    return parse_column_types(resources.files("query_engines").joinpath(RESOURCE).read_text(encoding="utf-8"))
