@@ -31,6 +31,22 @@ class ActualColumn:
     duckdb_type: str
 
 
+def _name_problems(declared_names: list[str], actual_names: list[str]) -> list[str]:
+    """What differs between the declared and the produced column names: missing, extra, or order."""
+    if declared_names == actual_names:
+        return []
+    missing = [name for name in declared_names if name not in actual_names]
+    extra = [name for name in actual_names if name not in declared_names]
+    problems: list[str] = []
+    if missing:
+        problems.append(f"declared but not produced by the SQL: {missing}")
+    if extra:
+        problems.append(f"produced by the SQL but not declared: {extra}")
+    if not missing and not extra:
+        problems.append(f"column order differs: declared {declared_names}, SQL produces {actual_names}")
+    return problems
+
+
 def schema_mismatches(
     declared: Sequence[Column], actual: Sequence[ActualColumn]
 ) -> list[str]:
@@ -38,20 +54,7 @@ def schema_mismatches(
 
     Names are compared in order; types after mapping DuckDB types to Athena types.
     """
-    problems: list[str] = []
-    declared_names = [column.name for column in declared]
-    actual_names = [column.name for column in actual]
-    if declared_names != actual_names:
-        missing = [name for name in declared_names if name not in actual_names]
-        extra = [name for name in actual_names if name not in declared_names]
-        if missing:
-            problems.append(f"declared but not produced by the SQL: {missing}")
-        if extra:
-            problems.append(f"produced by the SQL but not declared: {extra}")
-        if not missing and not extra:
-            problems.append(
-                f"column order differs: declared {declared_names}, SQL produces {actual_names}"
-            )
+    problems = _name_problems([column.name for column in declared], [column.name for column in actual])
     actual_by_name = {column.name: column for column in actual}
     for column in declared:
         produced = actual_by_name.get(column.name)
@@ -90,20 +93,7 @@ def trino_schema_mismatches(
 ) -> list[str]:
     """Differences between a declared output schema and the (name, type) columns Trino computed,
     empty if equal. Types must be equal exactly, after ``trino_spelling``."""
-    problems: list[str] = []
-    declared_names = [column.name for column in declared]
-    actual_names = [name for name, _ in actual]
-    if declared_names != actual_names:
-        missing = [name for name in declared_names if name not in actual_names]
-        extra = [name for name in actual_names if name not in declared_names]
-        if missing:
-            problems.append(f"declared but not produced by the SQL: {missing}")
-        if extra:
-            problems.append(f"produced by the SQL but not declared: {extra}")
-        if not missing and not extra:
-            problems.append(
-                f"column order differs: declared {declared_names}, SQL produces {actual_names}"
-            )
+    problems = _name_problems([column.name for column in declared], [name for name, _ in actual])
     computed = dict(actual)
     for column in declared:
         trino_type = computed.get(column.name)

@@ -196,7 +196,8 @@ export class InProcessAnalyzer implements Analyzer {
         return <T extends object>() => this.overTheWire(properties) as T;
     }
 
-    private resourceArgs(policy: Policy, decoded: Decoded): ResourceValidationArgs {
+    /** What a rule sees of one resource, in a resource policy's arguments and a stack policy's view alike. */
+    private resourceView(decoded: Decoded) {
         const { resource } = decoded;
         const props = this.sdk.unknownCheckingProxy(decoded.props);
         return {
@@ -205,32 +206,21 @@ export class InProcessAnalyzer implements Analyzer {
             urn: resource.urn,
             name: resource.name,
             opts: resourceOptions(resource),
-            stackTags: STACK_TAGS,
             isType: isTypeOf(resource.type),
-            asType: ((resourceClass: unknown) => (isTypeOf(resource.type)(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
-            getConfig: this.getConfig(policy),
-            notApplicable,
+            asType: ((resourceClass: unknown) => (isTypeOf(resource.type)(resourceClass) ? props : undefined)) as PolicyResource["asType"],
             ...this.providerOf(decoded),
         };
     }
 
+    private resourceArgs(policy: Policy, decoded: Decoded): ResourceValidationArgs {
+        const view = this.resourceView(decoded);
+        // The same function: the two argument types only spell its result type differently.
+        const asType = view.asType as unknown as ResourceValidationArgs["asType"];
+        return { ...view, asType, stackTags: STACK_TAGS, getConfig: this.getConfig(policy), notApplicable };
+    }
+
     private stackArgs(policy: Policy, decoded: Decoded[]): StackValidationArgs {
-        const views = decoded.map((entry): PolicyResource => {
-            const { resource } = entry;
-            const props = this.sdk.unknownCheckingProxy(entry.props);
-            return {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: resourceOptions(resource),
-                dependencies: [],
-                propertyDependencies: {},
-                isType: isTypeOf(resource.type),
-                asType: ((resourceClass: unknown) => (isTypeOf(resource.type)(resourceClass) ? props : undefined)) as PolicyResource["asType"],
-                ...this.providerOf(entry),
-            };
-        });
+        const views = decoded.map((entry): PolicyResource => ({ ...this.resourceView(entry), dependencies: [], propertyDependencies: {} }));
         // Parents and dependencies point at the other resources of the stack, as the server links them.
         const byUrn = new Map(views.map((view) => [view.urn, view]));
         const linked = (urns: string[]) => urns.flatMap((urn) => byUrn.get(urn) ?? []);
