@@ -29,6 +29,8 @@ describe("the program under Pulumi's own Node.js runtime (cmd/run, ts-node as Pu
             const child = spawnSync(process.execPath, [path.join(REPO_ROOT, "test", "support", "pulumiNodeRuntime.js"), stage, stage], {
                 cwd: REPO_ROOT,
                 encoding: "utf8",
+                // Type checked, as the CLI runs it for users (the suite's engine runs only transpile).
+                env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: undefined },
             });
             assert.strictEqual(child.status, 0, child.stderr);
             const { types, errors } = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as { types: string[]; errors: string[] };
