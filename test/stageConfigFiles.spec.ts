@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { parseStageConfig, PROTECTED_STAGE_REQUIREMENTS } from "../model/stageConfig";
 import { GUARDRAIL_PROFILES } from "../model/guardrails";
 import { AWS_REGIONS } from "../model/awsRegions";
@@ -598,6 +599,28 @@ describe("broken stage files", () => {
                 },
             }),
             (error: unknown) => error instanceof SynthesisError && error.registered.length === 1,
+        );
+    });
+
+    it("fails a program whose resource's inputs fail to resolve, as Pulumi's runtime fails the run, naming the error", async () => {
+        // Such a resource never reaches the monitor: only the rejection it leaves unhandled tells.
+        await assert.rejects(
+            synthesizeStack({
+                stackName: "dev",
+                config: readStageConfigFile("dev"),
+                program: () => {
+                    new aws.s3.Bucket("registered", { bucket: "registered" });
+                    const failing = pulumi.output("logs").apply((): string => {
+                        throw new Error("no bucket name for logs");
+                    });
+                    new aws.s3.Bucket("never-registered", { bucket: failing });
+                    return {};
+                },
+            }),
+            (error: unknown) =>
+                error instanceof SynthesisError &&
+                error.message.includes('error serializing property "bucket": no bucket name for logs') &&
+                error.registered.map((resource) => resource.name).join() === "registered",
         );
     });
 

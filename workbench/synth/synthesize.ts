@@ -85,6 +85,7 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
     );
     pulumi.runtime.setAllConfig(options.config);
     const registered = recordRegistrations();
+    const unhandled = unhandledRejections();
 
     let outputs: Record<string, unknown>;
     let target: StackTarget;
@@ -93,9 +94,12 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
         const stackOutputs = options.program !== undefined ? options.program(options.stackName) : buildStack(options.stackName, options.configFile);
         outputs = await settle(await stackOutputs);
         await waitForRPCs();
+        await unhandled.settled();
     } catch (error) {
         await waitForRPCs().catch(() => undefined);
         throw new SynthesisError(error instanceof Error ? error.message : String(error), await finalize(registered));
+    } finally {
+        unhandled.stop();
     }
     return {
         project: PROJECT,
@@ -106,6 +110,29 @@ async function synthesizeExclusively(options: SynthesizeOptions): Promise<Manife
         fakeCloud: { account: FAKE_ACCOUNT_ID, region, partition: FAKE_PARTITION },
         outputs: (await mask(outputs)) as Record<string, unknown>,
         resources: await finalize(registered),
+    };
+}
+
+/**
+ * The rejections nobody handles while a stack runs. A resource whose inputs fail to resolve never
+ * reaches the monitor, so nothing records it; Pulumi's own runtime (cmd/run) fails the run on the
+ * unhandled rejection it leaves, and so does the synthesis, instead of returning a manifest without
+ * that resource.
+ */
+function unhandledRejections(): { settled(): Promise<void>; stop(): void } {
+    const reasons: unknown[] = [];
+    const record = (reason: unknown) => reasons.push(reason);
+    process.on("unhandledRejection", record);
+    return {
+        async settled() {
+            // Node reports a rejection as unhandled once the microtasks after it have run.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (reasons.length > 0) {
+                const messages = reasons.map((reason) => `- ${reason instanceof Error ? reason.message : String(reason)}`);
+                throw new Error(`the program failed while registering resources:\n${[...new Set(messages)].join("\n")}`);
+            }
+        },
+        stop: () => process.off("unhandledRejection", record),
     };
 }
 
