@@ -153,8 +153,8 @@ describe("dashboards: the definition file", () => {
                 /visual "artists-kpi" \(sheet "overview"\) overlaps visual "tracks-kpi"/,
             ],
             [
-                "layout: { column: 18, row: 0, width: 18, height: 16 }",
-                "layout: { column: 18, row: 0, width: 30, height: 16 }",
+                "layout: { column: 0, row: 14, width: 36, height: 16 }",
+                "layout: { column: 6, row: 14, width: 36, height: 16 }",
                 /"genre-rank-table".*passes the grid's 36 columns/,
             ],
             [
