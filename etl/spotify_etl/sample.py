@@ -86,12 +86,12 @@ EXPLICIT_GENRES = frozenset({"rap", "hip hop", "trap", "pop rap", "urbano latino
 """Genres whose tracks are explicit far more often than the rest."""
 MAX_FOLLOWERS = 120_000_000
 """About the most followed artist on Spotify."""
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 """Bumped whenever the same seed and options would produce different files."""
 MULTILINE_TRACK_EVERY = 40
 """Every n-th album row gets a track name over two lines (LF or CR LF inside the quotes)."""
 MULTILINE_ARTIST_EVERY = 25
-"""Every n-th artist gets a name over three lines whose middle line looks like an artists row."""
+"""Every n-th artist, counted from the least popular, gets a name over three lines whose middle line looks like an artists row."""
 MULTILINE_LISTED = 50
 """At most this many multi-line values per column are listed in the manifest."""
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -421,7 +421,9 @@ def generate(
 
     genre_weights = zipf_cumulative(len(GENRES), 1.1)
     roster = sorted((make_artist(rng, genre_weights) for _ in range(artist_count)), key=lambda a: -a.popularity)
-    for index, artist in enumerate(roster):
+    # Counted from the least popular end: a name whose middle line is an artists row is a reader's
+    # trap, not a name anyone would chart, so it stays out of the top of every ranking.
+    for index, artist in enumerate(reversed(roster)):
         if index % MULTILINE_ARTIST_EVERY == 1:
             artist.name = multiline_artist_name(rng, artist.name)
     catalogue = catalogue_order(rng, roster)
