@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { FAKE_ACCOUNT_ID } from "../../engine/fakeCloud";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, QA_LOCATION, QA_PLAN, STORAGE_FOR_ETL } from "../../test/support/standIns";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import { EtlJob, EtlJobArgs, validateEtlJobArgs } from "./etlJob";
 import { GlueSecurity, glueSecurity } from "./glueSecurity";
@@ -16,26 +16,14 @@ const TYPES = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
 };
 
-const plan = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "42" });
-const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/data";
 const SECURITY = "acme_qa_security_under_test";
 
 /** Everything an EtlJob needs from upstream, as plain values; `security` is created by the caller. */
 function jobArgs(security: GlueSecurity, extra: Partial<EtlJobArgs> = {}): EtlJobArgs {
     return {
-        plan,
-        location: { partition: "aws", region: "eu-west-1", accountId: FAKE_ACCOUNT_ID },
-        storage: {
-            dataKeyArn: DATA_KEY,
-            stagingBucketArn: "arn:aws:s3:::staging",
-            stagingPrefix: "s3://staging/",
-            warehouseBucketName: "warehouse",
-            warehouseBucketArn: "arn:aws:s3:::warehouse",
-            warehousePrefix: "s3://warehouse/tracks/",
-            rejectedPrefix: "s3://warehouse/rejected/",
-            glueAssetsBucketName: "assets",
-            glueAssetsBucketArn: "arn:aws:s3:::assets",
-        },
+        plan: QA_PLAN,
+        location: QA_LOCATION,
+        storage: STORAGE_FOR_ETL,
         security,
         databaseName: "db",
         tableName: "tracks",
@@ -46,7 +34,7 @@ function jobArgs(security: GlueSecurity, extra: Partial<EtlJobArgs> = {}): EtlJo
 
 /** An EtlJob named "job" alone, with a security configuration standing in for the layer's. */
 function synthesizeJob(extra: Partial<EtlJobArgs> = {}): Promise<Template> {
-    return synthesizeAlone(() => new EtlJob("job", jobArgs(glueSecurity("security", SECURITY, DATA_KEY, {}), extra)));
+    return synthesizeAlone(() => new EtlJob("job", jobArgs(glueSecurity("security", SECURITY, DATA_KEY_ARN, {}), extra)));
 }
 
 interface Statement {
@@ -82,8 +70,8 @@ describe("EtlJob (alone)", () => {
 
         it("runs as the plan's job with the sizing of a stage that sets none: G.1X × 2, FLEX, 60 minutes, no retries, one run at a time", () => {
             template.hasResourceProperties(TYPES.job, {
-                name: plan.etl.job,
-                roleArn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${plan.etl.jobRole}`,
+                name: QA_PLAN.etl.job,
+                roleArn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${QA_PLAN.etl.jobRole}`,
                 workerType: "G.1X",
                 numberOfWorkers: 2,
                 executionClass: "FLEX",
@@ -115,17 +103,17 @@ describe("EtlJob (alone)", () => {
         it("creates Glue's log groups under the names Glue gives them, kept 30 days and encrypted with the data key, before the job", () => {
             const groups = template.findResources(TYPES.logGroup);
             assert.deepStrictEqual(groups.map((group) => group.inputs.name).sort(), [
-                `/aws-glue/jobs/${SECURITY}-role/${plan.etl.jobRole}/error`,
-                `/aws-glue/jobs/${SECURITY}-role/${plan.etl.jobRole}/output`,
+                `/aws-glue/jobs/${SECURITY}-role/${QA_PLAN.etl.jobRole}/error`,
+                `/aws-glue/jobs/${SECURITY}-role/${QA_PLAN.etl.jobRole}/output`,
                 `/aws-glue/jobs/logs-v2-${SECURITY}`,
             ]);
             const job = template.resource(TYPES.job, "job-job");
             for (const group of groups) {
                 assert.strictEqual(group.inputs.retentionInDays, 30);
-                assert.strictEqual(group.inputs.kmsKeyId, DATA_KEY);
+                assert.strictEqual(group.inputs.kmsKeyId, DATA_KEY_ARN);
                 assert.ok(job.dependencies.includes(group.urn), `the job does not wait for ${String(group.inputs.name)}`);
             }
-            const [permissions] = template.findResources(TYPES.rolePolicy, { role: plan.etl.jobRole });
+            const [permissions] = template.findResources(TYPES.rolePolicy, { role: QA_PLAN.etl.jobRole });
             assert.ok(job.dependencies.includes(permissions.urn), "the job does not wait for its role's permissions");
         });
 
@@ -155,11 +143,11 @@ describe("EtlJob (alone)", () => {
         });
         const job = template.hasResourceProperties(TYPES.job, { workerType: "G.4X", executionClass: "STANDARD", numberOfWorkers: 10, timeout: 120, maxRetries: 2 });
         const trigger = template.hasResourceProperties(TYPES.trigger, {
-            name: plan.etl.schedule,
+            name: QA_PLAN.etl.schedule,
             type: "SCHEDULED",
             schedule: "cron(0 2 * * ? *)",
             startOnCreation: true,
-            actions: [{ jobName: plan.etl.job }],
+            actions: [{ jobName: QA_PLAN.etl.job }],
         });
         assert.deepStrictEqual(template.follow(trigger, "actions"), [job]);
         for (const group of template.findResources(TYPES.logGroup)) assert.strictEqual(group.inputs.retentionInDays, 90);

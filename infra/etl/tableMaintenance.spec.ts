@@ -1,21 +1,20 @@
 import * as assert from "assert";
 import { FAKE_ACCOUNT_ID } from "../../engine/fakeCloud";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, QA_LOCATION, QA_PLAN } from "../../test/support/standIns";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import { TableMaintenance, TableMaintenanceArgs, validateTableMaintenanceArgs } from "./tableMaintenance";
 
 const OPTIMIZER = "aws:glue/catalogTableOptimizer:CatalogTableOptimizer";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
-const plan = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "42" });
 
 function maintenanceArgs(extra: Partial<TableMaintenanceArgs> = {}): TableMaintenanceArgs {
     return {
-        plan,
-        location: { partition: "aws", region: "eu-west-1", accountId: FAKE_ACCOUNT_ID },
-        dataKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/data",
+        plan: QA_PLAN,
+        location: QA_LOCATION,
+        dataKeyArn: DATA_KEY_ARN,
         warehouseBucketArn: "arn:aws:s3:::warehouse",
         tablePrefix: "tracks/",
         databaseName: "db",
@@ -55,7 +54,7 @@ describe("TableMaintenance (alone)", () => {
         });
 
         it("runs both daily, keeping what a stage that sets nothing keeps: 5 days of snapshots, at least 1, orphans for 3 days", () => {
-            const roleArn = `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${plan.etl.tableMaintenanceRole}`;
+            const roleArn = `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${QA_PLAN.etl.tableMaintenanceRole}`;
             assert.deepStrictEqual(optimizer(template, "retention").inputs.configuration, {
                 enabled: true,
                 roleArn,
@@ -71,7 +70,7 @@ describe("TableMaintenance (alone)", () => {
         });
 
         it("creates the optimizers after their role's permissions, which Glue checks on creation", () => {
-            const [permissions] = template.findResources(ROLE_POLICY, { role: plan.etl.tableMaintenanceRole });
+            const [permissions] = template.findResources(ROLE_POLICY, { role: QA_PLAN.etl.tableMaintenanceRole });
             for (const found of template.findResources(OPTIMIZER)) assert.ok(found.dependencies.includes(permissions.urn), found.name);
         });
 

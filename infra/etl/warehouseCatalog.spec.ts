@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import warehouseContract from "../../etl/spotify_etl/contracts/warehouse_schema.json";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, QA_PLAN } from "../../test/support/standIns";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import { validateWarehouseCatalogArgs, WarehouseCatalog, WarehouseCatalogArgs } from "./warehouseCatalog";
 
@@ -13,14 +13,12 @@ const TYPES = {
     ruleset: "aws:glue/dataQualityRuleset:DataQualityRuleset",
 };
 
-const plan = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "42" });
-const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/data";
 const RULES = 'Rules = [\n    RowCount > 0,\n    IsComplete "track_id"\n]\n';
 
 function catalogArgs(extra: Partial<WarehouseCatalogArgs> = {}): WarehouseCatalogArgs {
     return {
-        plan,
-        dataKeyArn: DATA_KEY,
+        plan: QA_PLAN,
+        dataKeyArn: DATA_KEY_ARN,
         tableLocation: "s3://warehouse/tracks/",
         qualityRuleset: { text: RULES, source: "rules.dqdl" },
         ...extra,
@@ -46,15 +44,15 @@ describe("WarehouseCatalog (alone)", () => {
                 `${TYPES.encryption} wh-catalog-encryption`,
                 `${TYPES.ruleset} wh-quality`,
             ]);
-            template.hasResourceProperties(TYPES.database, { name: plan.etl.database });
-            template.hasResourceProperties(TYPES.table, { name: warehouseContract.table, databaseName: plan.etl.database, tableType: "EXTERNAL_TABLE" });
+            template.hasResourceProperties(TYPES.database, { name: QA_PLAN.etl.database });
+            template.hasResourceProperties(TYPES.table, { name: warehouseContract.table, databaseName: QA_PLAN.etl.database, tableType: "EXTERNAL_TABLE" });
         });
 
         it("encrypts the catalog with the given key before the database exists, and can delete that setting (protectData false)", () => {
             const encryption = template.hasResourceProperties(TYPES.encryption, {
                 dataCatalogEncryptionSettings: {
-                    encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: DATA_KEY },
-                    connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: DATA_KEY },
+                    encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: DATA_KEY_ARN },
+                    connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: DATA_KEY_ARN },
                 },
             });
             assert.ok(template.resource(TYPES.database, "wh-warehouse").dependencies.includes(encryption.urn));
@@ -72,9 +70,9 @@ describe("WarehouseCatalog (alone)", () => {
 
         it("binds the given rules to the table, naming their file", () => {
             const ruleset = template.hasResourceProperties(TYPES.ruleset, {
-                name: plan.etl.qualityRuleset,
+                name: QA_PLAN.etl.qualityRuleset,
                 ruleset: RULES,
-                targetTable: { databaseName: plan.etl.database, tableName: warehouseContract.table },
+                targetTable: { databaseName: QA_PLAN.etl.database, tableName: warehouseContract.table },
             });
             assert.match(String(ruleset.inputs.description), /\(rules\.dqdl\)$/);
             assert.deepStrictEqual(template.follow(ruleset, "targetTable").map((resource) => resource.name).sort(), ["wh-tracks", "wh-warehouse"]);

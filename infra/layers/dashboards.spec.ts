@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { stagePlan } from "../../model/stagePlan";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStageConfig, StageConfig } from "../../model/stageConfig";
-import { readStageConfigFile } from "../../ops/stageFile";
+import type { StageConfig } from "../../model/stageConfig";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, DEV_CONFIG } from "../../test/support/standIns";
 import { Dashboard, DatasetColumns, loadDashboard } from "../dashboards/definition";
 import { loadQueryCatalog } from "../../model/queryCatalog";
 import { DashboardsLayer, DashboardsLayerArgs } from "./dashboards";
@@ -20,7 +20,6 @@ const TYPES = {
     dashboard: "aws-native:quicksight:Dashboard",
 };
 
-const dev = parseStageConfig(readStageConfigFile("dev"), "dev");
 const dashboard = loadDashboard();
 const declaredViews: DatasetColumns[] = loadQueryCatalog()
     .queries.filter((query) => query.kind === "view")
@@ -29,12 +28,12 @@ const declaredViews: DatasetColumns[] = loadQueryCatalog()
 /** The layer's inputs as an upstream stack would export them, as plain values. */
 function argsWith(overrides: Partial<DashboardsLayerArgs> = {}, receivedViews: readonly DatasetColumns[] = declaredViews): DashboardsLayerArgs {
     return {
-        config: dev,
-        plan: stagePlan(dev),
+        config: DEV_CONFIG,
+        plan: stagePlan(DEV_CONFIG),
         dashboard,
         declaredViews,
         storage: {
-            dataKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/data"),
+            dataKeyArn: pulumi.output(DATA_KEY_ARN),
             warehouseBucketArn: pulumi.output("arn:aws:s3:::spotify-dev-warehouse-x"),
             athenaResultsBucketArn: pulumi.output("arn:aws:s3:::spotify-dev-athena-results-x"),
         },
@@ -78,21 +77,21 @@ describe("DashboardsLayer", () => {
             ].sort(),
         );
         // dev queries directly: no SPICE refresh.
-        assert.strictEqual(dev.quicksightImportMode, "DIRECT_QUERY");
+        assert.strictEqual(DEV_CONFIG.quicksightImportMode, "DIRECT_QUERY");
         template.resourceCountIs(TYPES.refresh, 0);
     });
 
     it("wires the pieces: the attachment before the data source, the data source under every dataset, every dataset into the definition", () => {
         const attachment = only(TYPES.attachment);
         const dataSource = only(TYPES.dataSource);
-        assert.strictEqual(attachment.inputs.role, dev.quicksightServiceRoleName);
+        assert.strictEqual(attachment.inputs.role, DEV_CONFIG.quicksightServiceRoleName);
         assert.deepStrictEqual(template.follow(attachment, "policyArn"), [only(TYPES.policy)]);
         assert.deepStrictEqual(dataSource.dependencies, [attachment.urn]);
         assert.deepStrictEqual(dataSource.inputs.dataSourceParameters, { athenaParameters: { workGroup: "spotify_dev_analytics" } });
         const dataSets = template.findResources(TYPES.dataSet);
         for (const dataSet of dataSets) {
             assert.deepStrictEqual(template.follow(dataSet, "physicalTableMap"), [dataSource], dataSet.name);
-            assert.strictEqual(dataSet.inputs.importMode, dev.quicksightImportMode);
+            assert.strictEqual(dataSet.inputs.importMode, DEV_CONFIG.quicksightImportMode);
         }
         for (const type of [TYPES.analysis, TYPES.dashboard]) {
             assert.deepStrictEqual(
@@ -108,17 +107,17 @@ describe("DashboardsLayer", () => {
 
     it("takes ids, principals, CSV export and protection from the stage", () => {
         const published = only(TYPES.dashboard);
-        assert.strictEqual(published.inputs.dashboardId, `${dev.namePrefix}-dev-${dashboard.id}`);
-        assert.strictEqual(only(TYPES.policy).inputs.name, `${dev.namePrefix}-dev-quicksight-data-access`);
+        assert.strictEqual(published.inputs.dashboardId, `${DEV_CONFIG.namePrefix}-dev-${dashboard.id}`);
+        assert.strictEqual(only(TYPES.policy).inputs.name, `${DEV_CONFIG.namePrefix}-dev-quicksight-data-access`);
         assert.deepStrictEqual(
             (published.inputs.permissions as { principal: string }[]).map((permission) => permission.principal),
-            [...dev.quicksightOwners, ...dev.quicksightViewers],
+            [...DEV_CONFIG.quicksightOwners, ...DEV_CONFIG.quicksightViewers],
         );
         // dev's data is internal: readers may export it.
-        assert.strictEqual(dev.dataClassification, "internal");
+        assert.strictEqual(DEV_CONFIG.dataClassification, "internal");
         assert.deepStrictEqual((published.inputs.dashboardPublishOptions as Record<string, unknown>).exportToCsvOption, { availabilityStatus: "ENABLED" });
         for (const type of [TYPES.dataSource, TYPES.dataSet, TYPES.dashboard]) {
-            for (const resource of template.findResources(type)) assert.strictEqual(resource.protect, dev.protectData, resource.name);
+            for (const resource of template.findResources(type)) assert.strictEqual(resource.protect, DEV_CONFIG.protectData, resource.name);
         }
     });
 
@@ -147,7 +146,7 @@ describe("DashboardsLayer", () => {
     });
 
     it("refuses a SPICE stage whose refresh time is not HH:MM, naming the datasets' field", async () => {
-        const config: StageConfig = { ...dev, quicksightImportMode: "SPICE", quicksightRefreshTime: "6am" };
+        const config: StageConfig = { ...DEV_CONFIG, quicksightImportMode: "SPICE", quicksightRefreshTime: "6am" };
         await assert.rejects(
             synthesizeAlone(() => {
                 new DashboardsLayer("dashboards", argsWith({ config }));

@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { FAKE_ACCOUNT_ID } from "../../engine/fakeCloud";
-import { readStageConfigFile } from "../../ops/stageFile";
-import { parseStageConfig, StageConfig } from "../../model/stageConfig";
+import type { StageConfig } from "../../model/stageConfig";
 import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, DEV_CONFIG, storageOutputsForEtl } from "../../test/support/standIns";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
-import { EtlLayer, EtlLayerArgs, EtlStorageInputs, validateEtlLayerArgs } from "./etl";
+import { EtlLayer, EtlLayerArgs, validateEtlLayerArgs } from "./etl";
 import type { EtlNetworkInputs } from "./etl";
 
 const TYPES = {
@@ -17,25 +17,6 @@ const TYPES = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     table: "aws:glue/catalogTable:CatalogTable",
 };
-
-const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/data";
-const dev = parseStageConfig(readStageConfigFile("dev"), "dev");
-
-/** The storage layer's outputs as plain values. */
-function storage(): EtlStorageInputs {
-    const values = {
-        dataKeyArn: DATA_KEY,
-        stagingBucketArn: "arn:aws:s3:::staging",
-        stagingPrefix: "s3://staging/",
-        warehouseBucketName: "warehouse",
-        warehouseBucketArn: "arn:aws:s3:::warehouse",
-        warehousePrefix: "s3://warehouse/tracks/",
-        rejectedPrefix: "s3://warehouse/rejected/",
-        glueAssetsBucketName: "assets",
-        glueAssetsBucketArn: "arn:aws:s3:::assets",
-    };
-    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, pulumi.output(value)])) as EtlStorageInputs;
-}
 
 /** The network layer's outputs as plain values. */
 function network(): EtlNetworkInputs {
@@ -48,14 +29,14 @@ function network(): EtlNetworkInputs {
 }
 
 function layerArgs(config: StageConfig, extra: Partial<EtlLayerArgs> = {}): EtlLayerArgs {
-    return { config, plan: stagePlan(config), storage: storage(), ...extra };
+    return { config, plan: stagePlan(config), storage: storageOutputsForEtl(), ...extra };
 }
 
 describe("EtlLayer (alone)", () => {
     describe("dev's settings, no network", () => {
         let template: Template;
         before(async () => {
-            template = await synthesizeAlone(() => new EtlLayer("lake", layerArgs(dev)));
+            template = await synthesizeAlone(() => new EtlLayer("lake", layerArgs(DEV_CONFIG)));
         });
 
         it("declares the catalog, the security configuration, the two uploads, the job and the table's upkeep under itself, named like it", () => {
@@ -78,11 +59,11 @@ describe("EtlLayer (alone)", () => {
 
         it("encrypts everything the job writes with the storage layer's key, under the plan's name", () => {
             const security = template.hasResourceProperties(TYPES.security, {
-                name: stagePlan(dev).etl.securityConfiguration,
+                name: stagePlan(DEV_CONFIG).etl.securityConfiguration,
                 encryptionConfiguration: {
-                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: DATA_KEY },
-                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: DATA_KEY },
-                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: DATA_KEY },
+                    s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: DATA_KEY_ARN },
+                    cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: DATA_KEY_ARN },
+                    jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: DATA_KEY_ARN },
                 },
             });
             assert.deepStrictEqual(template.follow(template.resource(TYPES.job, "lake-job"), "securityConfiguration"), [security]);
@@ -90,28 +71,30 @@ describe("EtlLayer (alone)", () => {
 
         it("hands the stage's job settings to the job, and its upkeep settings to the optimizers", () => {
             template.hasResourceProperties(TYPES.job, {
-                workerType: dev.glueWorkerType,
-                numberOfWorkers: dev.glueNumberOfWorkers,
-                executionClass: dev.glueExecutionClass,
-                timeout: dev.glueTimeoutMinutes,
-                maxRetries: dev.glueMaxRetries,
+                workerType: DEV_CONFIG.glueWorkerType,
+                numberOfWorkers: DEV_CONFIG.glueNumberOfWorkers,
+                executionClass: DEV_CONFIG.glueExecutionClass,
+                timeout: DEV_CONFIG.glueTimeoutMinutes,
+                maxRetries: DEV_CONFIG.glueMaxRetries,
             });
-            assert.strictEqual(dev.etlSchedule, "off");
+            assert.strictEqual(DEV_CONFIG.etlSchedule, "off");
             template.resourceCountIs("aws:glue/trigger:Trigger", 0);
             template.hasResourceProperties(TYPES.optimizer, {
                 configuration: {
-                    enabled: dev.tableMaintenance,
+                    enabled: DEV_CONFIG.tableMaintenance,
                     retentionConfiguration: {
                         icebergConfiguration: {
-                            snapshotRetentionPeriodInDays: dev.snapshotRetentionDays,
-                            numberOfSnapshotsToRetain: dev.snapshotsToKeep,
-                            runRateInHours: dev.tableMaintenanceEveryHours,
+                            snapshotRetentionPeriodInDays: DEV_CONFIG.snapshotRetentionDays,
+                            numberOfSnapshotsToRetain: DEV_CONFIG.snapshotsToKeep,
+                            runRateInHours: DEV_CONFIG.tableMaintenanceEveryHours,
                         },
                     },
                 },
             });
             template.hasResourceProperties(TYPES.optimizer, {
-                configuration: { orphanFileDeletionConfiguration: { icebergConfiguration: { orphanFileRetentionPeriodInDays: dev.orphanFileRetentionDays } } },
+                configuration: {
+                    orphanFileDeletionConfiguration: { icebergConfiguration: { orphanFileRetentionPeriodInDays: DEV_CONFIG.orphanFileRetentionDays } },
+                },
             });
         });
 
@@ -126,35 +109,38 @@ describe("EtlLayer (alone)", () => {
     });
 
     it("runs the job in the network layer's connections, with its role allowed to create interfaces in that VPC only", async () => {
-        const isolated: StageConfig = { ...dev, network: "isolated" };
+        const isolated: StageConfig = { ...DEV_CONFIG, network: "isolated" };
         const template = await synthesizeAlone(() => new EtlLayer("lake", layerArgs(isolated, { network: network() })));
         template.hasResourceProperties(TYPES.job, { connections: ["conn_a", "conn_b"] });
-        const [policy] = template.findResources(TYPES.rolePolicy, { role: stagePlan(dev).etl.jobRole });
+        const [policy] = template.findResources(TYPES.rolePolicy, { role: stagePlan(DEV_CONFIG).etl.jobRole });
         const statements = (JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid: string; Resource: unknown; Condition?: unknown }[] }).Statement;
         const manage = statements.find((statement) => statement.Sid === "ManageJobNetworkInterfaces");
-        assert.deepStrictEqual(manage?.Condition, { ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${dev.region}:${FAKE_ACCOUNT_ID}:vpc/vpc-1` } });
+        assert.deepStrictEqual(manage?.Condition, { ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${DEV_CONFIG.region}:${FAKE_ACCOUNT_ID}:vpc/vpc-1` } });
     });
 
     describe("bad args", () => {
         it("refuses network outputs for a stage without a network, and none for an isolated stage", () => {
-            assert.strictEqual(dev.network, "none");
-            assert.throws(() => validateEtlLayerArgs(layerArgs(dev, { network: network() })), /EtlLayerArgs\.network: is given, but spotify:network is "none"/);
+            assert.strictEqual(DEV_CONFIG.network, "none");
             assert.throws(
-                () => validateEtlLayerArgs(layerArgs({ ...dev, network: "isolated" })),
+                () => validateEtlLayerArgs(layerArgs(DEV_CONFIG, { network: network() })),
+                /EtlLayerArgs\.network: is given, but spotify:network is "none"/,
+            );
+            assert.throws(
+                () => validateEtlLayerArgs(layerArgs({ ...DEV_CONFIG, network: "isolated" })),
                 /EtlLayerArgs\.network: is required with spotify:network "isolated"/,
             );
         });
 
         it("refuses another stage's plan", () => {
             assert.throws(
-                () => validateEtlLayerArgs({ ...layerArgs(dev), plan: stagePlan({ ...dev, stage: "prod" }) }),
+                () => validateEtlLayerArgs({ ...layerArgs(DEV_CONFIG), plan: stagePlan({ ...DEV_CONFIG, stage: "prod" }) }),
                 /EtlLayerArgs\.plan: is stage "prod"'s, but config is stage "dev"'s/,
             );
         });
 
         it("refuses them in the constructor, before registering anything", async () => {
             await assert.rejects(
-                synthesizeAlone(() => new EtlLayer("lake", layerArgs({ ...dev, network: "isolated" }))),
+                synthesizeAlone(() => new EtlLayer("lake", layerArgs({ ...DEV_CONFIG, network: "isolated" }))),
                 (error: SynthesisError) =>
                     /EtlLayerArgs\.network/.test(error.message) && !error.registered.some((resource) => resource.type === "spotify:layers:Etl"),
             );
@@ -162,7 +148,7 @@ describe("EtlLayer (alone)", () => {
 
         it("passes the stage's settings on to its components' checks", async () => {
             await assert.rejects(
-                synthesizeAlone(() => new EtlLayer("lake", layerArgs({ ...dev, glueWorkerType: "G.8X", glueExecutionClass: "FLEX" }))),
+                synthesizeAlone(() => new EtlLayer("lake", layerArgs({ ...DEV_CONFIG, glueWorkerType: "G.8X", glueExecutionClass: "FLEX" }))),
                 /EtlJobArgs\.executionClass: FLEX runs only on workerType G\.1X or G\.2X/,
             );
         });

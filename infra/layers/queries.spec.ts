@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { FAKE_ACCOUNT_ID } from "../../engine/fakeCloud";
-import { readStageConfigFile } from "../../ops/stageFile";
-import { parseStageConfig, StageConfig } from "../../model/stageConfig";
+import type { StageConfig } from "../../model/stageConfig";
 import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
 import { Template } from "../../test/support/template";
+import { DATA_KEY_ARN, DEV_CONFIG } from "../../test/support/standIns";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import type { QueryCatalog, QuerySpec } from "../../model/queryCatalog";
 import { QueriesLayer, QueriesLayerArgs, validateQueriesLayerArgs } from "./queries";
@@ -15,9 +15,6 @@ const TYPES = {
     namedQuery: "aws:athena/namedQuery:NamedQuery",
     table: "aws:glue/catalogTable:CatalogTable",
 };
-
-const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/data";
-const dev = parseStageConfig(readStageConfigFile("dev"), "dev");
 
 function query(name: string, kind: QuerySpec["kind"], dependsOn: string[] = [], from = "tracks"): QuerySpec {
     return {
@@ -43,7 +40,7 @@ function layerArgs(config: StageConfig, extra: Partial<QueriesLayerArgs> = {}): 
         config,
         plan: stagePlan(config),
         catalog: CATALOG,
-        storage: { athenaResultsBucketName: pulumi.output("results"), dataKeyArn: pulumi.output(DATA_KEY) },
+        storage: { athenaResultsBucketName: pulumi.output("results"), dataKeyArn: pulumi.output(DATA_KEY_ARN) },
         etl: { glueDatabaseName: pulumi.output("wh_db"), warehouseTableName: pulumi.output("tracks") },
         ...extra,
     };
@@ -53,7 +50,7 @@ describe("QueriesLayer (alone)", () => {
     describe("dev's settings, a catalog of two views and a query", () => {
         let template: Template;
         before(async () => {
-            template = await synthesizeAlone(() => new QueriesLayer("sql", layerArgs(dev)));
+            template = await synthesizeAlone(() => new QueriesLayer("sql", layerArgs(DEV_CONFIG)));
         });
 
         it("declares the workgroup, one named query per query and one table per view, named like it", () => {
@@ -76,14 +73,14 @@ describe("QueriesLayer (alone)", () => {
 
         it("holds every query of the workgroup to the stage's scan limit, result location, key and account", () => {
             template.hasResourceProperties(TYPES.workgroup, {
-                name: stagePlan(dev).workgroup,
-                forceDestroy: dev.allowTeardown,
+                name: stagePlan(DEV_CONFIG).workgroup,
+                forceDestroy: DEV_CONFIG.allowTeardown,
                 configuration: {
                     enforceWorkgroupConfiguration: true,
-                    bytesScannedCutoffPerQuery: dev.athenaBytesScannedCutoff,
+                    bytesScannedCutoffPerQuery: DEV_CONFIG.athenaBytesScannedCutoff,
                     resultConfiguration: {
                         outputLocation: "s3://results/results/",
-                        encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: DATA_KEY },
+                        encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: DATA_KEY_ARN },
                         expectedBucketOwner: FAKE_ACCOUNT_ID,
                     },
                 },
@@ -108,7 +105,7 @@ describe("QueriesLayer (alone)", () => {
     });
 
     it("keeps the workgroup's history when the stage may not be torn down", async () => {
-        const template = await synthesizeAlone(() => new QueriesLayer("sql", layerArgs({ ...dev, allowTeardown: false })));
+        const template = await synthesizeAlone(() => new QueriesLayer("sql", layerArgs({ ...DEV_CONFIG, allowTeardown: false })));
         template.hasResourceProperties(TYPES.workgroup, { forceDestroy: false });
     });
 
@@ -117,31 +114,31 @@ describe("QueriesLayer (alone)", () => {
             [
                 "a view listed before a view it reads",
                 { catalog: { directory: "queries", queries: [query("top", "view", ["base"]), query("base", "view")] } },
-                dev,
+                DEV_CONFIG,
                 /QueriesLayerArgs\.catalog: lists top, which reads base, where base is no view listed before it/,
             ],
             [
                 "SQL reading a named query",
                 { catalog: { directory: "queries", queries: [query("report", "query"), query("top", "view", ["report"])] } },
-                dev,
+                DEV_CONFIG,
                 /QueriesLayerArgs\.catalog: lists top, which reads report, where report is no view/,
             ],
             [
                 "a query listed twice",
                 { catalog: { directory: "queries", queries: [query("base", "view"), query("base", "query")] } },
-                dev,
+                DEV_CONFIG,
                 /QueriesLayerArgs\.catalog: lists base twice/,
             ],
             [
                 "a scan limit under Athena's 10 MiB",
                 {},
-                { ...dev, athenaBytesScannedCutoff: 1024 },
+                { ...DEV_CONFIG, athenaBytesScannedCutoff: 1024 },
                 /QueriesLayerArgs\.config\.athenaBytesScannedCutoff: must be a whole number from 10485760/,
             ],
             [
                 "another stage's plan",
-                { plan: stagePlan({ ...dev, stage: "prod" }) },
-                dev,
+                { plan: stagePlan({ ...DEV_CONFIG, stage: "prod" }) },
+                DEV_CONFIG,
                 /QueriesLayerArgs\.plan: is stage "prod"'s, but config is stage "dev"'s/,
             ],
         ];
@@ -151,7 +148,7 @@ describe("QueriesLayer (alone)", () => {
 
         it("refuses them in the constructor, before registering anything", async () => {
             await assert.rejects(
-                synthesizeAlone(() => new QueriesLayer("sql", layerArgs({ ...dev, athenaBytesScannedCutoff: 0 }))),
+                synthesizeAlone(() => new QueriesLayer("sql", layerArgs({ ...DEV_CONFIG, athenaBytesScannedCutoff: 0 }))),
                 (error: SynthesisError) =>
                     /QueriesLayerArgs\.config\.athenaBytesScannedCutoff/.test(error.message) &&
                     !error.registered.some((resource) => resource.type === "spotify:layers:Queries"),

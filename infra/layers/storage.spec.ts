@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_PURPOSES } from "../../model/naming";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
+import { OTHER_ACCOUNT_PLAN } from "../../test/support/standIns";
 import { Template } from "../../test/support/template";
 import { settledOutput } from "../../workbench/sdkInternals";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
@@ -19,7 +19,6 @@ const T = {
     policy: "aws:s3/bucketPolicy:BucketPolicy",
     logging: "aws:s3/bucketLogging:BucketLogging",
 };
-const PLAN = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "210987654321" });
 /** Only the settings the layer reads: a protected stage that logs access. */
 const SETTINGS: StorageSettings = {
     region: "eu-west-1",
@@ -35,7 +34,7 @@ const SETTINGS: StorageSettings = {
 const ENDPOINT = "vpce-0123456789abcdef0";
 
 function layerArgs(config: Partial<StorageSettings> = {}, extra: Partial<StorageLayerArgs> = {}): StorageLayerArgs {
-    return { config: { ...SETTINGS, ...config }, plan: PLAN, ...extra };
+    return { config: { ...SETTINGS, ...config }, plan: OTHER_ACCOUNT_PLAN, ...extra };
 }
 
 /** Synthesizes the layer alone, with what it exports once settled. */
@@ -64,18 +63,13 @@ describe("StorageLayer (alone)", () => {
 
         it("registers the data key, its alias and the five buckets directly under the layer, named like it", () => {
             const layer = template.resource(T.layer, "store");
-            assert.deepStrictEqual(
-                template
-                    .childrenOf(layer)
-                    .map((resource) => `${resource.type} ${resource.name}`)
-                    .sort(),
-                [
-                    `${T.alias} store-data-key-alias`,
-                    `${T.key} store-data-key`,
-                    ...BUCKET_PURPOSES.map((purpose) => `${T.secureBucket} store-${purpose}`).sort(),
-                ],
-            );
-            for (const purpose of BUCKET_PURPOSES) assert.strictEqual(template.resource(T.bucket, `store-${purpose}`).inputs.bucket, PLAN.buckets[purpose]);
+            assert.deepStrictEqual(template.childNames(layer), [
+                `${T.alias} store-data-key-alias`,
+                `${T.key} store-data-key`,
+                ...BUCKET_PURPOSES.map((purpose) => `${T.secureBucket} store-${purpose}`).sort(),
+            ]);
+            for (const purpose of BUCKET_PURPOSES)
+                assert.strictEqual(template.resource(T.bucket, `store-${purpose}`).inputs.bucket, OTHER_ACCOUNT_PLAN.buckets[purpose]);
         });
 
         it("encrypts every bucket but access-logs with the layer's own data key", () => {
@@ -104,10 +98,10 @@ describe("StorageLayer (alone)", () => {
         it("exports every output its schema declares, as downstream layers read them", () => {
             for (const [key, schema] of Object.entries(STORAGE_OUTPUTS))
                 assert.ok(schema.safeParse(outputs[key]).success, `${key}: ${JSON.stringify(outputs[key])}`);
-            assert.strictEqual(outputs.stagingBucketName, PLAN.buckets.staging);
-            assert.strictEqual(outputs.warehousePrefix, `s3://${PLAN.buckets.warehouse}/${PLAN.layout.warehouseTable}`);
-            assert.strictEqual(outputs.rejectedPrefix, `s3://${PLAN.buckets.warehouse}/${PLAN.layout.rejected}`);
-            assert.strictEqual(outputs.accessLogsBucketName, PLAN.buckets["access-logs"]);
+            assert.strictEqual(outputs.stagingBucketName, OTHER_ACCOUNT_PLAN.buckets.staging);
+            assert.strictEqual(outputs.warehousePrefix, `s3://${OTHER_ACCOUNT_PLAN.buckets.warehouse}/${OTHER_ACCOUNT_PLAN.layout.warehouseTable}`);
+            assert.strictEqual(outputs.rejectedPrefix, `s3://${OTHER_ACCOUNT_PLAN.buckets.warehouse}/${OTHER_ACCOUNT_PLAN.layout.rejected}`);
+            assert.strictEqual(outputs.accessLogsBucketName, OTHER_ACCOUNT_PLAN.buckets["access-logs"]);
         });
     });
 

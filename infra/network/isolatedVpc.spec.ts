@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
+import { OTHER_ACCOUNT_ID, OTHER_ACCOUNT_PLAN } from "../../test/support/standIns";
 import { Template } from "../../test/support/template";
 import { settledOutput } from "../../workbench/sdkInternals";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
@@ -23,12 +23,11 @@ const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     flowLog: "aws:ec2/flowLog:FlowLog",
 };
-const PLAN = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "210987654321" });
 
 function vpcArgs(extra: Partial<IsolatedVpcArgs> = {}): IsolatedVpcArgs {
     return {
-        plan: PLAN,
-        location: { partition: "aws", region: "eu-west-1", accountId: "210987654321" },
+        plan: OTHER_ACCOUNT_PLAN,
+        location: { partition: "aws", region: "eu-west-1", accountId: OTHER_ACCOUNT_ID },
         zones: 2,
         logRetentionDays: 365,
         kmsDeletionWindowDays: 30,
@@ -65,20 +64,14 @@ describe("IsolatedVpc (alone)", () => {
         });
 
         it("registers the awsx VPC and the flow logs directly under the component, named from it", () => {
-            assert.deepStrictEqual(
-                template
-                    .childrenOf(template.resource(T.component, "net"))
-                    .map((resource) => `${resource.type} ${resource.name}`)
-                    .sort(),
-                [
-                    `${T.logGroup} net-flow-logs`,
-                    `${T.flowLog} net-flow-log`,
-                    `${T.role} net-flow-logs-role`,
-                    `${T.rolePolicy} net-flow-logs-permissions`,
-                    `${T.key} net-key`,
-                    `${T.awsxVpc} net-vpc`,
-                ],
-            );
+            assert.deepStrictEqual(template.childNames(template.resource(T.component, "net")), [
+                `${T.logGroup} net-flow-logs`,
+                `${T.flowLog} net-flow-log`,
+                `${T.role} net-flow-logs-role`,
+                `${T.rolePolicy} net-flow-logs-permissions`,
+                `${T.key} net-key`,
+                `${T.awsxVpc} net-vpc`,
+            ]);
         });
 
         it("asks awsx for isolated subnets only, one per zone, no NAT gateway, and the DNS interface endpoints need", () => {
@@ -97,7 +90,7 @@ describe("IsolatedVpc (alone)", () => {
             const flowLog = template.resource(T.flowLog, "net-flow-log");
             assert.deepStrictEqual(template.follow(flowLog, "vpcId"), [template.resource(T.awsxVpc, "net-vpc")]);
             assert.strictEqual(flowLog.inputs.vpcId, outputs.vpcId);
-            assert.strictEqual(outputs.flowLogGroupName, PLAN.network.flowLogGroup);
+            assert.strictEqual(outputs.flowLogGroupName, OTHER_ACCOUNT_PLAN.network.flowLogGroup);
         });
 
         it("exports one job subnet per zone, each in a zone of its own, with the ids awsx reports as isolated", () => {

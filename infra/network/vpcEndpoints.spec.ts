@@ -35,13 +35,10 @@ describe("VpcEndpoints (alone)", () => {
     });
 
     it("registers the S3 gateway endpoint, the interface endpoints' security group and an interface endpoint per service, named from the component", () => {
-        assert.deepStrictEqual(
-            template
-                .childrenOf(template.resource(T.component, "net"))
-                .map((resource) => `${resource.type} ${resource.name}`)
-                .sort(),
-            [`${T.securityGroup} net-endpoints`, ...["s3", ...INTERFACE_SERVICES].map((service) => `${T.endpoint} net-${service}`).sort()],
-        );
+        assert.deepStrictEqual(template.childNames(template.resource(T.component, "net")), [
+            `${T.securityGroup} net-endpoints`,
+            ...["s3", ...INTERFACE_SERVICES].map((service) => `${T.endpoint} net-${service}`).sort(),
+        ]);
     });
 
     it("adds the S3 gateway endpoint to the given route tables, admitting the given account to the given buckets only", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
+import { OTHER_ACCOUNT_ID, OTHER_ACCOUNT_PLAN } from "../../test/support/standIns";
 import { Template } from "../../test/support/template";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
 import type { AwsLocation } from "../awsLocation";
@@ -15,13 +15,12 @@ const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     flowLog: "aws:ec2/flowLog:FlowLog",
 };
-const PLAN = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "210987654321" });
 /** Another account and region than the fake cloud's: what the policies name comes from the args. */
-const LOCATION: AwsLocation = { partition: "aws", region: "eu-central-1", accountId: "210987654321" };
-const GROUP_ARN = `arn:aws:logs:eu-central-1:210987654321:log-group:${PLAN.network.flowLogGroup}`;
+const LOCATION: AwsLocation = { partition: "aws", region: "eu-central-1", accountId: OTHER_ACCOUNT_ID };
+const GROUP_ARN = `arn:aws:logs:eu-central-1:210987654321:log-group:${OTHER_ACCOUNT_PLAN.network.flowLogGroup}`;
 
 function flowLogsArgs(extra: Partial<VpcFlowLogsArgs> = {}): VpcFlowLogsArgs {
-    return { plan: PLAN, vpcId: "vpc-0abc", location: LOCATION, logRetentionDays: 365, kmsDeletionWindowDays: 30, ...extra };
+    return { plan: OTHER_ACCOUNT_PLAN, vpcId: "vpc-0abc", location: LOCATION, logRetentionDays: 365, kmsDeletionWindowDays: 30, ...extra };
 }
 
 function declare(args: VpcFlowLogsArgs): () => void {
@@ -38,19 +37,13 @@ describe("VpcFlowLogs (alone)", () => {
     });
 
     it("registers the key, the log group, the role with its policy and the flow log under the given parent, named from the given name", () => {
-        assert.deepStrictEqual(
-            template
-                .childrenOf(template.resource(T.host, "net"))
-                .map((resource) => `${resource.type} ${resource.name}`)
-                .sort(),
-            [
-                `${T.logGroup} net-flow-logs`,
-                `${T.flowLog} net-flow-log`,
-                `${T.role} net-flow-logs-role`,
-                `${T.rolePolicy} net-flow-logs-permissions`,
-                `${T.key} net-key`,
-            ],
-        );
+        assert.deepStrictEqual(template.childNames(template.resource(T.host, "net")), [
+            `${T.logGroup} net-flow-logs`,
+            `${T.flowLog} net-flow-log`,
+            `${T.role} net-flow-logs-role`,
+            `${T.rolePolicy} net-flow-logs-permissions`,
+            `${T.key} net-key`,
+        ]);
     });
 
     it("logs all the given VPC's traffic to the group, as the role", () => {
@@ -62,7 +55,7 @@ describe("VpcFlowLogs (alone)", () => {
 
     it("names the group after the plan, keeps its events the given days, and encrypts it with the key", () => {
         const group = template.resource(T.logGroup, "net-flow-logs");
-        assert.deepStrictEqual([group.inputs.name, group.inputs.retentionInDays], [PLAN.network.flowLogGroup, 365]);
+        assert.deepStrictEqual([group.inputs.name, group.inputs.retentionInDays], [OTHER_ACCOUNT_PLAN.network.flowLogGroup, 365]);
         assert.deepStrictEqual(template.follow(group, "kmsKeyId"), [template.resource(T.key, "net-key")]);
     });
 
@@ -76,7 +69,7 @@ describe("VpcFlowLogs (alone)", () => {
 
     it("lets only VPC flow logs of the given account assume the role, and the role write only to the group", () => {
         const role = template.resource(T.role, "net-flow-logs-role");
-        assert.strictEqual(role.inputs.name, PLAN.network.flowLogsRole);
+        assert.strictEqual(role.inputs.name, OTHER_ACCOUNT_PLAN.network.flowLogsRole);
         const [trust] = statementsOf(role.inputs.assumeRolePolicy);
         assert.deepStrictEqual(trust.Principal, { Service: "vpc-flow-logs.amazonaws.com" });
         assert.deepStrictEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "210987654321" } });

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_ROLE_TAG } from "../../model/naming";
-import { stagePlan } from "../../model/stagePlan";
 import { synthesizeAlone } from "../../test/support/alone";
+import { OTHER_ACCOUNT_ID, OTHER_ACCOUNT_PLAN } from "../../test/support/standIns";
 import { Template } from "../../test/support/template";
 import type { ManifestResource } from "../../workbench/synth/manifestFile";
 import type { SynthesisError } from "../../workbench/synth/synthesize";
@@ -19,16 +19,15 @@ const T = {
     versioning: "aws:s3/bucketVersioning:BucketVersioning",
     logging: "aws:s3/bucketLogging:BucketLogging",
 };
-const PLAN = stagePlan({ namePrefix: "acme", stage: "qa", bucketSuffix: "210987654321" });
-const KEY_ARN = "arn:aws:kms:eu-west-1:210987654321:key/data";
+const KEY_ARN = `arn:aws:kms:eu-west-1:${OTHER_ACCOUNT_ID}:key/data`;
 const ENDPOINT = "vpce-0123456789abcdef0";
 const DATA_BUCKETS = ["staging", "warehouse"];
 
 function bucketsArgs(extra: Partial<PipelineBucketsArgs> = {}): PipelineBucketsArgs {
     return {
-        bucketNames: PLAN.buckets,
+        bucketNames: OTHER_ACCOUNT_PLAN.buckets,
         dataKeyArn: KEY_ARN,
-        location: { partition: "aws", accountId: "210987654321" },
+        location: { partition: "aws", accountId: OTHER_ACCOUNT_ID },
         noncurrentVersionRetentionDays: 30,
         stagingInfrequentAccessDays: 45,
         athenaResultsRetentionDays: 7,
@@ -43,7 +42,7 @@ function declare(args: Partial<PipelineBucketsArgs>, withAccessLogs = false): ()
         const accessLogs = withAccessLogs
             ? new AccessLogsBucket(
                   "store-access-logs",
-                  { bucketName: PLAN.buckets["access-logs"], prefix: "s3/", accessLogRetentionDays: 90, location: bucketsArgs().location },
+                  { bucketName: OTHER_ACCOUNT_PLAN.buckets["access-logs"], prefix: "s3/", accessLogRetentionDays: 90, location: bucketsArgs().location },
                   host,
               )
             : undefined;
@@ -71,14 +70,17 @@ describe("PipelineBuckets (alone)", () => {
         });
 
         it("registers a SecureBucket per purpose under the given parent, named <name>-<purpose>, with the plan's names and role tags", () => {
-            const children = template.childrenOf(template.resource(T.host, "store"));
             assert.deepStrictEqual(
-                children.map((resource) => `${resource.type} ${resource.name}`).sort(),
+                template.childNames(template.resource(T.host, "store")),
                 PIPELINE_BUCKET_PURPOSES.map((purpose) => `${T.component} store-${purpose}`).sort(),
             );
             for (const purpose of PIPELINE_BUCKET_PURPOSES) {
                 const bucket = template.resource(T.bucket, `store-${purpose}`);
-                assert.deepStrictEqual(bucket.inputs, { bucket: PLAN.buckets[purpose], forceDestroy: false, tags: { [BUCKET_ROLE_TAG]: purpose } });
+                assert.deepStrictEqual(bucket.inputs, {
+                    bucket: OTHER_ACCOUNT_PLAN.buckets[purpose],
+                    forceDestroy: false,
+                    tags: { [BUCKET_ROLE_TAG]: purpose },
+                });
             }
         });
 
@@ -107,7 +109,7 @@ describe("PipelineBuckets (alone)", () => {
             assert.deepStrictEqual(rulesOf("warehouse"), [noncurrent]);
             assert.deepStrictEqual(rulesOf("athena-results"), [{ id: "expire-query-results", status: "Enabled", filter: {}, expiration: { days: 7 } }]);
             assert.deepStrictEqual(rulesOf("glue-assets"), [
-                { id: "expire-glue-temp", status: "Enabled", filter: { prefix: PLAN.layout.glueTemp }, expiration: { days: 7 } },
+                { id: "expire-glue-temp", status: "Enabled", filter: { prefix: OTHER_ACCOUNT_PLAN.layout.glueTemp }, expiration: { days: 7 } },
             ]);
         });
 
@@ -134,7 +136,7 @@ describe("PipelineBuckets (alone)", () => {
     });
 
     it("endpointOnly: the data buckets, and only they, deny what does not come through the endpoint", async () => {
-        const template = await synthesizeAlone(declare({ endpointOnly: { s3EndpointId: ENDPOINT, plan: PLAN } }));
+        const template = await synthesizeAlone(declare({ endpointOnly: { s3EndpointId: ENDPOINT, plan: OTHER_ACCOUNT_PLAN } }));
         for (const purpose of PIPELINE_BUCKET_PURPOSES) {
             const expected = DATA_BUCKETS.includes(purpose)
                 ? ["DenyInsecureTransport", "DenyOutsideVpcEndpoint", "PreviewRoleReadsNoObjects"]
@@ -146,9 +148,14 @@ describe("PipelineBuckets (alone)", () => {
         };
         const deny = statements.find((statement) => statement.Sid === "DenyOutsideVpcEndpoint")!;
         assert.deepStrictEqual(deny.Condition?.StringNotEquals, { "aws:SourceVpce": ENDPOINT });
-        assert.deepStrictEqual(deny.Resource, [`arn:aws:s3:::${PLAN.buckets.warehouse}`, `arn:aws:s3:::${PLAN.buckets.warehouse}/*`]);
+        assert.deepStrictEqual(deny.Resource, [
+            `arn:aws:s3:::${OTHER_ACCOUNT_PLAN.buckets.warehouse}`,
+            `arn:aws:s3:::${OTHER_ACCOUNT_PLAN.buckets.warehouse}/*`,
+        ]);
         assert.ok(
-            (deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"] as string[]).includes(`arn:aws:iam::210987654321:role/${PLAN.externalRoles.deploy}`),
+            (deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"] as string[]).includes(
+                `arn:aws:iam::210987654321:role/${OTHER_ACCOUNT_PLAN.externalRoles.deploy}`,
+            ),
             "the deploy role, in the given account, is exempt",
         );
     });
@@ -168,13 +175,13 @@ describe("PipelineBuckets (alone)", () => {
         const refused: [string, Partial<PipelineBucketsArgs>, RegExp][] = [
             [
                 "a bucket name S3 refuses",
-                { bucketNames: { ...PLAN.buckets, "glue-assets": "Glue_Assets" } },
+                { bucketNames: { ...OTHER_ACCOUNT_PLAN.buckets, "glue-assets": "Glue_Assets" } },
                 /PipelineBucketsArgs\.bucketNames\.glue-assets: must use only lowercase letters.*, got "Glue_Assets"/,
             ],
             [
                 "one name for two buckets",
-                { bucketNames: { ...PLAN.buckets, warehouse: PLAN.buckets.staging } },
-                new RegExp(`PipelineBucketsArgs\\.bucketNames\\.warehouse: is also the staging bucket's name, "${PLAN.buckets.staging}"`),
+                { bucketNames: { ...OTHER_ACCOUNT_PLAN.buckets, warehouse: OTHER_ACCOUNT_PLAN.buckets.staging } },
+                new RegExp(`PipelineBucketsArgs\\.bucketNames\\.warehouse: is also the staging bucket's name, "${OTHER_ACCOUNT_PLAN.buckets.staging}"`),
             ],
             [
                 "Standard-IA before 30 days",
@@ -198,7 +205,7 @@ describe("PipelineBuckets (alone)", () => {
 
         it("refuses them in the constructor, before registering any bucket", async () => {
             await assert.rejects(
-                synthesizeAlone(declare({ bucketNames: { ...PLAN.buckets, "glue-assets": "Glue_Assets" } })),
+                synthesizeAlone(declare({ bucketNames: { ...OTHER_ACCOUNT_PLAN.buckets, "glue-assets": "Glue_Assets" } })),
                 (error: SynthesisError) =>
                     /PipelineBucketsArgs\.bucketNames\.glue-assets/.test(error.message) && !error.registered.some((resource) => resource.type === T.component),
             );

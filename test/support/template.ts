@@ -116,4 +116,11 @@ export class Template {
     childrenOf(parent: ManifestResource): ManifestResource[] {
         return this.resources.filter((resource) => resource.parent === parent.urn);
     }
+
+    /** The children of `parent` as "<type> <name>", sorted: what a component declares directly, at a glance. */
+    childNames(parent: ManifestResource): string[] {
+        return this.childrenOf(parent)
+            .map((resource) => `${resource.type} ${resource.name}`)
+            .sort();
+    }
 }
