@@ -38,7 +38,6 @@ function networkInputs<S extends OutputSchemas>(config: StageConfig, wiring: Lay
     return layerEnabled("network", config) ? wiring.require("network", schemas) : undefined;
 }
 
-/** How each layer is built. */
 /**
  * What each layer reads from the layers below it, checked before any resource is registered
  * ({@link LayerWiring.checkUpstream}); the builders below read exactly these (test/wiring.spec.ts).
@@ -58,6 +57,7 @@ export const UPSTREAM_READS: Record<Layer, (config: StageConfig) => (readonly [L
     ],
 };
 
+/** How each layer is built, from the upstream outputs UPSTREAM_READS names. */
 const LAYER_BUILDERS: Record<Layer, LayerBuilder> = {
     network: (config, plan, _wiring, opts) => new NetworkLayer("network", { config, plan }, opts).outputs,
     storage: (config, plan, wiring, opts) =>

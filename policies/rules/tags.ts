@@ -103,12 +103,12 @@ function tagFormatProblem(key: string, value: unknown): string | undefined {
     return undefined;
 }
 
-/** The layer of the stack `urn` belongs to, in a layer stack; undefined for the all-in-one stack or a foreign stack name. */
 /** The Pulumi project a resource belongs to, as its URN names it (urn:pulumi:<stack>::<project>::...). */
 function projectOf(urn: string): string | undefined {
     return urn.startsWith("urn:pulumi:") ? urn.slice("urn:pulumi:".length).split("::")[1] : undefined;
 }
 
+/** The layer of the stack `urn` belongs to, in a layer stack; undefined for the all-in-one stack or a foreign stack name. */
 function stackLayer(urn: string): string | undefined {
     try {
         const target = resolveStack(urn.slice("urn:pulumi:".length).split("::")[0]);
