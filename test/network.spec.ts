@@ -7,6 +7,7 @@ import { JOB_AVAILABILITY_ZONES } from "../model/layerOutputs";
 import { bucketName, BucketPurpose } from "../model/naming";
 import { REPO_ROOT } from "../model/repository";
 import { fakeCloud } from "../engine/fakeCloud";
+import { globMatches } from "../policies/support/wildcards";
 import type { Manifest, ManifestResource } from "../workbench/synth/manifestFile";
 import { readStageConfigFile } from "../ops/stageFile";
 import { stageManifests } from "./support/synth";
@@ -139,6 +140,30 @@ describe("network layer (prod: spotify:network isolated)", () => {
                 assert.ok(!list(statement.Action).some((action) => /(^|:)\*$/.test(String(action))), `${endpoint.name}: ${JSON.stringify(statement.Action)}`);
             }
         }
+    });
+
+    it("admits through its endpoints only actions the Glue job's role is granted: any other entry lets nothing through", () => {
+        const [job] = etl.findResources(T.job);
+        const roleName = String(job.inputs.roleArn).split("/").pop();
+        const granted = etl
+            .findResources(T.rolePolicy, { role: roleName })
+            .flatMap((policy) => statementsOf(policy.inputs.policy))
+            .filter((statement) => statement.Effect === "Allow")
+            .flatMap((statement) => list(statement.Action).map(String));
+        assert.ok(granted.length > 0, `no Allow in the role policies of ${roleName}`);
+        const grants = (action: string) => granted.some((pattern) => globMatches(pattern, action));
+        // STS answers GetCallerIdentity whatever the caller's policies say (it needs no permission).
+        const NEEDS_NO_PERMISSION = ["sts:GetCallerIdentity"];
+        const dead = network
+            .findResources(T.endpoint)
+            .flatMap((endpoint) =>
+                statementsOf(endpoint.inputs.policy).flatMap((statement) => list(statement.Action).map((action) => `${endpoint.name}: ${String(action)}`)),
+            )
+            .filter((entry) => {
+                const action = entry.split(": ")[1];
+                return !NEEDS_NO_PERMISSION.includes(action) && !grants(action);
+            });
+        assert.deepStrictEqual(dead, [], `endpoint entries the job's role is not granted, which let nothing through`);
     });
 
     it("lets the Glue security group reach only itself and the endpoints, and the endpoints accept only Glue", () => {

@@ -164,7 +164,7 @@ describe("policies: the program", function () {
                 await assertCaught(manifest, "s3-data-bucket-endpoint-only", `storage-${bucket}-policy`);
             });
         }
-        it("iam-no-dead-grants: glue:GetSecurityConfiguration back in the Glue endpoint's ARN-scoped statement", async () => {
+        it("iam-no-dead-grants: glue:GetSecurityConfiguration in the Glue endpoint's ARN-scoped statement", async () => {
             const manifest = await prodCopy();
             const endpoint = find(manifest, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-glue");
             const document = JSON.parse(String(endpoint.inputs.policy)) as { Statement: { Sid?: string; Action: string[] }[] };

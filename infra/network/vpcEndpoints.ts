@@ -10,12 +10,14 @@ interface InterfaceEndpoint {
     service: string;
     actions: string[];
     resources: pulumi.Input<string>[];
-    /** Actions without resource-level permissions, which AWS authorizes only against Resource "*". */
-    unscopedActions?: string[];
     condition?: Record<string, unknown>;
 }
 
-/** The AWS services the Glue job calls besides S3, and what it calls them for. */
+/**
+ * The AWS services the Glue job calls besides S3, and what it calls them for: actions its role is
+ * granted, no others, since an action the role cannot call is an entry that lets nothing through
+ * (test/network.spec.ts holds the endpoints to the role).
+ */
 function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
     return [
         {
@@ -25,18 +27,16 @@ function glueWorkloadServices(location: AwsLocation): InterfaceEndpoint[] {
             service: "glue",
             actions: [...ICEBERG_COMMIT_ACTIONS, "glue:PublishDataQuality"],
             resources: [arnIn(location, "glue", "*")],
-            // The job reads its security configuration, which has no ARN.
-            unscopedActions: ["glue:GetSecurityConfiguration"],
         },
         {
             service: "logs",
-            actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey", "logs:DescribeLogStreams"],
+            actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
             resources: [arnIn(location, "logs", "log-group:/aws-glue/*")],
         },
         {
             // SSE-KMS objects, encrypted logs and job bookmarks (client-side) use the data key.
             service: "kms",
-            actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
             resources: [arnIn(location, "kms", "key/*")],
         },
         {
@@ -118,7 +118,7 @@ export class VpcEndpoints extends pulumi.ComponentResource {
         // Endpoint policies admit this account's principals only, whatever the action.
         const ownAccount = { StringEquals: { "aws:PrincipalAccount": location.accountId } };
         // Statements that let anyone in this account do these actions on these resources.
-        type Grant = { Sid: string; Action: string[]; Resource: pulumi.Input<string>[] | "*"; Condition: Record<string, unknown> };
+        type Grant = { Sid: string; Action: string[]; Resource: pulumi.Input<string>[]; Condition: Record<string, unknown> };
         const policy = (...grants: Grant[]) =>
             pulumi.jsonStringify({ Version: "2012-10-17", Statement: grants.map((grant) => ({ Effect: "Allow", Principal: "*", ...grant })) });
 
@@ -133,7 +133,7 @@ export class VpcEndpoints extends pulumi.ComponentResource {
                 // Only these buckets: from the VPC, data can go nowhere else in S3.
                 policy: policy({
                     Sid: "StageBucketsOnly",
-                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket", "s3:GetBucketLocation"],
+                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket"],
                     Resource: buckets.flatMap((bucket) => [bucket, pulumi.interpolate`${bucket}/*`]),
                     Condition: ownAccount,
                 }),
@@ -155,17 +155,12 @@ export class VpcEndpoints extends pulumi.ComponentResource {
                     privateDnsEnabled: true,
                     subnetIds: args.subnetIds,
                     securityGroupIds: [group.id],
-                    policy: policy(
-                        {
-                            Sid: "StageWorkloadOnly",
-                            Action: endpoint.actions,
-                            Resource: endpoint.resources,
-                            Condition: { ...ownAccount, ...endpoint.condition },
-                        },
-                        ...(endpoint.unscopedActions === undefined
-                            ? []
-                            : [{ Sid: "NoResourceLevelPermissions", Action: endpoint.unscopedActions, Resource: "*" as const, Condition: ownAccount }]),
-                    ),
+                    policy: policy({
+                        Sid: "StageWorkloadOnly",
+                        Action: endpoint.actions,
+                        Resource: endpoint.resources,
+                        Condition: { ...ownAccount, ...endpoint.condition },
+                    }),
                 },
                 { parent: this },
             );
