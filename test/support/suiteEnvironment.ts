@@ -1,5 +1,5 @@
 /**
- * Loaded by mocha before any spec (package.json "mocha.require").
+ * Loaded by mocha before any spec (.mocharc.json "require").
  *
  * The specs run the program through the real engine dozens of times, and Pulumi's runtime would
  * type check all of infra/ with ts-node on every run: about 3 s each, minutes per suite, repeating
