@@ -437,8 +437,7 @@ export const iamPolicies: Policies = [
         description:
             'An Allow of an action without resource-level permissions (RESOURCE_WILDCARD_ALLOWED in policies/rules/iam.ts) lists Resource "*": AWS authorizes such an action only against "*", so a statement naming only specific ARNs grants it nothing. Checked in identity policies and VPC endpoint policies (Service Authorization Reference: actions with no resource types).',
         severity: "medium",
-        remediation:
-            'Give the action its own statement with Resource "*" (and its condition key where one exists), or drop it when nothing needs it.',
+        remediation: 'Give the action its own statement with Resource "*" (and its condition key where one exists), or drop it when nothing needs it.',
         appliesTo: [...IDENTITY_POLICY_TYPES, ...VPC_ENDPOINT_TYPES],
         check: (resource, report) => {
             const located = (VPC_ENDPOINT_TYPES as readonly string[]).includes(resource.type)
