@@ -27,8 +27,10 @@ def warehouse_root(out: Path) -> Path:
 
 
 def open_catalog(root: Path) -> SqlCatalog:
-    """The local catalog under a warehouse root, opened read-write but never created: a missing
-    catalog is an error that says how to make one."""
+    """The local catalog under a warehouse root (relative to the working directory, or absolute),
+    opened read-write but never created: a missing catalog is an error that says how to make one."""
+    # The catalog names its warehouse by file URI, which only an absolute path has.
+    root = root.resolve()
     database = root / LOCAL_CATALOG_FILE
     if not database.is_file():
         raise FileNotFoundError(f"{root} holds no warehouse catalog ({LOCAL_CATALOG_FILE}): run the local ETL first (npm run local -- etl)")

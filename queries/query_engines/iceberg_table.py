@@ -26,6 +26,8 @@ def write_warehouse_table(root: Path, data: pa.Table, row_group_rows: int | None
     """Create the warehouse table under the new warehouse root ``root`` and commit ``data`` to it
     (one append: one snapshot). ``row_group_rows`` caps the rows of a Parquet row group."""
     contract = load_contract()
+    # The catalog names its warehouse by file URI, which only an absolute path has.
+    root = root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     if (root / LOCAL_CATALOG_FILE).exists():
         raise FileExistsError(f"{root / LOCAL_CATALOG_FILE} exists: a warehouse root is written once")

@@ -200,6 +200,15 @@ def test_cli_prints_every_query(warehouse: Path, catalog: Catalog, capsys: pytes
     assert "every output matches its declared schema" in out
 
 
+def test_cli_reads_a_warehouse_named_relative_to_the_working_directory(
+    edge_warehouse: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As `npm run local -- queries` and the help's example name it: out/local/warehouse.
+    monkeypatch.chdir(edge_warehouse.parent)
+    assert main(["--warehouse", edge_warehouse.name, "--only", "genre_summary", "--rows", "1"]) == 0
+    assert "genre_summary (view)" in capsys.readouterr().out
+
+
 def test_cli_fails_on_mismatch_and_missing_warehouse(
     edge_warehouse: Path,
     catalog: Catalog,
